@@ -1,0 +1,9 @@
+// The list of gonkad subcommands. Add one import per command file.
+import type { Command } from 'commander';
+import * as version from './version.js';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+export const commandModules: CommandModule[] = [version];

@@ -1,0 +1,12 @@
+// Structured logs to stderr (stdout is reserved for command results). GONKA_LOG_LEVEL sets the level.
+import { pino, type Logger } from 'pino';
+
+const root: Logger = pino(
+  { level: process.env.GONKA_LOG_LEVEL ?? 'info', base: undefined },
+  pino.destination({ fd: 2, sync: false }),
+);
+
+export function logger(component: string): Logger {
+  return root.child({ c: component });
+}
+export type { Logger };

@@ -1,0 +1,38 @@
+// One-shot set-up behind `npm start`, `npm test` and `npm run bench`: npm dependencies, pinned
+// CometBFT and grpcurl in .tools/bin, and the TypeScript build — each skipped when already done,
+// each timed on stderr so cold and warm start-up can be quoted.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './build.mjs';
+
+const log = (msg) => process.stderr.write(`[setup] ${msg}\n`);
+const total = Date.now();
+
+function ensureNodeModules() {
+  const marker = join(repoRoot, 'node_modules', '.package-lock.json');
+  const lock = join(repoRoot, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const started = Date.now();
+  log('installing npm dependencies (npm ci)…');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+  if (r.status !== 0) {
+    log('npm ci failed (see above)');
+    process.exit(1);
+  }
+  log(`npm dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+ensureNodeModules();
+// Imported after npm ci: tools.mjs itself has no dependencies, but keep the order obvious.
+const { ensureTools } = await import('./tools.mjs');
+ensureTools(log);
+const { buildIfStale } = await import('./build.mjs');
+buildIfStale();
+const secs = (Date.now() - total) / 1000;
+if (secs > 1) log(`ready in ${secs.toFixed(1)} s`);

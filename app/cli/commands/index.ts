@@ -1,9 +1,10 @@
 // The list of gonkad subcommands. Add one import per command file.
 import type { Command } from 'commander';
+import * as node from './node.js';
 import * as version from './version.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [version];
+export const commandModules: CommandModule[] = [node, version];

@@ -1,0 +1,41 @@
+// Wires the application: modules in dependency order (DESIGN.md §2: auth ← bank ← collateral ←
+// poc ← {governance, bls} ← inference), their tx formats, and the store they live in.
+import type { Logger } from 'pino';
+import { BaseApp } from './runtime/baseApp.js';
+import type { AppModule } from './runtime/module.js';
+import type { TxFormat } from './runtime/tx.js';
+import type { CommitMultiStore } from './runtime/store/types.js';
+
+export interface AppExtensions {
+  /** Extra modules (test fixtures); appended after the production modules. */
+  modules?: AppModule[];
+  txFormats?: TxFormat[];
+}
+
+/** The production modules, in dependency order. Later issues add auth, bank, collateral, poc, … */
+export function productionModules(): AppModule[] {
+  return [];
+}
+
+export function appModules(ext: AppExtensions = {}): AppModule[] {
+  return [...productionModules(), ...(ext.modules ?? [])];
+}
+
+/** Store names of every module that has a store, sorted (the multistore's fixed layout). */
+export function appStoreNames(ext: AppExtensions = {}): string[] {
+  return appModules(ext)
+    .filter((m) => m.hasStore !== false)
+    .map((m) => m.name)
+    .sort();
+}
+
+export function createApp(store: CommitMultiStore, logger: Logger, version: string, ext: AppExtensions = {}): BaseApp {
+  return new BaseApp({ store, modules: appModules(ext), txFormats: [...(ext.txFormats ?? [])], logger, version });
+}
+
+/** Default genesis app_state: each module's defaults, keyed by module name. */
+export function defaultAppState(ext: AppExtensions = {}): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
+  for (const m of appModules(ext)) if (m.defaultGenesis) state[m.name] = m.defaultGenesis();
+  return state;
+}

@@ -1,0 +1,93 @@
+// gonkad init | start | devnet: create a node home, run a node, or run the single-validator devnet.
+import { type Command, Option } from 'commander';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { defaultAppState } from '../../app.js';
+import { defaultHome, homePaths, isInitialized, type NodePorts } from '../../node/home.js';
+import { initHome } from '../../node/init.js';
+import { startNode } from '../../node/start.js';
+import { UserError } from '../errors.js';
+
+const portOptions: [keyof NodePorts, string][] = [
+  ['rpc', 'CometBFT RPC port'],
+  ['p2p', 'CometBFT P2P port'],
+  ['abci', 'ABCI socket port'],
+  ['grpc', 'gRPC port'],
+  ['cometMetrics', 'CometBFT Prometheus port (0 = off)'],
+  ['appMetrics', 'gonkad Prometheus port (0 = off)'],
+];
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`invalid port '${v}'`);
+  return n;
+}
+
+function flag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-port <port>`;
+}
+
+function collectPorts(opts: Record<string, unknown>): Partial<NodePorts> {
+  const ports: Partial<NodePorts> = {};
+  for (const [name] of portOptions) {
+    const v = opts[`${name}Port`];
+    if (v !== undefined) ports[name] = v as number;
+  }
+  return ports;
+}
+
+export function register(program: Command): void {
+  const init = program
+    .command('init')
+    .description('create a node home: CometBFT keys and config, and a genesis with every module')
+    .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
+    .option('--chain-id <id>', 'chain id', 'gonka-devnet')
+    .option('--moniker <name>', 'node name', 'gonka-node')
+    .addOption(new Option('--profile <name>', 'consensus timing profile').choices(['devnet', 'fast']).default('devnet'))
+    .option('--reset', 'remove an existing home first')
+    .option('--host <ip>', 'listen address for every service', '127.0.0.1');
+  for (const [name, desc] of portOptions) init.option(flag(name), desc, parsePort);
+  init.action((opts) => {
+    const home = (opts.home as string | undefined) ?? defaultHome();
+    if (isInitialized(home) && !opts.reset) throw new UserError(`${home} is already initialized (use --reset to start over)`);
+    const cfg = initHome({
+      home,
+      chainId: opts.chainId,
+      moniker: opts.moniker,
+      host: opts.host,
+      profile: opts.profile,
+      reset: Boolean(opts.reset),
+      ports: collectPorts(opts),
+      appState: defaultAppState(),
+    });
+    process.stdout.write(`${JSON.stringify({ home, chainId: cfg.chainId, ports: cfg.ports })}\n`);
+  });
+
+  program
+    .command('start')
+    .description('run the chain node: ABCI application plus a CometBFT child process')
+    .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
+    .option('--comet-log <file|inherit>', "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'")
+    .action(async (opts) => {
+      const home = (opts.home as string | undefined) ?? defaultHome();
+      if (!isInitialized(home)) throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
+      process.exitCode = await startNode({ home, cometLog: opts.cometLog });
+    });
+
+  program
+    .command('devnet')
+    .description('run a single-validator devnet (what `npm start` runs); initializes the home on first use')
+    .option('--home <dir>', 'devnet home (default $GONKA_HOME or ~/.gonka)')
+    .option('--reset', 'start from a fresh home')
+    .action(async (opts) => {
+      const home = (opts.home as string | undefined) ?? defaultHome();
+      if (opts.reset || !isInitialized(home)) {
+        process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
+        initHome({ home, chainId: 'gonka-devnet', moniker: 'devnet-validator', profile: 'devnet', reset: true, appState: defaultAppState() });
+        const devnetDir = homePaths(home).devnet;
+        if (!existsSync(devnetDir)) mkdirSync(devnetDir, { recursive: true });
+        writeFileSync(`${devnetDir}/README`, 'Devnet conveniences (never for real networks).\n');
+      }
+      process.stderr.write(`[devnet] starting; CometBFT RPC on http://127.0.0.1:26657 — Ctrl-C stops\n`);
+      process.exitCode = await startNode({ home });
+    });
+}

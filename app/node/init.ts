@@ -1,0 +1,42 @@
+// `gonkad init`: creates a node home with CometBFT's keys and config (via `cometbft init`), our
+// own config, and a genesis whose app_state holds every module's default genesis.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { toolPath } from '../paths.js';
+import { writeCometConfig, writeGenesis, type PeerOptions } from './cometConfig.js';
+import { defaultPorts, homePaths, isInitialized, writeNodeConfig, type NodeConfig, type NodePorts } from './home.js';
+
+export interface InitOptions {
+  home: string;
+  chainId: string;
+  moniker?: string;
+  host?: string;
+  ports?: Partial<NodePorts>;
+  profile?: string;
+  appState?: Record<string, unknown>;
+  /** Remove an existing home first. */
+  reset?: boolean;
+  peers?: PeerOptions;
+}
+
+export function initHome(opts: InitOptions): NodeConfig {
+  if (opts.reset) rmSync(opts.home, { recursive: true, force: true });
+  if (isInitialized(opts.home)) throw new Error(`${opts.home} is already initialized (use --reset to start over)`);
+  mkdirSync(opts.home, { recursive: true });
+  const cometbft = toolPath('cometbft');
+  if (!existsSync(cometbft)) throw new Error(`CometBFT is not installed at ${cometbft}: run \`npm run setup\``);
+  const r = spawnSync(cometbft, ['init', '--home', opts.home], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cometbft init failed: ${r.stderr || r.stdout}`);
+  const cfg: NodeConfig = {
+    chainId: opts.chainId,
+    moniker: opts.moniker ?? 'gonka-node',
+    host: opts.host ?? '127.0.0.1',
+    ports: { ...defaultPorts, ...opts.ports },
+    profile: opts.profile ?? 'devnet',
+  };
+  writeNodeConfig(opts.home, cfg);
+  writeCometConfig(opts.home, cfg, opts.peers);
+  writeGenesis(opts.home, { chainId: cfg.chainId, appState: opts.appState ?? {} });
+  mkdirSync(homePaths(opts.home).appStore, { recursive: true });
+  return cfg;
+}

@@ -1,0 +1,88 @@
+// `gonkad start`: the chain node. Opens the app store, serves ABCI on the configured address,
+// then starts CometBFT as a child process pointed at it. SIGINT/SIGTERM stop both cleanly; if
+// CometBFT dies or the application hits a fatal error, the node exits non-zero with a clear message.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AbciServer } from '../../abci/server.js';
+import { createApp, appStoreNames, type AppExtensions } from '../app.js';
+import { logger } from '../log.js';
+import { repoPath } from '../paths.js';
+import type { BaseApp } from '../runtime/baseApp.js';
+import { spawnCometBFT, type CometProcess } from './cometbft.js';
+import { homePaths, readNodeConfig } from './home.js';
+import { openAppStore } from './openStore.js';
+
+export interface StartOptions {
+  home: string;
+  /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
+  cometLog?: string | 'inherit';
+  extensions?: AppExtensions;
+}
+
+/** Test fixtures are loaded only when a test asks for them through the environment. */
+async function testExtensions(): Promise<AppExtensions> {
+  const wanted = process.env.GONKA_TEST_FIXTURES;
+  if (!wanted) return {};
+  if (wanted !== 'testkv') throw new Error(`unknown GONKA_TEST_FIXTURES '${wanted}'`);
+  const mod = (await import('../../test/fixtures/testkv.js')) as { testKvExtensions: AppExtensions };
+  return mod.testKvExtensions;
+}
+
+export async function startNode(opts: StartOptions): Promise<number> {
+  const log = logger('node');
+  const cfg = readNodeConfig(opts.home);
+  const paths = homePaths(opts.home);
+  const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8')) as { chain_id: string };
+  const extensions = opts.extensions ?? (await testExtensions());
+  const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+
+  const store = await openAppStore(paths.appStore, appStoreNames(extensions));
+  const app: BaseApp = createApp(store, logger('app'), version, extensions);
+  app.setChainId(genesis.chain_id);
+  const last = store.lastCommitInfo();
+  log.info({ home: opts.home, chainId: genesis.chain_id, height: last.version }, 'app store opened');
+
+  let comet: CometProcess | undefined;
+  let stopping = false;
+  let resolveExit!: (code: number) => void;
+  const exitCode = new Promise<number>((r) => (resolveExit = r));
+
+  const shutdown = async (code: number, reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    (code === 0 ? log.info.bind(log) : log.error.bind(log))({ reason }, 'shutting down');
+    await comet?.stop();
+    await server.close();
+    await store.close();
+    resolveExit(code);
+  };
+
+  const server = new AbciServer(app, {
+    logger: logger('abci'),
+    onFatal: (err) => void shutdown(1, `fatal application error: ${err.message}`),
+  });
+  const abciAddr = `tcp://${cfg.host}:${cfg.ports.abci}`;
+  try {
+    await server.listen(abciAddr);
+  } catch (e) {
+    await store.close();
+    throw new Error(`cannot listen for ABCI on ${abciAddr}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  log.info({ abci: abciAddr, rpc: `http://${cfg.host}:${cfg.ports.rpc}` }, 'ABCI server listening; starting CometBFT');
+
+  const cometLog = opts.cometLog ?? join(opts.home, 'cometbft.log');
+  comet = spawnCometBFT(opts.home, cometLog);
+  comet.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    void shutdown(1, `CometBFT exited unexpectedly (${how}); see ${cometLog === 'inherit' ? 'the output above' : cometLog}`);
+  });
+
+  const onSignal = (sig: NodeJS.Signals) => void shutdown(0, `received ${sig}`);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const code = await exitCode;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return code;
+}

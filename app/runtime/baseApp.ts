@@ -1,0 +1,356 @@
+// BaseApp: the ABCI 2.0 application. It owns the commit multistore, the check state and the
+// module manager, and turns ABCI requests into module calls. Everything below the ABCI boundary
+// is synchronous; only Commit awaits (the store's atomic disk batch).
+import type { AbciApplication } from '../../abci/application.js';
+import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
+import {
+  type ExecTxResult,
+  type RequestCheckTx,
+  type RequestExtendVote,
+  type RequestFinalizeBlock,
+  type RequestInfo,
+  type RequestInitChain,
+  type RequestPrepareProposal,
+  type RequestProcessProposal,
+  type RequestQuery,
+  type RequestVerifyVoteExtension,
+  ResponseApplySnapshotChunk,
+  ResponseApplySnapshotChunk_Result,
+  ResponseCheckTx,
+  ResponseCommit,
+  ResponseExtendVote,
+  ResponseFinalizeBlock,
+  ResponseInfo,
+  ResponseInitChain,
+  ResponseListSnapshots,
+  ResponseLoadSnapshotChunk,
+  ResponseOfferSnapshot,
+  ResponseOfferSnapshot_Result,
+  ResponsePrepareProposal,
+  ResponseProcessProposal,
+  ResponseProcessProposal_ProposalStatus as ProposalStatus,
+  ResponseQuery,
+  ResponseVerifyVoteExtension,
+  ResponseVerifyVoteExtension_VerifyStatus as VerifyStatus,
+  CheckTxType,
+} from 'cosmjs-types/tendermint/abci/types';
+import type { Logger } from 'pino';
+import { type BlockHeader, Context, type ExecMode } from './context.js';
+import { errorResult, sdkErrors } from './errors.js';
+import { event } from './events.js';
+import { failpoint } from './failpoints.js';
+import { GasMeter } from './gas.js';
+import { ModuleManager, type AppModule } from './module.js';
+import { readonlyMultiStoreAt } from './queryStore.js';
+import { MsgRouter, QueryRouter } from './router.js';
+import type { CacheMultiStore, CommitMultiStore } from './store/types.js';
+import type { DecodedTx, TxFormat } from './tx.js';
+
+export const APP_NAME = 'gonka-ts';
+export const APP_VERSION = 1n;
+
+export interface BaseAppOptions {
+  store: CommitMultiStore;
+  modules: AppModule[];
+  txFormats: TxFormat[];
+  logger: Logger;
+  /** Software version reported by Info. */
+  version: string;
+}
+
+export interface TxOutcome {
+  code: number;
+  codespace: string;
+  log: string;
+  data: Uint8Array;
+  gasWanted: bigint;
+  gasUsed: bigint;
+  events: ExecTxResult['events'];
+}
+
+export class BaseApp implements AbciApplication {
+  readonly store: CommitMultiStore;
+  readonly modules: ModuleManager;
+  readonly msgs = new MsgRouter();
+  readonly queries = new QueryRouter();
+  private readonly txFormats: TxFormat[];
+  private readonly log: Logger;
+  private chainId = '';
+  /** CheckTx's branch of the last committed state; reset at every Commit. */
+  private checkState: CacheMultiStore;
+  private checkHeader: BlockHeader;
+
+  constructor(private readonly opts: BaseAppOptions) {
+    this.store = opts.store;
+    this.modules = new ModuleManager(opts.modules);
+    this.modules.registerServices({ msgs: this.msgs, queries: this.queries });
+    this.txFormats = opts.txFormats;
+    this.log = opts.logger;
+    this.checkState = this.store.branch();
+    this.checkHeader = this.emptyHeader(BigInt(this.store.lastCommitInfo().version));
+  }
+
+  // ---- connection: query ----------------------------------------------------------------------
+
+  info(_req: RequestInfo): ResponseInfo {
+    const last = this.store.lastCommitInfo();
+    return ResponseInfo.fromPartial({
+      data: APP_NAME,
+      version: this.opts.version,
+      appVersion: APP_VERSION,
+      lastBlockHeight: BigInt(last.version),
+      lastBlockAppHash: last.version > 0 ? last.hash : new Uint8Array(0),
+    });
+  }
+
+  query(req: RequestQuery): ResponseQuery {
+    const latest = this.store.lastCommitInfo().version;
+    const height = req.height === 0n ? latest : Number(req.height);
+    try {
+      if (height > latest) throw sdkErrors.invalidHeight(`height ${height} is not committed yet (latest ${latest})`);
+      if (height <= 0) throw sdkErrors.invalidHeight('no committed state yet');
+      const storeMatch = /^\/store\/([^/]+)\/key$/.exec(req.path);
+      if (storeMatch) {
+        const name = storeMatch[1]!;
+        if (!this.store.storeNames().includes(name)) throw sdkErrors.unknownRequest(`no store named ${name}`);
+        const r = this.store.query(name, req.data, height, req.prove);
+        return ResponseQuery.fromPartial({
+          key: req.data,
+          value: r.value ?? new Uint8Array(0),
+          height: BigInt(r.height),
+          proofOps: r.proofOps ? { ops: r.proofOps } : undefined,
+        });
+      }
+      const route = this.queries.route(req.path);
+      if (!route) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
+      const ctx = new Context('query', this.emptyHeader(BigInt(height)), readonlyMultiStoreAt(this.store, height));
+      const request = decodeOrThrow(route.request, req.data, req.path);
+      const response = route.handle(ctx, request);
+      return ResponseQuery.fromPartial({ value: route.response.encode(response).finish(), height: BigInt(height) });
+    } catch (e) {
+      const r = errorResult(e);
+      if (r.code === 1) this.log.error({ err: e instanceof Error ? e.stack : String(e), path: req.path }, 'query failed');
+      return ResponseQuery.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, height: BigInt(height) });
+    }
+  }
+
+  // ---- connection: mempool ---------------------------------------------------------------------
+
+  checkTx(req: RequestCheckTx): ResponseCheckTx {
+    const mode: ExecMode = req.type === CheckTxType.RECHECK ? 'recheck' : 'check';
+    const ctx = new Context(mode, this.checkHeader, this.checkState);
+    const out = this.runTx(ctx, req.tx);
+    return ResponseCheckTx.fromPartial({
+      code: out.code,
+      codespace: out.codespace,
+      log: out.log,
+      gasWanted: out.gasWanted,
+      gasUsed: out.gasUsed,
+      events: out.events,
+    });
+  }
+
+  /** Runs a tx against a branch of the check state without keeping anything (gas estimation). */
+  simulate(txBytes: Uint8Array): TxOutcome {
+    const ctx = new Context('simulate', this.checkHeader, this.checkState.branch());
+    return this.runTx(ctx, txBytes);
+  }
+
+  // ---- connection: consensus -------------------------------------------------------------------
+
+  initChain(req: RequestInitChain): ResponseInitChain {
+    if (req.initialHeight !== 1n) throw new Error(`initial_height ${req.initialHeight} is not supported (must be 1)`);
+    if (this.store.lastCommitInfo().version !== 0) throw new Error('InitChain on a store that already has commits');
+    this.chainId = req.chainId;
+    const text = new TextDecoder().decode(req.appStateBytes);
+    const appState = (text.trim() === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+    const header: BlockHeader = { ...this.emptyHeader(0n), chainId: req.chainId, time: req.time };
+    const branch = this.store.branch();
+    const ctx = new Context('genesis', header, branch);
+    this.modules.initGenesis(ctx, appState);
+    branch.write();
+    this.checkState = this.store.branch();
+    this.checkHeader = header;
+    return ResponseInitChain.fromPartial({
+      appHash: this.store.workingHash(),
+      validators: ctx.effects.validatorUpdates?.map(toValidatorUpdate) ?? [],
+      consensusParams: ctx.effects.consensusParamUpdates,
+    });
+  }
+
+  prepareProposal(req: RequestPrepareProposal): ResponsePrepareProposal {
+    const ctx = new Context('prepare', this.headerFrom(req.height, req.time, new Uint8Array(0), req.proposerAddress), this.store.branch());
+    // Pass-through within max_tx_bytes is always valid; modules may rewrite the list.
+    const txs = this.modules.prepareProposal(ctx, req);
+    let total = 0;
+    const kept: Uint8Array[] = [];
+    for (const tx of txs) {
+      total += tx.length;
+      if (total > Number(req.maxTxBytes)) break;
+      kept.push(tx);
+    }
+    return ResponsePrepareProposal.fromPartial({ txs: kept });
+  }
+
+  processProposal(req: RequestProcessProposal): ResponseProcessProposal {
+    const ctx = new Context('process', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branch());
+    // Never reject a block because a user tx would fail; only module-level rules can reject.
+    const ok = this.modules.processProposal(ctx, req);
+    return ResponseProcessProposal.fromPartial({ status: ok ? ProposalStatus.ACCEPT : ProposalStatus.REJECT });
+  }
+
+  extendVote(req: RequestExtendVote): ResponseExtendVote {
+    const ctx = new Context('vote', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branch());
+    return ResponseExtendVote.fromPartial({ voteExtension: this.modules.extendVote(ctx, req) });
+  }
+
+  verifyVoteExtension(req: RequestVerifyVoteExtension): ResponseVerifyVoteExtension {
+    const ctx = new Context('vote', this.headerFrom(req.height, { seconds: 0n, nanos: 0 }, req.hash, new Uint8Array(0)), this.store.branch());
+    const ok = this.modules.verifyVoteExtension(ctx, req);
+    return ResponseVerifyVoteExtension.fromPartial({ status: ok ? VerifyStatus.ACCEPT : VerifyStatus.REJECT });
+  }
+
+  finalizeBlock(req: RequestFinalizeBlock): ResponseFinalizeBlock {
+    const expected = BigInt(this.store.lastCommitInfo().version) + 1n;
+    if (req.height !== expected) throw new Error(`FinalizeBlock for height ${req.height}, expected ${expected}`);
+    const header = this.headerFrom(req.height, req.time, req.hash, req.proposerAddress);
+    const block = this.store.branch();
+    const blockCtx = new Context('finalize', header, block);
+    this.modules.beginBlock(blockCtx);
+    const txResults = req.txs.map((tx) => {
+      const out = this.runTx(blockCtx.with(block, new GasMeter()), tx);
+      return { code: out.code, codespace: out.codespace, log: out.log, data: out.data, gasWanted: out.gasWanted, gasUsed: out.gasUsed, events: out.events, info: '' };
+    });
+    this.modules.endBlock(blockCtx);
+    block.write();
+    const appHash = this.store.workingHash();
+    return ResponseFinalizeBlock.fromPartial({
+      events: blockCtx.events.events(),
+      txResults,
+      validatorUpdates: blockCtx.effects.validatorUpdates?.map(toValidatorUpdate) ?? [],
+      consensusParamUpdates: blockCtx.effects.consensusParamUpdates,
+      appHash,
+    });
+  }
+
+  async commit(): Promise<ResponseCommit> {
+    failpoint('before-commit');
+    const info = await this.store.commit();
+    this.checkState = this.store.branch();
+    this.checkHeader = { ...this.checkHeader, height: BigInt(info.version) };
+    return ResponseCommit.fromPartial({ retainHeight: 0n });
+  }
+
+  // ---- connection: snapshot (state sync comes in a later issue: no snapshots offered) -----------
+
+  listSnapshots(): ResponseListSnapshots {
+    return ResponseListSnapshots.fromPartial({ snapshots: [] });
+  }
+  offerSnapshot(): ResponseOfferSnapshot {
+    return ResponseOfferSnapshot.fromPartial({ result: ResponseOfferSnapshot_Result.REJECT });
+  }
+  loadSnapshotChunk(): ResponseLoadSnapshotChunk {
+    return ResponseLoadSnapshotChunk.fromPartial({ chunk: new Uint8Array(0) });
+  }
+  applySnapshotChunk(): ResponseApplySnapshotChunk {
+    return ResponseApplySnapshotChunk.fromPartial({ result: ResponseApplySnapshotChunk_Result.ABORT });
+  }
+
+  // ---- tx execution ------------------------------------------------------------------------------
+
+  /**
+   * Decode → ante (own branch, kept even if messages fail) → messages (own branch, written only
+   * if all succeed). CheckTx stops after the ante handler, as the Cosmos SDK does.
+   */
+  runTx(ctx: Context, txBytes: Uint8Array): TxOutcome {
+    const fail = (e: unknown, gasWanted: bigint, gasUsed: bigint): TxOutcome => {
+      const r = errorResult(e);
+      if (r.code === 1) this.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'tx execution bug');
+      return { ...r, data: new Uint8Array(0), gasWanted, gasUsed, events: [] };
+    };
+    const format = this.txFormats.find((f) => f.matches(txBytes));
+    if (!format) return fail(sdkErrors.txDecode('unknown tx format'), 0n, 0n);
+    let tx: DecodedTx;
+    try {
+      tx = format.decode(txBytes);
+    } catch (e) {
+      return fail(e, 0n, 0n);
+    }
+    const meter = ctx.mode === 'simulate' ? new GasMeter() : new GasMeter(tx.gasLimit);
+    const anteBranch = ctx.ms.branch();
+    const anteCtx = ctx.with(anteBranch, meter);
+    try {
+      for (const any of tx.msgs) {
+        const { route, msg } = this.msgs.decodeAny(any);
+        route.validate?.(msg);
+      }
+      format.ante(anteCtx, tx, txBytes);
+    } catch (e) {
+      return fail(e, tx.gasLimit, meter.consumed());
+    }
+    anteBranch.write();
+    const events = [...anteCtx.events.events()];
+    if (ctx.mode === 'check' || ctx.mode === 'recheck') {
+      return { code: 0, codespace: '', log: '', data: new Uint8Array(0), gasWanted: tx.gasLimit, gasUsed: meter.consumed(), events };
+    }
+    const msgBranch = ctx.ms.branch();
+    const responses: Any[] = [];
+    try {
+      tx.msgs.forEach((any, index) => {
+        const { route, msg } = this.msgs.decodeAny(any);
+        const msgCtx = ctx.with(msgBranch, meter);
+        const res = route.handle(msgCtx, msg);
+        responses.push({ typeUrl: route.responseTypeUrl, value: route.response.encode(res).finish() });
+        events.push(event('message', [['action', any.typeUrl], ['msg_index', String(index)]]));
+        for (const e of msgCtx.events.events()) {
+          events.push({ ...e, attributes: [...e.attributes, { key: 'msg_index', value: String(index), index: true }] });
+        }
+      });
+    } catch (e) {
+      const out = fail(e, tx.gasLimit, meter.consumed());
+      return { ...out, events }; // ante events (fee, sequence) stand: the ante branch was kept
+    }
+    msgBranch.write();
+    const data = TxMsgData.encode(TxMsgData.fromPartial({ msgResponses: responses })).finish();
+    return { code: 0, codespace: '', log: '', data, gasWanted: tx.gasLimit, gasUsed: meter.consumed(), events };
+  }
+
+  /** Invariants of every module over the last committed state plus the working state. */
+  checkInvariants(): string[] {
+    const ctx = new Context('query', this.checkHeader, this.store.branch());
+    return this.modules.invariants(ctx);
+  }
+
+  /** Genesis export of the working state (equal to the last commit between blocks). */
+  exportGenesis(): Record<string, unknown> {
+    const ctx = new Context('query', this.checkHeader, this.store.branch());
+    return this.modules.exportGenesis(ctx);
+  }
+
+  private emptyHeader(height: bigint): BlockHeader {
+    return { chainId: this.chainId, height, time: { seconds: 0n, nanos: 0 }, hash: new Uint8Array(0), proposerAddress: new Uint8Array(0) };
+  }
+
+  private headerFrom(height: bigint, time: BlockHeader['time'], hash: Uint8Array, proposer: Uint8Array): BlockHeader {
+    return { chainId: this.chainId, height, time, hash, proposerAddress: proposer };
+  }
+
+  /** The chain id is not persisted by CometBFT's Info; the node passes it in at start. */
+  setChainId(chainId: string): void {
+    this.chainId = chainId;
+    this.checkHeader = { ...this.checkHeader, chainId };
+  }
+}
+
+function decodeOrThrow<T>(codec: { decode(b: Uint8Array): T }, bytes: Uint8Array, what: string): T {
+  try {
+    return codec.decode(bytes);
+  } catch (e) {
+    throw sdkErrors.txDecode(`cannot decode request for ${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function toValidatorUpdate(v: { pubKeyEd25519: Uint8Array; power: bigint }) {
+  return { pubKey: { ed25519: v.pubKeyEd25519 }, power: v.power };
+}

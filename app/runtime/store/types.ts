@@ -4,7 +4,7 @@
 
 export type Bytes = Uint8Array;
 
-/** A key-value store with key-ordered iteration. Keys and values are never empty arrays of undefined. */
+/** A key-value store with key-ordered iteration. Keys and values are never empty arrays or undefined. */
 export interface KVStore {
   get(key: Bytes): Bytes | undefined;
   has(key: Bytes): boolean;
@@ -49,6 +49,8 @@ export interface QueryResult {
   /**
    * With prove: the chained ICS23 CommitmentProofs (protobuf-encoded) as ProofOps, innermost first:
    * [module store proof of key (exist or nonexist), multistore proof of the module root under the store name].
+   * Types 'ics23:smt' (key = the queried key; the ICS23 key inside is sha256(key)) and 'ics23:simple'
+   * (key = store name); check them with verifyChainedProof (store/proofs.ts).
    */
   proofOps?: { type: string; key: Bytes; data: Bytes }[];
 }
@@ -62,8 +64,18 @@ export interface CommitMultiStore extends MultiStore {
    * ResponseFinalizeBlock.app_hash). Does not persist anything.
    */
   workingHash(): Bytes;
-  /** Persists the working state as version = lastCommitInfo().version + 1 in one atomic batch. */
-  commit(): CommitInfo;
+  /**
+   * Persists the working state as version = lastCommitInfo().version + 1 in one atomic, synced
+   * classic-level batch and resolves once it is durable; lastCommitInfo() moves to the new version
+   * only then. The only asynchronous call besides open/close: the ABCI Commit handler awaits it,
+   * and nothing else may run commit() concurrently.
+   */
+  commit(): Promise<CommitInfo>;
+  /**
+   * A branch of a committed version (latest when undefined), for CheckTx state: reads see that
+   * version, nested branches write into it, and its own write() throws (committed state is read-only).
+   */
+  branchAt(height?: number): CacheMultiStore;
   /** Reads at a committed height (0 or undefined = latest committed). Throws for pruned/unknown heights. */
   query(storeName: string, key: Bytes, height?: number, prove?: boolean): QueryResult;
   /** Iterates a committed version of one store (latest when undefined): used by export and queries. */

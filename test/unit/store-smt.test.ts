@@ -1,0 +1,93 @@
+// The module tree's hash is a function of the key-value set alone (history independence), and
+// incremental updates agree with a bottom-up rebuild.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compareBytes } from '../../app/runtime/store/btree.js';
+import { sha256, smtLeafHash } from '../../app/runtime/store/hash.js';
+import { TreeState } from '../../app/runtime/store/module-store.js';
+import { Leaf, buildSorted, rootHashOf } from '../../app/runtime/store/smt.js';
+import { sized } from '../profile.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function shuffled<T>(items: T[], rand: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+}
+
+const n = sized(2000, 20000);
+const entries: [Buffer, Buffer][] = Array.from({ length: n }, (_, i) => [
+  Buffer.from(`key/${i}`),
+  Buffer.from(`value-${i * 7}`),
+]);
+
+function stateOf(order: [Buffer, Buffer][]): TreeState {
+  const s = new TreeState();
+  for (const [k, v] of order) s.put(k, v);
+  return s;
+}
+
+describe('module tree hash', () => {
+  it('is the same for the same key-value set in any insertion order', () => {
+    const rand = rng(1);
+    const a = stateOf(entries).rootHash();
+    const b = stateOf(shuffled(entries, rand)).rootHash();
+    const c = stateOf(shuffled(entries, rand)).rootHash();
+    assert.deepEqual(b, a);
+    assert.deepEqual(c, a);
+  });
+
+  it('returns to the old root when inserted keys are deleted and updated values restored', () => {
+    const s = stateOf(entries);
+    const before = s.rootHash();
+    s.snapshot(); // freeze: later writes must copy, not corrupt the snapshot
+    const extra = Array.from({ length: 300 }, (_, i) => Buffer.from(`extra/${i}`));
+    for (const k of extra) s.put(k, Buffer.from('x'));
+    s.put(entries[5]?.[0] as Buffer, Buffer.from('changed'));
+    assert.notDeepEqual(s.rootHash(), before);
+    for (const k of extra) s.remove(k);
+    s.put(entries[5]?.[0] as Buffer, entries[5]?.[1] as Buffer);
+    assert.deepEqual(s.rootHash(), before);
+  });
+
+  it('leaves a frozen snapshot untouched by later writes', () => {
+    const s = stateOf(entries.slice(0, 500));
+    const snap = s.snapshot();
+    const rootBefore = Buffer.from(snap.rootHash);
+    for (const [k] of entries.slice(0, 100)) s.remove(k);
+    s.rootHash();
+    assert.deepEqual(rootHashOf(snap.root), rootBefore);
+    assert.equal(snap.tree.size, 500);
+  });
+
+  it('agrees with the bottom-up build used when loading from disk', () => {
+    const leaves = entries.map(([k, v]) => {
+      const path = sha256(k);
+      return new Leaf(path, v, smtLeafHash(path, sha256(v)));
+    });
+    leaves.sort((a, b) => compareBytes(a.path, b.path));
+    assert.deepEqual(rootHashOf(buildSorted(leaves)), stateOf(entries).rootHash());
+  });
+
+  it('distinguishes different sets and values', () => {
+    const a = stateOf(entries.slice(0, 100)).rootHash();
+    const b = stateOf(entries.slice(0, 99)).rootHash();
+    const changed = entries.slice(0, 100).map(([k, v], i) => [k, i === 50 ? Buffer.from('other') : v] as [Buffer, Buffer]);
+    assert.notDeepEqual(a, b);
+    assert.notDeepEqual(stateOf(changed).rootHash(), a);
+    assert.deepEqual(new TreeState().rootHash(), Buffer.alloc(32));
+  });
+});

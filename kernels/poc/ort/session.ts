@@ -60,14 +60,19 @@ export class PocOrtSession {
     return x0 instanceof Int32Array ? { y, x0 } : { y };
   }
 
-  /** Output bytes for each nonce, in order. */
-  async computeOutputs(pubkey: Uint8Array, nonces: readonly bigint[]): Promise<Uint8Array[]> {
+  /** Output bytes for each nonce of one participant, in order, in one batch. */
+  computeOutputs(pubkey: Uint8Array, nonces: readonly bigint[]): Promise<Uint8Array[]> {
+    return this.computeBatch(nonces.map((nonce) => ({ pubkey, nonce })));
+  }
+
+  /** Output bytes for each (pubkey, nonce), in order, in one batch (a validator's mixed sample). */
+  async computeBatch(items: readonly { pubkey: Uint8Array; nonce: bigint }[]): Promise<Uint8Array[]> {
     const { cls, seed } = this.epoch;
     const perNonce = cls.T * cls.d;
-    const streams = new Uint8Array(nonces.length * perNonce);
-    nonces.forEach((n, i) => streams.set(inputStream(cls, seed, pubkey, n), i * perNonce));
+    const streams = new Uint8Array(items.length * perNonce);
+    items.forEach((it, i) => streams.set(inputStream(cls, seed, it.pubkey, it.nonce), i * perNonce));
     const { y } = await this.run(streams);
-    return nonces.map((_, i) => encodeOutput(y.subarray(i * cls.d, (i + 1) * cls.d)));
+    return items.map((_, i) => encodeOutput(y.subarray(i * cls.d, (i + 1) * cls.d)));
   }
 
   async release(): Promise<void> {

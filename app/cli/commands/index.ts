@@ -1,10 +1,11 @@
 // The list of gonkad subcommands. Add one import per command file.
 import type { Command } from 'commander';
 import * as node from './node.js';
+import * as infer from './infer.js';
 import * as version from './version.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [node, version];
+export const commandModules: CommandModule[] = [node, version, infer];

@@ -1,7 +1,7 @@
 // `gonkad start`: the chain node. Opens the app store, serves ABCI on the configured address,
 // then starts CometBFT as a child process pointed at it. SIGINT/SIGTERM stop both cleanly; if
 // CometBFT dies or the application hits a fatal error, the node exits non-zero with a clear message.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbciServer } from '../../abci/server.js';
 import { createApp, appStoreNames, type AppExtensions } from '../app.js';
@@ -72,6 +72,8 @@ export async function startNode(opts: StartOptions): Promise<number> {
 
   const cometLog = opts.cometLog ?? join(opts.home, 'cometbft.log');
   comet = spawnCometBFT(opts.home, cometLog);
+  // Operators and the test harness signal CometBFT by this pid (never by process name).
+  writeFileSync(join(opts.home, 'cometbft.pid'), `${comet.child.pid}\n`);
   comet.exited.then(({ code, signal }) => {
     if (stopping) return;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;

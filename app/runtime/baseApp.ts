@@ -87,7 +87,7 @@ export class BaseApp implements AbciApplication {
     this.modules.registerServices({ msgs: this.msgs, queries: this.queries });
     this.txFormats = opts.txFormats;
     this.log = opts.logger;
-    this.checkState = this.store.branch();
+    this.checkState = this.store.branchAt();
     this.checkHeader = this.emptyHeader(BigInt(this.store.lastCommitInfo().version));
   }
 
@@ -170,7 +170,7 @@ export class BaseApp implements AbciApplication {
     const ctx = new Context('genesis', header, branch);
     this.modules.initGenesis(ctx, appState);
     branch.write();
-    this.checkState = this.store.branch();
+    this.checkState = this.store.branchAt();
     this.checkHeader = header;
     return ResponseInitChain.fromPartial({
       appHash: this.store.workingHash(),
@@ -180,7 +180,7 @@ export class BaseApp implements AbciApplication {
   }
 
   prepareProposal(req: RequestPrepareProposal): ResponsePrepareProposal {
-    const ctx = new Context('prepare', this.headerFrom(req.height, req.time, new Uint8Array(0), req.proposerAddress), this.store.branch());
+    const ctx = new Context('prepare', this.headerFrom(req.height, req.time, new Uint8Array(0), req.proposerAddress), this.store.branchAt());
     // Pass-through within max_tx_bytes is always valid; modules may rewrite the list.
     const txs = this.modules.prepareProposal(ctx, req);
     let total = 0;
@@ -194,19 +194,19 @@ export class BaseApp implements AbciApplication {
   }
 
   processProposal(req: RequestProcessProposal): ResponseProcessProposal {
-    const ctx = new Context('process', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branch());
+    const ctx = new Context('process', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branchAt());
     // Never reject a block because a user tx would fail; only module-level rules can reject.
     const ok = this.modules.processProposal(ctx, req);
     return ResponseProcessProposal.fromPartial({ status: ok ? ProposalStatus.ACCEPT : ProposalStatus.REJECT });
   }
 
   extendVote(req: RequestExtendVote): ResponseExtendVote {
-    const ctx = new Context('vote', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branch());
+    const ctx = new Context('vote', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branchAt());
     return ResponseExtendVote.fromPartial({ voteExtension: this.modules.extendVote(ctx, req) });
   }
 
   verifyVoteExtension(req: RequestVerifyVoteExtension): ResponseVerifyVoteExtension {
-    const ctx = new Context('vote', this.headerFrom(req.height, { seconds: 0n, nanos: 0 }, req.hash, new Uint8Array(0)), this.store.branch());
+    const ctx = new Context('vote', this.headerFrom(req.height, { seconds: 0n, nanos: 0 }, req.hash, new Uint8Array(0)), this.store.branchAt());
     const ok = this.modules.verifyVoteExtension(ctx, req);
     return ResponseVerifyVoteExtension.fromPartial({ status: ok ? VerifyStatus.ACCEPT : VerifyStatus.REJECT });
   }
@@ -237,7 +237,7 @@ export class BaseApp implements AbciApplication {
   async commit(): Promise<ResponseCommit> {
     failpoint('before-commit');
     const info = await this.store.commit();
-    this.checkState = this.store.branch();
+    this.checkState = this.store.branchAt();
     this.checkHeader = { ...this.checkHeader, height: BigInt(info.version) };
     return ResponseCommit.fromPartial({ retainHeight: 0n });
   }
@@ -318,13 +318,13 @@ export class BaseApp implements AbciApplication {
 
   /** Invariants of every module over the last committed state plus the working state. */
   checkInvariants(): string[] {
-    const ctx = new Context('query', this.checkHeader, this.store.branch());
+    const ctx = new Context('query', this.checkHeader, this.store.branchAt());
     return this.modules.invariants(ctx);
   }
 
   /** Genesis export of the working state (equal to the last commit between blocks). */
   exportGenesis(): Record<string, unknown> {
-    const ctx = new Context('query', this.checkHeader, this.store.branch());
+    const ctx = new Context('query', this.checkHeader, this.store.branchAt());
     return this.modules.exportGenesis(ctx);
   }
 

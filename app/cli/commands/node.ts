@@ -1,8 +1,7 @@
 // gonkad init | start | devnet: create a node home, run a node, or run the single-validator devnet.
 import { type Command, Option } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { defaultAppState } from '../../app.js';
-import { defaultHome, homePaths, isInitialized, type NodePorts } from '../../node/home.js';
+import { defaultHome, isInitialized, type NodePorts } from '../../node/home.js';
 import { initHome } from '../../node/init.js';
 import { startNode } from '../../node/start.js';
 import { UserError } from '../errors.js';
@@ -83,9 +82,6 @@ export function register(program: Command): void {
       if (opts.reset || !isInitialized(home)) {
         process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
         initHome({ home, chainId: 'gonka-devnet', moniker: 'devnet-validator', profile: 'devnet', reset: true, appState: defaultAppState() });
-        const devnetDir = homePaths(home).devnet;
-        if (!existsSync(devnetDir)) mkdirSync(devnetDir, { recursive: true });
-        writeFileSync(`${devnetDir}/README`, 'Devnet conveniences (never for real networks).\n');
       }
       process.stderr.write(`[devnet] starting; CometBFT RPC on http://127.0.0.1:26657 — Ctrl-C stops\n`);
       process.exitCode = await startNode({ home });

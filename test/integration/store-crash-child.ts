@@ -1,0 +1,16 @@
+// Crash-test child: opens the store in argv[2] and commits blocks (store-blocks.ts) up to height
+// argv[3] (forever when absent), printing "committed <v> <hash>" after each. Run with
+// GONKA_FAILPOINT=commit-before-batch|commit-after-batch to die by SIGKILL inside a commit.
+import { PersistentMultiStore } from '../../app/runtime/store/index.js';
+import { STORE_NAMES, applyBlock } from './store-blocks.js';
+
+const [dir, until] = process.argv.slice(2);
+if (dir === undefined) throw new Error('usage: store-crash-child <dir> [height]');
+const cms = await PersistentMultiStore.open(dir, STORE_NAMES, { keepRecent: 5 });
+const stop = until === undefined ? Number.POSITIVE_INFINITY : Number(until);
+while (cms.lastCommitInfo().version < stop) {
+  applyBlock(cms, cms.lastCommitInfo().version + 1);
+  const info = await cms.commit();
+  process.stdout.write(`committed ${info.version} ${Buffer.from(info.hash).toString('hex')}\n`);
+}
+await cms.close();

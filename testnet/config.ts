@@ -1,0 +1,81 @@
+// Generates an N-validator local testnet: one home per validator (fast profile, free loopback
+// ports, DESIGN.md §10 multi-validator settings), ONE genesis listing every validator copied to
+// every home, and persistent_peers that point at harness-owned relays rather than at the peers
+// themselves, so any link can be cut and healed.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeCometConfig } from '../app/node/cometConfig.js';
+import { homePaths, readNodeConfig } from '../app/node/home.js';
+import { initHome } from '../app/node/init.js';
+import { toolPath } from '../app/paths.js';
+import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
+import { freePorts } from './ports.js';
+
+export interface TestnetInitOptions {
+  dir: string;
+  validators: number;
+  chainId?: string;
+  appState?: Record<string, unknown>;
+  /** Voting power of each validator. */
+  power?: number;
+}
+
+function nodeId(home: string): string {
+  const r = spawnSync(toolPath('cometbft'), ['show-node-id', '--home', home], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cometbft show-node-id failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+interface PrivValidatorKey {
+  address: string;
+  pub_key: { type: string; value: string };
+}
+
+export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetManifest> {
+  const n = opts.validators;
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`validators must be an integer from 1 to 16, got ${n}`);
+  const chainId = opts.chainId ?? 'gonka-testnet';
+  rmSync(opts.dir, { recursive: true, force: true });
+  mkdirSync(opts.dir, { recursive: true });
+
+  const linkCount = n * (n - 1);
+  const ports = await freePorts(n * 4 + linkCount);
+  const take = () => ports.shift() as number;
+  const validators: ValidatorEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const home = join(opts.dir, `node${i}`);
+    const p = { rpc: take(), p2p: take(), abci: take(), grpc: take() };
+    initHome({
+      home,
+      chainId,
+      moniker: `validator-${i}`,
+      profile: 'fast',
+      ports: { ...p, cometMetrics: 0, appMetrics: 0 },
+      appState: opts.appState ?? {},
+      peers: { localNetwork: true },
+    });
+    validators.push({ name: `validator-${i}`, home, nodeId: nodeId(home), ports: p });
+  }
+
+  const links: LinkEntry[] = [];
+  for (let from = 0; from < n; from++) for (let to = 0; to < n; to++) if (from !== to) links.push({ from, to, port: take() });
+  for (let i = 0; i < n; i++) {
+    const v = validators[i] as ValidatorEntry;
+    const persistentPeers = links.filter((l) => l.from === i).map((l) => `${(validators[l.to] as ValidatorEntry).nodeId}@127.0.0.1:${l.port}`);
+    writeCometConfig(v.home, readNodeConfig(v.home), { persistentPeers, localNetwork: true });
+  }
+
+  // One genesis for all: the first home's, with every validator's consensus key and power.
+  const genesis = JSON.parse(readFileSync(homePaths((validators[0] as ValidatorEntry).home).genesis, 'utf8')) as Record<string, unknown>;
+  genesis.validators = validators.map((v) => {
+    const key = JSON.parse(readFileSync(homePaths(v.home).privValidatorKey, 'utf8')) as PrivValidatorKey;
+    return { address: key.address, pub_key: key.pub_key, power: String(opts.power ?? 10), name: v.name };
+  });
+  const text = `${JSON.stringify(genesis, null, 2)}\n`;
+  for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);
+
+  const manifest: TestnetManifest = { chainId, validators, links };
+  writeManifest(opts.dir, manifest);
+  return manifest;
+}

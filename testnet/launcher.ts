@@ -1,0 +1,109 @@
+// The testnet launcher: the link relays plus every validator's processes, and the fault
+// injections the e2e tests use (kill -9, pause/resume, partition/heal, restart). Used as a library
+// by the tests and by `gonkad testnet start`.
+import { LinkRelay } from './relay.js';
+import { readManifest, type TestnetManifest } from './manifest.js';
+import { TestnetNode } from './node.js';
+import { waitFor } from './rpc.js';
+
+export interface LauncherOptions {
+  /** Extra environment for every node (e.g. GONKA_TEST_FIXTURES=testkv). */
+  env?: Record<string, string>;
+}
+
+export class Testnet {
+  readonly nodes: TestnetNode[];
+  private readonly relays: { from: number; to: number; relay: LinkRelay }[];
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: TestnetManifest,
+    opts: LauncherOptions = {},
+  ) {
+    this.nodes = manifest.validators.map((v, i) => new TestnetNode(i, v, opts.env ?? {}));
+    this.relays = manifest.links.map((l) => {
+      const to = manifest.validators[l.to];
+      if (!to) throw new Error(`link to unknown validator ${l.to}`);
+      return { from: l.from, to: l.to, relay: new LinkRelay(l.port, to.ports.p2p) };
+    });
+  }
+
+  static open(dir: string, opts: LauncherOptions = {}): Testnet {
+    return new Testnet(dir, readManifest(dir), opts);
+  }
+
+  private node(i: number): TestnetNode {
+    const n = this.nodes[i];
+    if (!n) throw new Error(`no validator ${i}`);
+    return n;
+  }
+
+  async start(): Promise<void> {
+    for (const r of this.relays) await r.relay.open();
+    for (const n of this.nodes) n.start();
+    for (const n of this.nodes) await n.waitStarted();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    for (const r of this.relays) await r.relay.cut();
+  }
+
+  /** Every node's latest height, undefined for one that does not answer. */
+  async heights(): Promise<(number | undefined)[]> {
+    return Promise.all(this.nodes.map((n) => n.rpc.height().catch(() => undefined)));
+  }
+
+  /** Waits until every listed node (default all) has reached height h. */
+  async waitForHeight(h: number, timeoutMs = 60_000, which: number[] = this.nodes.map((n) => n.index)): Promise<void> {
+    await waitFor(`nodes ${which.join(',')} at height ${h}`, async () => {
+      const hs = await Promise.all(which.map((i) => this.node(i).rpc.height()));
+      return hs.every((x) => x >= h);
+    }, timeoutMs);
+  }
+
+  // --- fault injection; each call returns when the fault is in place ---
+
+  kill9App(i: number): Promise<void> {
+    return this.node(i).kill9('app');
+  }
+
+  kill9Comet(i: number): Promise<void> {
+    return this.node(i).kill9('comet');
+  }
+
+  /** Starts a node that was killed or stopped. */
+  async startNode(i: number): Promise<void> {
+    const n = this.node(i);
+    n.start();
+    await n.waitStarted();
+  }
+
+  restart(i: number): Promise<void> {
+    return this.node(i).restart();
+  }
+
+  async restartAll(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    for (const n of this.nodes) n.start();
+    for (const n of this.nodes) await n.waitStarted();
+  }
+
+  pause(i: number): void {
+    this.node(i).pause();
+  }
+
+  resume(i: number): void {
+    this.node(i).resume();
+  }
+
+  /** Cuts every link to and from node i. */
+  async partition(i: number): Promise<void> {
+    for (const r of this.relays) if (r.from === i || r.to === i) await r.relay.cut();
+  }
+
+  async heal(i: number): Promise<void> {
+    for (const r of this.relays) if (r.from === i || r.to === i) await r.relay.open();
+  }
+
+}

@@ -2,9 +2,9 @@
 // Consensus-critical answers that must never be the protobuf default (ProcessProposal and
 // VerifyVoteExtension status UNKNOWN = 0 makes CometBFT panic) are checked here.
 import {
-  Response,
   ResponseProcessProposal_ProposalStatus as ProposalStatus,
   type Request,
+  Response,
   ResponseVerifyVoteExtension_VerifyStatus as VerifyStatus,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { AbciApplication } from './application.js';

@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Request, Response, ResponseCheckTx, ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
 import type { AbciApplication } from './application.js';
-import { consensusKinds, dispatch, requestKind, type RequestKind } from './dispatch.js';
+import { consensusKinds, dispatch, type RequestKind, requestKind } from './dispatch.js';
 import { FrameDecoder, FramingError, frame } from './framing.js';
 import { SerialQueue } from './serialQueue.js';
 
@@ -64,7 +64,9 @@ export class AbciServer {
   private accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const log = this.opts.logger.child({ conn: `${socket.remoteAddress ?? 'unix'}:${socket.remotePort ?? ''}` });
+    const log = this.opts.logger.child({
+      conn: `${socket.remoteAddress ?? 'unix'}:${socket.remotePort ?? ''}`,
+    });
     const decoder = new FrameDecoder(this.opts.maxFrameBytes);
     const inbox: Buffer[] = [];
     let draining = false;
@@ -137,11 +139,23 @@ export class AbciServer {
   private failure(kind: RequestKind, err: Error, log: Logger): Response {
     if (kind === 'query') {
       log.error({ err: err.stack }, 'query handler failed');
-      return { query: ResponseQuery.fromPartial({ code: 1, codespace: 'sdk', log: `internal error: ${err.message}` }) };
+      return {
+        query: ResponseQuery.fromPartial({
+          code: 1,
+          codespace: 'sdk',
+          log: `internal error: ${err.message}`,
+        }),
+      };
     }
     if (kind === 'checkTx') {
       log.error({ err: err.stack }, 'checkTx handler failed');
-      return { checkTx: ResponseCheckTx.fromPartial({ code: 1, codespace: 'sdk', log: `internal error: ${err.message}` }) };
+      return {
+        checkTx: ResponseCheckTx.fromPartial({
+          code: 1,
+          codespace: 'sdk',
+          log: `internal error: ${err.message}`,
+        }),
+      };
     }
     const critical = consensusKinds.has(kind) || kind === 'info';
     log.fatal({ err: err.stack, kind }, 'ABCI handler failed');

@@ -1,5 +1,5 @@
 // Structured logs to stderr (stdout is reserved for command results). GONKA_LOG_LEVEL sets the level.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 const root: Logger = pino(
   { level: process.env.GONKA_LOG_LEVEL ?? 'info', base: undefined },

@@ -37,7 +37,9 @@ export function buildIfStale({ quiet = false } = {}) {
   if (!quiet) process.stderr.write('[build] compiling TypeScript (tsc, incremental)…\n');
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!existsSync(tsc)) {
-    process.stderr.write('[build] typescript is not installed: run `npm ci` (or `npm start`, which does it)\n');
+    process.stderr.write(
+      '[build] typescript is not installed: run `npm ci` (or `npm start`, which does it)\n',
+    );
     process.exit(1);
   }
   const result = spawnSync(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.json')], {

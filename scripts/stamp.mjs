@@ -2,4 +2,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './build.mjs';
+
 writeFileSync(join(repoRoot, 'dist', '.stamp'), `${new Date().toISOString()}\n`);

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'smol-toml';
 import { homePaths, type NodeConfig } from './home.js';
-import { profiles, type ProfileName } from './profiles.js';
+import { type ProfileName, profiles } from './profiles.js';
 
 type Toml = Record<string, Record<string, unknown> | unknown>;
 
@@ -49,7 +49,13 @@ export interface GenesisOptions {
 /** Rewrites the genesis CometBFT's init produced: our chain id, app_state and consensus params. */
 export function writeGenesis(home: string, opts: GenesisOptions): void {
   const path = homePaths(home).genesis;
-  const genesis = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  const genesis = JSON.parse(readFileSync(path, 'utf8')) as {
+    chain_id: string;
+    initial_height: string;
+    genesis_time: string;
+    consensus_params: Record<string, unknown>;
+    app_state?: unknown;
+  };
   genesis.chain_id = opts.chainId;
   genesis.initial_height = '1';
   if (opts.genesisTime) genesis.genesis_time = opts.genesisTime;

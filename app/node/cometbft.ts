@@ -13,7 +13,11 @@ export interface CometProcess {
 
 export function spawnCometBFT(home: string, logFile: string | 'inherit'): CometProcess {
   let log: WriteStream | undefined;
-  const stdio: ('ignore' | 'inherit' | 'pipe')[] = ['ignore', logFile === 'inherit' ? 'inherit' : 'pipe', logFile === 'inherit' ? 'inherit' : 'pipe'];
+  const stdio: ('ignore' | 'inherit' | 'pipe')[] = [
+    'ignore',
+    logFile === 'inherit' ? 'inherit' : 'pipe',
+    logFile === 'inherit' ? 'inherit' : 'pipe',
+  ];
   const child = spawn(toolPath('cometbft'), ['start', '--home', home], { stdio });
   if (logFile !== 'inherit') {
     log = createWriteStream(logFile, { flags: 'a' });

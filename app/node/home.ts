@@ -15,7 +15,14 @@ export interface NodePorts {
   appMetrics: number;
 }
 
-export const defaultPorts: NodePorts = { rpc: 26657, p2p: 26656, abci: 26658, grpc: 9090, cometMetrics: 26660, appMetrics: 9464 };
+export const defaultPorts: NodePorts = {
+  rpc: 26657,
+  p2p: 26656,
+  abci: 26658,
+  grpc: 9090,
+  cometMetrics: 26660,
+  appMetrics: 9464,
+};
 
 export interface NodeConfig {
   chainId: string;
@@ -50,7 +57,8 @@ export function isInitialized(home: string): boolean {
 
 export function readNodeConfig(home: string): NodeConfig {
   const path = homePaths(home).nodeConfig;
-  if (!existsSync(path)) throw new Error(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
+  if (!existsSync(path))
+    throw new Error(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
   return JSON.parse(readFileSync(path, 'utf8')) as NodeConfig;
 }
 

@@ -3,8 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { toolPath } from '../paths.js';
-import { writeCometConfig, writeGenesis, type PeerOptions } from './cometConfig.js';
-import { defaultPorts, homePaths, isInitialized, writeNodeConfig, type NodeConfig, type NodePorts } from './home.js';
+import { type PeerOptions, writeCometConfig, writeGenesis } from './cometConfig.js';
+import {
+  defaultPorts,
+  homePaths,
+  isInitialized,
+  type NodeConfig,
+  type NodePorts,
+  writeNodeConfig,
+} from './home.js';
 
 export interface InitOptions {
   home: string;
@@ -21,10 +28,12 @@ export interface InitOptions {
 
 export function initHome(opts: InitOptions): NodeConfig {
   if (opts.reset) rmSync(opts.home, { recursive: true, force: true });
-  if (isInitialized(opts.home)) throw new Error(`${opts.home} is already initialized (use --reset to start over)`);
+  if (isInitialized(opts.home))
+    throw new Error(`${opts.home} is already initialized (use --reset to start over)`);
   mkdirSync(opts.home, { recursive: true });
   const cometbft = toolPath('cometbft');
-  if (!existsSync(cometbft)) throw new Error(`CometBFT is not installed at ${cometbft}: run \`npm run setup\``);
+  if (!existsSync(cometbft))
+    throw new Error(`CometBFT is not installed at ${cometbft}: run \`npm run setup\``);
   const r = spawnSync(cometbft, ['init', '--home', opts.home], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cometbft init failed: ${r.stderr || r.stdout}`);
   const cfg: NodeConfig = {

@@ -2,6 +2,10 @@
 import { PersistentMultiStore } from '../runtime/store/index.js';
 import type { CommitMultiStore } from '../runtime/store/types.js';
 
-export async function openAppStore(dir: string, storeNames: string[], keepRecent = 100): Promise<CommitMultiStore> {
+export async function openAppStore(
+  dir: string,
+  storeNames: string[],
+  keepRecent = 100,
+): Promise<CommitMultiStore> {
   return PersistentMultiStore.open(dir, storeNames, { keepRecent });
 }

@@ -4,11 +4,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbciServer } from '../../abci/server.js';
-import { createApp, appStoreNames, type AppExtensions } from '../app.js';
+import { type AppExtensions, appStoreNames, createApp } from '../app.js';
 import { logger } from '../log.js';
 import { repoPath } from '../paths.js';
 import type { BaseApp } from '../runtime/baseApp.js';
-import { spawnCometBFT, type CometProcess } from './cometbft.js';
+import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { homePaths, readNodeConfig } from './home.js';
 import { openAppStore } from './openStore.js';
 
@@ -68,7 +68,10 @@ export async function startNode(opts: StartOptions): Promise<number> {
     await store.close();
     throw new Error(`cannot listen for ABCI on ${abciAddr}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  log.info({ abci: abciAddr, rpc: `http://${cfg.host}:${cfg.ports.rpc}` }, 'ABCI server listening; starting CometBFT');
+  log.info(
+    { abci: abciAddr, rpc: `http://${cfg.host}:${cfg.ports.rpc}` },
+    'ABCI server listening; starting CometBFT',
+  );
 
   const cometLog = opts.cometLog ?? join(opts.home, 'cometbft.log');
   comet = spawnCometBFT(opts.home, cometLog);
@@ -77,7 +80,10 @@ export async function startNode(opts: StartOptions): Promise<number> {
   comet.exited.then(({ code, signal }) => {
     if (stopping) return;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    void shutdown(1, `CometBFT exited unexpectedly (${how}); see ${cometLog === 'inherit' ? 'the output above' : cometLog}`);
+    void shutdown(
+      1,
+      `CometBFT exited unexpectedly (${how}); see ${cometLog === 'inherit' ? 'the output above' : cometLog}`,
+    );
   });
 
   const onSignal = (sig: NodeJS.Signals) => void shutdown(0, `received ${sig}`);

@@ -1,11 +1,13 @@
 // BaseApp: the ABCI 2.0 application. It owns the commit multistore, the check state and the
 // module manager, and turns ABCI requests into module calls. Everything below the ABCI boundary
 // is synchronous; only Commit awaits (the store's atomic disk batch).
-import type { AbciApplication } from '../../abci/application.js';
+
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import {
+  CheckTxType,
   type ExecTxResult,
+  ResponseProcessProposal_ProposalStatus as ProposalStatus,
   type RequestCheckTx,
   type RequestExtendVote,
   type RequestFinalizeBlock,
@@ -29,19 +31,18 @@ import {
   ResponseOfferSnapshot_Result,
   ResponsePrepareProposal,
   ResponseProcessProposal,
-  ResponseProcessProposal_ProposalStatus as ProposalStatus,
   ResponseQuery,
   ResponseVerifyVoteExtension,
   ResponseVerifyVoteExtension_VerifyStatus as VerifyStatus,
-  CheckTxType,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
+import type { AbciApplication } from '../../abci/application.js';
 import { type BlockHeader, Context, type ExecMode } from './context.js';
 import { errorResult, sdkErrors } from './errors.js';
 import { event } from './events.js';
 import { failpoint } from './failpoints.js';
 import { GasMeter } from './gas.js';
-import { ModuleManager, type AppModule } from './module.js';
+import { type AppModule, ModuleManager } from './module.js';
 import { readonlyMultiStoreAt } from './queryStore.js';
 import { MsgRouter, QueryRouter } from './router.js';
 import type { CacheMultiStore, CommitMultiStore } from './store/types.js';
@@ -108,7 +109,8 @@ export class BaseApp implements AbciApplication {
     const latest = this.store.lastCommitInfo().version;
     const height = req.height === 0n ? latest : Number(req.height);
     try {
-      if (height > latest) throw sdkErrors.invalidHeight(`height ${height} is not committed yet (latest ${latest})`);
+      if (height > latest)
+        throw sdkErrors.invalidHeight(`height ${height} is not committed yet (latest ${latest})`);
       if (height <= 0) throw sdkErrors.invalidHeight('no committed state yet');
       const storeMatch = /^\/store\/([^/]+)\/key$/.exec(req.path);
       if (storeMatch) {
@@ -124,14 +126,27 @@ export class BaseApp implements AbciApplication {
       }
       const route = this.queries.route(req.path);
       if (!route) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
-      const ctx = new Context('query', this.emptyHeader(BigInt(height)), readonlyMultiStoreAt(this.store, height));
+      const ctx = new Context(
+        'query',
+        this.emptyHeader(BigInt(height)),
+        readonlyMultiStoreAt(this.store, height),
+      );
       const request = decodeOrThrow(route.request, req.data, req.path);
       const response = route.handle(ctx, request);
-      return ResponseQuery.fromPartial({ value: route.response.encode(response).finish(), height: BigInt(height) });
+      return ResponseQuery.fromPartial({
+        value: route.response.encode(response).finish(),
+        height: BigInt(height),
+      });
     } catch (e) {
       const r = errorResult(e);
-      if (r.code === 1) this.log.error({ err: e instanceof Error ? e.stack : String(e), path: req.path }, 'query failed');
-      return ResponseQuery.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, height: BigInt(height) });
+      if (r.code === 1)
+        this.log.error({ err: e instanceof Error ? e.stack : String(e), path: req.path }, 'query failed');
+      return ResponseQuery.fromPartial({
+        code: r.code,
+        codespace: r.codespace,
+        log: r.log,
+        height: BigInt(height),
+      });
     }
   }
 
@@ -160,8 +175,10 @@ export class BaseApp implements AbciApplication {
   // ---- connection: consensus -------------------------------------------------------------------
 
   initChain(req: RequestInitChain): ResponseInitChain {
-    if (req.initialHeight !== 1n) throw new Error(`initial_height ${req.initialHeight} is not supported (must be 1)`);
-    if (this.store.lastCommitInfo().version !== 0) throw new Error('InitChain on a store that already has commits');
+    if (req.initialHeight !== 1n)
+      throw new Error(`initial_height ${req.initialHeight} is not supported (must be 1)`);
+    if (this.store.lastCommitInfo().version !== 0)
+      throw new Error('InitChain on a store that already has commits');
     this.chainId = req.chainId;
     const text = new TextDecoder().decode(req.appStateBytes);
     const appState = (text.trim() === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
@@ -180,7 +197,11 @@ export class BaseApp implements AbciApplication {
   }
 
   prepareProposal(req: RequestPrepareProposal): ResponsePrepareProposal {
-    const ctx = new Context('prepare', this.headerFrom(req.height, req.time, new Uint8Array(0), req.proposerAddress), this.store.branchAt());
+    const ctx = new Context(
+      'prepare',
+      this.headerFrom(req.height, req.time, new Uint8Array(0), req.proposerAddress),
+      this.store.branchAt(),
+    );
     // Pass-through within max_tx_bytes is always valid; modules may rewrite the list.
     const txs = this.modules.prepareProposal(ctx, req);
     let total = 0;
@@ -194,33 +215,59 @@ export class BaseApp implements AbciApplication {
   }
 
   processProposal(req: RequestProcessProposal): ResponseProcessProposal {
-    const ctx = new Context('process', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branchAt());
+    const ctx = new Context(
+      'process',
+      this.headerFrom(req.height, req.time, req.hash, req.proposerAddress),
+      this.store.branchAt(),
+    );
     // Never reject a block because a user tx would fail; only module-level rules can reject.
     const ok = this.modules.processProposal(ctx, req);
-    return ResponseProcessProposal.fromPartial({ status: ok ? ProposalStatus.ACCEPT : ProposalStatus.REJECT });
+    return ResponseProcessProposal.fromPartial({
+      status: ok ? ProposalStatus.ACCEPT : ProposalStatus.REJECT,
+    });
   }
 
   extendVote(req: RequestExtendVote): ResponseExtendVote {
-    const ctx = new Context('vote', this.headerFrom(req.height, req.time, req.hash, req.proposerAddress), this.store.branchAt());
+    const ctx = new Context(
+      'vote',
+      this.headerFrom(req.height, req.time, req.hash, req.proposerAddress),
+      this.store.branchAt(),
+    );
     return ResponseExtendVote.fromPartial({ voteExtension: this.modules.extendVote(ctx, req) });
   }
 
   verifyVoteExtension(req: RequestVerifyVoteExtension): ResponseVerifyVoteExtension {
-    const ctx = new Context('vote', this.headerFrom(req.height, { seconds: 0n, nanos: 0 }, req.hash, new Uint8Array(0)), this.store.branchAt());
+    const ctx = new Context(
+      'vote',
+      this.headerFrom(req.height, { seconds: 0n, nanos: 0 }, req.hash, new Uint8Array(0)),
+      this.store.branchAt(),
+    );
     const ok = this.modules.verifyVoteExtension(ctx, req);
-    return ResponseVerifyVoteExtension.fromPartial({ status: ok ? VerifyStatus.ACCEPT : VerifyStatus.REJECT });
+    return ResponseVerifyVoteExtension.fromPartial({
+      status: ok ? VerifyStatus.ACCEPT : VerifyStatus.REJECT,
+    });
   }
 
   finalizeBlock(req: RequestFinalizeBlock): ResponseFinalizeBlock {
     const expected = BigInt(this.store.lastCommitInfo().version) + 1n;
-    if (req.height !== expected) throw new Error(`FinalizeBlock for height ${req.height}, expected ${expected}`);
+    if (req.height !== expected)
+      throw new Error(`FinalizeBlock for height ${req.height}, expected ${expected}`);
     const header = this.headerFrom(req.height, req.time, req.hash, req.proposerAddress);
     const block = this.store.branch();
     const blockCtx = new Context('finalize', header, block);
     this.modules.beginBlock(blockCtx);
     const txResults = req.txs.map((tx) => {
       const out = this.runTx(blockCtx.with(block, new GasMeter()), tx);
-      return { code: out.code, codespace: out.codespace, log: out.log, data: out.data, gasWanted: out.gasWanted, gasUsed: out.gasUsed, events: out.events, info: '' };
+      return {
+        code: out.code,
+        codespace: out.codespace,
+        log: out.log,
+        data: out.data,
+        gasWanted: out.gasWanted,
+        gasUsed: out.gasUsed,
+        events: out.events,
+        info: '',
+      };
     });
     this.modules.endBlock(blockCtx);
     block.write();
@@ -292,7 +339,15 @@ export class BaseApp implements AbciApplication {
     anteBranch.write();
     const events = [...anteCtx.events.events()];
     if (ctx.mode === 'check' || ctx.mode === 'recheck') {
-      return { code: 0, codespace: '', log: '', data: new Uint8Array(0), gasWanted: tx.gasLimit, gasUsed: meter.consumed(), events };
+      return {
+        code: 0,
+        codespace: '',
+        log: '',
+        data: new Uint8Array(0),
+        gasWanted: tx.gasLimit,
+        gasUsed: meter.consumed(),
+        events,
+      };
     }
     const msgBranch = ctx.ms.branch();
     const responses: Any[] = [];
@@ -302,9 +357,17 @@ export class BaseApp implements AbciApplication {
         const msgCtx = ctx.with(msgBranch, meter);
         const res = route.handle(msgCtx, msg);
         responses.push({ typeUrl: route.responseTypeUrl, value: route.response.encode(res).finish() });
-        events.push(event('message', [['action', any.typeUrl], ['msg_index', String(index)]]));
+        events.push(
+          event('message', [
+            ['action', any.typeUrl],
+            ['msg_index', String(index)],
+          ]),
+        );
         for (const e of msgCtx.events.events()) {
-          events.push({ ...e, attributes: [...e.attributes, { key: 'msg_index', value: String(index), index: true }] });
+          events.push({
+            ...e,
+            attributes: [...e.attributes, { key: 'msg_index', value: String(index), index: true }],
+          });
         }
       });
     } catch (e) {
@@ -313,7 +376,15 @@ export class BaseApp implements AbciApplication {
     }
     msgBranch.write();
     const data = TxMsgData.encode(TxMsgData.fromPartial({ msgResponses: responses })).finish();
-    return { code: 0, codespace: '', log: '', data, gasWanted: tx.gasLimit, gasUsed: meter.consumed(), events };
+    return {
+      code: 0,
+      codespace: '',
+      log: '',
+      data,
+      gasWanted: tx.gasLimit,
+      gasUsed: meter.consumed(),
+      events,
+    };
   }
 
   /** Invariants of every module over the last committed state plus the working state. */
@@ -329,10 +400,21 @@ export class BaseApp implements AbciApplication {
   }
 
   private emptyHeader(height: bigint): BlockHeader {
-    return { chainId: this.chainId, height, time: { seconds: 0n, nanos: 0 }, hash: new Uint8Array(0), proposerAddress: new Uint8Array(0) };
+    return {
+      chainId: this.chainId,
+      height,
+      time: { seconds: 0n, nanos: 0 },
+      hash: new Uint8Array(0),
+      proposerAddress: new Uint8Array(0),
+    };
   }
 
-  private headerFrom(height: bigint, time: BlockHeader['time'], hash: Uint8Array, proposer: Uint8Array): BlockHeader {
+  private headerFrom(
+    height: bigint,
+    time: BlockHeader['time'],
+    hash: Uint8Array,
+    proposer: Uint8Array,
+  ): BlockHeader {
     return { chainId: this.chainId, height, time, hash, proposerAddress: proposer };
   }
 
@@ -347,7 +429,9 @@ function decodeOrThrow<T>(codec: { decode(b: Uint8Array): T }, bytes: Uint8Array
   try {
     return codec.decode(bytes);
   } catch (e) {
-    throw sdkErrors.txDecode(`cannot decode request for ${what}: ${e instanceof Error ? e.message : String(e)}`);
+    throw sdkErrors.txDecode(
+      `cannot decode request for ${what}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 

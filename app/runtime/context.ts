@@ -7,7 +7,16 @@ import { GasKVStore, GasMeter } from './gas.js';
 import type { KVStore, MultiStore } from './store/types.js';
 
 /** Why code is running: CheckTx (new or recheck), Simulate, block execution, genesis, or a query. */
-export type ExecMode = 'check' | 'recheck' | 'simulate' | 'finalize' | 'genesis' | 'prepare' | 'process' | 'vote' | 'query';
+export type ExecMode =
+  | 'check'
+  | 'recheck'
+  | 'simulate'
+  | 'finalize'
+  | 'genesis'
+  | 'prepare'
+  | 'process'
+  | 'vote'
+  | 'query';
 
 export interface BlockHeader {
   chainId: string;

@@ -22,7 +22,12 @@ export function registerError(codespace: string, code: number, description: stri
   registry.set(id, description);
   const make = (detail?: string) =>
     new AppError(codespace, code, detail ? `${detail}: ${description}` : description);
-  return Object.assign(make, { codespace, code, description, is: (e: unknown) => isError(e, codespace, code) });
+  return Object.assign(make, {
+    codespace,
+    code,
+    description,
+    is: (e: unknown) => isError(e, codespace, code),
+  });
 }
 
 export function isError(e: unknown, codespace: string, code: number): boolean {

@@ -1,8 +1,9 @@
 // Gas is consensus data (CometBFT hashes gas_wanted and gas_used), so it is metered here, at the
 // store wrapper, from byte counts only — never from caches or timing. Costs are the Cosmos SDK's
 // KVGasConfig so wallets' "auto" fee estimates behave as they do on Cosmos chains.
-import type { Bytes, KVStore } from './store/types.js';
+
 import { sdkErrors } from './errors.js';
+import type { Bytes, KVStore } from './store/types.js';
 
 export const kvGas = {
   hasCost: 1000n,
@@ -26,7 +27,9 @@ export class GasMeter {
   consume(amount: bigint, descriptor: string): void {
     this.used += amount;
     if (this.limit !== undefined && this.used > this.limit) {
-      throw sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${this.used}`);
+      throw sdkErrors.outOfGas(
+        `out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${this.used}`,
+      );
     }
   }
 

@@ -64,15 +64,20 @@ export class ModuleManager {
       exportGenesis: order?.exportGenesis ?? order?.initGenesis ?? names,
     };
     for (const [phase, list] of Object.entries(this.order) as [string, string[]][]) {
-      for (const n of list) if (!this.modules.has(n)) throw new Error(`${phase} order names unknown module ${n}`);
-      if (new Set(list).size !== names.length) throw new Error(`${phase} order must list every module exactly once`);
+      for (const n of list)
+        if (!this.modules.has(n)) throw new Error(`${phase} order names unknown module ${n}`);
+      if (new Set(list).size !== names.length)
+        throw new Error(`${phase} order must list every module exactly once`);
     }
     const voteOwners = modules.filter((m) => m.extendVote || m.verifyVoteExtension);
     if (voteOwners.length > 1) throw new Error('at most one module may own vote extensions');
   }
 
   storeNames(): string[] {
-    return [...this.modules.values()].filter((m) => m.hasStore !== false).map((m) => m.name).sort();
+    return [...this.modules.values()]
+      .filter((m) => m.hasStore !== false)
+      .map((m) => m.name)
+      .sort();
   }
 
   registerServices(services: ModuleServices): void {
@@ -104,7 +109,9 @@ export class ModuleManager {
   }
 
   invariants(ctx: Context): string[] {
-    return [...this.modules.values()].flatMap((m) => (m.invariants ? m.invariants(ctx).map((s) => `${m.name}: ${s}`) : []));
+    return [...this.modules.values()].flatMap((m) =>
+      m.invariants ? m.invariants(ctx).map((s) => `${m.name}: ${s}`) : [],
+    );
   }
 
   prepareProposal(ctx: Context, req: RequestPrepareProposal): Uint8Array[] {
@@ -114,7 +121,8 @@ export class ModuleManager {
   }
 
   processProposal(ctx: Context, req: RequestProcessProposal): boolean {
-    for (const m of this.modules.values()) if (m.processProposal && !m.processProposal(ctx, req)) return false;
+    for (const m of this.modules.values())
+      if (m.processProposal && !m.processProposal(ctx, req)) return false;
     return true;
   }
 

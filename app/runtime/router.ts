@@ -67,7 +67,8 @@ export class QueryRouter {
   private readonly routes = new Map<string, QueryRoute>();
 
   register<Req, Res>(route: QueryRoute<Req, Res>): void {
-    if (!/^\/[\w.]+\/\w+$/.test(route.path)) throw new Error(`query path ${route.path} is not /<service>/<method>`);
+    if (!/^\/[\w.]+\/\w+$/.test(route.path))
+      throw new Error(`query path ${route.path} is not /<service>/<method>`);
     if (this.routes.has(route.path)) throw new Error(`query ${route.path} registered twice`);
     this.routes.set(route.path, route as QueryRoute);
   }

@@ -30,7 +30,10 @@ describe('chain node behind real CometBFT', () => {
     assert.ok(last >= 5, `last_block_height ${last}`);
     await node.waitForHeight(last + 1);
     const next = await node.rpc.block(last + 1);
-    assert.equal(Buffer.from(info.last_block_app_hash, 'base64').toString('hex'), next.header.app_hash.toLowerCase());
+    assert.equal(
+      Buffer.from(info.last_block_app_hash, 'base64').toString('hex'),
+      next.header.app_hash.toLowerCase(),
+    );
   });
 
   it('executes txs and serves their writes through queries', async () => {
@@ -41,7 +44,9 @@ describe('chain node behind real CometBFT', () => {
       hashes.push(r.hash);
     }
     for (const hash of hashes) {
-      const tx = await waitFor(`tx ${hash}`, () => node.rpc.call<any>('tx', { hash: `0x${hash}` }).catch(() => undefined));
+      const tx = await waitFor(`tx ${hash}`, () =>
+        node.rpc.call<any>('tx', { hash: `0x${hash}` }).catch(() => undefined),
+      );
       assert.equal(tx.tx_result.code ?? 0, 0);
       assert.ok(BigInt(tx.tx_result.gas_used) > 0n);
       assert.ok(tx.tx_result.events.some((e: any) => e.type === 'testkv_write'));
@@ -53,7 +58,9 @@ describe('chain node behind real CometBFT', () => {
     // A rejected tx gets a code and changes nothing.
     const bad = await node.rpc.broadcastSync(encodeTestTx({ writes: [['x', 'y']], gas: 1500 }));
     assert.equal(bad.code, 0, 'CheckTx only charges tx-size gas here; it fails in FinalizeBlock');
-    const badTx = await waitFor('failed tx', () => node.rpc.call<any>('tx', { hash: `0x${bad.hash}` }).catch(() => undefined));
+    const badTx = await waitFor('failed tx', () =>
+      node.rpc.call<any>('tx', { hash: `0x${bad.hash}` }).catch(() => undefined),
+    );
     assert.equal(badTx.tx_result.code, 11, 'out of gas');
     const x = await node.rpc.abciQuery(QUERY_GET, enc.encode(JSON.stringify({ key: 'x' })));
     assert.deepEqual(JSON.parse(Buffer.from(x.value, 'base64').toString()), { value: null });
@@ -65,19 +72,41 @@ describe('chain node behind real CometBFT', () => {
       return r.value ? r : undefined;
     });
     const h = await node.rpc.height();
-    const present = await node.rpc.abciQuery('/store/testkv/key', enc.encode('k3'), { height: h, prove: true });
-    const absent = await node.rpc.abciQuery('/store/testkv/key', enc.encode('no-such-key'), { height: h, prove: true });
+    const present = await node.rpc.abciQuery('/store/testkv/key', enc.encode('k3'), {
+      height: h,
+      prove: true,
+    });
+    const absent = await node.rpc.abciQuery('/store/testkv/key', enc.encode('no-such-key'), {
+      height: h,
+      prove: true,
+    });
     await node.waitForHeight(h + 1);
     const appHash = Buffer.from((await node.rpc.block(h + 1)).header.app_hash, 'hex');
-    const ops = (r: any) => r.proofOps.ops.map((o: any) => ({ type: o.type, key: Buffer.from(o.key, 'base64'), data: Buffer.from(o.data, 'base64') }));
+    const ops = (r: any) =>
+      r.proofOps.ops.map((o: any) => ({
+        type: o.type,
+        key: Buffer.from(o.key, 'base64'),
+        data: Buffer.from(o.data, 'base64'),
+      }));
     assert.equal(Number(present.height), h);
     assert.ok(verifyChainedProof(appHash, 'testkv', enc.encode('k3'), enc.encode('v3'), ops(present)));
     assert.ok(verifyChainedProof(appHash, 'testkv', enc.encode('no-such-key'), undefined, ops(absent)));
-    assert.equal(verifyChainedProof(appHash, 'testkv', enc.encode('k3'), enc.encode('v4'), ops(present)), false, 'tampered value');
-    assert.equal(verifyChainedProof(appHash, 'testkv', enc.encode('k3'), undefined, ops(absent)), false, 'absent-proof for a present key');
+    assert.equal(
+      verifyChainedProof(appHash, 'testkv', enc.encode('k3'), enc.encode('v4'), ops(present)),
+      false,
+      'tampered value',
+    );
+    assert.equal(
+      verifyChainedProof(appHash, 'testkv', enc.encode('k3'), undefined, ops(absent)),
+      false,
+      'absent-proof for a present key',
+    );
     const wrongHash = Buffer.from(appHash);
     wrongHash[0]! ^= 1;
-    assert.equal(verifyChainedProof(wrongHash, 'testkv', enc.encode('k3'), enc.encode('v3'), ops(present)), false);
+    assert.equal(
+      verifyChainedProof(wrongHash, 'testkv', enc.encode('k3'), enc.encode('v3'), ops(present)),
+      false,
+    );
   });
 
   it('matches two fresh reference replays of the same blocks at every height', async () => {
@@ -89,6 +118,9 @@ describe('chain node behind real CometBFT', () => {
     assert.deepEqual(a.appHashes, b.appHashes);
     assert.deepEqual(a.gasUsed, b.gasUsed);
     assert.deepEqual(a.appHashes, headers);
-    assert.ok(blocks.some((blk) => blk.txs.length > 0), 'the replayed range contains txs');
+    assert.ok(
+      blocks.some((blk) => blk.txs.length > 0),
+      'the replayed range contains txs',
+    );
   });
 });

@@ -4,8 +4,8 @@
 // end every header's app hash must equal a fresh reference replay of the same blocks.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sized } from '../profile.js';
 import { encodeTestTx, QUERY_GET, testKvExtensions } from '../fixtures/testkv.js';
+import { sized } from '../profile.js';
 import { TestNode } from './helpers/node.js';
 import { fetchBlocks, headerAppHashes, replay } from './helpers/replay.js';
 import { waitFor } from './helpers/rpc.js';
@@ -58,10 +58,14 @@ describe('crash recovery', () => {
     if (comet) await node.pidGone(comet);
     const before = await node.rpc.height().catch(() => 0);
     node.start();
-    await waitFor('chain to advance after restart', async () => {
-      const h = await node.rpc.height();
-      return h >= before + 3 ? h : undefined;
-    }, 60_000);
+    await waitFor(
+      'chain to advance after restart',
+      async () => {
+        const h = await node.rpc.height();
+        return h >= before + 3 ? h : undefined;
+      },
+      60_000,
+    );
   }
 
   before(async () => {
@@ -120,7 +124,11 @@ describe('crash recovery', () => {
       if (!tx) continue;
       committed++;
       const r = await node.rpc.abciQuery(QUERY_GET, enc.encode(JSON.stringify({ key })));
-      assert.deepEqual(JSON.parse(Buffer.from(r.value, 'base64').toString()), { value }, `committed ${key} survives`);
+      assert.deepEqual(
+        JSON.parse(Buffer.from(r.value, 'base64').toString()),
+        { value },
+        `committed ${key} survives`,
+      );
     }
     assert.ok(committed > 20, `only ${committed} txs committed`);
     const top = (await node.rpc.height()) - 1;

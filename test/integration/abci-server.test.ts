@@ -9,10 +9,10 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Request, Response, CheckTxType } from 'cosmjs-types/tendermint/abci/types';
+import { CheckTxType, Request, Response } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
-import { AbciServer } from '../../abci/server.js';
 import { encodeUvarint, FrameDecoder, frame } from '../../abci/framing.js';
+import { AbciServer } from '../../abci/server.js';
 import { appStoreNames, createApp } from '../../app/app.js';
 import { openAppStore } from '../../app/node/openStore.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
@@ -74,12 +74,30 @@ describe('ABCI server over sockets', () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-abci-'));
     store = await openAppStore(dir, appStoreNames(testKvExtensions));
     app = createApp(store, pino({ level: 'silent' }), 'test', testKvExtensions);
-    server = new AbciServer(app, { logger: pino({ level: 'silent' }), onFatal: (e) => fatal.push(e), maxFrameBytes: 64 * 1024 * 1024 });
+    server = new AbciServer(app, {
+      logger: pino({ level: 'silent' }),
+      onFatal: (e) => fatal.push(e),
+      maxFrameBytes: 64 * 1024 * 1024,
+    });
     const addr = await server.listen('tcp://127.0.0.1:0');
     port = 'port' in addr ? addr.port : 0;
     const c = await Client.open(port);
-    await c.send({ initChain: { chainId: 'abci-test', initialHeight: 1n, time: { seconds: 1n, nanos: 0 }, appStateBytes: new TextEncoder().encode('{}') } });
-    await c.send({ finalizeBlock: { height: 1n, txs: [encodeTestTx({ writes: [['a', '1']] })], time: { seconds: 2n, nanos: 0 }, hash: new Uint8Array(32) } });
+    await c.send({
+      initChain: {
+        chainId: 'abci-test',
+        initialHeight: 1n,
+        time: { seconds: 1n, nanos: 0 },
+        appStateBytes: new TextEncoder().encode('{}'),
+      },
+    });
+    await c.send({
+      finalizeBlock: {
+        height: 1n,
+        txs: [encodeTestTx({ writes: [['a', '1']] })],
+        time: { seconds: 2n, nanos: 0 },
+        hash: new Uint8Array(32),
+      },
+    });
     await c.send({ commit: {} });
     c.socket.destroy();
   });
@@ -96,7 +114,11 @@ describe('ABCI server over sockets', () => {
     const c = await Client.open(port);
     const reqs: Request[] = [];
     for (let i = 0; i < 200; i++) {
-      reqs.push(Request.fromPartial({ checkTx: { tx: encodeTestTx({ writes: [[`p${i}`, 'x']] }), type: CheckTxType.NEW } }));
+      reqs.push(
+        Request.fromPartial({
+          checkTx: { tx: encodeTestTx({ writes: [[`p${i}`, 'x']] }), type: CheckTxType.NEW },
+        }),
+      );
       if (i % 50 === 49) reqs.push(Request.fromPartial({ flush: {} }));
     }
     reqs.push(Request.fromPartial({ echo: { message: 'done' } }));
@@ -135,7 +157,10 @@ describe('ABCI server over sockets', () => {
       const c = await Client.open(port);
       seed = (seed * 1103515245 + 12345) >>> 0;
       const body = randomBytes(1 + (seed % 300));
-      const r = await Promise.race([c.sendRaw(frame(body)), new Promise<undefined>((res) => setTimeout(() => res(undefined), 2000))]);
+      const r = await Promise.race([
+        c.sendRaw(frame(body)),
+        new Promise<undefined>((res) => setTimeout(() => res(undefined), 2000)),
+      ]);
       // Every garbage frame is answered (usually an Exception; garbage can decode to Echo/Flush).
       assert.ok(r, `frame ${i} got an answer`);
       c.socket.destroy();
@@ -151,7 +176,10 @@ describe('ABCI server over sockets', () => {
       const c = await Client.open(port);
       const answer = c.sendRaw(bad);
       assert.ok(await c.closedWithin(2000), 'connection closed');
-      const r = await Promise.race([answer, new Promise<undefined>((res) => setTimeout(() => res(undefined), 500))]);
+      const r = await Promise.race([
+        answer,
+        new Promise<undefined>((res) => setTimeout(() => res(undefined), 500)),
+      ]);
       assert.match(r?.exception?.error ?? '', /malformed frame/);
     }
     const info = await bystander.send({ info: {} });

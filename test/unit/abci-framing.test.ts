@@ -20,7 +20,8 @@ describe('ABCI framing', () => {
       const out: Buffer[] = [];
       for (let i = 0; i < stream.length; i += cut) out.push(...d.push(stream.subarray(i, i + cut)));
       assert.equal(out.length, messages.length, `cut ${cut}`);
-      out.forEach((m, i) => assert.ok(Buffer.from(messages[i]!).equals(m), `cut ${cut} message ${i}`));
+      for (const [i, m] of out.entries())
+        assert.ok(Buffer.from(messages[i]!).equals(m), `cut ${cut} message ${i}`);
       assert.equal(d.hasPartial(), false);
     }
   });

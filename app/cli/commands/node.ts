@@ -41,13 +41,18 @@ export function register(program: Command): void {
     .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
     .option('--chain-id <id>', 'chain id', 'gonka-devnet')
     .option('--moniker <name>', 'node name', 'gonka-node')
-    .addOption(new Option('--profile <name>', 'consensus timing profile').choices(['devnet', 'fast']).default('devnet'))
+    .addOption(
+      new Option('--profile <name>', 'consensus timing profile')
+        .choices(['devnet', 'fast'])
+        .default('devnet'),
+    )
     .option('--reset', 'remove an existing home first')
     .option('--host <ip>', 'listen address for every service', '127.0.0.1');
   for (const [name, desc] of portOptions) init.option(flag(name), desc, parsePort);
   init.action((opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
-    if (isInitialized(home) && !opts.reset) throw new UserError(`${home} is already initialized (use --reset to start over)`);
+    if (isInitialized(home) && !opts.reset)
+      throw new UserError(`${home} is already initialized (use --reset to start over)`);
     const cfg = initHome({
       home,
       chainId: opts.chainId,
@@ -68,7 +73,8 @@ export function register(program: Command): void {
     .option('--comet-log <file|inherit>', "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'")
     .action(async (opts) => {
       const home = (opts.home as string | undefined) ?? defaultHome();
-      if (!isInitialized(home)) throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
+      if (!isInitialized(home))
+        throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
       process.exitCode = await startNode({ home, cometLog: opts.cometLog });
     });
 
@@ -81,7 +87,14 @@ export function register(program: Command): void {
       const home = (opts.home as string | undefined) ?? defaultHome();
       if (opts.reset || !isInitialized(home)) {
         process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
-        initHome({ home, chainId: 'gonka-devnet', moniker: 'devnet-validator', profile: 'devnet', reset: true, appState: defaultAppState() });
+        initHome({
+          home,
+          chainId: 'gonka-devnet',
+          moniker: 'devnet-validator',
+          profile: 'devnet',
+          reset: true,
+          appState: defaultAppState(),
+        });
       }
       process.stderr.write(`[devnet] starting; CometBFT RPC on http://127.0.0.1:26657 — Ctrl-C stops\n`);
       process.exitCode = await startNode({ home });

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { repoPath } from '../../paths.js';
 
 export function register(program: Command): void {

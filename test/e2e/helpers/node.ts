@@ -32,9 +32,32 @@ export class TestNode {
     const [rpc, p2p, abci, grpc] = (await freePorts(4)) as [number, number, number, number];
     const r = spawnSync(
       process.execPath,
-      [cli, 'init', '--home', home, '--profile', 'fast', '--chain-id', 'gonka-e2e', '--rpc-port', String(rpc), '--p2p-port', String(p2p),
-        '--abci-port', String(abci), '--grpc-port', String(grpc), '--comet-metrics-port', '0', '--app-metrics-port', '0'],
-      { encoding: 'utf8', env: { ...process.env, ...(opts.fixtures ? { GONKA_TEST_FIXTURES: opts.fixtures } : {}) } },
+      [
+        cli,
+        'init',
+        '--home',
+        home,
+        '--profile',
+        'fast',
+        '--chain-id',
+        'gonka-e2e',
+        '--rpc-port',
+        String(rpc),
+        '--p2p-port',
+        String(p2p),
+        '--abci-port',
+        String(abci),
+        '--grpc-port',
+        String(grpc),
+        '--comet-metrics-port',
+        '0',
+        '--app-metrics-port',
+        '0',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...(opts.fixtures ? { GONKA_TEST_FIXTURES: opts.fixtures } : {}) },
+      },
     );
     if (r.status !== 0) throw new Error(`gonkad init failed: ${r.stderr}`);
     return new TestNode(home, { rpc, p2p, abci, grpc }, new CometRpc(`http://127.0.0.1:${rpc}`), opts);
@@ -42,11 +65,18 @@ export class TestNode {
 
   /** Starts `gonkad start`; env adds variables for this run only (e.g. a failpoint). */
   start(env: Record<string, string> = {}): void {
-    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) throw new Error('node already running');
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null)
+      throw new Error('node already running');
     this.output = '';
     const proc = spawn(process.execPath, [cli, 'start', '--home', this.home], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GONKA_LOG_LEVEL: 'warn', ...(this.opts.fixtures ? { GONKA_TEST_FIXTURES: this.opts.fixtures } : {}), ...this.opts.env, ...env },
+      env: {
+        ...process.env,
+        GONKA_LOG_LEVEL: 'warn',
+        ...(this.opts.fixtures ? { GONKA_TEST_FIXTURES: this.opts.fixtures } : {}),
+        ...this.opts.env,
+        ...env,
+      },
     });
     proc.stdout.on('data', (d) => (this.output += d));
     proc.stderr.on('data', (d) => (this.output += d));
@@ -65,17 +95,24 @@ export class TestNode {
   }
 
   async waitForHeight(h: number, timeoutMs = 30_000): Promise<number> {
-    return waitFor(`height ${h}`, async () => {
-      const height = await this.rpc.height();
-      return height >= h ? height : undefined;
-    }, timeoutMs);
+    return waitFor(
+      `height ${h}`,
+      async () => {
+        const height = await this.rpc.height();
+        return height >= h ? height : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** Waits for the node process (app) to exit; returns its exit code (null if killed by a signal). */
   async exited(timeoutMs = 20_000): Promise<number | null> {
     if (!this.exitPromise) return null;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`node did not exit in ${timeoutMs} ms`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, rej) =>
+        (timer = setTimeout(() => rej(new Error(`node did not exit in ${timeoutMs} ms`)), timeoutMs)),
+    );
     try {
       return await Promise.race([this.exitPromise, timeout]);
     } finally {
@@ -85,14 +122,19 @@ export class TestNode {
 
   /** Waits until a pid no longer exists (CometBFT exits by itself when the app dies). */
   async pidGone(pid: number, timeoutMs = 20_000): Promise<void> {
-    await waitFor(`pid ${pid} to exit`, async () => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, timeoutMs, 50);
+    await waitFor(
+      `pid ${pid} to exit`,
+      async () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      timeoutMs,
+      50,
+    );
   }
 
   /** Graceful stop (SIGTERM), then wait for both processes. */

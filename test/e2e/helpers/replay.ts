@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RequestFinalizeBlock, RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
-import { createApp, appStoreNames, type AppExtensions } from '../../../app/app.js';
+import { type AppExtensions, appStoreNames, createApp } from '../../../app/app.js';
 import { openAppStore } from '../../../app/node/openStore.js';
 import type { CometRpc } from './rpc.js';
 
@@ -74,7 +74,13 @@ export async function replay(
     const gasUsed: bigint[][] = [];
     for (const b of blocks) {
       const res = app.finalizeBlock(
-        RequestFinalizeBlock.fromPartial({ txs: b.txs, height: BigInt(b.height), time: b.time, hash: b.hash, proposerAddress: b.proposer }),
+        RequestFinalizeBlock.fromPartial({
+          txs: b.txs,
+          height: BigInt(b.height),
+          time: b.time,
+          hash: b.hash,
+          proposerAddress: b.proposer,
+        }),
       );
       await app.commit();
       appHashes.push(Buffer.from(res.appHash).toString('hex'));

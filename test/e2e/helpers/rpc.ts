@@ -6,7 +6,9 @@ export class CometRpc {
     const qs = Object.entries(params)
       .map(([k, v]) => `${k}=${encodeURIComponent(typeof v === 'string' ? v : String(v))}`)
       .join('&');
-    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, {
+      signal: AbortSignal.timeout(5000),
+    });
     const body = (await res.json()) as { result?: T; error?: { message: string; data?: string } };
     if (body.error) throw new Error(`${method}: ${body.error.message} ${body.error.data ?? ''}`);
     return body.result as T;
@@ -17,7 +19,11 @@ export class CometRpc {
     return Number(s.sync_info.latest_block_height);
   }
 
-  async block(height: number): Promise<{ header: { app_hash: string; time: string; height: string }; txs: Uint8Array[]; hash: string }> {
+  async block(height: number): Promise<{
+    header: { app_hash: string; time: string; height: string };
+    txs: Uint8Array[];
+    hash: string;
+  }> {
     const r = await this.call<any>('block', { height });
     return {
       header: r.block.header,
@@ -42,7 +48,12 @@ export class CometRpc {
 }
 
 /** Polls until check() returns a truthy value or the deadline passes (then throws with what). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   while (Date.now() < deadline) {
@@ -54,5 +65,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`,
+  );
 }

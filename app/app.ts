@@ -3,8 +3,11 @@
 import type { Logger } from 'pino';
 import { BaseApp } from './runtime/baseApp.js';
 import type { AppModule } from './runtime/module.js';
-import type { TxFormat } from './runtime/tx.js';
+import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
+import { authModule } from '../x/auth/module.js';
+import { bankModule } from '../x/bank/module.js';
 import type { CommitMultiStore } from './runtime/store/types.js';
+import type { TxFormat } from './runtime/tx.js';
 
 export interface AppExtensions {
   /** Extra modules (test fixtures); appended after the production modules. */
@@ -14,7 +17,8 @@ export interface AppExtensions {
 
 /** The production modules, in dependency order. Later issues add auth, bank, collateral, poc, … */
 export function productionModules(): AppModule[] {
-  return [];
+  const auth = authModule();
+  return [auth, bankModule(auth.keeper)];
 }
 
 export function appModules(ext: AppExtensions = {}): AppModule[] {
@@ -29,8 +33,26 @@ export function appStoreNames(ext: AppExtensions = {}): string[] {
     .sort();
 }
 
-export function createApp(store: CommitMultiStore, logger: Logger, version: string, ext: AppExtensions = {}): BaseApp {
-  return new BaseApp({ store, modules: appModules(ext), txFormats: [...(ext.txFormats ?? [])], logger, version });
+export function createApp(
+  store: CommitMultiStore,
+  logger: Logger,
+  version: string,
+  ext: AppExtensions = {},
+): BaseApp {
+  const modules = appModules(ext);
+  // The Cosmos format routes messages through the app's router, which exists once BaseApp does;
+  // it comes last because it claims every tx no other format recognises.
+  let app: BaseApp | undefined;
+  const txFormats = [...(ext.txFormats ?? []), ...cosmosTxFormats(modules, () => app!.msgs)];
+  app = new BaseApp({
+    store,
+    modules,
+    txFormats,
+    logger,
+    version,
+  });
+  registerAppServices(app);
+  return app;
 }
 
 /** Default genesis app_state: each module's defaults, keyed by module name. */

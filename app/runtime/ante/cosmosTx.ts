@@ -1,0 +1,192 @@
+// The Cosmos transaction format (cosmos.tx.v1beta1 TxRaw, SIGN_MODE_DIRECT, secp256k1) and its
+// ante handler, in DESIGN.md §3.5 order: decode → size limits → timeout height → memo → tx-size
+// gas (11) → fee and min gas price (13, 5) → pubkey → signature count → sequence (32) →
+// signature (4) → increment sequence. The ante branch is kept by BaseApp even if messages fail.
+import { createHash } from 'node:crypto';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import { SignDoc, type TxBody, type AuthInfo, type TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { addressFromPubKey } from '../../../x/auth/address.js';
+import { mulCeil } from '../../../x/auth/decimal.js';
+import { type Account, type AuthKeeper, FEE_COLLECTOR, SECP256K1_PUBKEY_TYPE, secp256k1PubKeyAny } from '../../../x/auth/keeper.js';
+import { FEE_DENOM } from '../../../x/auth/params.js';
+import { coinsString, parseCoins } from '../../../x/bank/coins.js';
+import type { BankKeeper } from '../../../x/bank/keeper.js';
+import type { Context } from '../context.js';
+import { AppError, sdkErrors } from '../errors.js';
+import { event } from '../events.js';
+import { GasMeter } from '../gas.js';
+import type { MsgRouter } from '../router.js';
+import type { DecodedTx, TxFormat } from '../tx.js';
+import { decodeCosmosTx, decodeStrict } from './decode.js';
+import { verifySecp256k1, isCompressedPubKey } from './secp256k1.js';
+import { SignatureCache } from './sigCache.js';
+
+export interface CosmosTx extends DecodedTx {
+  raw: TxRaw;
+  body: TxBody;
+  authInfo: AuthInfo;
+  /** Required signers (bech32), de-duplicated, in message order. */
+  signers: string[];
+}
+
+export interface CosmosTxDeps {
+  auth: AuthKeeper;
+  bank: BankKeeper;
+  /** The app's message router (resolved lazily: it exists only once BaseApp is built). */
+  msgs: () => MsgRouter;
+  sigCache?: SignatureCache;
+}
+
+/** Bytes a real signature adds to a simulated tx whose signature is empty (CosmJS simulates with one). */
+const SIMULATED_SIGNATURE_BYTES = 64n;
+const MAX_GAS_LIMIT = (1n << 63n) - 1n;
+
+export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCache: SignatureCache } {
+  const sigCache = deps.sigCache ?? new SignatureCache();
+
+  return {
+    name: 'cosmos',
+    sigCache,
+    // The fallback format: anything no other format claims is decoded (and rejected) as a TxRaw.
+    matches: () => true,
+
+    decode(txBytes) {
+      const { raw, body, authInfo } = decodeCosmosTx(txBytes);
+      const router = deps.msgs();
+      const signers: string[] = [];
+      for (const any of body.messages) {
+        const route = router.route(any.typeUrl);
+        const msg = decodeStrict(route.request, any.value, any.typeUrl);
+        for (const s of route.signers(msg)) if (!signers.includes(s)) signers.push(s);
+      }
+      if (signers.length === 0) throw sdkErrors.noSignatures('no signers');
+      const gasLimit = authInfo.fee!.gasLimit;
+      if (gasLimit > MAX_GAS_LIMIT) throw sdkErrors.invalidGasLimit(`gas limit ${gasLimit} is too large`);
+      return { msgs: body.messages, gasLimit, raw, body, authInfo, signers };
+    },
+
+    ante(ctx, tx, txBytes) {
+      const simulate = ctx.mode === 'simulate';
+      // Params are read without gas: they are configuration, not tx work.
+      const params = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
+
+      // size limits
+      if (BigInt(txBytes.length) > params.maxTxBytes) throw sdkErrors.txTooLarge(`tx is ${txBytes.length} bytes; limit ${params.maxTxBytes}`);
+
+      // timeout height (CheckTx runs against the next block's height)
+      const height = ctx.mode === 'check' || ctx.mode === 'recheck' || simulate ? ctx.header.height + 1n : ctx.header.height;
+      if (tx.body.timeoutHeight > 0n && height > tx.body.timeoutHeight) {
+        throw sdkErrors.txTimeoutHeight(`block height: ${height}, timeout height: ${tx.body.timeoutHeight}`);
+      }
+
+      // memo
+      const memoChars = [...tx.body.memo].length;
+      if (BigInt(memoChars) > params.maxMemoCharacters) {
+        throw sdkErrors.memoTooLarge(`maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`);
+      }
+
+      // tx-size gas; a simulated tx is charged as if its empty signatures were real ones
+      let sizeBytes = BigInt(txBytes.length);
+      if (simulate) for (const s of tx.raw.signatures) if (s.length === 0) sizeBytes += SIMULATED_SIGNATURE_BYTES;
+      ctx.gasMeter.consume(params.txSizeCostPerByte * sizeBytes, 'txSize');
+
+      // fee and min gas price
+      const fee = tx.authInfo.fee!;
+      const feeCoins = parseCoins(fee.amount, true);
+      if (fee.granter) throw sdkErrors.notSupported('fee grants are not supported');
+      const payer = fee.payer || tx.signers[0]!;
+      if (!tx.signers.includes(payer)) throw sdkErrors.unauthorized(`fee payer ${payer} is not a signer`);
+      if (!simulate) {
+        const required = mulCeil(tx.gasLimit, params.minGasPrice);
+        const paid = feeCoins.find((c) => c.denom === FEE_DENOM)?.amount ?? 0n;
+        if (paid < required) throw sdkErrors.insufficientFee(`insufficient fees; got: ${coinsString(feeCoins) || '0' + FEE_DENOM} required: ${required}${FEE_DENOM}`);
+      }
+      if (!deps.auth.hasAccount(ctx, payer)) throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
+      if (feeCoins.length > 0) {
+        try {
+          deps.bank.sendCoinsToModule(ctx, payer, FEE_COLLECTOR, feeCoins);
+        } catch (e) {
+          if (e instanceof AppError && sdkErrors.insufficientFunds.is(e)) throw sdkErrors.insufficientFunds(`${e.message}: insufficient funds to pay for fees`);
+          throw e;
+        }
+      }
+      ctx.events.emit(event('tx', [['fee', coinsString(feeCoins)], ['fee_payer', payer]]));
+
+      // pubkey
+      const infos = tx.authInfo.signerInfos;
+      if (infos.length !== tx.signers.length) throw sdkErrors.unauthorized(`wrong number of signer infos; expected ${tx.signers.length}, got ${infos.length}`);
+      const accounts: Account[] = [];
+      const pubKeys: Uint8Array[] = [];
+      tx.signers.forEach((signer, i) => {
+        const account = deps.auth.getAccount(ctx, signer);
+        if (!account) throw sdkErrors.unknownAddress(`account ${signer} does not exist`);
+        const info = infos[i]!;
+        let pk: Uint8Array | undefined;
+        if (info.publicKey) {
+          if (info.publicKey.typeUrl !== SECP256K1_PUBKEY_TYPE) throw sdkErrors.invalidPubKey(`unsupported pubkey type ${info.publicKey.typeUrl}`);
+          pk = decodeStrict(PubKey, info.publicKey.value, 'PubKey').key;
+          if (!isCompressedPubKey(pk)) throw sdkErrors.invalidPubKey('secp256k1 pubkey must be 33 compressed bytes');
+          if (addressFromPubKey(pk) !== signer) throw sdkErrors.invalidPubKey(`pubKey does not match signer address ${signer} with signer index: ${i}`);
+          const stored = account.base.pubKey;
+          if (stored && !Buffer.from(stored.value).equals(Buffer.from(info.publicKey.value))) {
+            throw sdkErrors.invalidPubKey(`pubKey does not match the one stored for account ${signer}`);
+          }
+          if (!stored) account.base.pubKey = secp256k1PubKeyAny(pk);
+        } else if (account.base.pubKey) {
+          pk = PubKey.decode(account.base.pubKey.value).key;
+        } else {
+          throw sdkErrors.invalidPubKey(`pubkey on account ${signer} is not set`);
+        }
+        accounts.push(account);
+        pubKeys.push(pk);
+      });
+
+      // signature count
+      if (BigInt(tx.signers.length) > params.txSigLimit) {
+        throw sdkErrors.tooManySignatures(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
+      }
+      if (tx.raw.signatures.length !== tx.signers.length) {
+        throw sdkErrors.unauthorized(`wrong number of signatures; expected ${tx.signers.length}, got ${tx.raw.signatures.length}`);
+      }
+
+      // sequence
+      accounts.forEach((a, i) => {
+        const got = infos[i]!.sequence;
+        if (got !== a.base.sequence) throw sdkErrors.wrongSequence(`account sequence mismatch, expected ${a.base.sequence}, got ${got}`);
+      });
+
+      // signature: the same gas whether verified, cached or simulated
+      const txHash = createHash('sha256').update(txBytes).digest();
+      accounts.forEach((a, i) => {
+        ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
+        if (simulate) return;
+        const mode = infos[i]!.modeInfo?.single?.mode;
+        if (mode !== SignMode.SIGN_MODE_DIRECT) throw sdkErrors.unauthorized(`sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`);
+        const cacheKey = SignatureCache.key(txHash, a.base.accountNumber, pubKeys[i]!);
+        if (sigCache.has(cacheKey)) return;
+        const signDoc = SignDoc.encode({
+          bodyBytes: tx.raw.bodyBytes,
+          authInfoBytes: tx.raw.authInfoBytes,
+          chainId: ctx.header.chainId,
+          accountNumber: a.base.accountNumber,
+        }).finish();
+        if (!verifySecp256k1(pubKeys[i]!, signDoc, tx.raw.signatures[i]!)) {
+          throw sdkErrors.unauthorized(
+            `signature verification failed; please verify account number (${a.base.accountNumber}) and chain-id (${ctx.header.chainId})`,
+          );
+        }
+        sigCache.add(cacheKey);
+      });
+
+      // increment sequence (and store a newly learned pubkey)
+      accounts.forEach((a, i) => {
+        ctx.events.emit(event('tx', [['acc_seq', `${a.base.address}/${a.base.sequence}`]]));
+        a.base.sequence += 1n;
+        deps.auth.setAccount(ctx, a);
+        const sig = tx.raw.signatures[i]!;
+        if (sig.length > 0) ctx.events.emit(event('tx', [['signature', Buffer.from(sig).toString('base64')]]));
+      });
+    },
+  };
+}

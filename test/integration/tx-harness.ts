@@ -1,0 +1,159 @@
+// In-process chain for the tx, ante and bank tests: a real persistent store in a temp dir, the
+// production app, genesis with funded secp256k1 accounts, and blocks driven through the ABCI
+// handlers (FinalizeBlock + Commit), with txs signed SIGN_MODE_DIRECT by deterministic keys.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { MsgMultiSend, MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
+import { CheckTxType, RequestFinalizeBlock, RequestQuery, type ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
+import { pino } from 'pino';
+import { createApp, defaultAppState } from '../../app/app.js';
+import type { BaseApp } from '../../app/runtime/baseApp.js';
+import type { ProtoCodec } from '../../app/runtime/router.js';
+import { PersistentMultiStore } from '../../app/runtime/store/index.js';
+import { appStoreNames } from '../../app/app.js';
+import { addressFromPubKey } from '../../x/auth/address.js';
+
+export const CHAIN_ID = 'gonka-test';
+export const DENOM = 'ngonka';
+
+export class TestKey {
+  readonly pubKey: Uint8Array;
+  readonly address: string;
+  constructor(readonly secret: Uint8Array) {
+    this.pubKey = secp256k1.getPublicKey(secret, true);
+    this.address = addressFromPubKey(this.pubKey);
+  }
+  static fromSeed(seed: string): TestKey {
+    return new TestKey(createHash('sha256').update(seed).digest());
+  }
+  /** 64-byte low-S r‖s over SHA-256(message). */
+  sign(message: Uint8Array): Uint8Array {
+    return secp256k1.sign(message, this.secret);
+  }
+  pubKeyAny(): Any {
+    return { typeUrl: '/cosmos.crypto.secp256k1.PubKey', value: PubKey.encode({ key: this.pubKey }).finish() };
+  }
+}
+
+export interface TxOptions {
+  msgs: Any[];
+  sequence: bigint;
+  accountNumber: bigint;
+  gas?: bigint;
+  fee?: bigint;
+  memo?: string;
+  timeoutHeight?: bigint;
+  chainId?: string;
+  /** Leave the signature empty (simulation). */
+  unsigned?: boolean;
+}
+
+export function signTx(key: TestKey, o: TxOptions): Uint8Array {
+  const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages: o.msgs, memo: o.memo ?? '', timeoutHeight: o.timeoutHeight ?? 0n })).finish();
+  const gas = o.gas ?? 200_000n;
+  const fee = o.fee ?? (gas + 9n) / 10n;
+  const authInfoBytes = AuthInfo.encode(
+    AuthInfo.fromPartial({
+      signerInfos: [{ publicKey: key.pubKeyAny(), modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence: o.sequence }],
+      fee: { amount: fee > 0n ? [{ denom: DENOM, amount: fee.toString() }] : [], gasLimit: gas },
+    }),
+  ).finish();
+  const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: o.chainId ?? CHAIN_ID, accountNumber: o.accountNumber }).finish();
+  const signature = o.unsigned ? new Uint8Array(0) : key.sign(signDoc);
+  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [signature] }).finish();
+}
+
+export function sendMsg(from: string, to: string, amount: bigint, denom = DENOM): Any {
+  return { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: MsgSend.encode({ fromAddress: from, toAddress: to, amount: [{ denom, amount: amount.toString() }] }).finish() };
+}
+
+export function multiSendMsg(from: string, outputs: [string, bigint][]): Any {
+  const total = outputs.reduce((s, [, a]) => s + a, 0n);
+  return {
+    typeUrl: '/cosmos.bank.v1beta1.MsgMultiSend',
+    value: MsgMultiSend.encode({
+      inputs: [{ address: from, coins: [{ denom: DENOM, amount: total.toString() }] }],
+      outputs: outputs.map(([address, a]) => ({ address, coins: [{ denom: DENOM, amount: a.toString() }] })),
+    }).finish(),
+  };
+}
+
+export class TestChain {
+  height = 0n;
+  private constructor(
+    readonly app: BaseApp,
+    readonly store: PersistentMultiStore,
+    readonly dir: string,
+    readonly keys: TestKey[],
+  ) {}
+
+  static async create(opts: { accounts: number; balance?: bigint; seed?: string; appState?: (s: Record<string, any>) => void }): Promise<TestChain> {
+    const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
+    const store = await PersistentMultiStore.open(dir, appStoreNames(), { keepRecent: 5 });
+    const app = createApp(store, pino({ level: 'silent' }), 'test');
+    const keys = Array.from({ length: opts.accounts }, (_, i) => TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`));
+    const state = defaultAppState() as Record<string, any>;
+    state.bank.balances = keys.map((k) => ({ address: k.address, coins: [{ denom: DENOM, amount: String(opts.balance ?? 1_000_000_000n) }] }));
+    opts.appState?.(state);
+    app.initChain({
+      time: { seconds: 1_700_000_000n, nanos: 0 },
+      chainId: CHAIN_ID,
+      validators: [],
+      appStateBytes: new TextEncoder().encode(JSON.stringify(state)),
+      initialHeight: 1n,
+    });
+    app.setChainId(CHAIN_ID);
+    const chain = new TestChain(app, store, dir, keys);
+    await chain.block([]); // height 1: genesis committed, queries work
+    return chain;
+  }
+
+  async block(txs: Uint8Array[]): Promise<ResponseFinalizeBlock> {
+    this.height += 1n;
+    const res = this.app.finalizeBlock(
+      RequestFinalizeBlock.fromPartial({ height: this.height, time: { seconds: 1_700_000_000n + this.height, nanos: 0 }, txs, hash: new Uint8Array(32) }),
+    );
+    await this.app.commit();
+    return res;
+  }
+
+  checkTx(tx: Uint8Array, recheck = false) {
+    return this.app.checkTx({ tx, type: recheck ? CheckTxType.RECHECK : CheckTxType.NEW });
+  }
+
+  query<Req, Res>(path: string, reqCodec: ProtoCodec<Req>, resCodec: ProtoCodec<Res>, req: Req): Res {
+    const r = this.app.query(RequestQuery.fromPartial({ path, data: reqCodec.encode(req).finish() }));
+    if (r.code !== 0) throw new Error(`query ${path} failed with code ${r.code}: ${r.log}`);
+    return resCodec.decode(r.value);
+  }
+
+  rawQuery(path: string, data: Uint8Array) {
+    return this.app.query(RequestQuery.fromPartial({ path, data }));
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
+
+export function accountOf(chain: TestChain, address: string): BaseAccount {
+  const r = chain.query('/cosmos.auth.v1beta1.Query/Account', QueryAccountRequest, QueryAccountResponse, { address });
+  return BaseAccount.decode(r.account!.value);
+}
+
+export function balanceOf(chain: TestChain, address: string, denom = DENOM): bigint {
+  const r = chain.query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest, QueryBalanceResponse, { address, denom });
+  return BigInt(r.balance!.amount);
+}

@@ -1,0 +1,207 @@
+// x/auth keeper: accounts (BaseAccount and ModuleAccount, stored as Any), account numbers, params.
+// Other modules reach accounts only through this keeper.
+import { BaseAccount, ModuleAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
+import { Any } from 'cosmjs-types/google/protobuf/any';
+import type { Context } from '../../app/runtime/context.js';
+import { sdkErrors } from '../../app/runtime/errors.js';
+import { addressBytes, addressString, moduleAddress } from './address.js';
+import { formatDec, parseDec } from './decimal.js';
+import { ACCOUNT_PREFIX, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY, STORE, accountByNumberKey, accountKey, prefixEnd, readU64, u64 } from './keys.js';
+import { type AuthParams, defaultAuthParams } from './params.js';
+
+export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
+export const MODULE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.ModuleAccount';
+export const SECP256K1_PUBKEY_TYPE = '/cosmos.crypto.secp256k1.PubKey';
+
+/** An account as the keeper hands it out: always a BaseAccount, plus module data for module accounts. */
+export interface Account {
+  base: BaseAccount;
+  module?: { name: string; permissions: string[] };
+}
+
+export const FEE_COLLECTOR = 'fee_collector';
+/** The governance module account: the authority of every MsgUpdateParams. */
+export const GOV_MODULE = 'gov';
+
+/** Module accounts the chain creates at genesis, with their permissions (SDK names). */
+export const DEFAULT_MODULE_ACCOUNTS: { name: string; permissions: string[] }[] = [
+  { name: FEE_COLLECTOR, permissions: [] },
+  { name: GOV_MODULE, permissions: ['burner'] },
+];
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export function encodeAccountAny(a: Account): Any {
+  if (a.module) {
+    return Any.fromPartial({
+      typeUrl: MODULE_ACCOUNT_TYPE,
+      value: ModuleAccount.encode(ModuleAccount.fromPartial({ baseAccount: a.base, name: a.module.name, permissions: a.module.permissions })).finish(),
+    });
+  }
+  return Any.fromPartial({ typeUrl: BASE_ACCOUNT_TYPE, value: BaseAccount.encode(a.base).finish() });
+}
+
+export function decodeAccountAny(any: Any): Account {
+  if (any.typeUrl === BASE_ACCOUNT_TYPE) return { base: BaseAccount.decode(any.value) };
+  if (any.typeUrl === MODULE_ACCOUNT_TYPE) {
+    const m = ModuleAccount.decode(any.value);
+    if (!m.baseAccount) throw new Error('module account without base account');
+    return { base: m.baseAccount, module: { name: m.name, permissions: m.permissions } };
+  }
+  throw new Error(`unsupported account type ${any.typeUrl}`);
+}
+
+export function secp256k1PubKeyAny(key: Uint8Array): Any {
+  return Any.fromPartial({ typeUrl: SECP256K1_PUBKEY_TYPE, value: PubKey.encode({ key }).finish() });
+}
+
+export class AuthKeeper {
+  readonly moduleAccountNames: readonly string[];
+  private readonly moduleAddrs: Map<string, string>;
+
+  constructor(moduleAccounts = DEFAULT_MODULE_ACCOUNTS) {
+    this.moduleAccountNames = moduleAccounts.map((m) => m.name);
+    this.moduleAddrs = new Map(moduleAccounts.map((m) => [m.name, moduleAddress(m.name)]));
+    this.modulePerms = new Map(moduleAccounts.map((m) => [m.name, m.permissions]));
+  }
+  private readonly modulePerms: Map<string, string[]>;
+
+  // ---- accounts --------------------------------------------------------------------------------
+
+  getAccount(ctx: Context, address: string): Account | undefined {
+    const raw = ctx.kv(STORE).get(accountKey(addressBytes(address)));
+    return raw ? decodeAccountAny(Any.decode(raw)) : undefined;
+  }
+
+  hasAccount(ctx: Context, address: string): boolean {
+    return ctx.kv(STORE).has(accountKey(addressBytes(address)));
+  }
+
+  setAccount(ctx: Context, account: Account): void {
+    const addr = addressBytes(account.base.address);
+    ctx.kv(STORE).set(accountKey(addr), Any.encode(encodeAccountAny(account)).finish());
+  }
+
+  /** Creates a BaseAccount with the next account number (the account must not exist). */
+  newAccount(ctx: Context, address: string): Account {
+    if (this.hasAccount(ctx, address)) throw sdkErrors.invalidRequest(`account ${address} already exists`);
+    const number = this.nextAccountNumber(ctx);
+    const account: Account = { base: BaseAccount.fromPartial({ address, accountNumber: number, sequence: 0n }) };
+    this.setAccount(ctx, account);
+    ctx.kv(STORE).set(accountByNumberKey(number), addressBytes(address));
+    return account;
+  }
+
+  /** The account, created on first sight (as the SDK's bank does for recipients). */
+  ensureAccount(ctx: Context, address: string): Account {
+    return this.getAccount(ctx, address) ?? this.newAccount(ctx, address);
+  }
+
+  private nextAccountNumber(ctx: Context): bigint {
+    const kv = ctx.kv(STORE);
+    const raw = kv.get(NEXT_ACCOUNT_NUMBER_KEY);
+    const n = raw ? readU64(raw) : 0n;
+    kv.set(NEXT_ACCOUNT_NUMBER_KEY, u64(n + 1n));
+    return n;
+  }
+
+  /** Accounts in address-byte order, starting after `startAfterKey` (a raw store key) when given. */
+  *iterateAccounts(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Account]> {
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {
+      yield [k, decodeAccountAny(Any.decode(v))];
+    }
+  }
+
+  addressByNumber(ctx: Context, number: bigint): string | undefined {
+    const raw = ctx.kv(STORE).get(accountByNumberKey(number));
+    return raw ? addressString(raw) : undefined;
+  }
+
+  // ---- module accounts -------------------------------------------------------------------------
+
+  moduleAddress(name: string): string {
+    const a = this.moduleAddrs.get(name);
+    if (!a) throw new Error(`no module account named ${name}`);
+    return a;
+  }
+
+  isModuleAddress(address: string): boolean {
+    for (const a of this.moduleAddrs.values()) if (a === address) return true;
+    return false;
+  }
+
+  /** The module account, created with its permissions on first use. */
+  ensureModuleAccount(ctx: Context, name: string): Account {
+    const address = this.moduleAddress(name);
+    const existing = this.getAccount(ctx, address);
+    if (existing) {
+      if (!existing.module) throw new Error(`account ${address} of module ${name} is not a module account`);
+      return existing;
+    }
+    const base = this.newAccount(ctx, address).base;
+    const account: Account = { base, module: { name, permissions: [...(this.modulePerms.get(name) ?? [])] } };
+    this.setAccount(ctx, account);
+    return account;
+  }
+
+  hasPermission(name: string, permission: string): boolean {
+    return (this.modulePerms.get(name) ?? []).includes(permission);
+  }
+
+  // ---- params ----------------------------------------------------------------------------------
+
+  getParams(ctx: Context): AuthParams {
+    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    if (!raw) return defaultAuthParams();
+    const j = JSON.parse(dec.decode(raw)) as Record<string, string>;
+    return {
+      maxMemoCharacters: BigInt(j.max_memo_characters!),
+      txSigLimit: BigInt(j.tx_sig_limit!),
+      txSizeCostPerByte: BigInt(j.tx_size_cost_per_byte!),
+      sigVerifyCostEd25519: BigInt(j.sig_verify_cost_ed25519!),
+      sigVerifyCostSecp256k1: BigInt(j.sig_verify_cost_secp256k1!),
+      minGasPrice: parseDec(j.min_gas_price!),
+      maxTxBytes: BigInt(j.max_tx_bytes!),
+    };
+  }
+
+  setParams(ctx: Context, p: AuthParams): void {
+    ctx.kv(STORE).set(PARAMS_KEY, enc.encode(JSON.stringify(paramsToJson(p))));
+  }
+}
+
+export function paramsToJson(p: AuthParams): Record<string, string> {
+  // Fixed key order: this JSON is state, so its bytes must not depend on object construction.
+  return {
+    max_memo_characters: p.maxMemoCharacters.toString(),
+    tx_sig_limit: p.txSigLimit.toString(),
+    tx_size_cost_per_byte: p.txSizeCostPerByte.toString(),
+    sig_verify_cost_ed25519: p.sigVerifyCostEd25519.toString(),
+    sig_verify_cost_secp256k1: p.sigVerifyCostSecp256k1.toString(),
+    min_gas_price: formatDec(p.minGasPrice),
+    max_tx_bytes: p.maxTxBytes.toString(),
+  };
+}
+
+export function paramsFromJson(j: Record<string, unknown> | undefined): AuthParams {
+  const d = defaultAuthParams();
+  if (!j) return d;
+  const big = (k: string, dflt: bigint) => {
+    const v = j[k];
+    if (v === undefined) return dflt;
+    if (typeof v !== 'string' && typeof v !== 'number') throw new Error(`auth param ${k} must be a string`);
+    if (!/^\d+$/.test(String(v))) throw new Error(`auth param ${k} must be a non-negative integer`);
+    return BigInt(v);
+  };
+  return {
+    maxMemoCharacters: big('max_memo_characters', d.maxMemoCharacters),
+    txSigLimit: big('tx_sig_limit', d.txSigLimit),
+    txSizeCostPerByte: big('tx_size_cost_per_byte', d.txSizeCostPerByte),
+    sigVerifyCostEd25519: big('sig_verify_cost_ed25519', d.sigVerifyCostEd25519),
+    sigVerifyCostSecp256k1: big('sig_verify_cost_secp256k1', d.sigVerifyCostSecp256k1),
+    minGasPrice: j.min_gas_price === undefined ? d.minGasPrice : parseDec(String(j.min_gas_price)),
+    maxTxBytes: big('max_tx_bytes', d.maxTxBytes),
+  };
+}

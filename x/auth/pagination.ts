@@ -1,0 +1,37 @@
+// Cosmos PageRequest over a key-ordered iteration: `key` resumes at a raw store key, otherwise
+// `offset` skips; `limit` (default 100, capped at 1,000) bounds every answer.
+import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
+import { sdkErrors } from '../../app/runtime/errors.js';
+
+export const DEFAULT_PAGE_LIMIT = 100n;
+export const MAX_PAGE_LIMIT = 1000n;
+
+export function paginate<T>(
+  page: PageRequest | undefined,
+  iterate: (startKey?: Uint8Array) => Iterable<[Uint8Array, T]>,
+): { items: T[]; pagination: PageResponse } {
+  if (page?.reverse) throw sdkErrors.invalidRequest('reverse pagination is not supported');
+  if (page && page.key.length > 0 && page.offset > 0n) throw sdkErrors.invalidRequest('either offset or key may be set, not both');
+  let limit = page?.limit && page.limit > 0n ? page.limit : DEFAULT_PAGE_LIMIT;
+  if (limit > MAX_PAGE_LIMIT) limit = MAX_PAGE_LIMIT;
+  const offset = page?.offset ?? 0n;
+  const countTotal = Boolean(page?.countTotal) && !(page && page.key.length > 0);
+  const items: T[] = [];
+  let skipped = 0n;
+  let total = 0n;
+  let nextKey = new Uint8Array(0);
+  for (const [k, v] of iterate(page && page.key.length > 0 ? page.key : undefined)) {
+    total++;
+    if (skipped < offset) {
+      skipped++;
+      continue;
+    }
+    if (BigInt(items.length) === limit) {
+      if (nextKey.length === 0) nextKey = Uint8Array.from(k);
+      if (!countTotal) break;
+      continue;
+    }
+    items.push(v);
+  }
+  return { items, pagination: { nextKey, total: countTotal ? total : 0n } };
+}

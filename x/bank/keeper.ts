@@ -1,0 +1,230 @@
+// x/bank keeper: balances, supply, denom metadata and send-enabled flags. Every balance change
+// goes through subtract/add here, so supply = Σ balances holds by construction (mint and burn
+// adjust both sides) and zero balances are deleted rather than stored.
+import { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
+import type { Context } from '../../app/runtime/context.js';
+import { sdkErrors } from '../../app/runtime/errors.js';
+import { addressBytes, addressString } from '../auth/address.js';
+import type { AuthKeeper } from '../auth/keeper.js';
+import { prefixEnd } from '../auth/keys.js';
+import { type Coins, coinsString } from './coins.js';
+import { bankErrors } from './errors.js';
+import * as ev from './events.js';
+import {
+  BALANCES_PREFIX,
+  DENOM_METADATA_PREFIX,
+  PARAMS_KEY,
+  SEND_ENABLED_PREFIX,
+  STORE,
+  SUPPLY_PREFIX,
+  accountBalancesPrefix,
+  balanceKey,
+  denomMetadataKey,
+  parseBalanceKey,
+  sendEnabledKey,
+  supplyKey,
+} from './keys.js';
+import { defaultBankParams } from './params.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class BankKeeper {
+  constructor(readonly auth: AuthKeeper) {}
+
+  // ---- balances --------------------------------------------------------------------------------
+
+  balance(ctx: Context, address: string, denom: string): bigint {
+    const raw = ctx.kv(STORE).get(balanceKey(addressBytes(address), denom));
+    return raw ? BigInt(dec.decode(raw)) : 0n;
+  }
+
+  /** All of an account's balances, sorted by denom, from the raw key `startKey` when given. */
+  *iterateBalances(ctx: Context, address: string, startKey?: Uint8Array): Generator<[Uint8Array, Coins]> {
+    const prefix = accountBalancesPrefix(addressBytes(address));
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix))) {
+      yield [k, { denom: parseBalanceKey(k).denom, amount: BigInt(dec.decode(v)) }];
+    }
+  }
+
+  allBalances(ctx: Context, address: string): Coins[] {
+    return [...this.iterateBalances(ctx, address)].map(([, c]) => c);
+  }
+
+  /** Every (address, coin) pair, in store order: for invariants, export and DenomOwners. */
+  *iterateAllBalances(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, { address: string; coin: Coins }]> {
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
+      const { addr, denom } = parseBalanceKey(k);
+      yield [k, { address: addressString(addr), coin: { denom, amount: BigInt(dec.decode(v)) } }];
+    }
+  }
+
+  private setBalance(ctx: Context, address: string, denom: string, amount: bigint): void {
+    const key = balanceKey(addressBytes(address), denom);
+    if (amount === 0n) ctx.kv(STORE).delete(key);
+    else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
+  }
+
+  private subtract(ctx: Context, address: string, coins: readonly Coins[]): void {
+    for (const c of coins) {
+      const have = this.balance(ctx, address, c.denom);
+      if (have < c.amount) {
+        throw sdkErrors.insufficientFunds(`spendable balance ${have}${c.denom} is smaller than ${c.amount}${c.denom}`);
+      }
+      this.setBalance(ctx, address, c.denom, have - c.amount);
+    }
+    ctx.events.emit(ev.coinSpent(address, coins));
+  }
+
+  private add(ctx: Context, address: string, coins: readonly Coins[]): void {
+    for (const c of coins) this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
+    ctx.events.emit(ev.coinReceived(address, coins));
+  }
+
+  /** Moves coins, creating the recipient account on first receipt (as the SDK does). */
+  sendCoins(ctx: Context, from: string, to: string, coins: readonly Coins[]): void {
+    this.subtract(ctx, from, coins);
+    if (!this.auth.hasAccount(ctx, to)) this.auth.newAccount(ctx, to);
+    this.add(ctx, to, coins);
+    ctx.events.emit(ev.transfer(to, from, coins));
+  }
+
+  sendCoinsToModule(ctx: Context, from: string, module: string, coins: readonly Coins[]): void {
+    this.auth.ensureModuleAccount(ctx, module);
+    this.sendCoins(ctx, from, this.auth.moduleAddress(module), coins);
+  }
+
+  sendCoinsFromModule(ctx: Context, module: string, to: string, coins: readonly Coins[]): void {
+    this.sendCoins(ctx, this.auth.moduleAddress(module), to, coins);
+  }
+
+  /** One input, several outputs (MsgMultiSend); the caller checked that the sums match. */
+  inputOutputCoins(ctx: Context, input: { address: string; coins: Coins[] }, outputs: { address: string; coins: Coins[] }[]): void {
+    this.subtract(ctx, input.address, input.coins);
+    for (const o of outputs) {
+      if (!this.auth.hasAccount(ctx, o.address)) this.auth.newAccount(ctx, o.address);
+      this.add(ctx, o.address, o.coins);
+      ctx.events.emit(ev.transfer(o.address, input.address, o.coins));
+    }
+  }
+
+  // ---- supply ------------------------------------------------------------------------------------
+
+  supplyOf(ctx: Context, denom: string): bigint {
+    const raw = ctx.kv(STORE).get(supplyKey(denom));
+    return raw ? BigInt(dec.decode(raw)) : 0n;
+  }
+
+  private setSupply(ctx: Context, denom: string, amount: bigint): void {
+    if (amount === 0n) ctx.kv(STORE).delete(supplyKey(denom));
+    else ctx.kv(STORE).set(supplyKey(denom), enc.encode(amount.toString()));
+  }
+
+  *iterateSupply(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Coins]> {
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? SUPPLY_PREFIX, prefixEnd(SUPPLY_PREFIX))) {
+      yield [k, { denom: dec.decode(k.subarray(1)), amount: BigInt(dec.decode(v)) }];
+    }
+  }
+
+  mintCoins(ctx: Context, module: string, coins: readonly Coins[]): void {
+    if (!this.auth.hasPermission(module, 'minter')) throw sdkErrors.unauthorized(`module ${module} may not mint`);
+    const address = this.auth.ensureModuleAccount(ctx, module).base.address;
+    for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
+    this.add(ctx, address, coins);
+    ctx.events.emit(ev.coinbase(address, coins));
+  }
+
+  burnCoins(ctx: Context, module: string, coins: readonly Coins[]): void {
+    if (!this.auth.hasPermission(module, 'burner')) throw sdkErrors.unauthorized(`module ${module} may not burn`);
+    const address = this.auth.moduleAddress(module);
+    this.subtract(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) - c.amount);
+    ctx.events.emit(ev.burn(address, coins));
+  }
+
+  /** Genesis only: credits a balance and the supply together. */
+  genesisCredit(ctx: Context, address: string, coins: readonly Coins[]): void {
+    for (const c of coins) {
+      this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
+      this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
+    }
+  }
+
+  // ---- send-enabled, metadata, params ------------------------------------------------------------
+
+  getParams(ctx: Context): Params {
+    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    return raw ? Params.decode(raw) : defaultBankParams();
+  }
+
+  setParams(ctx: Context, p: Params): void {
+    // Per-denom entries move to their own keys (SDK v0.47 migration behaviour).
+    for (const s of p.sendEnabled) this.setSendEnabled(ctx, s.denom, s.enabled);
+    ctx.kv(STORE).set(PARAMS_KEY, Params.encode(Params.fromPartial({ defaultSendEnabled: p.defaultSendEnabled })).finish());
+  }
+
+  sendEnabledEntry(ctx: Context, denom: string): boolean | undefined {
+    const raw = ctx.kv(STORE).get(sendEnabledKey(denom));
+    return raw ? raw[0] === 1 : undefined;
+  }
+
+  setSendEnabled(ctx: Context, denom: string, enabled: boolean): void {
+    ctx.kv(STORE).set(sendEnabledKey(denom), Uint8Array.of(enabled ? 1 : 0));
+  }
+
+  deleteSendEnabled(ctx: Context, denom: string): void {
+    ctx.kv(STORE).delete(sendEnabledKey(denom));
+  }
+
+  *iterateSendEnabled(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, { denom: string; enabled: boolean }]> {
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? SEND_ENABLED_PREFIX, prefixEnd(SEND_ENABLED_PREFIX))) {
+      yield [k, { denom: dec.decode(k.subarray(1)), enabled: v[0] === 1 }];
+    }
+  }
+
+  /** Throws bank 5 for the first coin whose denom may not be sent. */
+  assertSendEnabled(ctx: Context, coins: readonly Coins[]): void {
+    let dflt: boolean | undefined;
+    for (const c of coins) {
+      const entry = this.sendEnabledEntry(ctx, c.denom);
+      const enabled = entry ?? (dflt ??= this.getParams(ctx).defaultSendEnabled);
+      if (!enabled) throw bankErrors.sendDisabled(`${c.denom} transfers are currently disabled`);
+    }
+  }
+
+  getDenomMetadata(ctx: Context, denom: string): Metadata | undefined {
+    const raw = ctx.kv(STORE).get(denomMetadataKey(denom));
+    return raw ? Metadata.decode(raw) : undefined;
+  }
+
+  setDenomMetadata(ctx: Context, m: Metadata): void {
+    ctx.kv(STORE).set(denomMetadataKey(m.base), Metadata.encode(m).finish());
+  }
+
+  *iterateDenomMetadata(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Metadata]> {
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? DENOM_METADATA_PREFIX, prefixEnd(DENOM_METADATA_PREFIX))) {
+      yield [k, Metadata.decode(v)];
+    }
+  }
+
+  // ---- invariants ----------------------------------------------------------------------------------
+
+  /** Supply equals the sum of all balances, denom by denom. */
+  supplyInvariant(ctx: Context): string[] {
+    const sums = new Map<string, bigint>();
+    for (const [, { coin }] of this.iterateAllBalances(ctx)) {
+      if (coin.amount <= 0n) return [`non-positive balance stored for ${coin.denom}`];
+      sums.set(coin.denom, (sums.get(coin.denom) ?? 0n) + coin.amount);
+    }
+    const broken: string[] = [];
+    const supply = new Map([...this.iterateSupply(ctx)].map(([, c]) => [c.denom, c.amount]));
+    for (const denom of new Set([...sums.keys(), ...supply.keys()])) {
+      const s = supply.get(denom) ?? 0n;
+      const b = sums.get(denom) ?? 0n;
+      if (s !== b) broken.push(`total supply ${s}${denom} != sum of balances ${b}${denom}`);
+    }
+    return broken;
+  }
+}
+
+export { coinsString };

@@ -1,0 +1,29 @@
+// x/bank store layout (store name `bank`), after the SDK's: supply by denom, balances by
+// (address, denom) so one account's balances are one range, denom metadata, send-enabled flags.
+import { concat } from '../auth/keys.js';
+
+export const STORE = 'bank';
+const enc = new TextEncoder();
+
+/** 0x00 | denom → total supply (decimal string) */
+export const SUPPLY_PREFIX = Uint8Array.of(0x00);
+/** 0x01 | denom → Metadata (protobuf) */
+export const DENOM_METADATA_PREFIX = Uint8Array.of(0x01);
+/** 0x02 | len(addr) | addr | denom → amount (decimal string); zero balances are deleted */
+export const BALANCES_PREFIX = Uint8Array.of(0x02);
+/** 0x04 | denom → 0x01 (enabled) or 0x00 (disabled) */
+export const SEND_ENABLED_PREFIX = Uint8Array.of(0x04);
+/** 0x05 → Params (protobuf; the per-denom list lives under SEND_ENABLED_PREFIX) */
+export const PARAMS_KEY = Uint8Array.of(0x05);
+
+export const supplyKey = (denom: string) => concat(SUPPLY_PREFIX, enc.encode(denom));
+export const denomMetadataKey = (denom: string) => concat(DENOM_METADATA_PREFIX, enc.encode(denom));
+export const sendEnabledKey = (denom: string) => concat(SEND_ENABLED_PREFIX, enc.encode(denom));
+export const accountBalancesPrefix = (addr: Uint8Array) => concat(BALANCES_PREFIX, Uint8Array.of(addr.length), addr);
+export const balanceKey = (addr: Uint8Array, denom: string) => concat(accountBalancesPrefix(addr), enc.encode(denom));
+
+/** (address bytes, denom) of a balance key. */
+export function parseBalanceKey(key: Uint8Array): { addr: Uint8Array; denom: string } {
+  const n = key[1]!;
+  return { addr: key.subarray(2, 2 + n), denom: new TextDecoder().decode(key.subarray(2 + n)) };
+}

@@ -1,0 +1,26 @@
+// x/bank as an AppModule: balances, supply, metadata, send-enabled; its invariant is
+// total supply = Σ balances.
+import type { AppModule } from '../../app/runtime/module.js';
+import type { AuthKeeper } from '../auth/keeper.js';
+import { defaultBankGenesis, exportBankGenesis, initBankGenesis } from './genesis.js';
+import { BankKeeper } from './keeper.js';
+import { registerBankMsgs } from './msgServer.js';
+import { registerBankQueries } from './query.js';
+
+export const BANK_MODULE = 'bank';
+
+export function bankModule(auth: AuthKeeper): AppModule & { keeper: BankKeeper } {
+  const keeper = new BankKeeper(auth);
+  return {
+    name: BANK_MODULE,
+    keeper,
+    registerServices({ msgs, queries }) {
+      registerBankMsgs(msgs, keeper);
+      registerBankQueries(queries, keeper);
+    },
+    defaultGenesis: defaultBankGenesis,
+    initGenesis: (ctx, g) => initBankGenesis(ctx, keeper, g),
+    exportGenesis: (ctx) => exportBankGenesis(ctx, keeper),
+    invariants: (ctx) => keeper.supplyInvariant(ctx),
+  };
+}

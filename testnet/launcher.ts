@@ -56,10 +56,14 @@ export class Testnet {
 
   /** Waits until every listed node (default all) has reached height h. */
   async waitForHeight(h: number, timeoutMs = 60_000, which: number[] = this.nodes.map((n) => n.index)): Promise<void> {
-    await waitFor(`nodes ${which.join(',')} at height ${h}`, async () => {
-      const hs = await Promise.all(which.map((i) => this.node(i).rpc.height()));
-      return hs.every((x) => x >= h);
-    }, timeoutMs);
+    try {
+      await waitFor(`nodes ${which.join(',')} at height ${h}`, async () => {
+        const hs = await Promise.all(which.map((i) => this.node(i).rpc.height()));
+        return hs.every((x) => x >= h);
+      }, timeoutMs);
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n${await this.describe()}`);
+    }
   }
 
   // --- fault injection; each call returns when the fault is in place ---
@@ -106,4 +110,12 @@ export class Testnet {
     for (const r of this.relays) if (r.from === i || r.to === i) await r.relay.open();
   }
 
+
+  /** One line per node (running, height) plus the log tail of any node that is down: for failures. */
+  async describe(): Promise<string> {
+    const hs = await this.heights();
+    return this.nodes
+      .map((n, i) => `${n.entry.name}: ${n.running ? 'running' : 'down'}, height ${hs[i] ?? '?'}${n.running ? '' : `\n${n.logTail()}`}`)
+      .join('\n');
+  }
 }

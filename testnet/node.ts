@@ -51,6 +51,12 @@ export class TestnetNode {
     return this.comet;
   }
 
+  /** The last lines of this node's app log (where startup failures show). */
+  logTail(lines = 15): string {
+    const f = join(this.entry.home, 'gonkad.log');
+    return existsSync(f) ? readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
+  }
+
   start(): void {
     if (this.running) throw new Error(`${this.entry.name} is already running`);
     const cometLeft = this.comet;

@@ -32,29 +32,32 @@ export function planPerturbations(seed: number, count: number, nodes: number): P
   return plan;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Applies one perturbation and undoes it; `holdMs` is how long the fault lasts. */
-export async function applyPerturbation(net: Testnet, p: Perturbation, holdMs = 3000): Promise<void> {
+/**
+ * Applies one perturbation and undoes it. While the fault is in place `hold` runs (default: wait
+ * 3 s); a test can pass one that also checks the fault took effect.
+ */
+export async function applyPerturbation(net: Testnet, p: Perturbation, hold: () => Promise<void> = () => sleep(3000)): Promise<void> {
   switch (p.kind) {
     case 'kill-app':
       await net.kill9App(p.node);
-      await sleep(holdMs);
+      await hold();
       await net.startNode(p.node);
       return;
     case 'kill-comet':
       await net.kill9Comet(p.node);
-      await sleep(holdMs);
+      await hold();
       await net.startNode(p.node);
       return;
     case 'pause':
       net.pause(p.node);
-      await sleep(holdMs);
+      await hold();
       net.resume(p.node);
       return;
     case 'partition':
       await net.partition(p.node);
-      await sleep(holdMs);
+      await hold();
       await net.heal(p.node);
       return;
     case 'restart':

@@ -15,6 +15,7 @@ import {
   checkCommittedTxs,
   checkLiveness,
   initTestnet,
+  type Perturbation,
   planPerturbations,
   Testnet,
   TxLoad,
@@ -25,6 +26,25 @@ import { sized } from '../profile.js';
 const SEED = 17; // first three: partition, pause, kill -9 of an app
 const PERTURBATIONS = sized(3, 20);
 const enc = new TextEncoder();
+
+/**
+ * Holds a fault while checking it took effect: the other three keep making blocks, and a
+ * partitioned or paused node falls behind them (so a relay that leaks or a signal that misses
+ * fails the test).
+ */
+async function holdAndCheck(net: Testnet, p: Perturbation): Promise<void> {
+  const others = net.nodes.filter((n) => n.index !== p.node).map((n) => n.index);
+  const start = Math.max(...(await Promise.all(others.map((i) => net.nodes[i]!.rpc.height()))));
+  const isolatedAt = p.kind === 'partition' ? await net.nodes[p.node]!.rpc.height() : undefined;
+  await net.waitForHeight(start + 3, 60_000, others);
+  if (p.kind === 'partition') {
+    const h = await net.nodes[p.node]!.rpc.height();
+    assert.ok(h <= (isolatedAt ?? 0) + 1, `partitioned node${p.node} went on from ${isolatedAt} to ${h}`);
+  }
+  if (p.kind === 'pause') {
+    await assert.rejects(net.nodes[p.node]!.rpc.call('status', {}, 500), 'a paused node does not answer');
+  }
+}
 
 describe('4-validator testnet under faults', () => {
   let dir: string;
@@ -57,7 +77,7 @@ describe('4-validator testnet under faults', () => {
     try {
       for (const [i, p] of plan.entries()) {
         seen.add(p.kind);
-        await applyPerturbation(net, p, 3000);
+        await applyPerturbation(net, p, () => holdAndCheck(net, p));
         const live = await checkLiveness(net, 3, 90_000);
         const common = await checkAgreement(net);
         process.stdout.write(`# perturbation ${i + 1}/${plan.length}: ${p.kind} node${p.node}; all nodes at ≥ ${live}, hashes agree on 1..${common}\n`);

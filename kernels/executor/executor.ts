@@ -98,6 +98,9 @@ export class Executor {
     const stops = (req.stop ?? []).filter((s) => s.length > 0);
     const holdBack = stops.length > 0 ? Math.max(...stops.map((s) => s.length)) - 1 : 0;
     const stream = new StreamDecoder(tokenizer);
+    // Text is decoded per token only when someone looks at it before the end (a stream or stop
+    // sequences); otherwise once, at the end.
+    const incremental = stops.length > 0 || req.onToken !== undefined;
 
     const tokens: number[] = [];
     const logprobs: TokenLogprobs[] = [];
@@ -113,7 +116,7 @@ export class Executor {
       tokens.push(token);
       logprobs.push(lp);
       if (eos.has(token)) finish = 'eos';
-      else {
+      else if (incremental) {
         const delta = stream.push(token);
         text += delta;
         if (stops.length > 0 && delta.length > 0) {
@@ -130,12 +133,16 @@ export class Executor {
         }
       }
       if (finish === undefined && i + 1 >= req.maxTokens) finish = 'length';
-      if (finish !== undefined && finish !== 'stop') text += stream.flush();
-      // Text that could still turn out to be the start of a stop sequence is held back.
-      const release = finish !== undefined ? text.length : Math.max(emitted, text.length - holdBack);
-      const textDelta = text.slice(emitted, release);
-      emitted = release;
-      req.onToken?.({ index: i, token, textDelta, logprobs: lp });
+      if (finish !== undefined && finish !== 'stop') {
+        text = incremental ? text + stream.flush() : tokenizer.decode(eos.has(token) ? tokens.slice(0, -1) : tokens);
+      }
+      if (req.onToken) {
+        // Text that could still turn out to be the start of a stop sequence is held back.
+        const release = finish !== undefined ? text.length : Math.max(emitted, text.length - holdBack);
+        const textDelta = text.slice(emitted, release);
+        emitted = release;
+        req.onToken({ index: i, token, textDelta, logprobs: lp });
+      }
       if (finish === undefined) {
         step = await decoder.forward([token], step.cache);
         row = decoder.row(step, 0);

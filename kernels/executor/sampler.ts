@@ -69,17 +69,38 @@ export function tokenLogprobs(row: ArrayLike<number>, token: number, k: number):
 
 /** Probabilities of softmax(row / temperature), float64. */
 function temperedProbs(row: ArrayLike<number>, temperature: number): Float64Array {
-  const lp = logSoftmax(Float64Array.from(row as ArrayLike<number>, (v) => v / temperature));
-  return lp.map(Math.exp);
+  const n = row.length;
+  const out = new Float64Array(n);
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = (row[i] as number) / temperature;
+    out[i] = v;
+    if (v > max) max = v;
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp((out[i] as number) - max);
+    out[i] = e;
+    sum += e;
+  }
+  for (let i = 0; i < n; i++) out[i] = (out[i] as number) / sum;
+  return out;
 }
 
 /** For each token, the probability mass of the tokens ranked above it (higher probability, or
- *  equal probability and lower id). A token is in the top-p nucleus iff its mass-above < topP. */
-export function massAbove(probs: Float64Array): Float64Array {
-  const order = Array.from(probs.keys()).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
-  const out = new Float64Array(probs.length);
+ *  equal probability and lower id). A token is in the top-p nucleus iff its mass-above < topP.
+ *  Only tokens with p ≥ (1 − topP) / (2·vocab) are ranked: every token below that has more than
+ *  1 − (1 − topP)/2 > topP of the mass above it, so it gets +∞ (outside the nucleus). The ranked
+ *  tokens' values are the same sums a full sort would give, since everything ranked above a
+ *  ranked token is itself ranked. */
+export function massAbove(probs: Float64Array, topP: number): Float64Array {
+  const floor = (1 - topP) / (2 * probs.length);
+  const out = new Float64Array(probs.length).fill(Number.POSITIVE_INFINITY);
+  const ranked: number[] = [];
+  for (let i = 0; i < probs.length; i++) if ((probs[i] as number) >= floor) ranked.push(i);
+  ranked.sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
   let acc = 0;
-  for (const i of order) {
+  for (const i of ranked) {
     out[i] = acc;
     acc += probs[i] as number;
   }
@@ -95,7 +116,7 @@ function score(probs: Float64Array, uniforms: SeededUniforms, step: number, j: n
 export function chooseToken(row: ArrayLike<number>, p: SamplingParams, uniforms: SeededUniforms, step: number): number {
   if (p.temperature === 0) return argmax(row);
   const probs = temperedProbs(row, p.temperature);
-  const above = p.topP < 1 ? massAbove(probs) : undefined;
+  const above = p.topP < 1 ? massAbove(probs, p.topP) : undefined;
   let best = -1;
   let bestScore = -Infinity;
   for (let j = 0; j < probs.length; j++) {
@@ -138,7 +159,7 @@ export function checkChoice(
   if (p.temperature === 0) return (row[claimed] as number) >= (row[expected] as number) - tol.score ? 'near-tie' : 'mismatch';
   const probs = temperedProbs(row, p.temperature);
   if ((probs[claimed] as number) === 0) return 'mismatch';
-  const above = p.topP < 1 ? massAbove(probs) : undefined;
+  const above = p.topP < 1 ? massAbove(probs, p.topP) : undefined;
   // The claimed token may sit just outside our nucleus; the winner must be compared only with
   // tokens that are inside the nucleus on every side of the tolerance.
   if (above && (above[claimed] as number) >= p.topP + tol.mass) return 'mismatch';

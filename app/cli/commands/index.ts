@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import * as node from './node.js';
 import * as infer from './infer.js';
 import * as version from './version.js';
+import * as genesis from './genesis.js';
 import * as testnet from './testnet.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [node, version, infer, testnet];
+export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis];

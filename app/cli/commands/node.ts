@@ -5,6 +5,14 @@ import { defaultHome, isInitialized, type NodePorts } from '../../node/home.js';
 import { initHome } from '../../node/init.js';
 import { startNode } from '../../node/start.js';
 import { UserError } from '../errors.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { homePaths } from '../../node/home.js';
+import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
+import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+
+/** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
+const DEVNET_FUNDS = '1000000000000000ngonka';
 
 const portOptions: [keyof NodePorts, string][] = [
   ['rpc', 'CometBFT RPC port'],
@@ -87,14 +95,22 @@ export function register(program: Command): void {
       const home = (opts.home as string | undefined) ?? defaultHome();
       if (opts.reset || !isInitialized(home)) {
         process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
+        // The funded devnet account (a devnet convenience, never for real networks).
+        const funded = await deriveKey(generateMnemonic());
+        const appState = defaultAppState();
+        addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
         initHome({
           home,
           chainId: 'gonka-devnet',
           moniker: 'devnet-validator',
           profile: 'devnet',
           reset: true,
-          appState: defaultAppState(),
+          appState,
         });
+        const devnetDir = homePaths(home).devnet;
+        mkdirSync(devnetDir, { recursive: true });
+        writeFileSync(join(devnetDir, 'mnemonic.txt'), `${funded.mnemonic}\n`, { mode: 0o600 });
+        process.stderr.write(`[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`);
       }
       process.stderr.write(`[devnet] starting; CometBFT RPC on http://127.0.0.1:26657 — Ctrl-C stops\n`);
       process.exitCode = await startNode({ home });

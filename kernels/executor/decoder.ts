@@ -29,7 +29,7 @@ export interface ForwardResult {
 }
 
 function staticDim(meta: ort.InferenceSession.ValueMetadata | undefined, axis: number): number | undefined {
-  if (!meta || !meta.isTensor) return undefined;
+  if (!meta?.isTensor) return undefined;
   const d = meta.shape[axis];
   return typeof d === 'number' && d > 0 ? d : undefined;
 }
@@ -46,26 +46,43 @@ export function describeSession(
   if (!outputs.has('logits')) missing.push('logits (output)');
   if (!outputs.has('present.0.key')) missing.push('present.0.key (output)');
   if (missing.length > 0) {
-    throw new ExecutorInputError(`${path} is not a decoder with past_key_values (missing ${missing.join(', ')})`);
+    throw new ExecutorInputError(
+      `${path} is not a decoder with past_key_values (missing ${missing.join(', ')})`,
+    );
   }
   let layers = 0;
-  while (inputs.has(`past_key_values.${layers}.key`) && inputs.has(`past_key_values.${layers}.value`)) layers++;
+  while (inputs.has(`past_key_values.${layers}.key`) && inputs.has(`past_key_values.${layers}.value`))
+    layers++;
   if (fromConfig.layers !== undefined && fromConfig.layers !== layers) {
-    throw new ExecutorInputError(`${path} has ${layers} past_key_values layers but config.json says ${fromConfig.layers}`);
+    throw new ExecutorInputError(
+      `${path} has ${layers} past_key_values layers but config.json says ${fromConfig.layers}`,
+    );
   }
   const meta = (name: string) =>
-    (session.inputMetadata ?? []).find((m) => m.name === name) ?? (session.outputMetadata ?? []).find((m) => m.name === name);
+    (session.inputMetadata ?? []).find((m) => m.name === name) ??
+    (session.outputMetadata ?? []).find((m) => m.name === name);
   const pastMeta = meta('past_key_values.0.key');
   if (pastMeta?.isTensor && pastMeta.type !== 'float32') {
-    throw new ExecutorInputError(`${path}: past_key_values are ${pastMeta.type}; only float32 models are supported`);
+    throw new ExecutorInputError(
+      `${path}: past_key_values are ${pastMeta.type}; only float32 models are supported`,
+    );
   }
   const kvHeads = staticDim(pastMeta, 1) ?? fromConfig.kvHeads;
   const headDim = staticDim(pastMeta, 3) ?? fromConfig.headDim;
   const vocabSize = staticDim(meta('logits'), 2) ?? fromConfig.vocabSize;
   if (kvHeads === undefined || headDim === undefined || vocabSize === undefined) {
-    throw new ExecutorInputError(`${path}: cannot tell the KV-cache shape or vocabulary size from the model or config.json`);
+    throw new ExecutorInputError(
+      `${path}: cannot tell the KV-cache shape or vocabulary size from the model or config.json`,
+    );
   }
-  return { layers, kvHeads, headDim, vocabSize, hasPositionIds: inputs.has('position_ids'), hasUseCacheBranch: inputs.has('use_cache_branch') };
+  return {
+    layers,
+    kvHeads,
+    headDim,
+    vocabSize,
+    hasPositionIds: inputs.has('position_ids'),
+    hasUseCacheBranch: inputs.has('use_cache_branch'),
+  };
 }
 
 function int64Row(values: ArrayLike<number>): BigInt64Array {
@@ -83,7 +100,8 @@ export class Decoder {
   emptyCache(): KvCache {
     const { layers, kvHeads, headDim } = this.shape;
     const tensors: ort.Tensor[] = [];
-    for (let i = 0; i < 2 * layers; i++) tensors.push(new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+    for (let i = 0; i < 2 * layers; i++)
+      tensors.push(new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
     return { length: 0, tensors };
   }
 
@@ -101,7 +119,8 @@ export class Decoder {
       for (let i = 0; i < s; i++) pos[i] = BigInt(cache.length + i);
       feeds.position_ids = new ort.Tensor('int64', pos, [1, s]);
     }
-    if (this.shape.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', [cache.length > 0], [1]);
+    if (this.shape.hasUseCacheBranch)
+      feeds.use_cache_branch = new ort.Tensor('bool', [cache.length > 0], [1]);
     for (let l = 0; l < this.shape.layers; l++) {
       feeds[`past_key_values.${l}.key`] = cache.tensors[2 * l] as ort.Tensor;
       feeds[`past_key_values.${l}.value`] = cache.tensors[2 * l + 1] as ort.Tensor;

@@ -11,7 +11,14 @@ import { SeededUniforms } from './prng.js';
 import { checkSamplingParams, chooseToken, MAX_TOP_LOGPROBS, tokenLogprobs } from './sampler.js';
 import type { RuntimeOptions } from './session.js';
 import { type ChatMessage, StreamDecoder, type TextTokenizer } from './tokenizer.js';
-import type { FinishReason, GenerateRequest, GenerateResult, ReplayResult, SamplingParams, TokenLogprobs } from './types.js';
+import type {
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  ReplayResult,
+  SamplingParams,
+  TokenLogprobs,
+} from './types.js';
 import { type Verification, verifyOutput } from './verify.js';
 
 export interface ExecutorOptions extends RuntimeOptions {
@@ -55,20 +62,23 @@ export class Executor {
 
   /** Chat messages → token ids through the model's chat template. */
   chatPrompt(messages: ChatMessage[]): number[] {
-    if (messages.length === 0 || messages.every((m) => m.content.length === 0)) throw new ExecutorInputError('the prompt is empty');
+    if (messages.length === 0 || messages.every((m) => m.content.length === 0))
+      throw new ExecutorInputError('the prompt is empty');
     return this.model.tokenizer.encode(this.model.tokenizer.applyChatTemplate(messages));
   }
 
   private checkTokens(ids: number[], what: string): void {
     const v = this.info.vocabSize;
     for (const id of ids) {
-      if (!(Number.isInteger(id) && id >= 0 && id < v)) throw new ExecutorInputError(`${what} has token id ${id} outside the vocabulary [0, ${v})`);
+      if (!(Number.isInteger(id) && id >= 0 && id < v))
+        throw new ExecutorInputError(`${what} has token id ${id} outside the vocabulary [0, ${v})`);
     }
   }
 
   private checkLength(promptLength: number, maxTokens: number): void {
     if (promptLength === 0) throw new ExecutorInputError('the prompt is empty');
-    if (!(Number.isInteger(maxTokens) && maxTokens >= 1)) throw new ExecutorInputError(`max tokens must be a positive integer, got ${maxTokens}`);
+    if (!(Number.isInteger(maxTokens) && maxTokens >= 1))
+      throw new ExecutorInputError(`max tokens must be a positive integer, got ${maxTokens}`);
     const room = this.info.maxPositions - promptLength;
     if (maxTokens > room) {
       throw new ExecutorInputError(
@@ -81,7 +91,9 @@ export class Executor {
     this.checkLength(req.promptTokens.length, req.maxTokens);
     this.checkTokens(req.promptTokens, 'the prompt');
     if (!(Number.isInteger(req.topLogprobs) && req.topLogprobs >= 0 && req.topLogprobs <= MAX_TOP_LOGPROBS)) {
-      throw new ExecutorInputError(`top logprobs must be an integer in [0, ${MAX_TOP_LOGPROBS}], got ${req.topLogprobs}`);
+      throw new ExecutorInputError(
+        `top logprobs must be an integer in [0, ${MAX_TOP_LOGPROBS}], got ${req.topLogprobs}`,
+      );
     }
     try {
       checkSamplingParams(req);
@@ -134,7 +146,9 @@ export class Executor {
       }
       if (finish === undefined && i + 1 >= req.maxTokens) finish = 'length';
       if (finish !== undefined && finish !== 'stop') {
-        text = incremental ? text + stream.flush() : tokenizer.decode(eos.has(token) ? tokens.slice(0, -1) : tokens);
+        text = incremental
+          ? text + stream.flush()
+          : tokenizer.decode(eos.has(token) ? tokens.slice(0, -1) : tokens);
       }
       if (req.onToken) {
         // Text that could still turn out to be the start of a stop sequence is held back.
@@ -155,14 +169,24 @@ export class Executor {
    *  and the top-k alternatives under this model, plus the logits rows for the sampler check.
    *  'single-pass' runs prompt and output through the model in one call (no cache);
    *  'kv-cache' feeds the forced tokens one at a time through the cache, as generation does. */
-  async replay(promptTokens: number[], tokens: number[], topLogprobs: number, mode: ReplayMode = 'single-pass'): Promise<ReplayResult> {
+  async replay(
+    promptTokens: number[],
+    tokens: number[],
+    topLogprobs: number,
+    mode: ReplayMode = 'single-pass',
+  ): Promise<ReplayResult> {
     this.checkLength(promptTokens.length, Math.max(1, tokens.length));
     this.checkTokens(promptTokens, 'the prompt');
     this.checkTokens(tokens, 'the replayed output');
     if (!(Number.isInteger(topLogprobs) && topLogprobs >= 0 && topLogprobs <= MAX_TOP_LOGPROBS)) {
-      throw new ExecutorInputError(`top logprobs must be an integer in [0, ${MAX_TOP_LOGPROBS}], got ${topLogprobs}`);
+      throw new ExecutorInputError(
+        `top logprobs must be an integer in [0, ${MAX_TOP_LOGPROBS}], got ${topLogprobs}`,
+      );
     }
-    const rows = mode === 'single-pass' ? await this.singlePassRows(promptTokens, tokens) : await this.cachedRows(promptTokens, tokens);
+    const rows =
+      mode === 'single-pass'
+        ? await this.singlePassRows(promptTokens, tokens)
+        : await this.cachedRows(promptTokens, tokens);
     const logprobs: TokenLogprobs[] = [];
     for (let i = 0; i < tokens.length; i++) {
       if (i > 0 && i % REPLAY_CHUNK === 0) await yieldToEventLoop();
@@ -198,7 +222,11 @@ export class Executor {
     request: SamplingParams & { promptTokens: number[]; topLogprobs: number },
     claimed: TokenLogprobs[],
   ): Promise<Verification> {
-    const replay = await this.replay(request.promptTokens, claimed.map((c) => c.token), Math.max(1, request.topLogprobs));
+    const replay = await this.replay(
+      request.promptTokens,
+      claimed.map((c) => c.token),
+      Math.max(1, request.topLogprobs),
+    );
     await yieldToEventLoop();
     return verifyOutput({
       params: request,

@@ -45,19 +45,27 @@ function eosIds(config: Record<string, unknown>, tokenizer: TextTokenizer): numb
   return id === undefined ? [] : [id];
 }
 
-export async function loadModelDir(dirArg: string, runtime: RuntimeOptions, log: ExecutorLog): Promise<LoadedModel> {
+export async function loadModelDir(
+  dirArg: string,
+  runtime: RuntimeOptions,
+  log: ExecutorLog,
+): Promise<LoadedModel> {
   const dir = resolve(dirArg);
   if (!existsSync(dir)) throw new ExecutorInputError(`model directory not found: ${dirArg}`);
   if (!statSync(dir).isDirectory()) throw new ExecutorInputError(`model path is not a directory: ${dirArg}`);
   const onnxPath = join(dir, 'model.onnx');
-  if (!existsSync(onnxPath)) throw new ExecutorInputError(`model directory is missing model.onnx (${onnxPath})`);
+  if (!existsSync(onnxPath))
+    throw new ExecutorInputError(`model directory is missing model.onnx (${onnxPath})`);
   const config = readJson(join(dir, 'config.json'), 'config.json');
   const tokenizer = TextTokenizer.fromDir(dir);
 
   const heads = num(config, 'num_attention_heads', 'n_head');
   const hidden = num(config, 'hidden_size', 'n_embd', 'd_model');
   const maxPositions = num(config, 'max_position_embeddings', 'n_positions', 'n_ctx');
-  if (maxPositions === undefined) throw new ExecutorInputError(`${join(dir, 'config.json')} names no context length (max_position_embeddings or n_positions)`);
+  if (maxPositions === undefined)
+    throw new ExecutorInputError(
+      `${join(dir, 'config.json')} names no context length (max_position_embeddings or n_positions)`,
+    );
   const headDim = num(config, 'head_dim') ?? (heads && hidden ? hidden / heads : undefined);
   const { session, provider } = await createSession(onnxPath, runtime, log);
   const shape = describeSession(
@@ -70,7 +78,10 @@ export async function loadModelDir(dirArg: string, runtime: RuntimeOptions, log:
     },
     onnxPath,
   );
-  const gonka = (typeof config.gonka === 'object' && config.gonka !== null ? config.gonka : {}) as Record<string, unknown>;
+  const gonka = (typeof config.gonka === 'object' && config.gonka !== null ? config.gonka : {}) as Record<
+    string,
+    unknown
+  >;
   const threshold = num(gonka, 'validation_threshold') ?? DEFAULT_VALIDATION_THRESHOLD;
   const info: ModelInfo = {
     id: typeof config._name_or_path === 'string' ? config._name_or_path : basename(dir),
@@ -82,6 +93,8 @@ export async function loadModelDir(dirArg: string, runtime: RuntimeOptions, log:
     validationThreshold: threshold,
     hasChatTemplate: tokenizer.hasChatTemplate,
   };
-  log.info(`loaded ${info.id} from ${dir}: ${shape.layers} layers, vocab ${shape.vocabSize}, context ${maxPositions}, ${provider}`);
+  log.info(
+    `loaded ${info.id} from ${dir}: ${shape.layers} layers, vocab ${shape.vocabSize}, context ${maxPositions}, ${provider}`,
+  );
   return { info, decoder: new Decoder(session, shape), tokenizer };
 }

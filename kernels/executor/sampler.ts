@@ -15,7 +15,8 @@ export function checkSamplingParams(p: SamplingParams): void {
   if (!(Number.isFinite(p.temperature) && p.temperature >= 0 && p.temperature <= 100)) {
     throw new RangeError(`temperature must be in [0, 100], got ${p.temperature}`);
   }
-  if (!(Number.isFinite(p.topP) && p.topP > 0 && p.topP <= 1)) throw new RangeError(`top_p must be in (0, 1], got ${p.topP}`);
+  if (!(Number.isFinite(p.topP) && p.topP > 0 && p.topP <= 1))
+    throw new RangeError(`top_p must be in (0, 1], got ${p.topP}`);
   if (p.seed < 0n || p.seed >= 1n << 64n) throw new RangeError('seed must be an unsigned 64-bit integer');
 }
 
@@ -113,7 +114,12 @@ function score(probs: Float64Array, uniforms: SeededUniforms, step: number, j: n
 }
 
 /** The token the seeded sampler picks at generation step `step` from this logits row. */
-export function chooseToken(row: ArrayLike<number>, p: SamplingParams, uniforms: SeededUniforms, step: number): number {
+export function chooseToken(
+  row: ArrayLike<number>,
+  p: SamplingParams,
+  uniforms: SeededUniforms,
+  step: number,
+): number {
   if (p.temperature === 0) return argmax(row);
   const probs = temperedProbs(row, p.temperature);
   const above = p.topP < 1 ? massAbove(probs, p.topP) : undefined;
@@ -156,7 +162,8 @@ export function checkChoice(
   if (!(Number.isInteger(claimed) && claimed >= 0 && claimed < row.length)) return 'mismatch';
   const expected = chooseToken(row, p, uniforms, step);
   if (expected === claimed) return 'exact';
-  if (p.temperature === 0) return (row[claimed] as number) >= (row[expected] as number) - tol.score ? 'near-tie' : 'mismatch';
+  if (p.temperature === 0)
+    return (row[claimed] as number) >= (row[expected] as number) - tol.score ? 'near-tie' : 'mismatch';
   const probs = temperedProbs(row, p.temperature);
   if ((probs[claimed] as number) === 0) return 'mismatch';
   const above = p.topP < 1 ? massAbove(probs, p.topP) : undefined;

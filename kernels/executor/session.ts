@@ -33,14 +33,22 @@ function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   // onnxruntime appends its native log (with colour codes) after the first line.
-  return (msg.split(/\r?\n|\u001b\[/)[0] ?? msg).trim();
+  const ansiEscape = String.fromCharCode(27);
+  return (msg.split(/\r?\n/)[0] ?? msg).split(`${ansiEscape}[`)[0]?.trim() ?? msg;
 }
 
 /** Why the CUDA provider cannot load, when that is visible without trying: onnxruntime-node ships
  *  without its CUDA provider libraries unless its install script fetched them. */
 function missingCudaLibrary(): string | undefined {
   try {
-    const binDir = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    const binDir = join(
+      dirname(createRequire(import.meta.url).resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
     for (const lib of ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so']) {
       if (!existsSync(join(binDir, lib))) return `${lib} is not installed in ${binDir}`;
     }
@@ -54,7 +62,8 @@ export async function createSession(
   log: ExecutorLog,
 ): Promise<{ session: ort.InferenceSession; provider: ProviderName }> {
   const threads = opts.threads ?? 1;
-  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new ExecutorInputError(`threads must be an integer in [1, 256], got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256))
+    throw new ExecutorInputError(`threads must be an integer in [1, 256], got ${threads}`);
   const cudaMissing = opts.provider === 'cuda' ? missingCudaLibrary() : undefined;
   if (cudaMissing !== undefined) {
     log.warn(`CUDA execution provider unavailable, running on CPU: ${cudaMissing} (see kernels/README.md)`);
@@ -77,7 +86,10 @@ export async function createSession(
     }
   }
   try {
-    const session = await ort.InferenceSession.create(modelPath, { ...sessionOptions(threads), executionProviders: ['cpu'] });
+    const session = await ort.InferenceSession.create(modelPath, {
+      ...sessionOptions(threads),
+      executionProviders: ['cpu'],
+    });
     return { session, provider: 'cpu' };
   } catch (err) {
     throw new ExecutorInputError(`cannot load ONNX model ${modelPath}: ${firstLine(err)}`);

@@ -24,7 +24,9 @@ function readJson(path: string, what: string): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
     return v as Record<string, unknown>;
   } catch (err) {
-    throw new ExecutorInputError(`${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ExecutorInputError(
+      `${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -33,7 +35,8 @@ export { readJson };
 /** The special-token string of a tokenizer_config entry (a string or an AddedToken object). */
 function tokenString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string')
+    return (v as { content: string }).content;
   return undefined;
 }
 
@@ -50,13 +53,17 @@ export class TextTokenizer {
     if (typeof chat === 'string') source = chat;
     else if (Array.isArray(chat)) {
       // Newer configs list named templates; the one called "default" is used for chat.
-      const named = chat.find((t) => (t as { name?: unknown }).name === 'default') as { template?: unknown } | undefined;
+      const named = chat.find((t) => (t as { name?: unknown }).name === 'default') as
+        | { template?: unknown }
+        | undefined;
       if (typeof named?.template === 'string') source = named.template;
     }
     try {
       this.template = source === undefined ? undefined : new Template(source);
     } catch (err) {
-      throw new ExecutorInputError(`chat_template does not parse: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ExecutorInputError(
+        `chat_template does not parse: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     this.specialStrings = {};
     for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
@@ -77,7 +84,9 @@ export class TextTokenizer {
       return new TextTokenizer(new Tokenizer(tokenizerJson, config), config);
     } catch (err) {
       if (err instanceof ExecutorInputError) throw err;
-      throw new ExecutorInputError(`${join(dir, 'tokenizer.json')} is not a usable tokenizer: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ExecutorInputError(
+        `${join(dir, 'tokenizer.json')} is not a usable tokenizer: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -104,7 +113,8 @@ export class TextTokenizer {
 
   /** The prompt text the chat template renders for these messages (with the assistant turn opened). */
   applyChatTemplate(messages: ChatMessage[]): string {
-    if (!this.template) throw new ExecutorInputError('this model has no chat_template in tokenizer_config.json');
+    if (!this.template)
+      throw new ExecutorInputError('this model has no chat_template in tokenizer_config.json');
     return this.template.render({ messages, add_generation_prompt: true, ...this.specialStrings });
   }
 }

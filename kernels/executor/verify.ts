@@ -34,13 +34,27 @@ export function samplerCheck(
   tol: SamplerTolerance = DEFAULT_SAMPLER_TOLERANCE,
 ): SamplerCheckResult {
   const uniforms = new SeededUniforms(params.seed);
-  const res: SamplerCheckResult = { pass: false, positions: tokens.length, exact: 0, nearTies: 0, mismatches: [], mismatchCount: 0 };
+  const res: SamplerCheckResult = {
+    pass: false,
+    positions: tokens.length,
+    exact: 0,
+    nearTies: 0,
+    mismatches: [],
+    mismatchCount: 0,
+  };
   if (replayedLogits.length !== tokens.length) {
     res.mismatchCount = Math.abs(replayedLogits.length - tokens.length) || 1;
     return res;
   }
   for (let i = 0; i < tokens.length; i++) {
-    const v = checkChoice(replayedLogits[i] as ArrayLike<number>, tokens[i] as number, params, uniforms, i, tol);
+    const v = checkChoice(
+      replayedLogits[i] as ArrayLike<number>,
+      tokens[i] as number,
+      params,
+      uniforms,
+      i,
+      tol,
+    );
     if (v === 'exact') res.exact++;
     else if (v === 'near-tie') res.nearTies++;
     else {

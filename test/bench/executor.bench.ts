@@ -5,7 +5,13 @@
 // steadier measure of how much work each variant does, so the overhead is quoted on both.
 // Run: npx tsc -p tsconfig.json && node dist/test/bench/executor.bench.js
 import * as ort from 'onnxruntime-node';
-import { argmax, chooseToken, Executor, SeededUniforms, tokenLogprobs } from '../../kernels/executor/index.js';
+import {
+  argmax,
+  chooseToken,
+  Executor,
+  SeededUniforms,
+  tokenLogprobs,
+} from '../../kernels/executor/index.js';
 import { printTable } from './harness.js';
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 256);
@@ -20,8 +26,18 @@ async function bareLoop(): Promise<number[]> {
   const { layers, kvHeads, headDim, vocabSize } = shape;
   const past: Record<string, ort.Tensor> = {};
   for (let l = 0; l < layers; l++) {
-    past[`past_key_values.${l}.key`] = new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
-    past[`past_key_values.${l}.value`] = new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
+    past[`past_key_values.${l}.key`] = new ort.Tensor('float32', new Float32Array(0), [
+      1,
+      kvHeads,
+      0,
+      headDim,
+    ]);
+    past[`past_key_values.${l}.value`] = new ort.Tensor('float32', new Float32Array(0), [
+      1,
+      kvHeads,
+      0,
+      headDim,
+    ]);
   }
   let ids = prompt.map(BigInt);
   let length = 0;
@@ -31,7 +47,11 @@ async function bareLoop(): Promise<number[]> {
     const res = await session.run({
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids), [1, s]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(length + s).fill(1n), [1, length + s]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: s }, (_, j) => BigInt(length + j)), [1, s]),
+      position_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: s }, (_, j) => BigInt(length + j)),
+        [1, s],
+      ),
       ...past,
     });
     const logits = (res.logits as ort.Tensor).data as Float32Array;
@@ -59,7 +79,8 @@ const variants: Record<string, () => Promise<unknown>> = {
 // Same tokens from both greedy paths, or the comparison is meaningless.
 const bareTokens = await bareLoop();
 const exTokens = (await ex.generate({ ...greedy, promptTokens: prompt, topLogprobs: 0 })).tokens;
-if (bareTokens.join() !== exTokens.join()) throw new Error('bare loop and executor disagree on greedy tokens');
+if (bareTokens.join() !== exTokens.join())
+  throw new Error('bare loop and executor disagree on greedy tokens');
 
 const wall = new Map<string, number[]>(Object.keys(variants).map((k) => [k, []]));
 const cpu = new Map<string, number[]>(Object.keys(variants).map((k) => [k, []]));
@@ -81,7 +102,14 @@ const pct = (x: number, base: number) => `${((x / base - 1) * 100).toFixed(1)}%`
 const rows: (string | number)[][] = Object.keys(variants).map((name) => {
   const ms = median(wall.get(name) ?? []);
   const cms = median(cpu.get(name) ?? []);
-  return [name, ((TOKENS / ms) * 1000).toFixed(0), ms.toFixed(1), pct(ms, bareWall), cms.toFixed(1), pct(cms, bareCpu)];
+  return [
+    name,
+    ((TOKENS / ms) * 1000).toFixed(0),
+    ms.toFixed(1),
+    pct(ms, bareWall),
+    cms.toFixed(1),
+    pct(cms, bareCpu),
+  ];
 });
 printTable(
   `Executor generation, demo model (${TOKENS} tokens after a ${prompt.length}-token prompt, 1 intra-op thread, median of ${RUNS})`,
@@ -136,7 +164,7 @@ const uniforms = new SeededUniforms(7n);
 const perToken = (label: string, work: (row: Float32Array, i: number) => void): (string | number)[] => {
   const reps = 20;
   const c = process.cpuUsage();
-  for (let r = 0; r < reps; r++) rowsForBench.forEach((row, i) => work(row, i));
+  for (let r = 0; r < reps; r++) for (const [i, row] of rowsForBench.entries()) work(row, i);
   const dc = process.cpuUsage(c);
   const us = (dc.user + dc.system) / (reps * rowsForBench.length);
   return [label, us.toFixed(1), `${((us / ((bareCpu * 1000) / TOKENS)) * 100).toFixed(2)}%`];
@@ -147,7 +175,10 @@ printTable(
   [
     ['greedy pick + logprob (k=0)', (row: Float32Array) => tokenLogprobs(row, argmax(row), 0)] as const,
     ['greedy pick + top-5 logprobs', (row: Float32Array) => tokenLogprobs(row, argmax(row), 5)] as const,
-    ['T=0.8 top-p 0.95 pick + top-5', (row: Float32Array, i: number) => tokenLogprobs(row, chooseToken(row, sampled, uniforms, i), 5)] as const,
+    [
+      'T=0.8 top-p 0.95 pick + top-5',
+      (row: Float32Array, i: number) => tokenLogprobs(row, chooseToken(row, sampled, uniforms, i), 5),
+    ] as const,
   ].map(([label, fn]) => perToken(label, fn)),
 );
 await ex.close();

@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import {
   chooseToken,
   DEMO_SHAPE,
-  ensureDemoModelDir,
   Executor,
+  ensureDemoModelDir,
   SeededUniforms,
   type TokenLogprobs,
   tokenLogprobs,
@@ -40,7 +40,15 @@ describe('executor on the demo model', () => {
   it('is peaked: median top-1 probability ≥ 0.3 over sampled outputs', async (t) => {
     const top1: number[] = [];
     for (const prompt of ['Hello', 'The quick brown fox', '{"a": 1}', 'Once upon a time']) {
-      const r = await ex.generate({ promptTokens: ex.encodePrompt(prompt), maxTokens: 128, temperature: 1, topP: 1, seed: 11n, topLogprobs: 1, stopAtEos: false });
+      const r = await ex.generate({
+        promptTokens: ex.encodePrompt(prompt),
+        maxTokens: 128,
+        temperature: 1,
+        topP: 1,
+        seed: 11n,
+        topLogprobs: 1,
+        stopAtEos: false,
+      });
       for (const lp of r.logprobs) top1.push(Math.exp(lp.top[0]!.logprob));
     }
     top1.sort((a, b) => a - b);
@@ -75,15 +83,32 @@ describe('executor on the demo model', () => {
   });
 
   it('generation logprobs equal the replay of its own tokens', async () => {
-    const req = { promptTokens: ex.encodePrompt('abc'), maxTokens: 64, temperature: 0.7, topP: 0.9, seed: 5n, topLogprobs: 20, stopAtEos: false };
+    const req = {
+      promptTokens: ex.encodePrompt('abc'),
+      maxTokens: 64,
+      temperature: 0.7,
+      topP: 0.9,
+      seed: 5n,
+      topLogprobs: 20,
+      stopAtEos: false,
+    };
     const r = await ex.generate(req);
     const replay = await ex.replay(req.promptTokens, r.tokens, 20);
-    for (let i = 0; i < r.tokens.length; i++) assert.ok(Math.abs(r.logprobs[i]!.logprob - replay.logprobs[i]!.logprob) <= 1e-4);
+    for (let i = 0; i < r.tokens.length; i++)
+      assert.ok(Math.abs(r.logprobs[i]!.logprob - replay.logprobs[i]!.logprob) <= 1e-4);
   });
 
   it('the same seed gives byte-identical output; a different seed differs', async () => {
     const run = (seed: bigint) =>
-      ex.generate({ promptTokens: ex.encodePrompt('seeded'), maxTokens: 128, temperature: 1, topP: 0.95, seed, topLogprobs: K, stopAtEos: false });
+      ex.generate({
+        promptTokens: ex.encodePrompt('seeded'),
+        maxTokens: 128,
+        temperature: 1,
+        topP: 0.95,
+        seed,
+        topLogprobs: K,
+        stopAtEos: false,
+      });
     const a = await run(77n);
     const b = await run(77n);
     const c = await run(78n);
@@ -135,17 +160,38 @@ describe('executor on the demo model', () => {
       if (running) setImmediate(spin);
     };
     setImmediate(spin);
-    const r = await ex.generate({ promptTokens: ex.encodePrompt('loop'), maxTokens: 64, temperature: 0, topP: 1, seed: 0n, topLogprobs: 0, stopAtEos: false });
+    const r = await ex.generate({
+      promptTokens: ex.encodePrompt('loop'),
+      maxTokens: 64,
+      temperature: 0,
+      topP: 1,
+      seed: 0n,
+      topLogprobs: 0,
+      stopAtEos: false,
+    });
     running = false;
     assert.ok(ticks >= r.tokens.length / 2, `${ticks} event-loop turns during ${r.tokens.length} tokens`);
   });
 
   it('rejects bad requests with clear errors', async () => {
-    await assert.rejects(Executor.load('/definitely/not/a/model', { log: quiet }), /model directory not found/);
+    await assert.rejects(
+      Executor.load('/definitely/not/a/model', { log: quiet }),
+      /model directory not found/,
+    );
     assert.throws(() => ex.encodePrompt(''), /prompt is empty/);
-    const base = { promptTokens: [1, 2, 3], maxTokens: 10, temperature: 0, topP: 1, seed: 0n, topLogprobs: 0 };
+    const base = {
+      promptTokens: [1, 2, 3],
+      maxTokens: 10,
+      temperature: 0,
+      topP: 1,
+      seed: 0n,
+      topLogprobs: 0,
+    };
     await assert.rejects(ex.generate({ ...base, promptTokens: [] }), /prompt is empty/);
-    await assert.rejects(ex.generate({ ...base, maxTokens: DEMO_SHAPE.maxPositions }), /max tokens 1024 is over the limit.*at most 1021/);
+    await assert.rejects(
+      ex.generate({ ...base, maxTokens: DEMO_SHAPE.maxPositions }),
+      /max tokens 1024 is over the limit.*at most 1021/,
+    );
     await assert.rejects(ex.generate({ ...base, topLogprobs: 21 }), /top logprobs/);
     await assert.rejects(ex.generate({ ...base, promptTokens: [999] }), /outside the vocabulary/);
     await assert.rejects(ex.generate({ ...base, temperature: -1 }), /temperature/);
@@ -153,7 +199,14 @@ describe('executor on the demo model', () => {
 });
 
 describe('validation checks on demo-model outputs (≥ 128 tokens)', () => {
-  const request = { temperature: 0.9, topP: 0.95, seed: 2024n, topLogprobs: K, maxTokens: OUTPUT_TOKENS, stopAtEos: false };
+  const request = {
+    temperature: 0.9,
+    topP: 0.95,
+    seed: 2024n,
+    topLogprobs: K,
+    maxTokens: OUTPUT_TOKENS,
+    stopAtEos: false,
+  };
   const prompt = () => ex.encodePrompt('Validate me: ');
 
   it('an honest output passes both checks', async () => {
@@ -168,7 +221,9 @@ describe('validation checks on demo-model outputs (≥ 128 tokens)', () => {
   it('an output sampled with a different seed fails the sampler check', async (t) => {
     const cheat = await ex.generate({ ...request, seed: request.seed + 1n, promptTokens: prompt() });
     const v = await ex.verify({ ...request, promptTokens: prompt() }, cheat.logprobs);
-    t.diagnostic(`other seed: ${v.sampler.mismatchCount}/${v.sampler.positions} sampler mismatches, similarity ${v.similarity.toFixed(4)}`);
+    t.diagnostic(
+      `other seed: ${v.sampler.mismatchCount}/${v.sampler.positions} sampler mismatches, similarity ${v.similarity.toFixed(4)}`,
+    );
     assert.equal(v.sampler.pass, false);
     assert.equal(v.pass, false);
   });
@@ -187,21 +242,31 @@ describe('validation checks on demo-model outputs (≥ 128 tokens)', () => {
       step = await decoder.forward([token], step.cache);
     }
     const v = await ex.verify({ ...request, promptTokens: prompt() }, claimed);
-    t.diagnostic(`perturbed logits: ${v.sampler.mismatchCount} sampler mismatches, similarity ${v.similarity.toFixed(4)}`);
+    t.diagnostic(
+      `perturbed logits: ${v.sampler.mismatchCount} sampler mismatches, similarity ${v.similarity.toFixed(4)}`,
+    );
     assert.equal(v.pass, false, `sampler ${v.sampler.mismatchCount} mismatches, similarity ${v.similarity}`);
     assert.ok(!v.sampler.pass || !v.similarityPass);
   });
 
   it("a pre-filled output (another model's tokens, scored by this one) passes similarity but fails the sampler check", async (t) => {
-    const cheapDir = ensureDemoModelDir({ ...DEMO_SHAPE, hidden: 64, heads: 4, layers: 2, ffn: 256 }, 'a cheaper model');
+    const cheapDir = ensureDemoModelDir(
+      { ...DEMO_SHAPE, hidden: 64, heads: 4, layers: 2, ffn: 256 },
+      'a cheaper model',
+    );
     const cheap = await Executor.load(cheapDir, { log: quiet });
     try {
       const draft = await cheap.generate({ ...request, promptTokens: prompt() });
       // The cheat scores the cheap tokens with the real model, so its logprobs are genuine.
       const scored = await ex.replay(prompt(), draft.tokens, K);
       const v = await ex.verify({ ...request, promptTokens: prompt() }, scored.logprobs);
-      t.diagnostic(`pre-fill: ${v.sampler.mismatchCount}/${v.sampler.positions} sampler mismatches, similarity ${v.similarity.toFixed(4)}`);
-      assert.ok(v.similarityPass, `similarity ${v.similarity}: the logprob comparison alone cannot see this cheat`);
+      t.diagnostic(
+        `pre-fill: ${v.sampler.mismatchCount}/${v.sampler.positions} sampler mismatches, similarity ${v.similarity.toFixed(4)}`,
+      );
+      assert.ok(
+        v.similarityPass,
+        `similarity ${v.similarity}: the logprob comparison alone cannot see this cheat`,
+      );
       assert.equal(v.sampler.pass, false);
       assert.equal(v.pass, false);
     } finally {

@@ -8,10 +8,10 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { repoPath } from '../../app/paths.js';
 import { Executor } from '../../kernels/executor/index.js';
 import { byteLevelTokenizerJson, vocabularySize } from '../../kernels/executor/model/byteTokenizer.js';
 import { writeModelDir } from '../../kernels/executor/model/writeModelDir.js';
-import { repoPath } from '../../app/paths.js';
 
 const quiet = { info: () => {}, warn: () => {} };
 const CHATML =
@@ -46,7 +46,15 @@ before(async () => {
   dir = join(root, 'tiny-chat');
   writeModelDir(dir, {
     name: 'tiny-chat',
-    shape: { vocabSize: vocabularySize(tokenizerJson), hidden: 64, heads: 4, layers: 2, ffn: 128, maxPositions: 256, logitStd: 4 },
+    shape: {
+      vocabSize: vocabularySize(tokenizerJson),
+      hidden: 64,
+      heads: 4,
+      layers: 2,
+      ffn: 128,
+      maxPositions: 256,
+      logitStd: 4,
+    },
     weightSeed: 'hf-shaped test model',
     tokenizerJson,
     eosToken: '<|im_end|>',
@@ -98,7 +106,10 @@ describe('executor on a Hugging Face-shaped model directory', () => {
     rmSync(join(broken, 'model.onnx'));
     await assert.rejects(Executor.load(broken, { log: quiet }), /missing model\.onnx/);
     // Context 256: a 1-token prompt leaves room for 255.
-    await assert.rejects(ex.generate({ promptTokens: [1], maxTokens: 256, temperature: 0, topP: 1, seed: 0n, topLogprobs: 0 }), /over the limit.*at most 255/);
+    await assert.rejects(
+      ex.generate({ promptTokens: [1], maxTokens: 256, temperature: 0, topP: 1, seed: 0n, topLogprobs: 0 }),
+      /over the limit.*at most 255/,
+    );
   });
 });
 
@@ -112,7 +123,17 @@ describe('gonkad infer', () => {
 
   it('prints the completion on stdout, streamed or not, identical for one seed', () => {
     const plain = cli('--model', dir, '--prompt', 'hello', '--max-tokens', '20', '--seed', '9');
-    const streamed = cli('--model', dir, '--prompt', 'hello', '--max-tokens', '20', '--seed', '9', '--stream');
+    const streamed = cli(
+      '--model',
+      dir,
+      '--prompt',
+      'hello',
+      '--max-tokens',
+      '20',
+      '--seed',
+      '9',
+      '--stream',
+    );
     assert.equal(plain.status, 0, plain.stderr);
     assert.equal(streamed.status, 0, streamed.stderr);
     assert.equal(streamed.stdout, plain.stdout);
@@ -124,7 +145,10 @@ describe('gonkad infer', () => {
     for (const [args, message] of [
       [['--model', join(root, 'nope'), '--prompt', 'hi'], /error: model directory not found/],
       [['--model', dir, '--prompt', ''], /error: the prompt is empty/],
-      [['--model', dir, '--prompt', 'hi', '--max-tokens', '100000'], /error: max tokens 100000 is over the limit/],
+      [
+        ['--model', dir, '--prompt', 'hi', '--max-tokens', '100000'],
+        /error: max tokens 100000 is over the limit/,
+      ],
     ] as const) {
       const r = cli(...args);
       assert.equal(r.status, 2, r.stderr);

@@ -92,7 +92,8 @@ describe('executor sampler', () => {
     const picked = chooseToken(row, params(5n), u, 4);
     assert.equal(checkChoice(row, picked, params(5n), u, 4), 'exact');
     const other = [0, 1, 2].find((t) => t !== picked)!;
-    const g = (t: number) => Math.log(Math.exp(row[t]!) / row.reduce((s, v) => s + Math.exp(v), 0)) + u.gumbel(4, t);
+    const g = (t: number) =>
+      Math.log(Math.exp(row[t]!) / row.reduce((s, v) => s + Math.exp(v), 0)) + u.gumbel(4, t);
     const nudged = row.slice();
     nudged[other] = row[other]! + (g(picked) - g(other)) - 1e-4; // now 1e-4 below the winner
     assert.equal(checkChoice(nudged, other, params(5n), u, 4), 'near-tie');
@@ -141,13 +142,26 @@ describe('executor top-k similarity', () => {
     const a = seq(200);
     const b = seq(200, -0.1);
     const expected =
-      1 - (200 * (0.1 / (0.5 + 0.6 + 1e-6) / 2 + 0.1 / (1.5 + 1.6 + 1e-6) / 2 + 0.1 / (2.5 + 2.6 + 1e-6) / 2)) / (200 * 3);
+      1 -
+      (200 * (0.1 / (0.5 + 0.6 + 1e-6) / 2 + 0.1 / (1.5 + 1.6 + 1e-6) / 2 + 0.1 / (2.5 + 2.6 + 1e-6) / 2)) /
+        (200 * 3);
     assert.ok(Math.abs(topkSimilarity(a, b) - expected) < 1e-12);
   });
 
   it('imputes tokens missing from the executor list below its two lowest', () => {
-    const exec = [pos(0, [[0, -0.5], [1, -1.5]])];
-    const val = [pos(0, [[0, -0.5], [1, -1.5], [2, -2.5]])];
+    const exec = [
+      pos(0, [
+        [0, -0.5],
+        [1, -1.5],
+      ]),
+    ];
+    const val = [
+      pos(0, [
+        [0, -0.5],
+        [1, -1.5],
+        [2, -2.5],
+      ]),
+    ];
     // Imputed −2.5 for token 2 (−1.5 − (−0.5 − −1.5)) → exact match.
     assert.equal(topkSimilarity(exec, val), 1);
   });

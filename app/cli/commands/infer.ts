@@ -17,7 +17,8 @@ function integer(name: string, min: number, max: number) {
 function decimal(name: string, min: number, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
     return n;
   };
 }
@@ -48,7 +49,10 @@ export function register(program: Command): void {
   program
     .command('infer')
     .description('generate text with the inference executor (the demo model or an ONNX model directory)')
-    .requiredOption('--model <demo|dir>', '"demo" for the built-in generated model, or a Hugging Face-style ONNX model directory')
+    .requiredOption(
+      '--model <demo|dir>',
+      '"demo" for the built-in generated model, or a Hugging Face-style ONNX model directory',
+    )
     .requiredOption('--prompt <text>', 'prompt text')
     .option('--chat', "wrap the prompt as one user message in the model's chat template")
     .option('--stream', 'print tokens as they are generated')
@@ -57,7 +61,12 @@ export function register(program: Command): void {
     .option('--temperature <t>', 'sampling temperature (0 = greedy)', decimal('temperature', 0, 100), 1)
     .option('--top-p <p>', 'nucleus sampling mass', decimal('top-p', Number.MIN_VALUE, 1), 1)
     .option('--stop <text...>', 'stop sequences')
-    .option('--logprobs <k>', `also print the top-k logprobs of each token to stderr (k ≤ ${MAX_TOP_LOGPROBS})`, integer('logprobs', 0, MAX_TOP_LOGPROBS), 0)
+    .option(
+      '--logprobs <k>',
+      `also print the top-k logprobs of each token to stderr (k ≤ ${MAX_TOP_LOGPROBS})`,
+      integer('logprobs', 0, MAX_TOP_LOGPROBS),
+      0,
+    )
     .addOption(new Option('--provider <name>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .option('--threads <n>', 'onnxruntime intra-op threads', integer('threads', 1, 256), 1)
     .action(async (opts: InferOptions) => {

@@ -47,9 +47,19 @@ export function byteLevelTokenizerJson(spec: TokenizerSpec): Record<string, unkn
       special: true,
     })),
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: spec.useRegex ?? false },
+    pre_tokenizer: {
+      type: 'ByteLevel',
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: spec.useRegex ?? false,
+    },
     post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: spec.useRegex ?? false },
+    decoder: {
+      type: 'ByteLevel',
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: spec.useRegex ?? false,
+    },
     model: {
       type: 'BPE',
       dropout: null,

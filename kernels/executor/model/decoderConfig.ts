@@ -15,7 +15,8 @@ export interface DecoderShape {
 
 export function checkShape(s: DecoderShape): void {
   for (const [k, v] of Object.entries(s)) {
-    if (k !== 'printableBias' && !(typeof v === 'number' && v > 0)) throw new Error(`decoder shape: ${k} must be positive`);
+    if (k !== 'printableBias' && !(typeof v === 'number' && v > 0))
+      throw new Error(`decoder shape: ${k} must be positive`);
   }
   if (s.hidden % s.heads !== 0) throw new Error('decoder shape: hidden must be a multiple of heads');
 }

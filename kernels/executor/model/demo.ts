@@ -28,7 +28,10 @@ export const DEMO_WEIGHT_SEED = 'gonka-ts demo model v1';
  *  margin covers other CPUs' kernels (float differences ~1e-5 relative). */
 export const DEMO_VALIDATION_THRESHOLD = 0.99;
 
-export function demoModelSpec(shape: DecoderShape = DEMO_SHAPE, weightSeed = DEMO_WEIGHT_SEED): GeneratedModelSpec {
+export function demoModelSpec(
+  shape: DecoderShape = DEMO_SHAPE,
+  weightSeed = DEMO_WEIGHT_SEED,
+): GeneratedModelSpec {
   return {
     name: 'gonka-demo',
     shape,
@@ -47,7 +50,10 @@ export function ensureDemoModelDir(
   root = join(tmpdir(), 'gonka-ts-models'),
 ): string {
   const spec = demoModelSpec(shape, weightSeed);
-  const key = createHash('sha256').update(JSON.stringify({ v: 1, shape, weightSeed })).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: 1, shape, weightSeed }))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(root, `demo-${key}`);
   writeModelDir(dir, spec);
   return dir;

@@ -2,14 +2,14 @@
 // inputs/outputs and serialises them with onnx-buf. Used for the demo decoder and test models.
 import { create, toBinary } from '@bufbuild/protobuf';
 import {
+  type AttributeProto,
   AttributeProto_AttributeType,
   AttributeProtoSchema,
   GraphProtoSchema,
   ModelProtoSchema,
+  type NodeProto,
   NodeProtoSchema,
   OperatorSetIdProtoSchema,
-  type AttributeProto,
-  type NodeProto,
   type TensorProto,
   TensorProtoSchema,
   TensorShapeProto_DimensionSchema,
@@ -57,7 +57,8 @@ function valueInfo(name: string, elemType: number, dims: Dim[]): ValueInfoProto 
   const shape = create(TensorShapeProtoSchema, {
     dim: dims.map((d) =>
       create(TensorShapeProto_DimensionSchema, {
-        value: typeof d === 'number' ? { case: 'dimValue', value: BigInt(d) } : { case: 'dimParam', value: d },
+        value:
+          typeof d === 'number' ? { case: 'dimValue', value: BigInt(d) } : { case: 'dimParam', value: d },
       }),
     ),
   });

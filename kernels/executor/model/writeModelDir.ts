@@ -18,7 +18,11 @@ export interface GeneratedModelSpec {
   validationThreshold: number;
 }
 
-export function modelConfigJson(spec: GeneratedModelSpec, eosId: number, bosId: number | undefined): Record<string, unknown> {
+export function modelConfigJson(
+  spec: GeneratedModelSpec,
+  eosId: number,
+  bosId: number | undefined,
+): Record<string, unknown> {
   const s = spec.shape;
   return {
     _name_or_path: spec.name,
@@ -43,7 +47,9 @@ export function modelConfigJson(spec: GeneratedModelSpec, eosId: number, bosId: 
 }
 
 function tokenId(tokenizerJson: Record<string, unknown>, content: string): number {
-  const added = (tokenizerJson.added_tokens as { id: number; content: string }[]).find((t) => t.content === content);
+  const added = (tokenizerJson.added_tokens as { id: number; content: string }[]).find(
+    (t) => t.content === content,
+  );
   if (!added) throw new Error(`special token ${content} is not in the tokenizer`);
   return added.id;
 }
@@ -58,7 +64,10 @@ export function writeModelDir(dir: string, spec: GeneratedModelSpec): void {
   mkdirSync(tmp, { recursive: true });
   try {
     writeFileSync(join(tmp, 'model.onnx'), buildDecoderOnnx(spec.shape, spec.weightSeed));
-    writeFileSync(join(tmp, 'config.json'), `${JSON.stringify(modelConfigJson(spec, eosId, bosId), null, 2)}\n`);
+    writeFileSync(
+      join(tmp, 'config.json'),
+      `${JSON.stringify(modelConfigJson(spec, eosId, bosId), null, 2)}\n`,
+    );
     writeFileSync(join(tmp, 'tokenizer.json'), JSON.stringify(spec.tokenizerJson));
     const tokConfig: Record<string, unknown> = {
       tokenizer_class: 'PreTrainedTokenizerFast',
@@ -68,7 +77,10 @@ export function writeModelDir(dir: string, spec: GeneratedModelSpec): void {
       ...(spec.chatTemplate === undefined ? {} : { chat_template: spec.chatTemplate }),
     };
     writeFileSync(join(tmp, 'tokenizer_config.json'), `${JSON.stringify(tokConfig, null, 2)}\n`);
-    writeFileSync(join(tmp, 'generation_config.json'), `${JSON.stringify({ eos_token_id: eosId }, null, 2)}\n`);
+    writeFileSync(
+      join(tmp, 'generation_config.json'),
+      `${JSON.stringify({ eos_token_id: eosId }, null, 2)}\n`,
+    );
     try {
       renameSync(tmp, dir);
     } catch (err) {

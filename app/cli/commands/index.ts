@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import * as node from './node.js';
 import * as infer from './infer.js';
+import * as poc from './poc.js';
 import * as version from './version.js';
 import * as genesis from './genesis.js';
 import * as testnet from './testnet.js';
@@ -10,4 +11,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis];
+export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc];

@@ -34,7 +34,8 @@ interface PrivValidatorKey {
 
 export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetManifest> {
   const n = opts.validators;
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`validators must be an integer from 1 to 16, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw new Error(`validators must be an integer from 1 to 16, got ${n}`);
   const chainId = opts.chainId ?? 'gonka-testnet';
   rmSync(opts.dir, { recursive: true, force: true });
   mkdirSync(opts.dir, { recursive: true });
@@ -59,15 +60,20 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   }
 
   const links: LinkEntry[] = [];
-  for (let from = 0; from < n; from++) for (let to = 0; to < n; to++) if (from !== to) links.push({ from, to, port: take() });
+  for (let from = 0; from < n; from++)
+    for (let to = 0; to < n; to++) if (from !== to) links.push({ from, to, port: take() });
   for (let i = 0; i < n; i++) {
     const v = validators[i] as ValidatorEntry;
-    const persistentPeers = links.filter((l) => l.from === i).map((l) => `${(validators[l.to] as ValidatorEntry).nodeId}@127.0.0.1:${l.port}`);
+    const persistentPeers = links
+      .filter((l) => l.from === i)
+      .map((l) => `${(validators[l.to] as ValidatorEntry).nodeId}@127.0.0.1:${l.port}`);
     writeCometConfig(v.home, readNodeConfig(v.home), { persistentPeers, localNetwork: true });
   }
 
   // One genesis for all: the first home's, with every validator's consensus key and power.
-  const genesis = JSON.parse(readFileSync(homePaths((validators[0] as ValidatorEntry).home).genesis, 'utf8')) as Record<string, unknown>;
+  const genesis = JSON.parse(
+    readFileSync(homePaths((validators[0] as ValidatorEntry).home).genesis, 'utf8'),
+  ) as Record<string, unknown>;
   genesis.validators = validators.map((v) => {
     const key = JSON.parse(readFileSync(homePaths(v.home).privValidatorKey, 'utf8')) as PrivValidatorKey;
     return { address: key.address, pub_key: key.pub_key, power: String(opts.power ?? 10), name: v.name };

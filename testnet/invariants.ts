@@ -19,7 +19,9 @@ export async function checkAgreement(net: Testnet): Promise<number> {
       const a = ref[k] as BlockMeta;
       const b = m[k];
       if (!b || b.height !== a.height || b.blockHash !== a.blockHash || b.appHash !== a.appHash) {
-        throw new Error(`divergence at height ${a.height}: node 0 ${a.blockHash}/${a.appHash}, node ${i} ${b?.blockHash}/${b?.appHash}`);
+        throw new Error(
+          `divergence at height ${a.height}: node 0 ${a.blockHash}/${a.appHash}, node ${i} ${b?.blockHash}/${b?.appHash}`,
+        );
       }
     }
   }
@@ -36,7 +38,11 @@ export interface SubmittedTx {
  * Returns the submitted txs that are committed (found on node 0) and checks every one of them is
  * on every node, at the same height, with its effect visible through a query.
  */
-export async function checkCommittedTxs(net: Testnet, txs: SubmittedTx[], timeoutMs = 30_000): Promise<SubmittedTx[]> {
+export async function checkCommittedTxs(
+  net: Testnet,
+  txs: SubmittedTx[],
+  timeoutMs = 30_000,
+): Promise<SubmittedTx[]> {
   const first = net.nodes[0];
   if (!first) throw new Error('empty testnet');
   const committed: SubmittedTx[] = [];
@@ -48,7 +54,9 @@ export async function checkCommittedTxs(net: Testnet, txs: SubmittedTx[], timeou
       // Indexing trails the commit a little on a node that was just catching up: poll.
       const there = await waitFor(`tx ${t.hash} on ${n.entry.name}`, () => n.rpc.tx(t.hash), timeoutMs);
       if (there.height !== at.height || there.code !== at.code) {
-        throw new Error(`tx ${t.hash}: node 0 height ${at.height} code ${at.code}, ${n.entry.name} height ${there.height} code ${there.code}`);
+        throw new Error(
+          `tx ${t.hash}: node 0 height ${at.height} code ${at.code}, ${n.entry.name} height ${there.height} code ${there.code}`,
+        );
       }
     }
     if (t.effect) {
@@ -57,7 +65,9 @@ export async function checkCommittedTxs(net: Testnet, txs: SubmittedTx[], timeou
         const r = await n.rpc.abciQuery(effect.path, effect.data);
         const got = r.value ? JSON.parse(Buffer.from(r.value, 'base64').toString()) : undefined;
         if (JSON.stringify(got) !== JSON.stringify(effect.expect)) {
-          throw new Error(`tx ${t.hash} effect on ${n.entry.name}: got ${JSON.stringify(got)}, want ${JSON.stringify(effect.expect)}`);
+          throw new Error(
+            `tx ${t.hash} effect on ${n.entry.name}: got ${JSON.stringify(got)}, want ${JSON.stringify(effect.expect)}`,
+          );
         }
       }
     }

@@ -1,9 +1,10 @@
 // The testnet launcher: the link relays plus every validator's processes, and the fault
 // injections the e2e tests use (kill -9, pause/resume, partition/heal, restart). Used as a library
 // by the tests and by `gonkad testnet start`.
-import { LinkRelay } from './relay.js';
+
 import { readManifest, type TestnetManifest } from './manifest.js';
 import { TestnetNode } from './node.js';
+import { LinkRelay } from './relay.js';
 import { waitFor } from './rpc.js';
 
 export interface LauncherOptions {
@@ -55,12 +56,20 @@ export class Testnet {
   }
 
   /** Waits until every listed node (default all) has reached height h. */
-  async waitForHeight(h: number, timeoutMs = 60_000, which: number[] = this.nodes.map((n) => n.index)): Promise<void> {
+  async waitForHeight(
+    h: number,
+    timeoutMs = 60_000,
+    which: number[] = this.nodes.map((n) => n.index),
+  ): Promise<void> {
     try {
-      await waitFor(`nodes ${which.join(',')} at height ${h}`, async () => {
-        const hs = await Promise.all(which.map((i) => this.node(i).rpc.height()));
-        return hs.every((x) => x >= h);
-      }, timeoutMs);
+      await waitFor(
+        `nodes ${which.join(',')} at height ${h}`,
+        async () => {
+          const hs = await Promise.all(which.map((i) => this.node(i).rpc.height()));
+          return hs.every((x) => x >= h);
+        },
+        timeoutMs,
+      );
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\n${await this.describe()}`);
     }
@@ -110,12 +119,14 @@ export class Testnet {
     for (const r of this.relays) if (r.from === i || r.to === i) await r.relay.open();
   }
 
-
   /** One line per node (running, height) plus the log tail of any node that is down: for failures. */
   async describe(): Promise<string> {
     const hs = await this.heights();
     return this.nodes
-      .map((n, i) => `${n.entry.name}: ${n.running ? 'running' : 'down'}, height ${hs[i] ?? '?'}${n.running ? '' : `\n${n.logTail()}`}`)
+      .map(
+        (n, i) =>
+          `${n.entry.name}: ${n.running ? 'running' : 'down'}, height ${hs[i] ?? '?'}${n.running ? '' : `\n${n.logTail()}`}`,
+      )
       .join('\n');
   }
 }

@@ -22,7 +22,6 @@ export function pidAlive(pid: number): boolean {
 export class TestnetNode {
   readonly rpc: NodeRpc;
   private proc: ChildProcess | undefined;
-  private exit: Promise<void> | undefined;
   private comet: number | undefined;
   paused = false;
 
@@ -54,13 +53,16 @@ export class TestnetNode {
   /** The last lines of this node's app log (where startup failures show). */
   logTail(lines = 15): string {
     const f = join(this.entry.home, 'gonkad.log');
-    return existsSync(f) ? readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
+    return existsSync(f)
+      ? readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
+      : '(no log)';
   }
 
   start(): void {
     if (this.running) throw new Error(`${this.entry.name} is already running`);
     const cometLeft = this.comet;
-    if (cometLeft !== undefined && pidAlive(cometLeft)) throw new Error(`${this.entry.name}: CometBFT ${cometLeft} from the last run is still alive`);
+    if (cometLeft !== undefined && pidAlive(cometLeft))
+      throw new Error(`${this.entry.name}: CometBFT ${cometLeft} from the last run is still alive`);
     // A stale pid file would name the previous run's CometBFT.
     rmSync(join(this.entry.home, 'cometbft.pid'), { force: true });
     this.comet = undefined;
@@ -71,13 +73,17 @@ export class TestnetNode {
       env: { ...process.env, GONKA_LOG_LEVEL: 'warn', ...this.env },
     });
     closeSync(log);
-    this.exit = new Promise((resolve) => proc.once('exit', () => resolve()));
     this.proc = proc;
   }
 
   async waitStarted(timeoutMs = 30_000): Promise<void> {
-    await waitFor(`${this.entry.name} CometBFT pid file`, async () => this.cometPid() !== undefined || !this.running, timeoutMs);
-    if (!this.running) throw new Error(`${this.entry.name} exited during start; see ${join(this.entry.home, 'gonkad.log')}`);
+    await waitFor(
+      `${this.entry.name} CometBFT pid file`,
+      async () => this.cometPid() !== undefined || !this.running,
+      timeoutMs,
+    );
+    if (!this.running)
+      throw new Error(`${this.entry.name} exited during start; see ${join(this.entry.home, 'gonkad.log')}`);
   }
 
   /** Sends a signal to the app and/or CometBFT pid. */
@@ -100,10 +106,20 @@ export class TestnetNode {
   async waitDown(timeoutMs = 20_000): Promise<void> {
     const comet = this.cometPid();
     try {
-      await waitFor(`${this.entry.name} to exit`, async () => !this.running && (comet === undefined || !pidAlive(comet)), timeoutMs, 50);
+      await waitFor(
+        `${this.entry.name} to exit`,
+        async () => !this.running && (comet === undefined || !pidAlive(comet)),
+        timeoutMs,
+        50,
+      );
     } catch {
       this.signal('SIGKILL', 'both');
-      await waitFor(`${this.entry.name} to die`, async () => !this.running && (comet === undefined || !pidAlive(comet)), 5000, 50);
+      await waitFor(
+        `${this.entry.name} to die`,
+        async () => !this.running && (comet === undefined || !pidAlive(comet)),
+        5000,
+        50,
+      );
     }
   }
 

@@ -3,7 +3,13 @@
 import type { Testnet } from './launcher.js';
 
 export type PerturbationKind = 'kill-app' | 'kill-comet' | 'pause' | 'partition' | 'restart';
-export const perturbationKinds: PerturbationKind[] = ['kill-app', 'kill-comet', 'pause', 'partition', 'restart'];
+export const perturbationKinds: PerturbationKind[] = [
+  'kill-app',
+  'kill-comet',
+  'pause',
+  'partition',
+  'restart',
+];
 
 export interface Perturbation {
   kind: PerturbationKind;
@@ -38,7 +44,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Applies one perturbation and undoes it. While the fault is in place `hold` runs (default: wait
  * 3 s); a test can pass one that also checks the fault took effect.
  */
-export async function applyPerturbation(net: Testnet, p: Perturbation, hold: () => Promise<void> = () => sleep(3000)): Promise<void> {
+export async function applyPerturbation(
+  net: Testnet,
+  p: Perturbation,
+  hold: () => Promise<void> = () => sleep(3000),
+): Promise<void> {
   switch (p.kind) {
     case 'kill-app':
       await net.kill9App(p.node);

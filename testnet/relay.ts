@@ -1,7 +1,7 @@
 // A loopback TCP relay for one directed peer link (node A dials node B through it). The harness
 // owns it, so a test can cut the link (drop every connection and refuse new ones) and heal it
 // (accept again) without touching either node: that is how partitions are made (DESIGN.md §10).
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export class LinkRelay {
   private server: Server | undefined;

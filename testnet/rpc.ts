@@ -9,11 +9,17 @@ export interface BlockMeta {
 export class NodeRpc {
   constructor(readonly url: string) {}
 
-  async call<T = any>(method: string, params: Record<string, string | number | boolean> = {}, timeoutMs = 5000): Promise<T> {
+  async call<T = any>(
+    method: string,
+    params: Record<string, string | number | boolean> = {},
+    timeoutMs = 5000,
+  ): Promise<T> {
     const qs = Object.entries(params)
       .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
       .join('&');
-    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const body = (await res.json()) as { result?: T; error?: { message: string; data?: string } };
     if (body.error) throw new Error(`${method}: ${body.error.message} ${body.error.data ?? ''}`);
     return body.result as T;
@@ -31,7 +37,12 @@ export class NodeRpc {
       const lo = Math.max(min, hi - 19);
       const r = await this.call<{ block_metas: any[] }>('blockchain', { minHeight: lo, maxHeight: hi });
       for (const m of r.block_metas) {
-        out.push({ height: Number(m.header.height), blockHash: m.block_id.hash, appHash: m.header.app_hash, numTxs: Number(m.num_txs) });
+        out.push({
+          height: Number(m.header.height),
+          blockHash: m.block_id.hash,
+          appHash: m.header.app_hash,
+          numTxs: Number(m.num_txs),
+        });
       }
     }
     return out.sort((a, b) => a.height - b.height);
@@ -52,14 +63,25 @@ export class NodeRpc {
     }
   }
 
-  async abciQuery(path: string, data: Uint8Array): Promise<{ code?: number; value?: string | null; height: string }> {
-    const r = await this.call<{ response: any }>('abci_query', { path: JSON.stringify(path), data: `0x${Buffer.from(data).toString('hex')}` });
+  async abciQuery(
+    path: string,
+    data: Uint8Array,
+  ): Promise<{ code?: number; value?: string | null; height: string }> {
+    const r = await this.call<{ response: any }>('abci_query', {
+      path: JSON.stringify(path),
+      data: `0x${Buffer.from(data).toString('hex')}`,
+    });
     return r.response;
   }
 }
 
 /** Polls until check() returns a truthy value or the deadline passes (then throws naming what). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   while (Date.now() < deadline) {
@@ -71,5 +93,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`,
+  );
 }

@@ -62,13 +62,17 @@ describe('4-validator testnet under faults', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`keeps agreement, committed txs and liveness through ${PERTURBATIONS} seeded perturbations`, async () => {
+  it(`keeps agreement, committed txs and liveness through ${PERTURBATIONS} seeded perturbations and a full restart`, async () => {
     const load = new TxLoad(net, {
       maxTxs: PERTURBATIONS * 40 + 40,
       intervalMs: 150,
       makeTx: (seq) => ({
         bytes: encodeTestTx({ writes: [[`load-${seq}`, `v${seq}`]] }),
-        effect: { path: QUERY_GET, data: enc.encode(JSON.stringify({ key: `load-${seq}` })), expect: { value: `v${seq}` } },
+        effect: {
+          path: QUERY_GET,
+          data: enc.encode(JSON.stringify({ key: `load-${seq}` })),
+          expect: { value: `v${seq}` },
+        },
       }),
     });
     load.start();
@@ -80,16 +84,25 @@ describe('4-validator testnet under faults', () => {
         await applyPerturbation(net, p, () => holdAndCheck(net, p));
         const live = await checkLiveness(net, 3, 90_000);
         const common = await checkAgreement(net);
-        process.stdout.write(`# perturbation ${i + 1}/${plan.length}: ${p.kind} node${p.node}; all nodes at ≥ ${live}, hashes agree on 1..${common}\n`);
+        process.stdout.write(
+          `# perturbation ${i + 1}/${plan.length}: ${p.kind} node${p.node}; all nodes at ≥ ${live}, hashes agree on 1..${common}\n`,
+        );
       }
     } finally {
       await load.stop();
     }
+    // Finally restart everything at once: the network resumes from its stores.
+    await net.restartAll();
     await checkLiveness(net, 2, 90_000);
     const common = await checkAgreement(net);
     const committed = await checkCommittedTxs(net, load.accepted);
-    process.stdout.write(`# sent ${load.sent}, accepted ${load.accepted.length}, committed ${committed.length}, agreement on 1..${common}; kinds: ${[...seen].join(', ')}\n`);
+    process.stdout.write(
+      `# sent ${load.sent}, accepted ${load.accepted.length}, committed ${committed.length}, agreement on 1..${common}; kinds: ${[...seen].join(', ')}\n`,
+    );
     assert.ok(committed.length > 0, 'the load committed txs');
-    assert.ok(committed.length >= load.accepted.length * 0.5, `most accepted txs commit (${committed.length}/${load.accepted.length})`);
+    assert.ok(
+      committed.length >= load.accepted.length * 0.5,
+      `most accepted txs commit (${committed.length}/${load.accepted.length})`,
+    );
   });
 });

@@ -4,9 +4,9 @@
 // survives a genesis export/import round trip mid-run.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, it } from 'node:test';
 import { sized } from '../profile.js';
 import { dumpStores, freshApp, type SimResult, simGenesis, simulate } from './testkv-sim.js';
 
@@ -15,7 +15,9 @@ const SEED = 20260401;
 const child = fileURLToPath(new URL('./sim-child.js', import.meta.url));
 
 async function runInFreshProcess(seed: number, blocks: number): Promise<SimResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [child, String(seed), String(blocks)], { maxBuffer: 64 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [child, String(seed), String(blocks)], {
+    maxBuffer: 64 << 20,
+  });
   return JSON.parse(stdout) as SimResult;
 }
 
@@ -43,11 +45,14 @@ describe('seeded simulation', () => {
       try {
         assert.equal(x.initHash, y.initHash, 'two imports of one export give the same app hash');
         const imported = dumpStores(x.store);
-        for (const name of Object.keys(stores)) assert.deepEqual(imported[name], stores[name], `store ${name}`);
+        for (const name of Object.keys(stores))
+          assert.deepEqual(imported[name], stores[name], `store ${name}`);
         assert.deepEqual(Object.keys(imported).sort(), Object.keys(stores).sort());
         // The imported chain keeps running under the simulation, invariants checked every block;
         // its first block is empty, so exporting after it must give back the same bytes.
-        const model = new Map((JSON.parse(exported).testkv.pairs as [string, string][]).map(([k, v]) => [k, v]));
+        const model = new Map(
+          (JSON.parse(exported).testkv.pairs as [string, string][]).map(([k, v]) => [k, v]),
+        );
         let reexported = '';
         const more = await simulate(x, SEED + 7, BLOCKS - half, {
           model,

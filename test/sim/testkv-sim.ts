@@ -56,7 +56,10 @@ export function dumpStores(store: CommitMultiStore): Record<string, [string, str
   const view = store.branch();
   const out: Record<string, [string, string][]> = {};
   for (const name of store.storeNames()) {
-    out[name] = [...view.getStore(name).iterator()].map(([k, v]) => [Buffer.from(k).toString('hex'), Buffer.from(v).toString('hex')]);
+    out[name] = [...view.getStore(name).iterator()].map(([k, v]) => [
+      Buffer.from(k).toString('hex'),
+      Buffer.from(v).toString('hex'),
+    ]);
   }
   return out;
 }
@@ -82,9 +85,12 @@ function checkBlock(sim: SimApp, model: Map<string, string>, height: number): vo
   const broken = sim.app.checkInvariants();
   if (broken.length > 0) throw new Error(`height ${height}: invariants broken: ${broken.join('; ')}`);
   const actual = new Map<string, string>();
-  for (const [k, v] of sim.store.branch().getStore('testkv').iterator()) actual.set(dec.decode(k), dec.decode(v));
+  for (const [k, v] of sim.store.branch().getStore('testkv').iterator())
+    actual.set(dec.decode(k), dec.decode(v));
   if (actual.size !== model.size || [...model].some(([k, v]) => actual.get(k) !== v)) {
-    throw new Error(`height ${height}: testkv store (${actual.size} keys) differs from the model (${model.size} keys)`);
+    throw new Error(
+      `height ${height}: testkv store (${actual.size} keys) differs from the model (${model.size} keys)`,
+    );
   }
 }
 
@@ -102,7 +108,12 @@ export async function simulate(
   sim: SimApp,
   seed: number,
   blocks: number,
-  opts: { fromHeight?: number; emptyFirstBlock?: boolean; model?: Map<string, string>; onBlock?: (height: number) => Promise<void> | void } = {},
+  opts: {
+    fromHeight?: number;
+    emptyFirstBlock?: boolean;
+    model?: Map<string, string>;
+    onBlock?: (height: number) => Promise<void> | void;
+  } = {},
 ): Promise<SimResult> {
   const rand = seededRandom(seed);
   const model = opts.model ?? new Map<string, string>();
@@ -110,7 +121,8 @@ export async function simulate(
   const start = opts.fromHeight ?? 0;
   for (let height = start + 1; height <= start + blocks; height++) {
     const count = Math.floor(rand() * 10);
-    const planned = opts.emptyFirstBlock && height === start + 1 ? [] : Array.from({ length: count }, () => randomTx(rand));
+    const planned =
+      opts.emptyFirstBlock && height === start + 1 ? [] : Array.from({ length: count }, () => randomTx(rand));
     const hash = new Uint8Array(32).map(() => Math.floor(rand() * 256));
     const res = sim.app.finalizeBlock(
       RequestFinalizeBlock.fromPartial({

@@ -5,12 +5,12 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { defaultAppState } from '../../app.js';
 import { initTestnet } from '../../../testnet/config.js';
 import { Testnet } from '../../../testnet/launcher.js';
 import { readManifest } from '../../../testnet/manifest.js';
 import { pidAlive } from '../../../testnet/node.js';
 import { NodeRpc, waitFor } from '../../../testnet/rpc.js';
+import { defaultAppState } from '../../app.js';
 import { UserError } from '../errors.js';
 
 const defaultDir = () => process.env.GONKA_TESTNET_DIR ?? join(homedir(), '.gonka-testnet');
@@ -31,8 +31,13 @@ function manifestOrFail(dir: string) {
 }
 
 export function register(program: Command): void {
-  const testnet = program.command('testnet').description('a local multi-validator network on loopback (init, start, stop, status)');
-  const dirOption = ['--dir <dir>', 'testnet directory (default $GONKA_TESTNET_DIR or ~/.gonka-testnet)'] as const;
+  const testnet = program
+    .command('testnet')
+    .description('a local multi-validator network on loopback (init, start, stop, status)');
+  const dirOption = [
+    '--dir <dir>',
+    'testnet directory (default $GONKA_TESTNET_DIR or ~/.gonka-testnet)',
+  ] as const;
 
   testnet
     .command('init')
@@ -43,11 +48,20 @@ export function register(program: Command): void {
     .action(async (opts) => {
       const dir = (opts.dir as string | undefined) ?? defaultDir();
       const n = Number(opts.validators);
-      if (!Number.isInteger(n) || n < 1 || n > 16) throw new UserError(`--validators must be an integer from 1 to 16, got '${opts.validators}'`);
-      if (launcherPid(dir)) throw new UserError(`a testnet is running from ${dir}; stop it first (gonkad testnet stop --dir ${dir})`);
+      if (!Number.isInteger(n) || n < 1 || n > 16)
+        throw new UserError(`--validators must be an integer from 1 to 16, got '${opts.validators}'`);
+      if (launcherPid(dir))
+        throw new UserError(
+          `a testnet is running from ${dir}; stop it first (gonkad testnet stop --dir ${dir})`,
+        );
       const m = await initTestnet({ dir, validators: n, chainId: opts.chainId, appState: defaultAppState() });
-      for (const v of m.validators) process.stdout.write(`${v.name}  home ${v.home}  rpc http://127.0.0.1:${v.ports.rpc}  node id ${v.nodeId}\n`);
-      process.stdout.write(`initialized ${n} validators in ${dir}; run \`gonkad testnet start --dir ${dir}\`\n`);
+      for (const v of m.validators)
+        process.stdout.write(
+          `${v.name}  home ${v.home}  rpc http://127.0.0.1:${v.ports.rpc}  node id ${v.nodeId}\n`,
+        );
+      process.stdout.write(
+        `initialized ${n} validators in ${dir}; run \`gonkad testnet start --dir ${dir}\`\n`,
+      );
     });
 
   testnet
@@ -66,7 +80,10 @@ export function register(program: Command): void {
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
       await net.start();
-      for (const n of net.nodes) process.stderr.write(`[testnet] ${n.entry.name}: rpc http://127.0.0.1:${n.entry.ports.rpc}, log ${join(n.entry.home, 'gonkad.log')}\n`);
+      for (const n of net.nodes)
+        process.stderr.write(
+          `[testnet] ${n.entry.name}: rpc http://127.0.0.1:${n.entry.ports.rpc}, log ${join(n.entry.home, 'gonkad.log')}\n`,
+        );
       process.stderr.write('[testnet] all validators started; Ctrl-C stops them\n');
       // Stay up while the nodes run; a node that dies on its own is reported, and the rest go on.
       const reported = new Set<number>();
@@ -74,7 +91,9 @@ export function register(program: Command): void {
         for (const n of net.nodes) {
           if (!n.running && !reported.has(n.index)) {
             reported.add(n.index);
-            process.stderr.write(`[testnet] ${n.entry.name} exited; see ${join(n.entry.home, 'gonkad.log')}\n`);
+            process.stderr.write(
+              `[testnet] ${n.entry.name} exited; see ${join(n.entry.home, 'gonkad.log')}\n`,
+            );
           }
         }
         await new Promise((r) => setTimeout(r, 500));
@@ -103,12 +122,17 @@ export function register(program: Command): void {
       const dir = (opts.dir as string | undefined) ?? defaultDir();
       const m = manifestOrFail(dir);
       const pid = launcherPid(dir);
-      process.stdout.write(`testnet ${m.chainId} in ${dir}: ${pid ? `running (launcher pid ${pid})` : 'not running'}\n`);
+      process.stdout.write(
+        `testnet ${m.chainId} in ${dir}: ${pid ? `running (launcher pid ${pid})` : 'not running'}\n`,
+      );
       for (const v of m.validators) {
         const rpc = new NodeRpc(`http://127.0.0.1:${v.ports.rpc}`);
         const line = await rpc
           .call<any>('status', {}, 2000)
-          .then((s) => `height ${s.sync_info.latest_block_height}, block ${s.sync_info.latest_block_hash}, catching up ${s.sync_info.catching_up}`)
+          .then(
+            (s) =>
+              `height ${s.sync_info.latest_block_height}, block ${s.sync_info.latest_block_hash}, catching up ${s.sync_info.catching_up}`,
+          )
           .catch(() => 'not answering');
         process.stdout.write(`${v.name}  rpc http://127.0.0.1:${v.ports.rpc}  ${line}\n`);
       }

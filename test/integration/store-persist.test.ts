@@ -155,5 +155,36 @@ describe('store persistence', () => {
     const again = await PersistentMultiStore.open(dir, STORE_NAMES, { keepRecent: 2 });
     assert.deepEqual(again.availableVersions(), [9, 10]);
     await again.close();
+    // A larger window later grows from what is left.
+    const grown = await PersistentMultiStore.open(dir, STORE_NAMES, { keepRecent: 100 });
+    assert.deepEqual(grown.availableVersions(), [9, 10]);
+    for (const v of [11, 12]) {
+      applyBlock(grown, v);
+      await grown.commit();
+    }
+    await grown.close();
+    const reopened = await PersistentMultiStore.open(dir, STORE_NAMES, { keepRecent: 100 });
+    assert.deepEqual(reopened.availableVersions(), [9, 10, 11, 12]);
+    await reopened.close();
+  });
+
+  it('keeps no history with keepRecent 1 and grows it after a reopen with a larger window', async () => {
+    const dir = freshDir();
+    const cms = await storeWithBlocks(dir, 3, 1);
+    assert.deepEqual(cms.availableVersions(), [3]);
+    await cms.close();
+    const grown = await PersistentMultiStore.open(dir, STORE_NAMES, { keepRecent: 100 });
+    assert.deepEqual(grown.availableVersions(), [3]);
+    for (const v of [4, 5]) {
+      applyBlock(grown, v);
+      await grown.commit();
+    }
+    await grown.close();
+    const reopened = await PersistentMultiStore.open(dir, STORE_NAMES, { keepRecent: 100 });
+    assert.deepEqual(reopened.availableVersions(), [3, 4, 5]);
+    const reference = await storeWithBlocks(freshDir(), 5);
+    assert.deepEqual(reopened.lastCommitInfo(), reference.lastCommitInfo());
+    await reference.close();
+    await reopened.close();
   });
 });

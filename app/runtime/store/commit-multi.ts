@@ -99,7 +99,9 @@ export class PersistentMultiStore implements CommitMultiStore {
     let newer = latest;
     for (let v = latestVersion; v > oldestWanted; v--) {
       const log = undo.get(v);
-      if (log === undefined) break; // kept fewer versions before (smaller keepRecent): stop here
+      const record = history.get(v - 1);
+      // Kept fewer versions before (smaller keepRecent): what is missing cannot be served; stop here.
+      if (log === undefined || (v - 1 > 0 && record === undefined)) break;
       undoKeys.set(v, log.map((e) => e.diskKey));
       const older: Version = { version: v - 1, hash: Buffer.alloc(0), stores: new Map() };
       for (const name of names) {
@@ -111,10 +113,8 @@ export class PersistentMultiStore implements CommitMultiStore {
         }
         older.stores.set(name, state.snapshot());
       }
-      if (v - 1 > 0) {
-        const record = history.get(v - 1);
+      if (record !== undefined) {
         const hash = hashOfVersion(older, names);
-        if (record === undefined) throw new Error(`store: no commit record for retained version ${v - 1}`);
         checkRecord(record, older, names, hash);
         older.hash = hash;
       }
@@ -176,9 +176,12 @@ export class PersistentMultiStore implements CommitMultiStore {
           const sk = stateKey(name, key);
           if (after === null) batch.del(sk);
           else batch.put(sk, after);
-          const uk = undoKey(version, name, key);
-          batch.put(uk, encodeUndo(before));
-          undo.push(uk);
+          if (this.keepRecent > 1) {
+            // Only needed to rebuild version - 1, which is kept only when keepRecent > 1.
+            const uk = undoKey(version, name, key);
+            batch.put(uk, encodeUndo(before));
+            undo.push(uk);
+          }
         }
         next.stores.set(name, store.state.snapshot());
       }

@@ -31,7 +31,9 @@ function ensureNodeModules() {
 ensureNodeModules();
 // Imported after npm ci: tools.mjs itself has no dependencies, but keep the order obvious.
 const { ensureTools } = await import('./tools.mjs');
-ensureTools(log);
+// `--tools=cometbft` (npm start) installs only what the devnet needs; npm test needs grpcurl too.
+const toolsArg = process.argv.find((a) => a.startsWith('--tools='));
+await ensureTools(log, toolsArg ? toolsArg.slice('--tools='.length).split(',') : undefined);
 const { buildIfStale } = await import('./build.mjs');
 buildIfStale();
 const secs = (Date.now() - total) / 1000;

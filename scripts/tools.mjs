@@ -1,6 +1,6 @@
 // Pinned external tools, built from the Go module proxy into .tools/bin (git-ignored).
 // Never `@latest`: CometBFT's newest release line (v1.x) speaks another ABCI wire protocol.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './build.mjs';
@@ -35,29 +35,48 @@ function installedOk(tool) {
   return r.status === 0 && tool.expect(`${r.stdout}${r.stderr}`);
 }
 
-/** Installs each pinned tool that is missing or of the wrong version; returns seconds per tool. */
-export function ensureTools(log) {
-  const timings = {};
+/**
+ * Installs each pinned tool (of `names`) that is missing or of the wrong version, all at once in
+ * parallel (their downloads and compiles overlap); resolves to the seconds each install took.
+ */
+export async function ensureTools(log, names = pinnedTools.map((t) => t.name)) {
   mkdirSync(toolsBin, { recursive: true });
-  for (const tool of pinnedTools) {
-    if (installedOk(tool)) continue;
-    const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-    if (go.status !== 0) {
-      log(`cannot install ${tool.name}: the Go toolchain (go) is not on PATH; install Go ≥ 1.22 and retry`);
-      process.exit(1);
-    }
-    const started = Date.now();
-    log(`installing ${tool.name} ${tool.version} with go install (first time only, about a minute)…`);
-    const r = spawnSync('go', ['install', '-v', `${tool.module}@${tool.version}`], {
-      stdio: ['ignore', 2, 2],
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-trimpath', GOBIN: toolsBin },
-    });
-    if (r.status !== 0 || !installedOk(tool)) {
-      log(`go install of ${tool.name}@${tool.version} failed (see above)`);
-      process.exit(1);
-    }
-    timings[tool.name] = (Date.now() - started) / 1000;
-    log(`${tool.name} ${tool.version} installed in ${timings[tool.name].toFixed(1)} s`);
+  const missing = pinnedTools.filter((t) => names.includes(t.name) && !installedOk(t));
+  if (missing.length === 0) return {};
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.status !== 0) {
+    log('cannot install ' + missing.map((t) => t.name).join(', ') + ': the Go toolchain (go) is not on PATH; install Go >= 1.22 and retry');
+    process.exit(1);
   }
+  const timings = {};
+  await Promise.all(
+    missing.map(
+      (tool) =>
+        new Promise((resolve) => {
+          const started = Date.now();
+          log(`installing ${tool.name} ${tool.version} with go install (first time only, one to three minutes)…`);
+          const child = spawn('go', ['install', `${tool.module}@${tool.version}`], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-trimpath', GOBIN: toolsBin },
+          });
+          let errors = '';
+          child.stderr.on('data', (d) => {
+            errors += d;
+          });
+          // A heartbeat, since go install prints nothing while it compiles.
+          const beat = setInterval(() => log(`… still building ${tool.name} (${Math.round((Date.now() - started) / 1000)} s)`), 20_000);
+          child.on('exit', (code) => {
+            clearInterval(beat);
+            if (code !== 0 || !installedOk(tool)) {
+              log(`go install of ${tool.name}@${tool.version} failed:\n${errors}`);
+              process.exit(1);
+            }
+            timings[tool.name] = (Date.now() - started) / 1000;
+            log(`${tool.name} ${tool.version} installed in ${timings[tool.name].toFixed(1)} s`);
+            resolve();
+          });
+        }),
+    ),
+  );
   return timings;
 }

@@ -1,7 +1,8 @@
 // An epoch of one class: the seed and the weights every participant shares. Weights cost
 // milliseconds (seconds for `large`), so they are generated once per (block hash, class) and cached.
-import type { PocClass } from './classes.js';
+
 import { toHex } from './bytes.js';
+import type { PocClass } from './classes.js';
 import { epochSeed, generateWeights, type LayerWeights } from './seeds.js';
 
 export interface PocEpoch {

@@ -53,7 +53,12 @@ export class ReferencePool {
   }
 
   /** Reference outputs of the nonces, in order, spread over the workers in contiguous chunks. */
-  async compute(cls: PocClass, blockHash: Uint8Array, pubkey: Uint8Array, nonces: readonly bigint[]): Promise<Uint8Array[]> {
+  async compute(
+    cls: PocClass,
+    blockHash: Uint8Array,
+    pubkey: Uint8Array,
+    nonces: readonly bigint[],
+  ): Promise<Uint8Array[]> {
     const chunk = Math.ceil(nonces.length / this.workers.length);
     const jobs: Promise<Uint8Array[]>[] = [];
     for (let i = 0; i < nonces.length; i += chunk) {

@@ -3,13 +3,13 @@
 // intermediate values stay far below 2^31 (spec §8), so plain Numbers and Int32Arrays are exact.
 import type { PocClass } from './classes.js';
 import type { PocEpoch } from './epoch.js';
+import { encodeOutput } from './leaf.js';
 import { inputMatrix, inputStream, type LayerWeights } from './seeds.js';
 import { EXP_TABLE, GELU_TABLE } from './tables.js';
-import { encodeOutput } from './leaf.js';
 
 /** rq_s(a) = clamp(tdiv(a, 2^s), −127, 127); tdiv truncates toward zero. */
 function rq(a: number, s: number): number {
-  const q = a < 0 ? -((-a) >> s) : a >> s;
+  const q = a < 0 ? -(-a >> s) : a >> s;
   return q > 127 ? 127 : q < -127 ? -127 : q;
 }
 

@@ -1,7 +1,7 @@
 // Seeds, keystreams and tensors (spec §4): everything random in the kernel comes from here.
 import { createCipheriv } from 'node:crypto';
-import type { PocClass } from './classes.js';
 import { ascii, be64, sha256 } from './bytes.js';
+import type { PocClass } from './classes.js';
 
 const TAG_EPOCH = ascii('poc-kernel-v1/epoch');
 const TAG_WEIGHT = ascii('poc-kernel-v1/weight');

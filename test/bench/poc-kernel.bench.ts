@@ -23,7 +23,12 @@ function referenceMsPerNonce(cls: PocClass, nonces: number): number {
 }
 
 /** ORT kernel time per nonce at batch B (inputs prepared beforehand), best of 3 runs. */
-async function ortMsPerNonce(cls: PocClass, form: OrtFormName, batch: number, threads: number): Promise<number> {
+async function ortMsPerNonce(
+  cls: PocClass,
+  form: OrtFormName,
+  batch: number,
+  threads: number,
+): Promise<number> {
   const epoch = createEpoch(cls, BLOCK_HASH);
   const session = await PocOrtSession.create(epoch, { form, threads });
   const per = cls.T * cls.d;
@@ -51,11 +56,20 @@ for (const cls of [POC_CLASSES.tiny, POC_CLASSES.devnet]) {
     }
   }
 }
-printTable('PoC kernel v1: ms per nonce (lower is better); ratio against the reference', ['class', 'engine', 'batch', 'threads', 'ms/nonce', 'speed-up'], rows);
+printTable(
+  'PoC kernel v1: ms per nonce (lower is better); ratio against the reference',
+  ['class', 'engine', 'batch', 'threads', 'ms/nonce', 'speed-up'],
+  rows,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'gonka-bench-store-'));
 try {
-  const store = ArtifactStore.create(join(dir, 's'), { class: 'devnet', blockHash: '00', pubkey: '02', outputBytes: 512 });
+  const store = ArtifactStore.create(join(dir, 's'), {
+    class: 'devnet',
+    blockHash: '00',
+    pubkey: '02',
+    outputBytes: 512,
+  });
   const output = new Uint8Array(512).fill(9);
   const n = 200_000;
   const t = performance.now();
@@ -66,9 +80,11 @@ try {
   for (let i = 0; i < 1000; i++) store.proof((i * 7919) % n);
   const proofMs = (performance.now() - tp) / 1000;
   store.close();
-  printTable('Artifact store (devnet outputs, 512 B)', ['leaves', 'appends/s incl. flush', 'ms per proof'], [
-    [n, (n / seconds).toFixed(0), proofMs.toFixed(3)],
-  ]);
+  printTable(
+    'Artifact store (devnet outputs, 512 B)',
+    ['leaves', 'appends/s incl. flush', 'ms per proof'],
+    [[n, (n / seconds).toFixed(0), proofMs.toFixed(3)]],
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,13 +2,13 @@
 // store fails verification, and bad input gets one clear stderr line and exit 2, never a stack.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { repoPath } from '../../app/paths.js';
 import { toHex } from '../../kernels/poc/bytes.js';
 import { casesOf } from '../../kernels/poc/conformance/vectors.js';
-import { repoPath } from '../../app/paths.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gonka-poc-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -31,8 +31,17 @@ describe('gonkad poc', () => {
     it(`compute (${engine}) prints a vector's output and leaf`, () => {
       const c = casesOf('devnet')[1]!;
       const r = gonkad(
-        'compute', '--block-hash', toHex(c.blockHash), '--class', 'devnet',
-        '--pubkey', toHex(c.pubkey), '--nonce', c.nonce.toString(), '--engine', engine,
+        'compute',
+        '--block-hash',
+        toHex(c.blockHash),
+        '--class',
+        'devnet',
+        '--pubkey',
+        toHex(c.pubkey),
+        '--nonce',
+        c.nonce.toString(),
+        '--engine',
+        engine,
       );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(field(r.stdout, 'output'), toHex(c.output));
@@ -43,8 +52,19 @@ describe('gonkad poc', () => {
   it('mine then verify; a flipped output byte fails verify', () => {
     const store = join(scratch, 'mined');
     const mined = gonkad(
-      'mine', '--class', 'tiny', '--seconds', '30', '--max-nonces', '100', '--batch', '16', '--threads', '1',
-      '--store', store,
+      'mine',
+      '--class',
+      'tiny',
+      '--seconds',
+      '30',
+      '--max-nonces',
+      '100',
+      '--batch',
+      '16',
+      '--threads',
+      '1',
+      '--store',
+      store,
     );
     assert.equal(mined.code, 0, mined.stderr);
     const count = Number(field(mined.stdout, 'count'));
@@ -71,10 +91,26 @@ describe('gonkad poc', () => {
   });
 
   const badInputs: [string, string[], RegExp][] = [
-    ['odd-length hex', ['--block-hash', 'abc', '--class', 'tiny', '--pubkey', '02', '--nonce', '0'], /odd-length/],
-    ['unknown class', ['--block-hash', 'ab', '--class', 'huge', '--pubkey', '02', '--nonce', '0'], /unknown PoC class/],
-    ['nonce ≥ 2^64', ['--block-hash', 'ab', '--class', 'tiny', '--pubkey', '02', '--nonce', '18446744073709551616'], /64 bits/],
-    ['non-hex pubkey', ['--block-hash', 'ab', '--class', 'tiny', '--pubkey', 'xyz0', '--nonce', '0'], /not hex/],
+    [
+      'odd-length hex',
+      ['--block-hash', 'abc', '--class', 'tiny', '--pubkey', '02', '--nonce', '0'],
+      /odd-length/,
+    ],
+    [
+      'unknown class',
+      ['--block-hash', 'ab', '--class', 'huge', '--pubkey', '02', '--nonce', '0'],
+      /unknown PoC class/,
+    ],
+    [
+      'nonce ≥ 2^64',
+      ['--block-hash', 'ab', '--class', 'tiny', '--pubkey', '02', '--nonce', '18446744073709551616'],
+      /64 bits/,
+    ],
+    [
+      'non-hex pubkey',
+      ['--block-hash', 'ab', '--class', 'tiny', '--pubkey', 'xyz0', '--nonce', '0'],
+      /not hex/,
+    ],
   ];
   for (const [what, args, message] of badInputs) {
     it(`rejects ${what} with one clear line`, () => {

@@ -1,12 +1,13 @@
 // `gonkad poc …`: compute one PoC kernel output, mine into an artifact store, verify a store.
+
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { type Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { ArtifactStore } from '../../../kernels/poc/artifacts/store.js';
+import { type Command, Option } from 'commander';
 import { checkArtifactProof } from '../../../kernels/poc/artifacts/merkle.js';
+import { ArtifactStore } from '../../../kernels/poc/artifacts/store.js';
 import { parseHex, parseU64, toHex } from '../../../kernels/poc/bytes.js';
 import { outputBytes, POC_CLASS_NAMES, type PocClass, pocClass } from '../../../kernels/poc/classes.js';
 import { createEpoch } from '../../../kernels/poc/epoch.js';
@@ -36,7 +37,8 @@ function userInput<T>(parse: () => T): T {
 function parseBytes(hex: string, what: string): Uint8Array {
   return userInput(() => {
     const bytes = parseHex(hex, what);
-    if (bytes.length < 1 || bytes.length > 255) throw new RangeError(`${what}: must be 1 to 255 bytes, got ${bytes.length}`);
+    if (bytes.length < 1 || bytes.length > 255)
+      throw new RangeError(`${what}: must be 1 to 255 bytes, got ${bytes.length}`);
     return bytes;
   });
 }
@@ -70,20 +72,22 @@ function registerCompute(poc: Command): void {
         .choices(['reference', 'ort'])
         .default('reference'),
     )
-    .action(async (opts: { blockHash: string; class: PocClass; pubkey: string; nonce: string; engine: Engine }) => {
-      const blockHash = parseBytes(opts.blockHash, '--block-hash');
-      const pubkey = parseBytes(opts.pubkey, '--pubkey');
-      const nonce = userInput(() => parseU64(opts.nonce, '--nonce'));
-      let output: Uint8Array;
-      if (opts.engine === 'ort') {
-        const session = await ortSession(opts.class, blockHash, undefined);
-        [output] = (await session.computeOutputs(pubkey, [nonce])) as [Uint8Array];
-        await session.release();
-      } else {
-        output = computeOutput(createEpoch(opts.class, blockHash), pubkey, nonce);
-      }
-      process.stdout.write(`output: ${toHex(output)}\nleaf: ${toHex(leafHash(nonce, output))}\n`);
-    });
+    .action(
+      async (opts: { blockHash: string; class: PocClass; pubkey: string; nonce: string; engine: Engine }) => {
+        const blockHash = parseBytes(opts.blockHash, '--block-hash');
+        const pubkey = parseBytes(opts.pubkey, '--pubkey');
+        const nonce = userInput(() => parseU64(opts.nonce, '--nonce'));
+        let output: Uint8Array;
+        if (opts.engine === 'ort') {
+          const session = await ortSession(opts.class, blockHash, undefined);
+          [output] = (await session.computeOutputs(pubkey, [nonce])) as [Uint8Array];
+          await session.release();
+        } else {
+          output = computeOutput(createEpoch(opts.class, blockHash), pubkey, nonce);
+        }
+        process.stdout.write(`output: ${toHex(output)}\nleaf: ${toHex(leafHash(nonce, output))}\n`);
+      },
+    );
 }
 
 interface MineOptions {
@@ -115,7 +119,9 @@ function registerMine(poc: Command): void {
       const batch = parsePositiveInt(opts.batch, '--batch');
       const threads = opts.threads === undefined ? undefined : parsePositiveInt(opts.threads, '--threads');
       const maxNonces =
-        opts.maxNonces === undefined ? Number.MAX_SAFE_INTEGER : parsePositiveInt(opts.maxNonces, '--max-nonces');
+        opts.maxNonces === undefined
+          ? Number.MAX_SAFE_INTEGER
+          : parsePositiveInt(opts.maxNonces, '--max-nonces');
       const blockHash = parseBytes(opts.blockHash, '--block-hash');
       const pubkey = parseBytes(opts.pubkey, '--pubkey');
       const dir = opts.store ?? mkdtempSync(join(tmpdir(), `gonka-poc-${cls.name}-`));
@@ -128,7 +134,9 @@ function registerMine(poc: Command): void {
             outputBytes: outputBytes(cls),
           });
         } catch (err) {
-          throw err instanceof Error && /already exists/.test(err.message) ? new RangeError(err.message) : err;
+          throw err instanceof Error && /already exists/.test(err.message)
+            ? new RangeError(err.message)
+            : err;
         }
       });
       const session = await ortSession(cls, blockHash, threads);
@@ -185,7 +193,9 @@ function sampleIndices(root: Uint8Array, count: number, samples: number): number
 function registerVerify(poc: Command): void {
   poc
     .command('verify')
-    .description("recompute a sample of a store's leaves with the reference and check their proofs against its root")
+    .description(
+      "recompute a sample of a store's leaves with the reference and check their proofs against its root",
+    )
     .requiredOption('--store <dir>', 'artifact store directory')
     .option('--samples <n>', 'leaves to recompute', '32')
     .action(async (opts: { store: string; samples: string }) => {
@@ -194,7 +204,9 @@ function registerVerify(poc: Command): void {
         try {
           return ArtifactStore.open(opts.store);
         } catch (err) {
-          throw err instanceof Error && /no artifact store/.test(err.message) ? new RangeError(err.message) : err;
+          throw err instanceof Error && /no artifact store/.test(err.message)
+            ? new RangeError(err.message)
+            : err;
         }
       });
       const cls = userInput(() => pocClass(store.meta.class));
@@ -210,7 +222,8 @@ function registerVerify(poc: Command): void {
           const proof = store.proof(index);
           const check = checkArtifactProof(root, store.count, proof, outputBytes(cls));
           if (!check.ok) failures.push(`leaf ${index}: proof fails (${check.reason})`);
-          else if (toHex(recomputed[k]!) !== toHex(proof.output)) failures.push(`leaf ${index}: output differs from the kernel`);
+          else if (toHex(recomputed[k]!) !== toHex(proof.output))
+            failures.push(`leaf ${index}: output differs from the kernel`);
         });
       } finally {
         await pool.close();

@@ -16,12 +16,17 @@ export class OrderedAppender {
   /** Outputs of nonces first … first + outputs.length − 1; returns how many leaves reached the store. */
   add(first: number, outputs: readonly Uint8Array[]): number {
     if (!Number.isSafeInteger(first) || first < this.store.count) {
-      throw new RangeError(`range starting at nonce ${first} overlaps leaves already stored (count ${this.store.count})`);
+      throw new RangeError(
+        `range starting at nonce ${first} overlaps leaves already stored (count ${this.store.count})`,
+      );
     }
     if (outputs.length === 0) return 0;
-    if (this.waiting.has(first)) throw new RangeError(`range starting at nonce ${first} was already received`);
+    if (this.waiting.has(first))
+      throw new RangeError(`range starting at nonce ${first} was already received`);
     if (this.waitingLeaves + outputs.length > this.maxWaitingLeaves) {
-      throw new RangeError(`more than ${this.maxWaitingLeaves} leaves are waiting behind a gap at ${this.store.count}`);
+      throw new RangeError(
+        `more than ${this.maxWaitingLeaves} leaves are waiting behind a gap at ${this.store.count}`,
+      );
     }
     this.waiting.set(first, outputs);
     this.waitingLeaves += outputs.length;

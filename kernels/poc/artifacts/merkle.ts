@@ -76,7 +76,9 @@ export function checkArtifactProof(
     return { ok: false, reason: 'bad-output-length' };
   }
   const leaf = leafHash(proof.nonce, proof.output);
-  return verifyInclusion(proof.index, count, leaf, proof.path, root) ? { ok: true } : { ok: false, reason: 'bad-path' };
+  return verifyInclusion(proof.index, count, leaf, proof.path, root)
+    ? { ok: true }
+    : { ok: false, reason: 'bad-path' };
 }
 
 /** The root of an in-memory leaf list (tests and small trees; the store computes it incrementally). */

@@ -22,8 +22,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { leafHash } from '../leaf.js';
 import { sha256 } from '../bytes.js';
+import { leafHash } from '../leaf.js';
 import { type ArtifactProof, HASH_BYTES, nodeHash, splitPoint } from './merkle.js';
 
 export interface ArtifactStoreMeta {
@@ -135,9 +135,11 @@ export class ArtifactStore {
     const metaPath = join(dir, 'meta.json');
     if (!existsSync(metaPath)) throw new Error(`no artifact store in ${dir} (meta.json missing)`);
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ArtifactStoreMeta;
-    if (meta.version !== 1) throw new Error(`artifact store ${dir}: unsupported version ${String(meta.version)}`);
+    if (meta.version !== 1)
+      throw new Error(`artifact store ${dir}: unsupported version ${String(meta.version)}`);
     const head = JSON.parse(readFileSync(join(dir, 'head.json'), 'utf8')) as { count: number };
-    if (!Number.isSafeInteger(head.count) || head.count < 0) throw new Error(`artifact store ${dir}: bad head.json`);
+    if (!Number.isSafeInteger(head.count) || head.count < 0)
+      throw new Error(`artifact store ${dir}: bad head.json`);
     return new ArtifactStore(dir, meta, head.count);
   }
 

@@ -1,8 +1,9 @@
 // The normative conformance vectors of PoC kernel v1 (a copy of shared/spec/poc-kernel-v1-vectors.json),
 // used by tests and by every new ORT session to check itself before it mines or validates.
-import raw from './poc-kernel-v1-vectors.json' with { type: 'json' };
-import { type PocClassName, pocClass, type PocClass } from '../classes.js';
+
 import { parseHex, parseU64 } from '../bytes.js';
+import { type PocClass, type PocClassName, pocClass } from '../classes.js';
+import raw from './poc-kernel-v1-vectors.json' with { type: 'json' };
 
 export interface ConformanceCase {
   readonly cls: PocClass;

@@ -2,9 +2,10 @@
 // runs it on VNNI/AMX (spec §10 caveat), so every new session first reproduces the conformance
 // vectors in its form, then one nonce of its own epoch against the reference; on a mismatch the
 // next form is tried. Miners and validators get only a session that passed.
+
+import { bytesEqual } from '../bytes.js';
 import type { PocClass } from '../classes.js';
 import { casesOf } from '../conformance/vectors.js';
-import { bytesEqual } from '../bytes.js';
 import { createEpoch, type PocEpoch } from '../epoch.js';
 import { computeOutput } from '../reference.js';
 import { CPU_FORM_ORDER, type OrtFormName } from './forms.js';
@@ -77,7 +78,10 @@ async function tryForm(
 }
 
 /** A session for this epoch in the first form that passes its checks; throws if none does. */
-export async function openCheckedSession(epoch: PocEpoch, options: CheckedSessionOptions = {}): Promise<PocOrtSession> {
+export async function openCheckedSession(
+  epoch: PocEpoch,
+  options: CheckedSessionOptions = {},
+): Promise<PocOrtSession> {
   const { log, threads } = options;
   const attempts: { form: OrtFormName; provider: ExecutionProvider }[] = [];
   if (options.provider === 'cuda') attempts.push({ form: 'cuda', provider: 'cuda' });
@@ -97,10 +101,12 @@ export async function openCheckedSession(epoch: PocEpoch, options: CheckedSessio
       return result;
     }
     failures.push(`${form}/${provider}: ${result}`);
-    log?.warn({ class: epoch.cls.name, form, provider, reason: result }, 'PoC session form rejected; trying the next');
+    log?.warn(
+      { class: epoch.cls.name, form, provider, reason: result },
+      'PoC session form rejected; trying the next',
+    );
   }
   throw new PocSessionCheckError(
     `no onnxruntime form reproduces PoC kernel v1 on this host for class ${epoch.cls.name}: ${failures.join('; ')}`,
   );
 }
-

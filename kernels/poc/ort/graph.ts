@@ -2,10 +2,10 @@
 // input `x` uint8 [B, T, d] (raw keystream bytes), output `y` int32 [B, d], weights as
 // initializers, batch B dynamic. Every op is integer; nothing is rounded implementation-defined.
 import type { PocEpoch } from '../epoch.js';
-import { EXP_TABLE } from '../tables.js';
 import type { LayerWeights } from '../seeds.js';
-import { DT, OnnxGraphBuilder } from './onnx-builder.js';
+import { EXP_TABLE } from '../tables.js';
 import type { GraphForm } from './forms.js';
+import { DT, OnnxGraphBuilder } from './onnx-builder.js';
 
 export interface PocGraphOptions {
   /** Also output `x0` (int32 [B, T, d]) so tests can check the debug intermediates. */

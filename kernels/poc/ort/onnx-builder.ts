@@ -2,8 +2,8 @@
 // auto-generated output names, and cached scalar constants. Knows nothing about PoC.
 import { create, toBinary } from '@bufbuild/protobuf';
 import {
-  AttributeProto_AttributeType,
   type AttributeProto,
+  AttributeProto_AttributeType,
   GraphProtoSchema,
   ModelProtoSchema,
   type NodeProto,
@@ -56,7 +56,8 @@ function valueInfo(name: string, type: DataTypeName, dims: Dim[]): ValueInfoProt
 }
 
 function rawBytes(type: DataTypeName, data: ArrayLike<number> | ArrayBufferView): Uint8Array<ArrayBuffer> {
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   switch (type) {
     case 'uint8':
       return Uint8Array.from(data);
@@ -89,9 +90,19 @@ export class OnnxGraphBuilder {
   }
 
   /** A constant tensor; typed arrays are stored as raw little-endian bytes without a copy. */
-  initializer(name: string, type: DataTypeName, dims: number[], data: ArrayLike<number> | ArrayBufferView): string {
+  initializer(
+    name: string,
+    type: DataTypeName,
+    dims: number[],
+    data: ArrayLike<number> | ArrayBufferView,
+  ): string {
     this.initializers.push(
-      create(TensorProtoSchema, { name, dataType: DT[type], dims: dims.map(BigInt), rawData: rawBytes(type, data) }),
+      create(TensorProtoSchema, {
+        name,
+        dataType: DT[type],
+        dims: dims.map(BigInt),
+        rawData: rawBytes(type, data),
+      }),
     );
     return name;
   }

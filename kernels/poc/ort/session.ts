@@ -1,10 +1,10 @@
 // An onnxruntime session of the PoC kernel for one (epoch, class) in one graph form.
 import * as ort from 'onnxruntime-node';
 import type { PocEpoch } from '../epoch.js';
-import { inputStream } from '../seeds.js';
 import { encodeOutput } from '../leaf.js';
-import { buildPocGraph, type PocGraphOptions } from './graph.js';
+import { inputStream } from '../seeds.js';
 import { GRAPH_FORMS, type OrtFormName } from './forms.js';
+import { buildPocGraph, type PocGraphOptions } from './graph.js';
 
 export type ExecutionProvider = 'cpu' | 'cuda';
 
@@ -49,7 +49,9 @@ export class PocOrtSession {
     const { T, d } = this.epoch.cls;
     const perNonce = T * d;
     if (streams.length === 0 || streams.length % perNonce !== 0) {
-      throw new RangeError(`input of ${streams.length} bytes is not a whole number of ${perNonce}-byte nonces`);
+      throw new RangeError(
+        `input of ${streams.length} bytes is not a whole number of ${perNonce}-byte nonces`,
+      );
     }
     const batch = streams.length / perNonce;
     const feeds = { x: new ort.Tensor('uint8', streams, [batch, T, d]) };
@@ -70,7 +72,9 @@ export class PocOrtSession {
     const { cls, seed } = this.epoch;
     const perNonce = cls.T * cls.d;
     const streams = new Uint8Array(items.length * perNonce);
-    items.forEach((it, i) => streams.set(inputStream(cls, seed, it.pubkey, it.nonce), i * perNonce));
+    items.forEach((it, i) => {
+      streams.set(inputStream(cls, seed, it.pubkey, it.nonce), i * perNonce);
+    });
     const { y } = await this.run(streams);
     return items.map((_, i) => encodeOutput(y.subarray(i * cls.d, (i + 1) * cls.d)));
   }

@@ -85,7 +85,10 @@ describe('artifact store', () => {
       assert.equal(checkArtifactProof(root, leafCount, wrongIndex).ok, false, 'wrong index');
 
       const wrongNonce = { ...proof, nonce: proof.nonce + 1n };
-      assert.deepEqual(checkArtifactProof(root, leafCount, wrongNonce), { ok: false, reason: 'nonce-mismatch' });
+      assert.deepEqual(checkArtifactProof(root, leafCount, wrongNonce), {
+        ok: false,
+        reason: 'nonce-mismatch',
+      });
 
       const truncated = { ...proof, path: proof.path.slice(0, -1) };
       assert.deepEqual(checkArtifactProof(root, leafCount, truncated), { ok: false, reason: 'bad-path' });
@@ -106,7 +109,12 @@ describe('artifact store', () => {
 
   it('drops leaves appended after the last flush when reopened, then keeps appending', () => {
     const dir = join(scratch, 'crash');
-    const store = ArtifactStore.create(dir, { class: 'tiny', blockHash: '00', pubkey: '02', outputBytes: OUTPUT_BYTES });
+    const store = ArtifactStore.create(dir, {
+      class: 'tiny',
+      blockHash: '00',
+      pubkey: '02',
+      outputBytes: OUTPUT_BYTES,
+    });
     const leaves: Uint8Array[] = [];
     for (let i = 0; i < 37; i++) leaves.push(store.append(outputFor(i)));
     store.flush();
@@ -133,8 +141,8 @@ describe('artifact store', () => {
     assert.equal(store.count, 23);
     assert.throws(() => appender.add(5, range(5, 1)), /overlaps/);
     assert.throws(() => appender.add(30, range(30, 101)), /waiting/);
-    const leaves = range(0, 23).map((o, i) => store.proof(i).output);
-    assert.deepEqual(leaves, range(0, 23));
+    const stored = Array.from({ length: 23 }, (_, i) => store.proof(i).output);
+    assert.deepEqual(stored, range(0, 23));
     store.close();
   });
 });

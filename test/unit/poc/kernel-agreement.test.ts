@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sha256, toHex } from '../../../kernels/poc/bytes.js';
-import { type PocClass, POC_CLASSES } from '../../../kernels/poc/classes.js';
+import { POC_CLASSES, type PocClass } from '../../../kernels/poc/classes.js';
 import { createEpoch } from '../../../kernels/poc/epoch.js';
-import { type OrtFormName, GRAPH_FORMS } from '../../../kernels/poc/ort/forms.js';
+import { GRAPH_FORMS, type OrtFormName } from '../../../kernels/poc/ort/forms.js';
 import { PocOrtSession } from '../../../kernels/poc/ort/session.js';
 import { ReferencePool } from '../../../kernels/poc/reference-pool.js';
 import { longProfile, sized } from '../../profile.js';
@@ -48,7 +48,11 @@ async function ortOutputs(cls: PocClass, form: OrtFormName, list: readonly Pair[
   return out;
 }
 
-async function referenceOutputs(pool: ReferencePool, cls: PocClass, list: readonly Pair[]): Promise<string[]> {
+async function referenceOutputs(
+  pool: ReferencePool,
+  cls: PocClass,
+  list: readonly Pair[],
+): Promise<string[]> {
   const outputs = await Promise.all(
     list.map((p) => pool.compute(cls, p.blockHash, p.pubkey, [p.nonce]).then(([o]) => toHex(o!))),
   );
@@ -66,7 +70,10 @@ describe('reference and onnxruntime agree', () => {
   for (const [cls, n] of cases) {
     it(`${n} ${cls.name} pairs: reference = ORT u8i8`, async () => {
       const list = pairs(cls, n);
-      const [ref, ort] = await Promise.all([referenceOutputs(pool, cls, list), ortOutputs(cls, 'u8i8', list)]);
+      const [ref, ort] = await Promise.all([
+        referenceOutputs(pool, cls, list),
+        ortOutputs(cls, 'u8i8', list),
+      ]);
       for (let i = 0; i < n; i++) assert.equal(ort[i], ref[i], `${cls.name} pair ${i}`);
       assert.equal(new Set(ref).size, n, 'distinct pairs give distinct outputs');
     });
@@ -78,11 +85,14 @@ describe('reference and onnxruntime agree', () => {
     // One form at a time: the two cores are onnxruntime's intra-op threads.
     const byForm: string[][] = [];
     for (const form of forms) byForm.push(await ortOutputs(POC_CLASSES.devnet, form, list));
-    for (let k = 1; k < forms.length; k++) assert.deepEqual(byForm[k], byForm[0], `${forms[k]} vs ${forms[0]}`);
+    for (let k = 1; k < forms.length; k++)
+      assert.deepEqual(byForm[k], byForm[0], `${forms[k]} vs ${forms[0]}`);
     assert.equal(new Set(byForm[0]).size, list.length, 'distinct pairs give distinct outputs');
   });
 
-  it('one large nonce: reference = ORT u8i8 (test:long only; ~12 min of reference)', { skip: !longProfile }, async () => {
+  it('one large nonce: reference = ORT u8i8 (test:long only; ~12 min of reference)', {
+    skip: !longProfile,
+  }, async () => {
     const cls = POC_CLASSES.large;
     const [p] = pairs(cls, 1);
     const [ref] = await pool.compute(cls, p!.blockHash, p!.pubkey, [p!.nonce]);

@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bytesEqual, sha256, toHex } from '../../../kernels/poc/bytes.js';
-import { CONFORMANCE_CASES, CONFORMANCE_DEBUG, CONFORMANCE_TABLES } from '../../../kernels/poc/conformance/vectors.js';
+import {
+  CONFORMANCE_CASES,
+  CONFORMANCE_DEBUG,
+  CONFORMANCE_TABLES,
+} from '../../../kernels/poc/conformance/vectors.js';
 import { createEpoch } from '../../../kernels/poc/epoch.js';
 import { decodeOutput, leafHash } from '../../../kernels/poc/leaf.js';
 import { openCheckedSession, PocSessionCheckError } from '../../../kernels/poc/ort/checked-session.js';

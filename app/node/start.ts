@@ -9,6 +9,7 @@ import { logger } from '../log.js';
 import { repoPath } from '../paths.js';
 import type { BaseApp } from '../runtime/baseApp.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
+import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { homePaths, readNodeConfig } from './home.js';
 import { openAppStore } from './openStore.js';
 
@@ -43,6 +44,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
   log.info({ home: opts.home, chainId: genesis.chain_id, height: last.version }, 'app store opened');
 
   let comet: CometProcess | undefined;
+  let grpcServer: RunningGrpcServer | undefined;
   let stopping = false;
   let resolveExit!: (code: number) => void;
   const exitCode = new Promise<number>((r) => (resolveExit = r));
@@ -51,6 +53,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
     if (stopping) return;
     stopping = true;
     (code === 0 ? log.info.bind(log) : log.error.bind(log))({ reason }, 'shutting down');
+    await grpcServer?.close();
     await comet?.stop();
     await server.close();
     await store.close();
@@ -85,6 +88,16 @@ export async function startNode(opts: StartOptions): Promise<number> {
       `CometBFT exited unexpectedly (${how}); see ${cometLog === 'inherit' ? 'the output above' : cometLog}`,
     );
   });
+
+  if (cfg.ports.grpc > 0) {
+    try {
+      const rpcUrl = `http://${cfg.host}:${cfg.ports.rpc}`;
+      grpcServer = await startGrpcServer({ app, host: cfg.host, port: cfg.ports.grpc, rpcUrl, version, logger: logger('grpc') });
+      log.info({ grpc: `${cfg.host}:${grpcServer.port}` }, 'gRPC server listening');
+    } catch (e) {
+      void shutdown(1, `cannot start the gRPC server on ${cfg.host}:${cfg.ports.grpc}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 
   const onSignal = (sig: NodeJS.Signals) => void shutdown(0, `received ${sig}`);
   process.once('SIGINT', onSignal);

@@ -41,6 +41,8 @@ export function decodeCosmosTx(txBytes: Uint8Array): DecodedCosmosTx {
   const authInfo = decodeStrict(AuthInfo, raw.authInfoBytes, 'AuthInfo');
   if (body.extensionOptions.length > 0) throw sdkErrors.unknownExtensionOptions();
   if (body.nonCriticalExtensionOptions.length > 0) throw sdkErrors.unknownExtensionOptions('non-critical extension options are not supported');
+  if (body.unordered) throw sdkErrors.notSupported('unordered txs are not supported');
+  if (body.timeoutTimestamp) throw sdkErrors.notSupported('timeout_timestamp is not supported; use timeout_height');
   if (body.messages.length === 0) throw sdkErrors.invalidRequest('must contain at least one message');
   if (!authInfo.fee) throw sdkErrors.txDecode('missing fee');
   if (authInfo.tip) throw sdkErrors.notSupported('tips are not supported');

@@ -1,0 +1,137 @@
+// The node's gRPC server (@grpc/grpc-js). Module queries and Simulate go through the same query
+// router as ABCI Query (the request bytes are handed to BaseApp.query unchanged, so there is one
+// implementation of every query); tx broadcast/lookup and the tendermint service are proxied to
+// the local CometBFT RPC. Reflection (grpc.reflection v1 and v1alpha) serves our own .proto files
+// in proto/, which reproduce cosmjs-types' field numbers. Heights: the `x-cosmos-block-height`
+// request header pins a query's height; every query answer carries the height it was read at.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
+import type { Logger } from 'pino';
+import { repoPath } from '../../paths.js';
+import type { BaseApp } from '../../runtime/baseApp.js';
+import { CometRpcClient, RpcError } from './comet.js';
+import { fixedFileDescriptors } from './descriptors.js';
+import { GrpcError, proxiedHandlers } from './proxied.js';
+
+export const HEIGHT_HEADER = 'x-cosmos-block-height';
+
+/** Files whose services we serve, plus the types that travel in Any (for clients to resolve). */
+export const PROTO_FILES = [
+  'cosmos/auth/v1beta1/query.proto',
+  'cosmos/bank/v1beta1/query.proto',
+  'cosmos/tx/v1beta1/service.proto',
+  'cosmos/base/tendermint/v1beta1/query.proto',
+  'cosmos/auth/v1beta1/auth.proto',
+  'cosmos/bank/v1beta1/tx.proto',
+  'cosmos/crypto/secp256k1/keys.proto',
+  'cosmos/crypto/ed25519/keys.proto',
+];
+
+export interface GrpcServerOptions {
+  app: BaseApp;
+  host: string;
+  port: number;
+  /** CometBFT RPC, e.g. http://127.0.0.1:26657 */
+  rpcUrl: string;
+  version: string;
+  logger: Logger;
+}
+
+export interface RunningGrpcServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** gRPC status for an SDK (codespace, code), as the SDK's gRPC error mapping does for the common ones. */
+function statusFor(codespace: string, code: number): grpc.status {
+  if (code === 1) return grpc.status.INTERNAL;
+  if (codespace === 'sdk' && (code === 22 || code === 38 || code === 9)) return grpc.status.NOT_FOUND;
+  if (codespace === 'sdk' && code === 6) return grpc.status.UNIMPLEMENTED;
+  if (codespace === 'sdk' && code === 4) return grpc.status.PERMISSION_DENIED;
+  return grpc.status.INVALID_ARGUMENT;
+}
+
+const identity = (b: Buffer) => b;
+
+export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const definition = protoLoader.loadSync(PROTO_FILES.map((f) => repoPath('proto', f)), {
+    includeDirs: [repoPath('proto')],
+    keepCase: true,
+  });
+  const rpc = new CometRpcClient(opts.rpcUrl);
+  const proxied = proxiedHandlers(opts.app, rpc, opts.version);
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+
+  for (const [name, def] of Object.entries(definition)) {
+    if ((def as { format?: string }).format !== undefined) continue; // a message or enum, not a service
+    if (!name.startsWith('cosmos.')) continue;
+    const methods = def as protoLoader.ServiceDefinition;
+    const rawService: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
+    const impl: grpc.UntypedServiceImplementation = {};
+    for (const [method, m] of Object.entries(methods)) {
+      rawService[method] = {
+        path: m.path,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: identity,
+        requestDeserialize: identity,
+        responseSerialize: identity,
+        responseDeserialize: identity,
+      };
+      impl[method] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+        void handle(m.path, call).then(
+          ({ value, height }) => {
+            const md = new grpc.Metadata();
+            if (height !== undefined) md.set(HEIGHT_HEADER, height.toString());
+            callback(null, Buffer.from(value), md);
+          },
+          (e: unknown) => {
+            if (e instanceof GrpcError) callback({ code: e.code, details: e.message });
+            else if (e instanceof RpcError) callback({ code: grpc.status.UNAVAILABLE, details: e.message });
+            else {
+              opts.logger.error({ err: e instanceof Error ? e.stack : String(e), path: m.path }, 'gRPC handler failed');
+              callback({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) });
+            }
+          },
+        );
+      };
+    }
+    server.addService(rawService, impl);
+  }
+  // Reflection reads only `fileDescriptorProtos`; hand it self-contained files (see descriptors.ts).
+  new ReflectionService({ files: { fileDescriptorProtos: fixedFileDescriptors(definition) } } as unknown as protoLoader.PackageDefinition).addToServer(server);
+
+  async function handle(path: string, call: grpc.ServerUnaryCall<Buffer, Buffer>): Promise<{ value: Uint8Array; height?: bigint }> {
+    if (opts.app.queries.route(path)) {
+      const pinned = call.metadata.get(HEIGHT_HEADER)[0];
+      let height = 0n;
+      if (pinned !== undefined) {
+        if (!/^\d+$/.test(String(pinned))) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid ${HEIGHT_HEADER} '${String(pinned)}'`);
+        height = BigInt(String(pinned));
+      }
+      const r = opts.app.query(RequestQuery.fromPartial({ path, data: call.request, height }));
+      if (r.code !== 0) throw new GrpcError(statusFor(r.codespace, r.code), r.log);
+      return { value: r.value, height: r.height };
+    }
+    const h = proxied.get(path);
+    if (!h) throw new GrpcError(grpc.status.UNIMPLEMENTED, `${path} is not implemented`);
+    return { value: await h(call.request) };
+  }
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${opts.host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000).unref();
+      }),
+  };
+}

@@ -1,0 +1,89 @@
+// Codecs for gonka.collateral.v1 (field numbers as in collateral.proto, tx.proto, query.proto).
+import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
+import { messageCodec } from '../../codec.js';
+
+export interface CollateralParams {
+  unbondingPeriodEpochs: bigint;
+  slashFractionInvalid: string;
+  slashFractionDowntime: string;
+  baseWeightRatio: string;
+  collateralPerWeightUnit: string;
+  gracePeriodEndEpoch: bigint;
+}
+export const Params = messageCodec<CollateralParams>('gonka.collateral.v1.Params', [
+  { name: 'unbondingPeriodEpochs', no: 1, kind: 'uint64' },
+  { name: 'slashFractionInvalid', no: 2, kind: 'string' },
+  { name: 'slashFractionDowntime', no: 3, kind: 'string' },
+  { name: 'baseWeightRatio', no: 4, kind: 'string' },
+  { name: 'collateralPerWeightUnit', no: 5, kind: 'string' },
+  { name: 'gracePeriodEndEpoch', no: 6, kind: 'uint64' },
+]);
+
+export interface UnbondingEntry {
+  participant: string;
+  completionEpoch: bigint;
+  amount: string;
+}
+export const UnbondingEntry = messageCodec<UnbondingEntry>('gonka.collateral.v1.UnbondingEntry', [
+  { name: 'participant', no: 1, kind: 'string' },
+  { name: 'completionEpoch', no: 2, kind: 'uint64' },
+  { name: 'amount', no: 3, kind: 'string' },
+]);
+
+export interface MsgDepositCollateral {
+  participant: string;
+  amount?: Coin;
+}
+export const MsgDepositCollateral = messageCodec<MsgDepositCollateral>('gonka.collateral.v1.MsgDepositCollateral', [
+  { name: 'participant', no: 1, kind: 'string' },
+  { name: 'amount', no: 2, kind: { message: Coin } },
+]);
+export type Empty = Record<string, never>;
+export const MsgDepositCollateralResponse = messageCodec<Empty>('gonka.collateral.v1.MsgDepositCollateralResponse', []);
+
+export type MsgWithdrawCollateral = MsgDepositCollateral;
+export const MsgWithdrawCollateral = messageCodec<MsgWithdrawCollateral>('gonka.collateral.v1.MsgWithdrawCollateral', [
+  { name: 'participant', no: 1, kind: 'string' },
+  { name: 'amount', no: 2, kind: { message: Coin } },
+]);
+export const MsgWithdrawCollateralResponse = messageCodec<{ completionEpoch: bigint }>('gonka.collateral.v1.MsgWithdrawCollateralResponse', [
+  { name: 'completionEpoch', no: 1, kind: 'uint64' },
+]);
+
+export interface MsgUpdateParams {
+  authority: string;
+  params?: CollateralParams;
+}
+export const MsgUpdateParams = messageCodec<MsgUpdateParams>('gonka.collateral.v1.MsgUpdateParams', [
+  { name: 'authority', no: 1, kind: 'string' },
+  { name: 'params', no: 2, kind: { message: Params } },
+]);
+export const MsgUpdateParamsResponse = messageCodec<Empty>('gonka.collateral.v1.MsgUpdateParamsResponse', []);
+
+export const QueryParamsRequest = messageCodec<Empty>('gonka.collateral.v1.QueryParamsRequest', []);
+export const QueryParamsResponse = messageCodec<{ params?: CollateralParams }>('gonka.collateral.v1.QueryParamsResponse', [
+  { name: 'params', no: 1, kind: { message: Params } },
+]);
+export const QueryCollateralRequest = messageCodec<{ participant: string }>('gonka.collateral.v1.QueryCollateralRequest', [
+  { name: 'participant', no: 1, kind: 'string' },
+]);
+export const QueryCollateralResponse = messageCodec<{ amount?: Coin }>('gonka.collateral.v1.QueryCollateralResponse', [
+  { name: 'amount', no: 1, kind: { message: Coin } },
+]);
+export const QueryUnbondingRequest = messageCodec<{ participant: string }>('gonka.collateral.v1.QueryUnbondingRequest', [
+  { name: 'participant', no: 1, kind: 'string' },
+]);
+export const QueryUnbondingResponse = messageCodec<{ entries: UnbondingEntry[] }>('gonka.collateral.v1.QueryUnbondingResponse', [
+  { name: 'entries', no: 1, kind: { message: UnbondingEntry }, repeated: true },
+]);
+export const QueryJailedRequest = messageCodec<Empty>('gonka.collateral.v1.QueryJailedRequest', []);
+export const QueryJailedResponse = messageCodec<{ participants: string[] }>('gonka.collateral.v1.QueryJailedResponse', [
+  { name: 'participants', no: 1, kind: 'string', repeated: true },
+]);
+
+/** Messages a CosmJS Registry needs to sign x/collateral txs: `new Registry([...collateralRegistryTypes])`. */
+export const collateralRegistryTypes = [
+  [MsgDepositCollateral.typeUrl, MsgDepositCollateral],
+  [MsgWithdrawCollateral.typeUrl, MsgWithdrawCollateral],
+  [MsgUpdateParams.typeUrl, MsgUpdateParams],
+] as const;

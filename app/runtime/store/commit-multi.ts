@@ -4,7 +4,7 @@
 // crash guarantees.
 import { ClassicLevel } from 'classic-level';
 import { failpoint } from '../failpoints.js';
-import { asBuffer, compareBytes, newByteTree, rangeOf } from './btree.js';
+import { asBuffer, newByteTree, rangeOf } from './btree.js';
 import { CacheMulti } from './cache-multi.js';
 import {
   type CommitRecord,
@@ -21,7 +21,7 @@ import {
   stateKey,
   undoKey,
 } from './disk-layout.js';
-import { sha256, smtLeafHash } from './hash.js';
+import { sha256Str, smtLeafHash } from './hash.js';
 import { ModuleStore, ReadOnlyStore, type StoreVersion, TreeState } from './module-store.js';
 import { SIMPLE_PROOF_TYPE, SMT_PROOF_TYPE, moduleProof, multistoreProof } from './proofs.js';
 import { appHashOf, simplePath } from './simple-merkle.js';
@@ -334,10 +334,10 @@ async function loadLatestState(db: Db, names: string[]): Promise<Map<string, Tre
   for (const name of names) {
     const list = entries.get(name) as [Buffer, Buffer][];
     const leaves = list.map(([key, value]) => {
-      const path = sha256(key);
-      return new Leaf(path, value, smtLeafHash(path, sha256(value)));
+      const path = sha256Str(key);
+      return new Leaf(path, value, smtLeafHash(path, sha256Str(value)));
     });
-    leaves.sort((a, b) => compareBytes(a.path, b.path));
+    leaves.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     states.set(name, new TreeState(newByteTree(list), buildSorted(leaves)));
   }
   return states;

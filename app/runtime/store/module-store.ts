@@ -2,7 +2,7 @@
 // Merkle trie (for the root and proofs), kept in step. The working store also remembers, for each
 // key touched since the last commit, its committed value: that is what Commit writes to disk.
 import { type ByteTree, asBuffer, copyBytes, newByteTree, rangeOf } from './btree.js';
-import { sha256, smtLeafHash } from './hash.js';
+import { sha256Str, smtLeafHash } from './hash.js';
 import { Leaf, type Node, freeze, rootHashOf, trieDelete, trieSet } from './smt.js';
 import type { Bytes, KVStore } from './types.js';
 
@@ -29,14 +29,14 @@ export class TreeState {
   }
 
   put(key: Buffer, value: Buffer): void {
-    const path = sha256(key);
-    this.root = trieSet(this.root, new Leaf(path, value, smtLeafHash(path, sha256(value))));
+    const path = sha256Str(key);
+    this.root = trieSet(this.root, new Leaf(path, value, smtLeafHash(path, sha256Str(value))));
     this.tree.set(key, value);
   }
 
   remove(key: Buffer): void {
     if (!this.tree.has(key)) return;
-    this.root = trieDelete(this.root, sha256(key));
+    this.root = trieDelete(this.root, sha256Str(key));
     this.tree.delete(key);
   }
 

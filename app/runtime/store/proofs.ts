@@ -10,7 +10,7 @@
 // op 2 proves that the module root is the empty root (32 zero bytes).
 import { ics23, tendermintSpec, verifyMembership, verifyNonMembership } from '@confio/ics23';
 import { calculateExistenceRoot, smtSpec } from '@confio/ics23/build/proofs.js';
-import { EMPTY_ROOT, sha256 } from './hash.js';
+import { EMPTY_ROOT, hashToBytes, sha256, sha256Str } from './hash.js';
 import type { PathStep } from './smt.js';
 import { type Leaf, type Node, neighbours, pathTo } from './smt.js';
 import type { Bytes } from './types.js';
@@ -51,13 +51,13 @@ const simpleLeafOp: ics23.ILeafOp = {
 function smtExistence(root: Node, leaf: Leaf): ics23.IExistenceProof {
   const found = pathTo(root, leaf.path);
   if (found === undefined) throw new Error('leaf not in tree');
-  return { key: leaf.path, value: leaf.value, leaf: smtLeafOp, path: innerOps(found.steps) };
+  return { key: hashToBytes(leaf.path), value: leaf.value, leaf: smtLeafOp, path: innerOps(found.steps) };
 }
 
 /** The module-store proof for key: existence when present, non-existence otherwise. Empty data for an empty store. */
 export function moduleProof(root: Node | undefined, key: Bytes): Uint8Array {
   if (root === undefined) return new Uint8Array();
-  const path = sha256(key);
+  const path = sha256Str(key);
   const found = pathTo(root, path);
   let proof: ics23.ICommitmentProof;
   if (found !== undefined) {
@@ -66,7 +66,7 @@ export function moduleProof(root: Node | undefined, key: Bytes): Uint8Array {
     const { left, right } = neighbours(root, path);
     proof = {
       nonexist: {
-        key: path,
+        key: hashToBytes(path),
         left: left === undefined ? undefined : smtExistence(root, left),
         right: right === undefined ? undefined : smtExistence(root, right),
       },

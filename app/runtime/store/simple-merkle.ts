@@ -2,7 +2,7 @@
 // the construction Cosmos uses for its commitInfo hash and that ICS23 tendermintSpec proves.
 //   leaf  = sha256(0x00 ‖ uvarint(len name) ‖ name ‖ uvarint(32) ‖ sha256(root))
 //   inner = sha256(0x01 ‖ left ‖ right), split at the largest power of two below n.
-import { innerHash, sha256, uvarint } from './hash.js';
+import { innerHashBytes, sha256, uvarint } from './hash.js';
 import type { PathStep } from './smt.js';
 
 export interface NamedRoot {
@@ -25,7 +25,7 @@ function splitPoint(n: number): number {
 function hashRange(leaves: Buffer[], lo: number, hi: number): Buffer {
   if (hi - lo === 1) return leaves[lo] as Buffer;
   const k = lo + splitPoint(hi - lo);
-  return innerHash(hashRange(leaves, lo, k), hashRange(leaves, k, hi));
+  return innerHashBytes(hashRange(leaves, lo, k), hashRange(leaves, k, hi));
 }
 
 function sortedLeaves(roots: NamedRoot[]): Buffer[] {

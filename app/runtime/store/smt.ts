@@ -9,18 +9,18 @@
 // (history independence). Nodes are shared between versions: committed nodes are frozen and a
 // write copies the frozen nodes on its path (path copying); inner hashes are computed lazily, so a
 // block's writes cost one rehash of each dirty path at workingHash()/commit().
-import { EMPTY_ROOT, innerHash } from './hash.js';
+import { EMPTY_ROOT, type Hash32, hashToBytes, innerHash } from './hash.js';
 
 export class Leaf {
   constructor(
-    readonly path: Buffer, // sha256(key): the ICS23 key of this leaf
+    readonly path: Hash32, // sha256(key): the ICS23 key of this leaf
     readonly value: Buffer,
-    readonly hash: Buffer,
+    readonly hash: Hash32,
   ) {}
 }
 
 export class Inner {
-  hash: Buffer | undefined = undefined; // undefined while dirty
+  hash: Hash32 | undefined = undefined; // undefined while dirty
   frozen = false; // part of a committed version: copy before changing
   constructor(
     readonly bit: number, // the first path bit in which the two subtrees differ
@@ -31,14 +31,15 @@ export class Inner {
 
 export type Node = Leaf | Inner;
 
-export function bitAt(path: Buffer, i: number): number {
-  return ((path[i >> 3] as number) >> (7 - (i & 7))) & 1;
+export function bitAt(path: Hash32, i: number): number {
+  return (path.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1;
 }
 
 /** Index of the first differing bit of two 32-byte paths, or -1 when equal. */
-export function firstDiffBit(a: Buffer, b: Buffer): number {
+export function firstDiffBit(a: Hash32, b: Hash32): number {
+  if (a === b) return -1;
   for (let i = 0; i < 32; i++) {
-    const x = (a[i] as number) ^ (b[i] as number);
+    const x = a.charCodeAt(i) ^ b.charCodeAt(i);
     if (x !== 0) return i * 8 + Math.clz32(x) - 24;
   }
   return -1;
@@ -52,7 +53,7 @@ function own(n: Inner): Inner {
   return new Inner(n.bit, n.left, n.right);
 }
 
-function closestLeaf(root: Node, path: Buffer): Leaf {
+function closestLeaf(root: Node, path: Hash32): Leaf {
   let n = root;
   while (n instanceof Inner) n = bitAt(path, n.bit) === 1 ? n.right : n.left;
   return n;
@@ -76,8 +77,8 @@ export function trieSet(root: Node | undefined, leaf: Leaf): Node {
 }
 
 /** Removes the leaf at path if present; returns the new root. */
-export function trieDelete(root: Node | undefined, path: Buffer): Node | undefined {
-  if (root === undefined || !closestLeaf(root, path).path.equals(path)) return root;
+export function trieDelete(root: Node | undefined, path: Hash32): Node | undefined {
+  if (root === undefined || closestLeaf(root, path).path !== path) return root;
   // The leaf is present: every inner node on its path changes (owned in place or copied).
   const remove = (n: Node): Node | undefined => {
     if (n instanceof Leaf) return undefined;
@@ -92,14 +93,14 @@ export function trieDelete(root: Node | undefined, path: Buffer): Node | undefin
   return remove(root);
 }
 
-export function hashOf(n: Node): Buffer {
+export function hashOf(n: Node): Hash32 {
   if (n instanceof Leaf) return n.hash;
   if (n.hash === undefined) n.hash = innerHash(hashOf(n.left), hashOf(n.right));
   return n.hash;
 }
 
 export function rootHashOf(root: Node | undefined): Buffer {
-  return root === undefined ? EMPTY_ROOT : hashOf(root);
+  return root === undefined ? EMPTY_ROOT : hashToBytes(hashOf(root));
 }
 
 /** Hashes and freezes every node changed since the last freeze (only those: frozen subtrees stop the walk). */
@@ -140,16 +141,16 @@ export interface PathStep {
 }
 
 /** The leaf at path with the sibling hashes from it up to the root, or undefined when absent. */
-export function pathTo(root: Node | undefined, path: Buffer): { leaf: Leaf; steps: PathStep[] } | undefined {
+export function pathTo(root: Node | undefined, path: Hash32): { leaf: Leaf; steps: PathStep[] } | undefined {
   if (root === undefined) return undefined;
   const steps: PathStep[] = [];
   let n = root;
   while (n instanceof Inner) {
     const right = bitAt(path, n.bit) === 1;
-    steps.push({ sibling: hashOf(right ? n.left : n.right), isRight: right });
+    steps.push({ sibling: hashToBytes(hashOf(right ? n.left : n.right)), isRight: right });
     n = right ? n.right : n.left;
   }
-  if (!n.path.equals(path)) return undefined;
+  if (n.path !== path) return undefined;
   return { leaf: n, steps: steps.reverse() };
 }
 
@@ -160,7 +161,7 @@ function edgeLeaf(n: Node, rightmost: boolean): Leaf {
 }
 
 /** The leaves just before and after an absent path in path order (either may be missing). */
-export function neighbours(root: Node, path: Buffer): { left?: Leaf; right?: Leaf } {
+export function neighbours(root: Node, path: Hash32): { left?: Leaf; right?: Leaf } {
   const d = firstDiffBit(path, closestLeaf(root, path).path);
   if (d < 0) throw new Error('path is present');
   let lastLeftTurnSibling: Node | undefined; // right subtree beside the last step taken to the left

@@ -81,6 +81,8 @@ export class BaseApp implements AbciApplication {
   /** CheckTx's branch of the last committed state; reset at every Commit. */
   private checkState: CacheMultiStore;
   private checkHeader: BlockHeader;
+  /** Tx count of the last finalized block, for the commit log line. */
+  private lastBlockTxs = 0;
 
   constructor(private readonly opts: BaseAppOptions) {
     this.store = opts.store;
@@ -256,6 +258,7 @@ export class BaseApp implements AbciApplication {
     const block = this.store.branch();
     const blockCtx = new Context('finalize', header, block);
     this.modules.beginBlock(blockCtx);
+    this.lastBlockTxs = req.txs.length;
     const txResults = req.txs.map((tx) => {
       const out = this.runTx(blockCtx.with(block, new GasMeter()), tx);
       return {
@@ -286,6 +289,11 @@ export class BaseApp implements AbciApplication {
     const info = await this.store.commit();
     this.checkState = this.store.branchAt();
     this.checkHeader = { ...this.checkHeader, height: BigInt(info.version) };
+    // One line per block, so a person watching the devnet sees it advance.
+    this.log.info(
+      { height: info.version, txs: this.lastBlockTxs, appHash: Buffer.from(info.hash).toString('hex') },
+      'committed',
+    );
     return ResponseCommit.fromPartial({ retainHeight: 0n });
   }
 

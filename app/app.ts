@@ -6,6 +6,11 @@ import type { AppModule } from './runtime/module.js';
 import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
 import { authModule } from '../x/auth/module.js';
 import { bankModule } from '../x/bank/module.js';
+import { AuthKeeper, DEFAULT_MODULE_ACCOUNTS } from '../x/auth/keeper.js';
+import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
+import { pocModule } from '../x/poc/module.js';
+import { governanceModule } from '../x/governance/module.js';
+import { consensusModule } from './runtime/consensus/module.js';
 import type { CommitMultiStore } from './runtime/store/types.js';
 import type { TxFormat } from './runtime/tx.js';
 
@@ -17,8 +22,15 @@ export interface AppExtensions {
 
 /** The production modules, in dependency order. Later issues add auth, bank, collateral, poc, … */
 export function productionModules(): AppModule[] {
-  const auth = authModule();
-  return [auth, bankModule(auth.keeper)];
+  const auth = authModule(new AuthKeeper([...DEFAULT_MODULE_ACCOUNTS, { name: COLLATERAL_MODULE, permissions: [] }]));
+  const bank = bankModule(auth.keeper);
+  const collateral = collateralModule(bank.keeper);
+  const poc = pocModule(collateral.keeper);
+  poc.keeper.addEpochHook({ name: COLLATERAL_MODULE, onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch) });
+  // consensus stays last: it moves updates staged by messages (governance runs them in its
+  // EndBlock) into this block's consensus_param_updates.
+  const governance = governanceModule(auth.keeper, bank.keeper, poc.keeper);
+  return [auth, bank, collateral, poc, governance, consensusModule()];
 }
 
 export function appModules(ext: AppExtensions = {}): AppModule[] {

@@ -1,0 +1,65 @@
+// `/cosmos.consensus.v1.MsgUpdateParams` (authority = the governance module account): CometBFT
+// consensus params change only through governance, and the runtime alone returns
+// consensus_param_updates (DESIGN.md §2). The handler stages the update in this module's store —
+// so a failing tx or proposal discards it with its branch — and EndBlock moves it to
+// ctx.effects. This module must come after every module that can execute messages in EndBlock
+// (governance), so a proposal's update leaves in the same block.
+import { MsgUpdateParams, MsgUpdateParamsResponse } from 'cosmjs-types/cosmos/consensus/v1/tx';
+import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
+import { moduleAddress, addressBytes } from '../../../x/auth/address.js';
+import { GOV_MODULE } from '../../../x/auth/keeper.js';
+import type { Context } from '../context.js';
+import { sdkErrors } from '../errors.js';
+import { event } from '../events.js';
+import type { AppModule } from '../module.js';
+import { consensusParamsFromMsg } from './validate.js';
+
+export const CONSENSUS_MODULE = 'consensus';
+export const MSG_CONSENSUS_UPDATE_PARAMS = '/cosmos.consensus.v1.MsgUpdateParams';
+/** 0x01 → the ConsensusParams update staged in this block (protobuf); empty between blocks. */
+const PENDING_KEY = Uint8Array.of(0x01);
+
+function stage(ctx: Context, update: ConsensusParams): void {
+  const kv = ctx.kv(CONSENSUS_MODULE);
+  const raw = kv.get(PENDING_KEY);
+  // Two updates in one block: later sections replace earlier ones, as CometBFT applies them.
+  const merged = raw ? { ...ConsensusParams.decode(raw), ...stripUnset(update) } : update;
+  kv.set(PENDING_KEY, ConsensusParams.encode(ConsensusParams.fromPartial(merged)).finish());
+}
+
+function stripUnset(p: ConsensusParams): Partial<ConsensusParams> {
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
+}
+
+export function consensusModule(): AppModule {
+  const authority = moduleAddress(GOV_MODULE);
+  return {
+    name: CONSENSUS_MODULE,
+    registerServices({ msgs }) {
+      msgs.register({
+        typeUrl: MSG_CONSENSUS_UPDATE_PARAMS,
+        request: MsgUpdateParams,
+        responseTypeUrl: '/cosmos.consensus.v1.MsgUpdateParamsResponse',
+        response: MsgUpdateParamsResponse,
+        signers: (m) => [m.authority],
+        validate(m) {
+          addressBytes(m.authority);
+          consensusParamsFromMsg(m);
+        },
+        handle(ctx, m) {
+          if (m.authority !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+          stage(ctx, consensusParamsFromMsg(m));
+          ctx.events.emit(event('update_consensus_params', [['authority', m.authority]]));
+          return {};
+        },
+      });
+    },
+    endBlock(ctx) {
+      const kv = ctx.kv(CONSENSUS_MODULE);
+      const raw = kv.get(PENDING_KEY);
+      if (!raw) return;
+      kv.delete(PENDING_KEY);
+      ctx.effects.consensusParamUpdates = ConsensusParams.decode(raw);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// x/collateral genesis: params, the epoch it was exported at, active and unbonding collateral,
+// the jailed set and slash records. The module account's bank balance (bank genesis runs first)
+// must equal active + unbonding, so imports cannot mint or lose collateral.
+import type { Context } from '../../app/runtime/context.js';
+import { addressBytes } from '../auth/address.js';
+import { collateralErrors } from './errors.js';
+import { COLLATERAL_DENOM, COLLATERAL_MODULE, type CollateralKeeper } from './keeper.js';
+import { collateralParamsFromJson, collateralParamsToJson } from './params.js';
+
+export interface CollateralGenesis {
+  params: ReturnType<typeof collateralParamsToJson>;
+  current_epoch?: string;
+  collateral?: { participant: string; amount: string }[];
+  unbonding?: { participant: string; completion_epoch: string; amount: string }[];
+  jailed?: string[];
+  slash_records?: { participant: string; reason: string; epoch: string }[];
+}
+
+export function defaultCollateralGenesis(): CollateralGenesis {
+  return { params: collateralParamsToJson(collateralParamsFromJson(undefined)) };
+}
+
+const uint = (what: string, v: unknown, positive = false): bigint => {
+  if (typeof v !== 'string' || !/^\d{1,30}$/.test(v)) throw collateralErrors.invalidGenesis(`${what} must be an unsigned integer string, got ${JSON.stringify(v)}`);
+  const n = BigInt(v);
+  if (positive && n === 0n) throw collateralErrors.invalidGenesis(`${what} must be positive`);
+  return n;
+};
+
+export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, raw: unknown): void {
+  const g = (raw ?? defaultCollateralGenesis()) as Partial<CollateralGenesis>;
+  keeper.setParams(ctx, collateralParamsFromJson(g.params));
+  keeper.setCurrentEpoch(ctx, g.current_epoch === undefined ? 0n : uint('current_epoch', g.current_epoch));
+  const seen = new Set<string>();
+  for (const c of g.collateral ?? []) {
+    addressBytes(c.participant);
+    if (seen.has(c.participant)) throw collateralErrors.invalidGenesis(`collateral of ${c.participant} listed twice`);
+    seen.add(c.participant);
+    keeper.setCollateralGenesis(ctx, c.participant, uint(`collateral of ${c.participant}`, c.amount, true));
+  }
+  const entries = new Set<string>();
+  for (const u of g.unbonding ?? []) {
+    addressBytes(u.participant);
+    const id = `${u.participant}@${u.completion_epoch}`;
+    if (entries.has(id)) throw collateralErrors.invalidGenesis(`unbonding entry ${id} listed twice`);
+    entries.add(id);
+    keeper.setUnbonding(ctx, {
+      participant: u.participant,
+      completionEpoch: uint(`completion_epoch of ${id}`, u.completion_epoch),
+      amount: uint(`unbonding amount of ${id}`, u.amount, true).toString(),
+    });
+  }
+  for (const a of g.jailed ?? []) keeper.jail(ctx, a);
+  for (const r of g.slash_records ?? []) keeper.setSlashRecord(ctx, r.participant, r.reason, uint(`slash record epoch of ${r.participant}`, r.epoch));
+
+  const held = keeper.totalHeld(ctx);
+  const moduleAddr = keeper.bank.auth.moduleAddress(COLLATERAL_MODULE);
+  const balance = keeper.bank.balance(ctx, moduleAddr, COLLATERAL_DENOM);
+  if (held !== balance)
+    throw collateralErrors.invalidGenesis(`collateral held (${held}${COLLATERAL_DENOM}) must equal the ${COLLATERAL_MODULE} module account balance (${balance}${COLLATERAL_DENOM})`);
+  if (held > 0n) keeper.bank.auth.ensureModuleAccount(ctx, COLLATERAL_MODULE);
+}
+
+export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper): CollateralGenesis {
+  return {
+    params: collateralParamsToJson(keeper.getParams(ctx)),
+    current_epoch: keeper.currentEpoch(ctx).toString(),
+    collateral: [...keeper.iterateCollateral(ctx)].map((c) => ({ participant: c.participant, amount: c.amount.toString() })),
+    unbonding: [...keeper.iterateUnbonding(ctx)].map((e) => ({ participant: e.participant, completion_epoch: e.completionEpoch.toString(), amount: e.amount })),
+    jailed: keeper.jailed(ctx),
+    slash_records: [...keeper.iterateSlashRecords(ctx)].map((r) => ({ participant: r.participant, reason: r.reason, epoch: r.epoch.toString() })),
+  };
+}

@@ -1,0 +1,254 @@
+// x/collateral keeper: deposits held by the `collateral` module account, an unbonding queue by
+// maturity epoch (still slashable), proportional slashing to the governance account at most once
+// per (participant, reason) per epoch, and the jailed set. The epoch comes from x/poc through
+// onEpochAdvance, so this module needs nothing above it.
+import type { Context } from '../../app/runtime/context.js';
+import { Params, type CollateralParams, type UnbondingEntry } from '../../proto/gonka/collateral/v1/codecs.js';
+import { addressBytes, addressString } from '../auth/address.js';
+import { formatDec } from '../auth/decimal.js';
+import { GOV_MODULE } from '../auth/keeper.js';
+import { prefixEnd, readU64, u64 } from '../auth/keys.js';
+import type { BankKeeper } from '../bank/keeper.js';
+import { collateralErrors } from './errors.js';
+import * as ev from './events.js';
+import {
+  COLLATERAL_PREFIX,
+  EPOCH_KEY,
+  JAILED_PREFIX,
+  PARAMS_KEY,
+  SLASH_RECORD_PREFIX,
+  STORE,
+  UNBONDING_PREFIX,
+  collateralKey,
+  jailedKey,
+  parseSlashRecordKey,
+  slashRecordKey,
+  unbondingEpochPrefix,
+  unbondingKey,
+} from './keys.js';
+import { ONE, type ParsedCollateralParams, canonicalCollateralParams, defaultCollateralParams, parseCollateralParams } from './params.js';
+import { activatedWeight, mulFloor } from './weight.js';
+
+export const COLLATERAL_MODULE = 'collateral';
+export const COLLATERAL_DENOM = 'ngonka';
+/** Reasons with a param-defined fraction; other modules may use their own reason strings. */
+export const SLASH_INVALID = 'invalid';
+export const SLASH_DOWNTIME = 'downtime';
+const REASON_RE = /^[a-z][a-z0-9_]{0,63}$/;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const amountOf = (v: Uint8Array) => BigInt(dec.decode(v));
+
+export interface SlashResult {
+  /** false when this participant was already slashed for this reason this epoch */
+  applied: boolean;
+  fromActive: bigint;
+  fromUnbonding: bigint;
+}
+
+export class CollateralKeeper {
+  constructor(readonly bank: BankKeeper) {}
+
+  // ---- params and epoch ----------------------------------------------------------------------
+
+  getParams(ctx: Context): CollateralParams {
+    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    return raw ? Params.decode(raw) : canonicalCollateralParams(defaultCollateralParams());
+  }
+
+  parsedParams(ctx: Context): ParsedCollateralParams {
+    return parseCollateralParams(this.getParams(ctx));
+  }
+
+  setParams(ctx: Context, p: CollateralParams): void {
+    ctx.kv(STORE).set(PARAMS_KEY, Params.encode(canonicalCollateralParams(p)).finish());
+  }
+
+  currentEpoch(ctx: Context): bigint {
+    const raw = ctx.kv(STORE).get(EPOCH_KEY);
+    return raw ? readU64(raw) : 0n;
+  }
+
+  setCurrentEpoch(ctx: Context, epoch: bigint): void {
+    ctx.kv(STORE).set(EPOCH_KEY, u64(epoch));
+  }
+
+  /** x/poc's epoch hook: record the epoch, then release every entry that has matured. */
+  onEpochAdvance(ctx: Context, epoch: bigint): void {
+    this.setCurrentEpoch(ctx, epoch);
+    const kv = ctx.kv(STORE);
+    const due = [...kv.iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
+    for (const [k, v] of due) {
+      const participant = addressString(k.subarray(9));
+      const amount = amountOf(v);
+      kv.delete(k);
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, participant, [{ denom: COLLATERAL_DENOM, amount }]);
+      ctx.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
+    }
+  }
+
+  // ---- collateral ------------------------------------------------------------------------------
+
+  collateralOf(ctx: Context, participant: string): bigint {
+    const raw = ctx.kv(STORE).get(collateralKey(addressBytes(participant)));
+    return raw ? amountOf(raw) : 0n;
+  }
+
+  private setCollateral(ctx: Context, participant: string, amount: bigint): void {
+    const key = collateralKey(addressBytes(participant));
+    if (amount === 0n) ctx.kv(STORE).delete(key);
+    else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
+  }
+
+  *iterateCollateral(ctx: Context): Generator<{ participant: string; amount: bigint }> {
+    for (const [k, v] of ctx.kv(STORE).iterator(COLLATERAL_PREFIX, prefixEnd(COLLATERAL_PREFIX)))
+      yield { participant: addressString(k.subarray(1)), amount: amountOf(v) };
+  }
+
+  deposit(ctx: Context, participant: string, amount: bigint): void {
+    if (amount <= 0n) throw collateralErrors.invalidAmount(`deposit of ${amount} must be positive`);
+    this.bank.sendCoinsToModule(ctx, participant, COLLATERAL_MODULE, [{ denom: COLLATERAL_DENOM, amount }]);
+    this.setCollateral(ctx, participant, this.collateralOf(ctx, participant) + amount);
+    ctx.events.emit(ev.deposit(participant, `${amount}${COLLATERAL_DENOM}`));
+  }
+
+  /** Moves active collateral into the queue; returns the epoch it is released at. */
+  withdraw(ctx: Context, participant: string, amount: bigint): bigint {
+    if (amount <= 0n) throw collateralErrors.invalidAmount(`withdrawal of ${amount} must be positive`);
+    const have = this.collateralOf(ctx, participant);
+    if (amount > have) throw collateralErrors.insufficientCollateral(`${participant} has ${have}${COLLATERAL_DENOM} deposited, asked for ${amount}${COLLATERAL_DENOM}`);
+    this.setCollateral(ctx, participant, have - amount);
+    const completion = this.currentEpoch(ctx) + this.parsedParams(ctx).unbondingPeriodEpochs;
+    const key = unbondingKey(completion, addressBytes(participant));
+    const prev = ctx.kv(STORE).get(key);
+    ctx.kv(STORE).set(key, enc.encode(((prev ? amountOf(prev) : 0n) + amount).toString()));
+    ctx.events.emit(ev.withdraw(participant, `${amount}${COLLATERAL_DENOM}`, completion));
+    return completion;
+  }
+
+  /** Every unbonding entry in maturity order, then address order. */
+  *iterateUnbonding(ctx: Context): Generator<UnbondingEntry & { key: Uint8Array }> {
+    for (const [k, v] of ctx.kv(STORE).iterator(UNBONDING_PREFIX, prefixEnd(UNBONDING_PREFIX)))
+      yield { key: k, participant: addressString(k.subarray(9)), completionEpoch: readU64(k.subarray(1, 9)), amount: dec.decode(v) };
+  }
+
+  unbondingOf(ctx: Context, participant: string): UnbondingEntry[] {
+    return [...this.iterateUnbonding(ctx)].filter((e) => e.participant === participant).map(({ key: _k, ...e }) => e);
+  }
+
+  /** Genesis only: writes an unbonding entry as exported. */
+  setUnbonding(ctx: Context, e: UnbondingEntry): void {
+    ctx.kv(STORE).set(unbondingKey(e.completionEpoch, addressBytes(e.participant)), enc.encode(BigInt(e.amount).toString()));
+  }
+
+  /** Genesis only. */
+  setCollateralGenesis(ctx: Context, participant: string, amount: bigint): void {
+    this.setCollateral(ctx, participant, amount);
+  }
+
+  // ---- slashing ---------------------------------------------------------------------------------
+
+  /** The param fraction for the standard reasons (atto-units). */
+  slashFraction(ctx: Context, reason: string): bigint {
+    const p = this.parsedParams(ctx);
+    if (reason === SLASH_INVALID) return p.slashFractionInvalid;
+    if (reason === SLASH_DOWNTIME) return p.slashFractionDowntime;
+    throw collateralErrors.invalidSlash(`no param fraction for reason '${reason}'`);
+  }
+
+  /**
+   * Slashes `fraction` (atto-units, 0 < f ≤ 1) of the participant's active collateral and of each
+   * unbonding entry, rounding each down, and sends it to the governance account. A second slash
+   * for the same reason in the same epoch does nothing.
+   */
+  slash(ctx: Context, participant: string, fraction: bigint, reason: string): SlashResult {
+    if (fraction <= 0n || fraction > ONE) throw collateralErrors.invalidSlash(`fraction ${formatDec(fraction)} is outside (0, 1]`);
+    if (!REASON_RE.test(reason)) throw collateralErrors.invalidSlash(`reason '${reason}' must match ${REASON_RE}`);
+    const addr = addressBytes(participant);
+    const epoch = this.currentEpoch(ctx);
+    const recordKey = slashRecordKey(addr, reason);
+    const last = ctx.kv(STORE).get(recordKey);
+    if (last && readU64(last) === epoch) return { applied: false, fromActive: 0n, fromUnbonding: 0n };
+    ctx.kv(STORE).set(recordKey, u64(epoch));
+
+    const active = this.collateralOf(ctx, participant);
+    const fromActive = mulFloor(active, fraction);
+    this.setCollateral(ctx, participant, active - fromActive);
+    let fromUnbonding = 0n;
+    const entries = [...this.iterateUnbonding(ctx)].filter((e) => e.participant === participant);
+    for (const e of entries) {
+      const amount = BigInt(e.amount);
+      const cut = mulFloor(amount, fraction);
+      if (cut === 0n) continue;
+      fromUnbonding += cut;
+      if (amount === cut) ctx.kv(STORE).delete(e.key);
+      else ctx.kv(STORE).set(e.key, enc.encode((amount - cut).toString()));
+    }
+    const total = fromActive + fromUnbonding;
+    if (total > 0n)
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.bank.auth.moduleAddress(GOV_MODULE), [{ denom: COLLATERAL_DENOM, amount: total }]);
+    ctx.events.emit(ev.slash(participant, reason, formatDec(fraction), fromActive, fromUnbonding, epoch));
+    return { applied: true, fromActive, fromUnbonding };
+  }
+
+  *iterateSlashRecords(ctx: Context): Generator<{ participant: string; reason: string; epoch: bigint }> {
+    for (const [k, v] of ctx.kv(STORE).iterator(SLASH_RECORD_PREFIX, prefixEnd(SLASH_RECORD_PREFIX))) {
+      const { addr, reason } = parseSlashRecordKey(k);
+      yield { participant: addressString(addr), reason, epoch: readU64(v) };
+    }
+  }
+
+  /** Genesis only. */
+  setSlashRecord(ctx: Context, participant: string, reason: string, epoch: bigint): void {
+    if (!REASON_RE.test(reason)) throw collateralErrors.invalidGenesis(`slash reason '${reason}' must match ${REASON_RE}`);
+    ctx.kv(STORE).set(slashRecordKey(addressBytes(participant), reason), u64(epoch));
+  }
+
+  // ---- jailed set --------------------------------------------------------------------------------
+
+  isJailed(ctx: Context, participant: string): boolean {
+    return ctx.kv(STORE).has(jailedKey(addressBytes(participant)));
+  }
+
+  /** Jailed participants get no CometBFT power from the next validator-set update on. */
+  jail(ctx: Context, participant: string): void {
+    if (this.isJailed(ctx, participant)) return;
+    ctx.kv(STORE).set(jailedKey(addressBytes(participant)), Uint8Array.of(1));
+    ctx.events.emit(ev.jail(participant, true));
+  }
+
+  unjail(ctx: Context, participant: string): void {
+    if (!this.isJailed(ctx, participant)) return;
+    ctx.kv(STORE).delete(jailedKey(addressBytes(participant)));
+    ctx.events.emit(ev.jail(participant, false));
+  }
+
+  jailed(ctx: Context): string[] {
+    return [...ctx.kv(STORE).iterator(JAILED_PREFIX, prefixEnd(JAILED_PREFIX))].map(([k]) => addressString(k.subarray(1)));
+  }
+
+  // ---- weight activation and invariants ------------------------------------------------------------
+
+  /** Effective weight of `potential` for this participant now: unscaled during the grace period. */
+  effectiveWeight(ctx: Context, participant: string, potential: bigint): bigint {
+    const p = this.parsedParams(ctx);
+    if (this.currentEpoch(ctx) < p.gracePeriodEndEpoch) return potential;
+    return activatedWeight(potential, this.collateralOf(ctx, participant), p.baseWeightRatio, p.collateralPerWeightUnit);
+  }
+
+  /** Σ active + Σ unbonding. */
+  totalHeld(ctx: Context): bigint {
+    let total = 0n;
+    for (const c of this.iterateCollateral(ctx)) total += c.amount;
+    for (const e of this.iterateUnbonding(ctx)) total += BigInt(e.amount);
+    return total;
+  }
+
+  /** The module account holds exactly the active plus unbonding collateral. */
+  invariants(ctx: Context): string[] {
+    const held = this.totalHeld(ctx);
+    const balance = this.bank.balance(ctx, this.bank.auth.moduleAddress(COLLATERAL_MODULE), COLLATERAL_DENOM);
+    return held === balance ? [] : [`collateral held ${held} != module account balance ${balance}`];
+  }
+}

@@ -1,0 +1,25 @@
+// x/collateral as an AppModule. It has no begin/end block of its own: x/poc calls onEpochAdvance.
+import type { AppModule } from '../../app/runtime/module.js';
+import type { BankKeeper } from '../bank/keeper.js';
+import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesis } from './genesis.js';
+import { COLLATERAL_MODULE, CollateralKeeper } from './keeper.js';
+import { registerCollateralMsgs } from './msgServer.js';
+import { registerCollateralQueries } from './query.js';
+
+export { COLLATERAL_MODULE };
+
+export function collateralModule(bank: BankKeeper): AppModule & { keeper: CollateralKeeper } {
+  const keeper = new CollateralKeeper(bank);
+  return {
+    name: COLLATERAL_MODULE,
+    keeper,
+    registerServices({ msgs, queries }) {
+      registerCollateralMsgs(msgs, keeper);
+      registerCollateralQueries(queries, keeper);
+    },
+    defaultGenesis: defaultCollateralGenesis,
+    initGenesis: (ctx, g) => initCollateralGenesis(ctx, keeper, g),
+    exportGenesis: (ctx) => exportCollateralGenesis(ctx, keeper),
+    invariants: (ctx) => keeper.invariants(ctx),
+  };
+}

@@ -1,0 +1,55 @@
+// The gonka.collateral.v1.Query service: Params, Collateral (active), Unbonding, Jailed.
+import { sdkErrors } from '../../app/runtime/errors.js';
+import type { QueryRouter } from '../../app/runtime/router.js';
+import {
+  QueryCollateralRequest,
+  QueryCollateralResponse,
+  QueryJailedRequest,
+  QueryJailedResponse,
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QueryUnbondingRequest,
+  QueryUnbondingResponse,
+} from '../../proto/gonka/collateral/v1/codecs.js';
+import { addressBytes } from '../auth/address.js';
+import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
+
+export const COLLATERAL_QUERY = '/gonka.collateral.v1.Query';
+
+function checkAddress(a: string): void {
+  if (!a) throw sdkErrors.invalidRequest('rpc error: code = InvalidArgument desc = empty participant address');
+  addressBytes(a);
+}
+
+export function registerCollateralQueries(queries: QueryRouter, keeper: CollateralKeeper): void {
+  queries.register({
+    path: `${COLLATERAL_QUERY}/Params`,
+    request: QueryParamsRequest,
+    response: QueryParamsResponse,
+    handle: (ctx) => ({ params: keeper.getParams(ctx) }),
+  });
+  queries.register({
+    path: `${COLLATERAL_QUERY}/Collateral`,
+    request: QueryCollateralRequest,
+    response: QueryCollateralResponse,
+    handle(ctx, r) {
+      checkAddress(r.participant);
+      return { amount: { denom: COLLATERAL_DENOM, amount: keeper.collateralOf(ctx, r.participant).toString() } };
+    },
+  });
+  queries.register({
+    path: `${COLLATERAL_QUERY}/Unbonding`,
+    request: QueryUnbondingRequest,
+    response: QueryUnbondingResponse,
+    handle(ctx, r) {
+      checkAddress(r.participant);
+      return { entries: keeper.unbondingOf(ctx, r.participant) };
+    },
+  });
+  queries.register({
+    path: `${COLLATERAL_QUERY}/Jailed`,
+    request: QueryJailedRequest,
+    response: QueryJailedResponse,
+    handle: (ctx) => ({ participants: keeper.jailed(ctx) }),
+  });
+}

@@ -1,0 +1,27 @@
+// What x/poc needs from modules below it (x/collateral) and offers to modules above it
+// (x/governance, x/bls, x/inference). Keeping these as interfaces lets each side be tested alone.
+import type { Context } from '../../app/runtime/context.js';
+
+/** A subscriber to the epoch clock. Hooks run in registration order in the boundary block's BeginBlock. */
+export interface EpochHook {
+  readonly name: string;
+  /** Called once when `epoch` starts (its first block), after x/poc applied the new weights. */
+  onEpochAdvance(ctx: Context, epoch: bigint): void;
+}
+
+/** The part of x/collateral x/poc reads: jailed participants get no CometBFT power. */
+export interface JailView {
+  isJailed(ctx: Context, participant: string): boolean;
+}
+
+/** The read API of x/poc that governance (voting power) and later modules use. */
+export interface WeightSource {
+  /** The participant's weight this epoch; 0n for non-participants. */
+  weightOf(ctx: Context, address: string): bigint;
+  /** Σ weight over all participants this epoch. */
+  totalWeight(ctx: Context): bigint;
+  /** Every participant, in address-byte order. */
+  participants(ctx: Context): { address: string; consensusPubkey: Uint8Array; weight: bigint }[];
+  /** Current epoch index (0 at genesis). */
+  currentEpoch(ctx: Context): bigint;
+}

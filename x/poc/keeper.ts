@@ -1,0 +1,204 @@
+// x/poc keeper, first piece: the epoch clock, participants with their weights, and the CometBFT
+// validator set derived from those weights. x/poc is the only module that sets
+// ctx.effects.validatorUpdates (DESIGN.md §2, §4).
+//
+// Timing: epoch e spans [start, nextStart). Updates returned by FinalizeBlock(H) take effect at
+// H+2, so the next epoch's set is sent from EndBlock(nextStart − 2); the boundary block's
+// BeginBlock then makes the next weights current and runs the epoch hooks (x/collateral first).
+import type { Context } from '../../app/runtime/context.js';
+import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
+import { addressBytes, addressString } from '../auth/address.js';
+import { prefixEnd, readU64, u64 } from '../auth/keys.js';
+import type { EpochHook, JailView, WeightSource } from './expectedKeepers.js';
+import { pocErrors } from './errors.js';
+import * as ev from './events.js';
+import { EPOCH_KEY, NEXT_WEIGHT_PREFIX, PARAMS_KEY, PARTICIPANT_PREFIX, POWER_PREFIX, STORE, nextWeightKey, participantKey, powerKey } from './keys.js';
+import { defaultPocParams, validatePocParams } from './params.js';
+
+/** ed25519 public keys are 32 bytes; CometBFT rejects anything else. */
+export const ED25519_PUBKEY_LENGTH = 32;
+/** CometBFT's MaxTotalVotingPower is 2^60/8; keep every weight and the total far below it. */
+export const MAX_WEIGHT = 1n << 50n;
+
+export interface ValidatorUpdate {
+  pubKeyEd25519: Uint8Array;
+  power: bigint;
+}
+
+export class PocKeeper implements WeightSource {
+  private readonly hooks: EpochHook[] = [];
+
+  constructor(private readonly jails?: JailView) {}
+
+  /** Subscribes a module to epoch starts (wiring time only, in dependency order). */
+  addEpochHook(hook: EpochHook): void {
+    if (this.hooks.some((h) => h.name === hook.name)) throw new Error(`epoch hook ${hook.name} added twice`);
+    this.hooks.push(hook);
+  }
+
+  epochHooks(): readonly EpochHook[] {
+    return this.hooks;
+  }
+
+  // ---- params ----------------------------------------------------------------------------------
+
+  getParams(ctx: Context): PocParams {
+    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    return raw ? Params.decode(raw) : defaultPocParams();
+  }
+
+  setParams(ctx: Context, p: PocParams): void {
+    validatePocParams(p);
+    ctx.kv(STORE).set(PARAMS_KEY, Params.encode(p).finish());
+  }
+
+  // ---- epoch clock -----------------------------------------------------------------------------
+
+  epochState(ctx: Context): EpochState {
+    const raw = ctx.kv(STORE).get(EPOCH_KEY);
+    if (raw) return EpochState.decode(raw);
+    return { epoch: 0n, startHeight: 1n, nextStartHeight: 1n + this.getParams(ctx).epochLength };
+  }
+
+  setEpochState(ctx: Context, s: EpochState): void {
+    if (s.nextStartHeight <= s.startHeight) throw pocErrors.invalidGenesis(`epoch ${s.epoch} ends (${s.nextStartHeight}) before it starts (${s.startHeight})`);
+    ctx.kv(STORE).set(EPOCH_KEY, EpochState.encode(s).finish());
+  }
+
+  currentEpoch(ctx: Context): bigint {
+    return this.epochState(ctx).epoch;
+  }
+
+  /** BeginBlock: at the boundary, start the next epoch (new weights, then the hooks). */
+  beginBlock(ctx: Context): void {
+    const s = this.epochState(ctx);
+    if (ctx.header.height < s.nextStartHeight) return;
+    const next: EpochState = {
+      epoch: s.epoch + 1n,
+      startHeight: ctx.header.height,
+      nextStartHeight: ctx.header.height + this.getParams(ctx).epochLength,
+    };
+    this.setEpochState(ctx, next);
+    this.applyNextWeights(ctx);
+    ctx.events.emit(ev.newEpoch(next.epoch, next.startHeight, next.nextStartHeight));
+    for (const h of this.hooks) h.onEpochAdvance(ctx, next.epoch);
+  }
+
+  /** EndBlock: from nextStart − 2 on, send CometBFT whatever differs from the next epoch's set. */
+  endBlock(ctx: Context): void {
+    const s = this.epochState(ctx);
+    if (ctx.header.height + 2n < s.nextStartHeight) return;
+    this.emitValidatorUpdates(ctx, this.targetPowers(ctx, true));
+  }
+
+  // ---- participants and weights ------------------------------------------------------------------
+
+  getParticipant(ctx: Context, address: string): Participant | undefined {
+    const raw = ctx.kv(STORE).get(participantKey(addressBytes(address)));
+    return raw ? Participant.decode(raw) : undefined;
+  }
+
+  setParticipant(ctx: Context, p: Participant): void {
+    validateParticipant(p);
+    ctx.kv(STORE).set(participantKey(addressBytes(p.address)), Participant.encode(p).finish());
+  }
+
+  *iterateParticipants(ctx: Context): Generator<Participant> {
+    for (const [, v] of ctx.kv(STORE).iterator(PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX))) yield Participant.decode(v);
+  }
+
+  participants(ctx: Context): Participant[] {
+    return [...this.iterateParticipants(ctx)];
+  }
+
+  weightOf(ctx: Context, address: string): bigint {
+    return this.getParticipant(ctx, address)?.weight ?? 0n;
+  }
+
+  totalWeight(ctx: Context): bigint {
+    let total = 0n;
+    for (const p of this.iterateParticipants(ctx)) total += p.weight;
+    return total;
+  }
+
+  /** Schedules a participant's weight for the next epoch (PoC results, later issues; tests now). */
+  setNextWeight(ctx: Context, address: string, weight: bigint): void {
+    if (!this.getParticipant(ctx, address)) throw pocErrors.unknownParticipant(address);
+    if (weight < 0n || weight > MAX_WEIGHT) throw pocErrors.invalidParticipant(`weight ${weight} is outside [0, ${MAX_WEIGHT}]`);
+    ctx.kv(STORE).set(nextWeightKey(addressBytes(address)), u64(weight));
+  }
+
+  /** Scheduled next-epoch weights, in address-byte order. */
+  nextWeights(ctx: Context): { address: string; weight: bigint }[] {
+    const out = [];
+    for (const [k, v] of ctx.kv(STORE).iterator(NEXT_WEIGHT_PREFIX, prefixEnd(NEXT_WEIGHT_PREFIX)))
+      out.push({ address: addressString(k.subarray(1)), weight: readU64(v) });
+    return out;
+  }
+
+  private applyNextWeights(ctx: Context): void {
+    const kv = ctx.kv(STORE);
+    const pending = [...kv.iterator(NEXT_WEIGHT_PREFIX, prefixEnd(NEXT_WEIGHT_PREFIX))];
+    for (const [k, v] of pending) {
+      const address = addressString(k.subarray(1));
+      const p = this.getParticipant(ctx, address);
+      if (p) this.setParticipant(ctx, { ...p, weight: readU64(v) });
+      kv.delete(k);
+    }
+  }
+
+  // ---- validator set -------------------------------------------------------------------------------
+
+  /** The CometBFT power last sent for each participant (absent = 0), in address-byte order. */
+  powers(ctx: Context): { address: string; power: bigint }[] {
+    const out = [];
+    for (const [k, v] of ctx.kv(STORE).iterator(POWER_PREFIX, prefixEnd(POWER_PREFIX)))
+      out.push({ address: addressString(k.subarray(1)), power: readU64(v) });
+    return out;
+  }
+
+  setPower(ctx: Context, address: string, power: bigint): void {
+    const key = powerKey(addressBytes(address));
+    if (power === 0n) ctx.kv(STORE).delete(key);
+    else ctx.kv(STORE).set(key, u64(power));
+  }
+
+  /** Power each participant should have: its (next, when `next`) weight, 0 while jailed. */
+  targetPowers(ctx: Context, next: boolean): Map<string, bigint> {
+    const scheduled = next ? new Map(this.nextWeights(ctx).map((w) => [w.address, w.weight])) : new Map<string, bigint>();
+    const out = new Map<string, bigint>();
+    for (const p of this.iterateParticipants(ctx)) {
+      const w = scheduled.get(p.address) ?? p.weight;
+      out.set(p.address, this.jails?.isJailed(ctx, p.address) ? 0n : w);
+    }
+    return out;
+  }
+
+  /**
+   * Sends CometBFT the changes from the stored powers to `target`, in address order. A set with no
+   * power left would halt CometBFT, so such a target is not sent (the old set stays).
+   */
+  emitValidatorUpdates(ctx: Context, target: Map<string, bigint>): ValidatorUpdate[] {
+    let total = 0n;
+    for (const w of target.values()) total += w;
+    if (total === 0n) return [];
+    const current = new Map(this.powers(ctx).map((p) => [p.address, p.power]));
+    const updates: ValidatorUpdate[] = [];
+    for (const p of this.iterateParticipants(ctx)) {
+      const want = target.get(p.address) ?? 0n;
+      if ((current.get(p.address) ?? 0n) === want) continue;
+      updates.push({ pubKeyEd25519: p.consensusPubkey, power: want });
+      this.setPower(ctx, p.address, want);
+      ctx.events.emit(ev.validatorPower(p.address, want));
+    }
+    if (updates.length > 0) ctx.effects.validatorUpdates = [...(ctx.effects.validatorUpdates ?? []), ...updates];
+    return updates;
+  }
+}
+
+export function validateParticipant(p: Participant): void {
+  addressBytes(p.address);
+  if (p.consensusPubkey.length !== ED25519_PUBKEY_LENGTH)
+    throw pocErrors.invalidParticipant(`${p.address}: consensus_pubkey must be a ${ED25519_PUBKEY_LENGTH}-byte ed25519 key, got ${p.consensusPubkey.length} bytes`);
+  if (p.weight < 0n || p.weight > MAX_WEIGHT) throw pocErrors.invalidParticipant(`${p.address}: weight ${p.weight} is outside [0, ${MAX_WEIGHT}]`);
+}

@@ -1,0 +1,34 @@
+// x/poc as an AppModule (first piece): epoch clock, participants and weights, validator updates.
+import type { AppModule } from '../../app/runtime/module.js';
+import type { JailView } from './expectedKeepers.js';
+import { type PocGenesis, defaultPocGenesis, exportPocGenesis, initPocGenesis } from './genesis.js';
+import { PocKeeper } from './keeper.js';
+import { registerPocMsgs } from './msgServer.js';
+import { registerPocQueries } from './query.js';
+
+export const POC_MODULE = 'poc';
+
+export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
+  const keeper = new PocKeeper(jails);
+  return {
+    name: POC_MODULE,
+    keeper,
+    registerServices({ msgs, queries }) {
+      registerPocMsgs(msgs, keeper);
+      registerPocQueries(queries, keeper);
+    },
+    defaultGenesis: defaultPocGenesis,
+    initGenesis: (ctx, g) => initPocGenesis(ctx, keeper, g),
+    exportGenesis: (ctx): PocGenesis => exportPocGenesis(ctx, keeper),
+    beginBlock: (ctx) => keeper.beginBlock(ctx),
+    endBlock: (ctx) => keeper.endBlock(ctx),
+    invariants(ctx) {
+      // Σ weights = total (DESIGN.md §3.9) and every power sent belongs to a participant.
+      const broken: string[] = [];
+      const sum = keeper.participants(ctx).reduce((s, p) => s + p.weight, 0n);
+      if (sum !== keeper.totalWeight(ctx)) broken.push(`sum of weights ${sum} != total weight`);
+      for (const v of keeper.powers(ctx)) if (!keeper.getParticipant(ctx, v.address)) broken.push(`power sent for non-participant ${v.address}`);
+      return broken;
+    },
+  };
+}

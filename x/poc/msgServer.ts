@@ -1,0 +1,32 @@
+// x/poc messages: MsgUpdateParams (authority = the governance module account).
+import { sdkErrors } from '../../app/runtime/errors.js';
+import type { MsgRouter } from '../../app/runtime/router.js';
+import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gonka/poc/v1/codecs.js';
+import { addressBytes, moduleAddress } from '../auth/address.js';
+import { GOV_MODULE } from '../auth/keeper.js';
+import * as ev from './events.js';
+import type { PocKeeper } from './keeper.js';
+import { validatePocParams } from './params.js';
+
+export const MSG_POC_UPDATE_PARAMS = MsgUpdateParams.typeUrl;
+
+export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
+  const authority = moduleAddress(GOV_MODULE);
+  msgs.register({
+    typeUrl: MSG_POC_UPDATE_PARAMS,
+    request: MsgUpdateParams,
+    responseTypeUrl: MsgUpdateParamsResponse.typeUrl,
+    response: MsgUpdateParamsResponse,
+    signers: (m) => [m.authority],
+    validate(m) {
+      addressBytes(m.authority);
+      validatePocParams(m.params);
+    },
+    handle(ctx, m) {
+      if (m.authority !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+      keeper.setParams(ctx, validatePocParams(m.params));
+      ctx.events.emit(ev.updateParams('poc'));
+      return {};
+    },
+  });
+}

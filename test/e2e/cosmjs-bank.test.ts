@@ -100,6 +100,30 @@ describe('CosmJS against gonkad + CometBFT', () => {
     assert.deepEqual(indexes, ['0', '1', '2']);
   });
 
+  it('the gonkad CLI: keys add --recover, tx bank send, query bank balances, query account', async () => {
+    const cli = (args: string[], input?: string) =>
+      spawnSync(process.execPath, [repoPath('dist', 'app', 'cli', 'main.js'), ...args, ...(['keys', 'tx'].includes(args[0]!) ? ['--home', node.home] : [])], {
+        encoding: 'utf8',
+        input,
+        env: { ...process.env, GONKA_KEYRING_PASSPHRASE: 'e2e passphrase' },
+      });
+    const added = cli(['keys', 'add', 'alice', '--recover'], `${alice.mnemonic}\n`);
+    assert.equal(added.status, 0, added.stderr);
+    assert.equal(JSON.parse(added.stdout).address, aliceAddr);
+    const erin = (await (await DirectSecp256k1HdWallet.generate(12, { prefix: 'gonka' })).getAccounts())[0]!.address;
+    const sent = cli(['tx', 'bank', 'send', 'alice', erin, '4321ngonka', '--node', node.rpc.url]);
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.equal(JSON.parse(sent.stdout).code, 0);
+    const balances = cli(['query', 'bank', 'balances', erin, '--node', node.rpc.url]);
+    assert.equal(balances.status, 0, balances.stderr);
+    assert.deepEqual(JSON.parse(balances.stdout).balances, [{ denom: DENOM, amount: '4321' }]);
+    const account = cli(['query', 'account', aliceAddr, '--node', node.rpc.url]);
+    assert.equal(account.status, 0, account.stderr);
+    assert.equal(JSON.parse(account.stdout).address, aliceAddr);
+    const missing = cli(['query', 'account', erin.replace(/.{6}$/, 'qqqqqq'), '--node', node.rpc.url]);
+    assert.equal(missing.status, 2, 'an invalid address is a user error');
+  });
+
   it('reports the SDK error codes and moves no coins but fees', async () => {
     const bobClient = await SigningStargateClient.connectWithSigner(node.rpc.url, bob, { gasPrice: GasPrice.fromString(`0.1${DENOM}`), broadcastPollIntervalMs: 150, broadcastTimeoutMs: 20_000 });
     try {

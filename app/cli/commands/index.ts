@@ -4,6 +4,9 @@ import * as node from './node.js';
 import * as infer from './infer.js';
 import * as poc from './poc.js';
 import * as version from './version.js';
+import * as query from './query.js';
+import * as tx from './tx.js';
+import * as keys from './keys.js';
 import * as genesis from './genesis.js';
 import * as testnet from './testnet.js';
 
@@ -11,4 +14,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc];
+export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc, keys, tx, query];

@@ -204,4 +204,22 @@ describe('ABCI server over sockets', () => {
     assert.ok(r.query, 'a query response');
     c.socket.destroy();
   });
+  // Last: it halts the application, as a handler bug in a consensus method must.
+  it('answers a failing consensus handler with an Exception and reports it as fatal', async () => {
+    const hash = appHash();
+    const c = await Client.open(port);
+    // BaseApp refuses a FinalizeBlock for a height that does not follow the last commit.
+    const r = await c.send({
+      finalizeBlock: { height: 99n, time: { seconds: 3n, nanos: 0 }, hash: new Uint8Array(32) },
+    });
+    assert.match(r.exception?.error ?? '', /finalizeBlock failed: FinalizeBlock for height 99, expected 2/);
+    assert.equal(fatal.length, 1);
+    assert.match(fatal[0]!.message, /ABCI finalizeBlock failed/);
+    // After a fatal error nothing else touches state; only Echo/Flush are still answered.
+    const after = await c.send({ commit: {} });
+    assert.match(after.exception?.error ?? '', /halted/);
+    assert.equal((await c.send({ echo: { message: 'alive' } })).echo?.message, 'alive');
+    assert.equal(appHash(), hash);
+    c.socket.destroy();
+  });
 });

@@ -90,6 +90,12 @@ export class TestNode {
     return existsSync(f) ? Number(readFileSync(f, 'utf8')) : undefined;
   }
 
+  /** The last lines of CometBFT's log, for failure messages. */
+  cometLogTail(lines = 30): string {
+    const f = join(this.home, 'cometbft.log');
+    return existsSync(f) ? readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n') : '(no cometbft.log)';
+  }
+
   appPid(): number | undefined {
     return this.proc?.pid;
   }

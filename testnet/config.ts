@@ -9,6 +9,10 @@ import { writeCometConfig } from '../app/node/cometConfig.js';
 import { homePaths, readNodeConfig } from '../app/node/home.js';
 import { initHome } from '../app/node/init.js';
 import { toolPath } from '../app/paths.js';
+import { deriveKey, generateMnemonic } from '../app/node/keyring/hd.js';
+import { addGenesisAccount } from '../x/bank/genesisAccounts.js';
+import { type PocGenesis } from '../x/poc/genesis.js';
+import { setGenesisValidators } from '../x/poc/genesisValidators.js';
 import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
 import { freePorts } from './ports.js';
 
@@ -19,7 +23,16 @@ export interface TestnetInitOptions {
   appState?: Record<string, unknown>;
   /** Voting power of each validator. */
   power?: number;
+  /** Weight (= CometBFT power) per validator, e.g. [50, 30, 20]; overrides `power`. */
+  weights?: number[];
+  /** x/poc epoch_length; the fast test profile's 24 blocks by default (DESIGN.md §10). */
+  epochLength?: number;
+  /** ngonka given to each validator's operator account (default 10^12, 1000 GNK). */
+  operatorFunds?: bigint;
 }
+
+/** Each validator's operator account: its mnemonic is in <home>/operator-mnemonic.txt. */
+export const OPERATOR_MNEMONIC_FILE = 'operator-mnemonic.txt';
 
 function nodeId(home: string): string {
   const r = spawnSync(toolPath('cometbft'), ['show-node-id', '--home', home], { encoding: 'utf8' });
@@ -37,6 +50,9 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   if (!Number.isInteger(n) || n < 1 || n > 16)
     throw new Error(`validators must be an integer from 1 to 16, got ${n}`);
   const chainId = opts.chainId ?? 'gonka-testnet';
+  const weights = opts.weights ?? Array.from({ length: n }, () => opts.power ?? 10);
+  if (weights.length !== n || weights.some((w) => !Number.isInteger(w) || w <= 0))
+    throw new Error(`weights must list ${n} positive integers, got ${JSON.stringify(opts.weights)}`);
   rmSync(opts.dir, { recursive: true, force: true });
   mkdirSync(opts.dir, { recursive: true });
 
@@ -70,14 +86,23 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
     writeCometConfig(v.home, readNodeConfig(v.home), { persistentPeers, localNetwork: true });
   }
 
-  // One genesis for all: the first home's, with every validator's consensus key and power.
+  // One genesis for all: the first home's, with every validator's consensus key and weight as both
+  // CometBFT power and x/poc participant weight, operated by a funded account per validator.
   const genesis = JSON.parse(
     readFileSync(homePaths((validators[0] as ValidatorEntry).home).genesis, 'utf8'),
-  ) as Record<string, unknown>;
-  genesis.validators = validators.map((v) => {
+  ) as { validators?: unknown[]; app_state?: Record<string, unknown> };
+  const appState = (genesis.app_state ??= {});
+  const specs = [];
+  for (const [i, v] of validators.entries()) {
     const key = JSON.parse(readFileSync(homePaths(v.home).privValidatorKey, 'utf8')) as PrivValidatorKey;
-    return { address: key.address, pub_key: key.pub_key, power: String(opts.power ?? 10), name: v.name };
-  });
+    const operator = await deriveKey(generateMnemonic());
+    writeFileSync(join(v.home, OPERATOR_MNEMONIC_FILE), `${operator.mnemonic}\n`, { mode: 0o600 });
+    addGenesisAccount(appState, operator.address, [{ denom: 'ngonka', amount: opts.operatorFunds ?? 1_000_000_000_000n }]);
+    v.operator = operator.address;
+    specs.push({ pubKeyBase64: key.pub_key.value, operator: operator.address, weight: BigInt(weights[i] as number), name: v.name });
+  }
+  setGenesisValidators(genesis, specs);
+  (appState.poc as PocGenesis).params.epoch_length = String(opts.epochLength ?? 24);
   const text = `${JSON.stringify(genesis, null, 2)}\n`;
   for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);
 

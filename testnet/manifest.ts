@@ -8,6 +8,8 @@ export interface ValidatorEntry {
   home: string;
   nodeId: string;
   ports: { rpc: number; p2p: number; abci: number; grpc: number };
+  /** The validator's operator account (x/poc participant); mnemonic in <home>/operator-mnemonic.txt. */
+  operator?: string;
 }
 
 /** Node `from` reaches node `to`'s P2P port through the relay listening on `port`. */

@@ -1,7 +1,8 @@
 // `gonkad init`: creates a node home with CometBFT's keys and config (via `cometbft init`), our
 // own config, and a genesis whose app_state holds every module's default genesis.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { DEFAULT_GENESIS_WEIGHT, defaultOperator, setGenesisValidators } from '../../x/poc/genesisValidators.js';
 import { toolPath } from '../paths.js';
 import { type PeerOptions, writeCometConfig, writeGenesis } from './cometConfig.js';
 import {
@@ -24,6 +25,8 @@ export interface InitOptions {
   /** Remove an existing home first. */
   reset?: boolean;
   peers?: PeerOptions;
+  /** Account operating this node's validator (x/poc participant); default: the key's own address. */
+  operator?: string;
 }
 
 export function initHome(opts: InitOptions): NodeConfig {
@@ -46,6 +49,17 @@ export function initHome(opts: InitOptions): NodeConfig {
   writeNodeConfig(opts.home, cfg);
   writeCometConfig(opts.home, cfg, opts.peers);
   writeGenesis(opts.home, { chainId: cfg.chainId, appState: opts.appState ?? {} });
+  writeGenesisValidator(opts.home, opts.operator);
   mkdirSync(homePaths(opts.home).appStore, { recursive: true });
   return cfg;
+}
+
+/** The node's own key as the single genesis validator and x/poc participant (same weight = power). */
+function writeGenesisValidator(home: string, operator?: string): void {
+  const paths = homePaths(home);
+  const key = JSON.parse(readFileSync(paths.privValidatorKey, 'utf8')) as { pub_key: { value: string } };
+  const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8'));
+  const pubKeyBase64 = key.pub_key.value;
+  setGenesisValidators(genesis, [{ pubKeyBase64, operator: operator ?? defaultOperator(pubKeyBase64), weight: DEFAULT_GENESIS_WEIGHT }]);
+  writeFileSync(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
 }

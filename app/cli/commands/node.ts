@@ -106,6 +106,7 @@ export function register(program: Command): void {
           profile: 'devnet',
           reset: true,
           appState,
+          operator: funded.address,
         });
         const devnetDir = homePaths(home).devnet;
         mkdirSync(devnetDir, { recursive: true });

@@ -45,19 +45,23 @@ export function register(program: Command): void {
     .option('--validators <n>', 'number of validators', '4')
     .option(...dirOption)
     .option('--chain-id <id>', 'chain id', 'gonka-testnet')
+    .option('--weights <list>', 'comma-separated weight (= voting power) per validator, e.g. 50,30,20')
     .action(async (opts) => {
       const dir = (opts.dir as string | undefined) ?? defaultDir();
-      const n = Number(opts.validators);
+      const weights = opts.weights === undefined ? undefined : String(opts.weights).split(',').map(Number);
+      const n = weights ? weights.length : Number(opts.validators);
+      if (weights?.some((w) => !Number.isSafeInteger(w) || w <= 0))
+        throw new UserError(`--weights must be positive integers, got '${opts.weights}'`);
       if (!Number.isInteger(n) || n < 1 || n > 16)
         throw new UserError(`--validators must be an integer from 1 to 16, got '${opts.validators}'`);
       if (launcherPid(dir))
         throw new UserError(
           `a testnet is running from ${dir}; stop it first (gonkad testnet stop --dir ${dir})`,
         );
-      const m = await initTestnet({ dir, validators: n, chainId: opts.chainId, appState: defaultAppState() });
+      const m = await initTestnet({ dir, validators: n, chainId: opts.chainId, appState: defaultAppState(), weights });
       for (const v of m.validators)
         process.stdout.write(
-          `${v.name}  home ${v.home}  rpc http://127.0.0.1:${v.ports.rpc}  node id ${v.nodeId}\n`,
+          `${v.name}  home ${v.home}  rpc http://127.0.0.1:${v.ports.rpc}  node id ${v.nodeId}  operator ${v.operator}\n`,
         );
       process.stdout.write(
         `initialized ${n} validators in ${dir}; run \`gonkad testnet start --dir ${dir}\`\n`,

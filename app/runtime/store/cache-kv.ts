@@ -2,9 +2,10 @@
 // buffer (null marks a delete); write() applies them to the parent in key order. Iteration merges
 // the parent's entries with the buffer, the buffer winning and its deletes hiding parent keys.
 import { type ByteTree, asBuffer, copyBytes, newByteTree, rangeOf } from './btree.js';
+import { type AdoptingStore, isAdopting } from './module-store.js';
 import type { Bytes, CacheKVStore, KVStore } from './types.js';
 
-export class CacheKV implements CacheKVStore {
+export class CacheKV implements CacheKVStore, AdoptingStore {
   private dirty: ByteTree<Buffer | null> = newByteTree<Buffer | null>();
 
   constructor(private readonly parent: KVStore) {}
@@ -36,11 +37,19 @@ export class CacheKV implements CacheKVStore {
   }
 
   write(): void {
+    const parent = this.parent;
+    // The buffered keys and values are private copies: hand them over instead of copying again.
+    const adopting = isAdopting(parent);
     for (const [key, value] of this.dirty.entries()) {
-      if (value === null) this.parent.delete(key);
-      else this.parent.set(key, value);
+      if (adopting) parent.adopt(key, value);
+      else if (value === null) parent.delete(key);
+      else parent.set(key, value);
     }
     this.dirty = newByteTree<Buffer | null>();
+  }
+
+  adopt(key: Buffer, value: Buffer | null): void {
+    this.dirty.set(key, value);
   }
 }
 

@@ -3,7 +3,7 @@
 // key touched since the last commit, its committed value: that is what Commit writes to disk.
 import { type ByteTree, asBuffer, copyBytes, newByteTree, rangeOf } from './btree.js';
 import { sha256Str, smtLeafHash } from './hash.js';
-import { Leaf, type Node, freeze, rootHashOf, trieDelete, trieSet } from './smt.js';
+import { Leaf, type Node, closestLeaf, freeze, rootHashOf, trieDelete, trieSet } from './smt.js';
 import type { Bytes, KVStore } from './types.js';
 
 /** An immutable committed version of one module store. */
@@ -28,16 +28,25 @@ export class TreeState {
     return this.tree.get(key);
   }
 
-  put(key: Buffer, value: Buffer): void {
+  /** Sets key to value; returns the previous value (read off the trie walk, sparing a B+ tree lookup). */
+  put(key: Buffer, value: Buffer): Buffer | undefined {
     const path = sha256Str(key);
-    this.root = trieSet(this.root, new Leaf(path, value, smtLeafHash(path, sha256Str(value))));
+    const closest = this.root === undefined ? undefined : closestLeaf(this.root, path);
+    const previous = closest !== undefined && closest.path === path ? closest.value : undefined;
+    this.root = trieSet(this.root, new Leaf(path, value, smtLeafHash(path, sha256Str(value))), closest);
     this.tree.set(key, value);
+    return previous;
   }
 
-  remove(key: Buffer): void {
-    if (!this.tree.has(key)) return;
-    this.root = trieDelete(this.root, sha256Str(key));
+  /** Deletes key; returns the value it had, or undefined when it was absent. */
+  remove(key: Buffer): Buffer | undefined {
+    if (this.root === undefined) return undefined;
+    const path = sha256Str(key);
+    const closest = closestLeaf(this.root, path);
+    if (closest.path !== path) return undefined;
+    this.root = trieDelete(this.root, path, true);
     this.tree.delete(key);
+    return closest.value;
   }
 
   rootHash(): Buffer {
@@ -51,11 +60,25 @@ export class TreeState {
   }
 }
 
+interface Touched {
+  before: Buffer | null; // committed value (null: absent)
+  after: Buffer | null; // current value
+}
+
+/** A store that can take ownership of buffers without copying (branches writing into their parent). */
+export interface AdoptingStore {
+  adopt(key: Buffer, value: Buffer | null): void;
+}
+
+export function isAdopting(store: unknown): store is AdoptingStore {
+  return typeof (store as Partial<AdoptingStore>).adopt === 'function';
+}
+
 /** The working (uncommitted) KVStore of one module, as handed to keepers through branches. */
-export class ModuleStore implements KVStore {
+export class ModuleStore implements KVStore, AdoptingStore {
   readonly state: TreeState;
-  /** Committed value of every key written since the last commit (null: it did not exist). */
-  private touched: ByteTree<Buffer | null> = newByteTree<Buffer | null>();
+  /** Every key written since the last commit, with its committed and current value. */
+  private touched: ByteTree<Touched> = newByteTree<Touched>();
 
   constructor(
     readonly name: string,
@@ -75,26 +98,24 @@ export class ModuleStore implements KVStore {
   set(key: Bytes, value: Bytes): void {
     if (key.length === 0) throw new Error('store keys must not be empty');
     if (value.length === 0) throw new Error('store values must not be empty');
-    const k = copyBytes(key);
-    this.remember(k, k);
-    this.state.put(k, copyBytes(value));
+    this.adopt(copyBytes(key), copyBytes(value));
   }
 
   delete(key: Bytes): void {
-    const k = asBuffer(key);
-    if (!this.state.tree.has(k)) return;
-    this.remember(k, undefined);
-    this.state.remove(k);
+    this.adopt(asBuffer(key), null);
+  }
+
+  /** set (value) or delete (null) with buffers the caller hands over and will not touch again. */
+  adopt(key: Buffer, value: Buffer | null): void {
+    const previous = value === null ? this.state.remove(key) : this.state.put(key, value);
+    if (value === null && previous === undefined) return;
+    const entry = this.touched.get(key);
+    if (entry !== undefined) entry.after = value;
+    else this.touched.set(value === null ? copyBytes(key) : key, { before: previous ?? null, after: value });
   }
 
   iterator(start?: Bytes, end?: Bytes, reverse = false): IterableIterator<[Bytes, Bytes]> {
     return rangeOf(this.state.tree.clone(), start, end, reverse);
-  }
-
-  /** Records key's committed value on its first write since the last commit (owned: a private copy of key, if any). */
-  private remember(key: Buffer, owned: Buffer | undefined): void {
-    if (this.touched.has(key)) return;
-    this.touched.set(owned ?? copyBytes(key), this.state.get(key) ?? null);
   }
 
   /**
@@ -103,12 +124,11 @@ export class ModuleStore implements KVStore {
    */
   takeChanges(): [Buffer, Buffer | null, Buffer | null][] {
     const out: [Buffer, Buffer | null, Buffer | null][] = [];
-    for (const [key, before] of this.touched.entries()) {
-      const after = this.state.get(key) ?? null;
+    for (const [key, { before, after }] of this.touched.entries()) {
       if (before === null ? after === null : after !== null && before.equals(after)) continue;
       out.push([key, before, after]);
     }
-    this.touched = newByteTree<Buffer | null>();
+    this.touched = newByteTree<Touched>();
     return out;
   }
 }

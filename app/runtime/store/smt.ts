@@ -53,17 +53,18 @@ function own(n: Inner): Inner {
   return new Inner(n.bit, n.left, n.right);
 }
 
-function closestLeaf(root: Node, path: Hash32): Leaf {
+/** The leaf reached by following path's bits: the leaf at path when present. */
+export function closestLeaf(root: Node, path: Hash32): Leaf {
   let n = root;
   while (n instanceof Inner) n = bitAt(path, n.bit) === 1 ? n.right : n.left;
   return n;
 }
 
-/** Inserts or replaces a leaf; returns the new root. */
-export function trieSet(root: Node | undefined, leaf: Leaf): Node {
+/** Inserts or replaces a leaf; returns the new root. closest: closestLeaf(root, leaf.path) if already known. */
+export function trieSet(root: Node | undefined, leaf: Leaf, closest?: Leaf): Node {
   if (root === undefined) return leaf;
   const path = leaf.path;
-  const d = firstDiffBit(path, closestLeaf(root, path).path);
+  const d = firstDiffBit(path, (closest ?? closestLeaf(root, path)).path);
   const join = (n: Node): Inner => (bitAt(path, d) === 1 ? new Inner(d, n, leaf) : new Inner(d, leaf, n));
   const insert = (n: Node): Node => {
     if (n instanceof Leaf) return d < 0 ? leaf : join(n);
@@ -76,9 +77,9 @@ export function trieSet(root: Node | undefined, leaf: Leaf): Node {
   return insert(root);
 }
 
-/** Removes the leaf at path if present; returns the new root. */
-export function trieDelete(root: Node | undefined, path: Hash32): Node | undefined {
-  if (root === undefined || closestLeaf(root, path).path !== path) return root;
+/** Removes the leaf at path if present (known: the caller checked it is); returns the new root. */
+export function trieDelete(root: Node | undefined, path: Hash32, known = false): Node | undefined {
+  if (root === undefined || (!known && closestLeaf(root, path).path !== path)) return root;
   // The leaf is present: every inner node on its path changes (owned in place or copied).
   const remove = (n: Node): Node | undefined => {
     if (n instanceof Leaf) return undefined;

@@ -23,7 +23,7 @@ function rand(n: number): number {
   return seed % n;
 }
 const keyOf = (i: number) => Buffer.from(`balances/gonka1${i.toString(16).padStart(38, '0')}`);
-const valueOf = (i: number, v: number) => Buffer.from(`{"denom":"ngonka","amount":"${i * 1000 + v}"}`);
+const balanceOf = (i: number, v: number) => Buffer.from(`{"denom":"ngonka","amount":"${i * 1000 + v}"}`);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,13 +54,25 @@ for (const size of sizes) {
   let cms = await PersistentMultiStore.open(dir, STORES, { keepRecent: 1 });
   const t = process.hrtime.bigint();
   for (let i = 0; i < size; i++) {
-    cms.getStore(STORES[i % 2] as string).set(keyOf(i), valueOf(i, 0));
+    cms.getStore(STORES[i % 2] as string).set(keyOf(i), balanceOf(i, 0));
     if ((i + 1) % 100_000 === 0 || i === size - 1) await cms.commit();
   }
   const buildS = since(t) / 1000;
   await cms.close();
   cms = await PersistentMultiStore.open(dir, STORES);
-  runs.push({ size, dir, cms, next: size, buildS, writes: [], hash: [], commit: [], total: [], cpu: [], loadS: 0 });
+  runs.push({
+    size,
+    dir,
+    cms,
+    next: size,
+    buildS,
+    writes: [],
+    hash: [],
+    commit: [],
+    total: [],
+    cpu: [],
+    loadS: 0,
+  });
 }
 
 for (let b = 0; b < BLOCKS; b++) {
@@ -71,7 +83,7 @@ for (let b = 0; b < BLOCKS; b++) {
     const block = run.cms.branch();
     for (let w = 0; w < WRITES; w++) {
       const i = w % 2 === 0 ? run.next++ : rand(run.size);
-      block.getStore(STORES[i % 2] as string).set(keyOf(i), valueOf(i, b + 1));
+      block.getStore(STORES[i % 2] as string).set(keyOf(i), balanceOf(i, b + 1));
     }
     block.write();
     const t1 = process.hrtime.bigint();
@@ -100,7 +112,16 @@ for (const run of runs) {
 
 printTable(
   `Store: ${WRITES} writes per block (half new keys), median of ${BLOCKS} blocks per size (interleaved), ms`,
-  ['keys', 'writes', 'workingHash', 'commit (batch, sync)', 'total', 'total CPU', 'build state (s)', 'load at start (s)'],
+  [
+    'keys',
+    'writes',
+    'workingHash',
+    'commit (batch, sync)',
+    'total',
+    'total CPU',
+    'build state (s)',
+    'load at start (s)',
+  ],
   runs.map((r) => [
     r.size.toLocaleString('en-US'),
     median(r.writes).toFixed(1),
@@ -117,5 +138,7 @@ const large = runs.find((r) => r.size === 1_000_000);
 if (small !== undefined && large !== undefined) {
   const wall = median(large.total) / median(small.total);
   const cpu = median(large.cpu) / median(small.cpu);
-  process.stdout.write(`\n1M/10k ratio: total wall ${wall.toFixed(2)}, total CPU ${cpu.toFixed(2)} (goal < 3)\n`);
+  process.stdout.write(
+    `\n1M/10k ratio: total wall ${wall.toFixed(2)}, total CPU ${cpu.toFixed(2)} (goal < 3)\n`,
+  );
 }

@@ -2,7 +2,7 @@
 // argv[3] (forever when absent), printing "committed <v> <hash>" after each. Run with
 // GONKA_FAILPOINT=commit-before-batch|commit-after-batch to die by SIGKILL inside a commit.
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
-import { STORE_NAMES, applyBlock } from './store-blocks.js';
+import { applyBlock, STORE_NAMES } from './store-blocks.js';
 
 const [dir, until] = process.argv.slice(2);
 if (dir === undefined) throw new Error('usage: store-crash-child <dir> [height]');

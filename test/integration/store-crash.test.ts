@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
 import type { CommitInfo } from '../../app/runtime/store/types.js';
 import { sized } from '../profile.js';
-import { STORE_NAMES, applyBlock } from './store-blocks.js';
+import { applyBlock, STORE_NAMES } from './store-blocks.js';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'store-crash-child.js');
 const dirs: string[] = [];
@@ -33,7 +33,10 @@ interface ChildRun {
 }
 
 /** Runs the child; killAfter: SIGKILL it once it has reported that many commits. Bounded by a deadline. */
-function runChild(dir: string, opts: { until?: number; failpoint?: string; killAfter?: number }): Promise<ChildRun> {
+function runChild(
+  dir: string,
+  opts: { until?: number; failpoint?: string; killAfter?: number },
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const args = [child, dir, ...(opts.until === undefined ? [] : [String(opts.until)])];
     const env = { ...process.env, GONKA_FAILPOINT: opts.failpoint ?? '' };

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { ics23 } from '@confio/ics23';
 import { ClassicLevel } from 'classic-level';
 import { PersistentMultiStore, verifyChainedProof } from '../../app/runtime/store/index.js';
-import { STORE_NAMES, applyBlock } from './store-blocks.js';
+import { applyBlock, STORE_NAMES } from './store-blocks.js';
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -48,8 +48,14 @@ describe('store proofs', () => {
       assert.equal(r.height, 1);
       assert.deepEqual(Buffer.from(r.value as Uint8Array), key(`${i * 3}`));
       assert.ok(verifyChainedProof(info.hash, 'bank', k, r.value, r.proofOps ?? []), `membership of ${k}`);
-      assert.ok(!verifyChainedProof(info.hash, 'bank', k, key('tampered'), r.proofOps ?? []), 'tampered value');
-      assert.ok(!verifyChainedProof(info.hash, 'bank', k, undefined, r.proofOps ?? []), 'present key as absent');
+      assert.ok(
+        !verifyChainedProof(info.hash, 'bank', k, key('tampered'), r.proofOps ?? []),
+        'tampered value',
+      );
+      assert.ok(
+        !verifyChainedProof(info.hash, 'bank', k, undefined, r.proofOps ?? []),
+        'present key as absent',
+      );
       assert.ok(!verifyChainedProof(info.hash, 'acc', k, r.value, r.proofOps ?? []), 'wrong store');
     }
     // Many absent keys, so that neighbours on both sides and at both ends of the trie are exercised.
@@ -57,8 +63,14 @@ describe('store proofs', () => {
       const k = key(`missing/${i}`);
       const r = cms.query('bank', k, undefined, true);
       assert.equal(r.value, undefined);
-      assert.ok(verifyChainedProof(info.hash, 'bank', k, undefined, r.proofOps ?? []), `non-membership of ${k}`);
-      assert.ok(!verifyChainedProof(info.hash, 'bank', k, key('x'), r.proofOps ?? []), 'absent key as present');
+      assert.ok(
+        verifyChainedProof(info.hash, 'bank', k, undefined, r.proofOps ?? []),
+        `non-membership of ${k}`,
+      );
+      assert.ok(
+        !verifyChainedProof(info.hash, 'bank', k, key('x'), r.proofOps ?? []),
+        'absent key as present',
+      );
       assert.ok(!verifyChainedProof(info.hash, 'bank', key(`balance/${i}`), undefined, r.proofOps ?? []));
     }
     // One-key store (leaf is the root) and empty store.
@@ -84,7 +96,10 @@ describe('store proofs', () => {
     };
     if (step.suffix.length > 0) flip(step.suffix, 3);
     else flip(step.prefix, 5);
-    const tampered = [{ ...(ops[0] as (typeof ops)[0]), data: ics23.CommitmentProof.encode(decoded).finish() }, ops[1]];
+    const tampered = [
+      { ...(ops[0] as (typeof ops)[0]), data: ics23.CommitmentProof.encode(decoded).finish() },
+      ops[1],
+    ];
     assert.ok(!verifyChainedProof(info.hash, 'bank', key('balance/3'), r.value, tampered as typeof ops));
     await cms.close();
   });
@@ -96,7 +111,10 @@ describe('store persistence', () => {
     const cms = await storeWithBlocks(dir, 12);
     const info = cms.lastCommitInfo();
     const hashes = new Map(cms.availableVersions().map((v) => [v, cms.query('bank', key('k/11'), v).value]));
-    const all = [...cms.iterateAt('acc', undefined)].map(([k, v]) => [Buffer.from(k).toString(), Buffer.from(v).toString()]);
+    const all = [...cms.iterateAt('acc', undefined)].map(([k, v]) => [
+      Buffer.from(k).toString(),
+      Buffer.from(v).toString(),
+    ]);
     applyBlock(cms, 13); // uncommitted: must not survive
     await cms.close();
 
@@ -105,7 +123,10 @@ describe('store persistence', () => {
     assert.deepEqual(Buffer.from(again.workingHash()), Buffer.from(info.hash));
     assert.deepEqual(again.availableVersions(), [...Array(13).keys()]);
     for (const [v, value] of hashes) assert.deepEqual(again.query('bank', key('k/11'), v).value, value);
-    const reloaded = [...again.iterateAt('acc', undefined)].map(([k, v]) => [Buffer.from(k).toString(), Buffer.from(v).toString()]);
+    const reloaded = [...again.iterateAt('acc', undefined)].map(([k, v]) => [
+      Buffer.from(k).toString(),
+      Buffer.from(v).toString(),
+    ]);
     assert.deepEqual(reloaded, all);
     // Continuing after the reopen gives the same hashes as a store that never stopped.
     applyBlock(again, 13);
@@ -126,12 +147,19 @@ describe('store persistence', () => {
       const ref = await storeWithBlocks(freshDir(), v);
       const refInfo = ref.lastCommitInfo();
       for (const name of STORE_NAMES) {
-        const got = [...cms.iterateAt(name, v)].map(([k, x]) => Buffer.from(k).toString() + Buffer.from(x).toString());
-        const want = [...ref.iterateAt(name, undefined)].map(([k, x]) => Buffer.from(k).toString() + Buffer.from(x).toString());
+        const got = [...cms.iterateAt(name, v)].map(
+          ([k, x]) => Buffer.from(k).toString() + Buffer.from(x).toString(),
+        );
+        const want = [...ref.iterateAt(name, undefined)].map(
+          ([k, x]) => Buffer.from(k).toString() + Buffer.from(x).toString(),
+        );
         assert.deepEqual(got, want, `${name} at ${v}`);
       }
       const q = cms.query('acc', key('k/44'), v, true);
-      assert.ok(verifyChainedProof(refInfo.hash, 'acc', key('k/44'), q.value, q.proofOps ?? []), `proof at ${v}`);
+      assert.ok(
+        verifyChainedProof(refInfo.hash, 'acc', key('k/44'), q.value, q.proofOps ?? []),
+        `proof at ${v}`,
+      );
       await ref.close();
     }
     // A committed branch (CheckTx state) sees the version; its own write() cannot touch committed state.
@@ -144,11 +172,16 @@ describe('store persistence', () => {
     // On disk only the undo logs and commit records of retained versions remain.
     const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     const undoVersions = new Set<number>();
-    for await (const k of db.keys({ gte: Buffer.from('U'), lt: Buffer.from('V') })) undoVersions.add(Number(k.readBigUInt64BE(1)));
+    for await (const k of db.keys({ gte: Buffer.from('U'), lt: Buffer.from('V') }))
+      undoVersions.add(Number(k.readBigUInt64BE(1)));
     const historyVersions: number[] = [];
-    for await (const k of db.keys({ gte: Buffer.from('H'), lt: Buffer.from('I') })) historyVersions.push(Number(k.readBigUInt64BE(1)));
+    for await (const k of db.keys({ gte: Buffer.from('H'), lt: Buffer.from('I') }))
+      historyVersions.push(Number(k.readBigUInt64BE(1)));
     await db.close();
-    assert.deepEqual([...undoVersions].sort((a, b) => a - b), [8, 9, 10]);
+    assert.deepEqual(
+      [...undoVersions].sort((a, b) => a - b),
+      [8, 9, 10],
+    );
     assert.deepEqual(historyVersions, [7, 8, 9, 10]);
 
     // Reopening with a smaller window prunes further; the same versions come back otherwise.

@@ -20,11 +20,19 @@ function rng(seed: number): () => number {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function modelRange(model: Map<string, string>, start?: Buffer, end?: Buffer, reverse = false): [string, string][] {
+function modelRange(
+  model: Map<string, string>,
+  start?: Buffer,
+  end?: Buffer,
+  reverse = false,
+): [string, string][] {
   const keys = [...model.keys()]
     .filter((k) => {
       const b = Buffer.from(k, 'hex');
-      return (start === undefined || Buffer.compare(b, start) >= 0) && (end === undefined || Buffer.compare(b, end) < 0);
+      return (
+        (start === undefined || Buffer.compare(b, start) >= 0) &&
+        (end === undefined || Buffer.compare(b, end) < 0)
+      );
     })
     .sort((a, b) => Buffer.compare(Buffer.from(a, 'hex'), Buffer.from(b, 'hex')));
   if (reverse) keys.reverse();
@@ -39,7 +47,8 @@ describe('store branches against a Map model', () => {
   it('match the model under random sets, deletes, ranges and nested branches', () => {
     const rand = rng(42);
     // Short keys over a small alphabet so prefixes, equal keys and range bounds collide often.
-    const randomKey = () => Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => Math.floor(rand() * 6)));
+    const randomKey = () =>
+      Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => Math.floor(rand() * 6)));
     const randomValue = () => Buffer.from([1 + Math.floor(rand() * 250)]);
     const maybeKey = () => (rand() < 0.2 ? undefined : randomKey());
 
@@ -67,7 +76,10 @@ describe('store branches against a Map model', () => {
         const start = maybeKey();
         const end = maybeKey();
         const reverse = rand() < 0.5;
-        assert.deepEqual(storeRange(top.store, start, end, reverse), modelRange(top.model, start, end, reverse));
+        assert.deepEqual(
+          storeRange(top.store, start, end, reverse),
+          modelRange(top.model, start, end, reverse),
+        );
       } else if (r < 0.87 && stack.length < 5) {
         stack.push({ store: new CacheKV(top.store), model: new Map(top.model) });
       } else if (r < 0.95 && stack.length > 1) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sha256Str, smtLeafHash } from '../../app/runtime/store/hash.js';
 import { TreeState } from '../../app/runtime/store/module-store.js';
-import { Leaf, buildSorted, rootHashOf } from '../../app/runtime/store/smt.js';
+import { buildSorted, Leaf, rootHashOf } from '../../app/runtime/store/smt.js';
 import { sized } from '../profile.js';
 
 function rng(seed: number): () => number {
@@ -84,7 +84,9 @@ describe('module tree hash', () => {
   it('distinguishes different sets and values', () => {
     const a = stateOf(entries.slice(0, 100)).rootHash();
     const b = stateOf(entries.slice(0, 99)).rootHash();
-    const changed = entries.slice(0, 100).map(([k, v], i) => [k, i === 50 ? Buffer.from('other') : v] as [Buffer, Buffer]);
+    const changed = entries
+      .slice(0, 100)
+      .map(([k, v], i) => [k, i === 50 ? Buffer.from('other') : v] as [Buffer, Buffer]);
     assert.notDeepEqual(a, b);
     assert.notDeepEqual(stateOf(changed).rootHash(), a);
     assert.deepEqual(new TreeState().rootHash(), Buffer.alloc(32));

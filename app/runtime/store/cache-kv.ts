@@ -1,7 +1,7 @@
 // A write-buffered branch over any KVStore (nested branches stack). Writes land in a sorted dirty
 // buffer (null marks a delete); write() applies them to the parent in key order. Iteration merges
 // the parent's entries with the buffer, the buffer winning and its deletes hiding parent keys.
-import { type ByteTree, asBuffer, copyBytes, newByteTree, rangeOf } from './btree.js';
+import { asBuffer, type ByteTree, copyBytes, newByteTree, rangeOf } from './btree.js';
 import { type AdoptingStore, isAdopting } from './module-store.js';
 import type { Bytes, CacheKVStore, KVStore } from './types.js';
 
@@ -33,7 +33,11 @@ export class CacheKV implements CacheKVStore, AdoptingStore {
   }
 
   iterator(start?: Bytes, end?: Bytes, reverse = false): IterableIterator<[Bytes, Bytes]> {
-    return mergeRanges(this.parent.iterator(start, end, reverse), rangeOf(this.dirty.clone(), start, end, reverse), reverse);
+    return mergeRanges(
+      this.parent.iterator(start, end, reverse),
+      rangeOf(this.dirty.clone(), start, end, reverse),
+      reverse,
+    );
   }
 
   write(): void {

@@ -8,25 +8,33 @@ import { asBuffer, newByteTree, rangeOf } from './btree.js';
 import { CacheMulti } from './cache-multi.js';
 import {
   type CommitRecord,
-  HISTORY_RANGE,
-  META_KEY,
-  STATE_RANGE,
-  UNDO_RANGE,
   decodeUndo,
   encodeUndo,
+  HISTORY_RANGE,
   historyKey,
+  META_KEY,
   parseHistoryKey,
   parseStateKey,
   parseUndoKey,
+  STATE_RANGE,
   stateKey,
+  UNDO_RANGE,
   undoKey,
 } from './disk-layout.js';
 import { sha256Str, smtLeafHash } from './hash.js';
 import { ModuleStore, ReadOnlyStore, type StoreVersion, TreeState } from './module-store.js';
-import { SIMPLE_PROOF_TYPE, SMT_PROOF_TYPE, moduleProof, multistoreProof } from './proofs.js';
+import { moduleProof, multistoreProof, SIMPLE_PROOF_TYPE, SMT_PROOF_TYPE } from './proofs.js';
 import { appHashOf, simplePath } from './simple-merkle.js';
-import { Leaf, buildSorted } from './smt.js';
-import type { Bytes, CacheMultiStore, CommitInfo, CommitMultiStore, KVStore, MultiStore, QueryResult } from './types.js';
+import { buildSorted, Leaf } from './smt.js';
+import type {
+  Bytes,
+  CacheMultiStore,
+  CommitInfo,
+  CommitMultiStore,
+  KVStore,
+  MultiStore,
+  QueryResult,
+} from './types.js';
 
 export interface OpenOptions {
   /** How many committed versions query() can serve (the latest included); older ones are pruned. Default 100. */
@@ -61,9 +69,14 @@ export class PersistentMultiStore implements CommitMultiStore {
   }
 
   /** Opens (or creates) the database in dir and loads the latest committed state into memory. */
-  static async open(dir: string, storeNames: readonly string[], options: OpenOptions = {}): Promise<PersistentMultiStore> {
+  static async open(
+    dir: string,
+    storeNames: readonly string[],
+    options: OpenOptions = {},
+  ): Promise<PersistentMultiStore> {
     const keepRecent = options.keepRecent ?? 100;
-    if (!Number.isInteger(keepRecent) || keepRecent < 1) throw new Error(`keepRecent must be ≥ 1, got ${keepRecent}`);
+    if (!Number.isInteger(keepRecent) || keepRecent < 1)
+      throw new Error(`keepRecent must be ≥ 1, got ${keepRecent}`);
     const names = [...new Set(storeNames)].sort();
     if (names.length !== storeNames.length) throw new Error('duplicate store names');
     const db: Db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
@@ -78,7 +91,8 @@ export class PersistentMultiStore implements CommitMultiStore {
 
   private static async load(db: Db, names: string[], keepRecent: number): Promise<PersistentMultiStore> {
     const metaRaw = await db.get(META_KEY);
-    const meta: CommitRecord | undefined = metaRaw === undefined ? undefined : JSON.parse(metaRaw.toString('utf8'));
+    const meta: CommitRecord | undefined =
+      metaRaw === undefined ? undefined : JSON.parse(metaRaw.toString('utf8'));
     const latestVersion = meta?.version ?? 0;
 
     const states = await loadLatestState(db, names);
@@ -102,7 +116,10 @@ export class PersistentMultiStore implements CommitMultiStore {
       const record = history.get(v - 1);
       // Kept fewer versions before (smaller keepRecent): what is missing cannot be served; stop here.
       if (log === undefined || (v - 1 > 0 && record === undefined)) break;
-      undoKeys.set(v, log.map((e) => e.diskKey));
+      undoKeys.set(
+        v,
+        log.map((e) => e.diskKey),
+      );
       const older: Version = { version: v - 1, hash: Buffer.alloc(0), stores: new Map() };
       for (const name of names) {
         const state = TreeState.fromVersion(newer.stores.get(name) as StoreVersion);
@@ -158,11 +175,14 @@ export class PersistentMultiStore implements CommitMultiStore {
   }
 
   workingHash(): Bytes {
-    return appHashOf(this.names.map((name) => ({ name, root: (this.working.get(name) as ModuleStore).state.rootHash() })));
+    return appHashOf(
+      this.names.map((name) => ({ name, root: (this.working.get(name) as ModuleStore).state.rootHash() })),
+    );
   }
 
   async commit(): Promise<CommitInfo> {
-    if (this.broken !== undefined) throw new Error(`store is unusable after a failed commit: ${this.broken.message}`);
+    if (this.broken !== undefined)
+      throw new Error(`store is unusable after a failed commit: ${this.broken.message}`);
     if (this.committing) throw new Error('commit already in progress');
     this.committing = true;
     try {
@@ -223,7 +243,10 @@ export class PersistentMultiStore implements CommitMultiStore {
     const value = store.tree.get(asBuffer(key));
     const result: QueryResult = { height: version.version, value };
     if (!prove) return result;
-    const roots = this.names.map((name) => ({ name, root: (version.stores.get(name) as StoreVersion).rootHash }));
+    const roots = this.names.map((name) => ({
+      name,
+      root: (version.stores.get(name) as StoreVersion).rootHash,
+    }));
     result.proofOps = [
       { type: SMT_PROOF_TYPE, key: Buffer.from(key), data: moduleProof(store.root, key) },
       {
@@ -235,7 +258,12 @@ export class PersistentMultiStore implements CommitMultiStore {
     return result;
   }
 
-  iterateAt(storeName: string, height: number | undefined, start?: Bytes, end?: Bytes): IterableIterator<[Bytes, Bytes]> {
+  iterateAt(
+    storeName: string,
+    height: number | undefined,
+    start?: Bytes,
+    end?: Bytes,
+  ): IterableIterator<[Bytes, Bytes]> {
     const store = this.versionAt(height).stores.get(storeName);
     if (store === undefined) throw new Error(`unknown store ${storeName}`);
     return rangeOf(store.tree, start, end, false);
@@ -254,7 +282,9 @@ export class PersistentMultiStore implements CommitMultiStore {
     const version = this.versions.get(h);
     if (version === undefined) {
       const available = this.availableVersions();
-      throw new Error(`height ${h} is not available (kept: ${available[0]}..${available[available.length - 1]})`);
+      throw new Error(
+        `height ${h} is not available (kept: ${available[0]}..${available[available.length - 1]})`,
+      );
     }
     return version;
   }
@@ -298,11 +328,15 @@ function checkRecord(record: CommitRecord, v: Version, names: readonly string[],
     const got = (v.stores.get(name) as StoreVersion).rootHash.toString('hex');
     // A store added since (no recorded root) starts empty; the app hash check below still applies.
     if (want !== undefined && want !== got) {
-      throw new Error(`store ${name} at version ${record.version}: root ${got} does not match the committed ${want}`);
+      throw new Error(
+        `store ${name} at version ${record.version}: root ${got} does not match the committed ${want}`,
+      );
     }
   }
   if (record.hash !== hash.toString('hex')) {
-    throw new Error(`app hash at version ${record.version} is ${hash.toString('hex')}, committed ${record.hash}`);
+    throw new Error(
+      `app hash at version ${record.version} is ${hash.toString('hex')}, committed ${record.hash}`,
+    );
   }
 }
 

@@ -1,9 +1,9 @@
 // One module's state: the key-ordered index (B+ tree, for get and prefix scans) and the hashed-key
 // Merkle trie (for the root and proofs), kept in step. The working store also remembers, for each
 // key touched since the last commit, its committed value: that is what Commit writes to disk.
-import { type ByteTree, asBuffer, copyBytes, newByteTree, rangeOf } from './btree.js';
+import { asBuffer, type ByteTree, copyBytes, newByteTree, rangeOf } from './btree.js';
 import { sha256Str, smtLeafHash } from './hash.js';
-import { Leaf, type Node, closestLeaf, freeze, rootHashOf, trieDelete, trieSet } from './smt.js';
+import { closestLeaf, freeze, Leaf, type Node, rootHashOf, trieDelete, trieSet } from './smt.js';
 import type { Bytes, KVStore } from './types.js';
 
 /** An immutable committed version of one module store. */

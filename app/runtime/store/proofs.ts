@@ -27,7 +27,11 @@ export interface ProofOp {
 function innerOps(steps: PathStep[]): ics23.IInnerOp[] {
   return steps.map((s) =>
     s.isRight
-      ? { hash: ics23.HashOp.SHA256, prefix: Buffer.concat([Buffer.from([1]), s.sibling]), suffix: new Uint8Array() }
+      ? {
+          hash: ics23.HashOp.SHA256,
+          prefix: Buffer.concat([Buffer.from([1]), s.sibling]),
+          suffix: new Uint8Array(),
+        }
       : { hash: ics23.HashOp.SHA256, prefix: Buffer.from([1]), suffix: s.sibling },
   );
 }

@@ -13,7 +13,9 @@ export interface NamedRoot {
 export function simpleLeafHash(name: string, root: Buffer): Buffer {
   const key = Buffer.from(name, 'utf8');
   const valueHash = sha256(root);
-  return sha256(Buffer.concat([Buffer.from([0]), uvarint(key.length), key, uvarint(valueHash.length), valueHash]));
+  return sha256(
+    Buffer.concat([Buffer.from([0]), uvarint(key.length), key, uvarint(valueHash.length), valueHash]),
+  );
 }
 
 function splitPoint(n: number): number {

@@ -180,7 +180,9 @@ export function neighbours(root: Node, path: Hash32): { left?: Leaf; right?: Lea
   // Every leaf under n shares the path's first d bits and differs at bit d.
   if (bitAt(path, d) === 0) {
     const right = edgeLeaf(n, false);
-    return lastRightTurnSibling === undefined ? { right } : { left: edgeLeaf(lastRightTurnSibling, true), right };
+    return lastRightTurnSibling === undefined
+      ? { right }
+      : { left: edgeLeaf(lastRightTurnSibling, true), right };
   }
   const left = edgeLeaf(n, true);
   return lastLeftTurnSibling === undefined ? { left } : { left, right: edgeLeaf(lastLeftTurnSibling, false) };

@@ -79,7 +79,12 @@ export interface CommitMultiStore extends MultiStore {
   /** Reads at a committed height (0 or undefined = latest committed). Throws for pruned/unknown heights. */
   query(storeName: string, key: Bytes, height?: number, prove?: boolean): QueryResult;
   /** Iterates a committed version of one store (latest when undefined): used by export and queries. */
-  iterateAt(storeName: string, height: number | undefined, start?: Bytes, end?: Bytes): IterableIterator<[Bytes, Bytes]>;
+  iterateAt(
+    storeName: string,
+    height: number | undefined,
+    start?: Bytes,
+    end?: Bytes,
+  ): IterableIterator<[Bytes, Bytes]>;
   /** Heights that query() can still serve, oldest first. */
   availableVersions(): number[];
   close(): Promise<void>;

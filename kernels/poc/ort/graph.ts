@@ -1,6 +1,7 @@
 // Builds the ONNX graph of PoC kernel v1 for one (epoch, class) in a given form (spec §10):
 // input `x` uint8 [B, T, d] (raw keystream bytes), output `y` int32 [B, d], weights as
-// initializers, batch B dynamic. Every op is integer; nothing is rounded implementation-defined.
+// initializers, batch B dynamic. The 'integer' style uses integer ops only; the 'exact-float'
+// style (CPU forms) also uses float ops, each exact for the values it sees (argued where used).
 import type { PocEpoch } from '../epoch.js';
 import type { LayerWeights } from '../seeds.js';
 import { EXP_TABLE } from '../tables.js';
@@ -16,6 +17,8 @@ export interface PocGraphOptions {
 const MASK = -512;
 /** E's index is clamped here; E(128) = 0 and every masked entry lands here. */
 const E_INDEX_MAX = 128;
+/** G(a) + 32 = ⌊(a+128)²/512⌋ ∈ [0, 127]: fed to MatMulInteger directly with this zero point. */
+const G_ZERO_POINT = 32;
 
 class PocGraph {
   readonly g: OnnxGraphBuilder;
@@ -32,6 +35,14 @@ class PocGraph {
     return this.g.scalar('uint8', 128);
   }
 
+  private get exactFloat(): boolean {
+    return this.form.elementwise === 'exact-float';
+  }
+
+  private cast(t: string, to: keyof typeof DT): string {
+    return this.g.op('Cast', [t], { to: DT[to] });
+  }
+
   private i32(v: number): string {
     return this.g.scalar('int32', v);
   }
@@ -42,10 +53,23 @@ class PocGraph {
     return this.g.op('Min', [this.g.op('Max', [t, this.i32(lo)]), this.i32(hi)]);
   }
 
-  /** rq_s(t) = clamp(tdiv(t, 2^s), −127, 127); ONNX int Div truncates toward zero. */
+  /**
+   * rq_s(t) = clamp(tdiv(t, 2^s), −127, 127) as int32. 'integer': ONNX int Div truncates toward
+   * zero. 'exact-float': float(t)·2^−s, clipped, then Cast to int32, which truncates toward zero.
+   * Exact: for |t| < 2^24 float(t) and the power-of-two scaling are exact; for |t| ≥ 2^24,
+   * rounding to float is monotone, so |float(t)·2^−s| ≥ 2^(24−s) > 127 and the clip gives the
+   * same ±127 as clamp(tdiv) (every shift is ≤ 16, spec §8 bounds |t| < 2^31).
+   */
   private rq(t: string, s: number, clamp = true): string {
-    const q = this.g.op('Div', [t, this.i32(2 ** s)]);
-    return clamp ? this.clamp(q, -127, 127) : q;
+    if (!this.exactFloat) {
+      const q = this.g.op('Div', [t, this.i32(2 ** s)]);
+      return clamp ? this.clamp(q, -127, 127) : q;
+    }
+    const scaled = this.g.op('Mul', [this.cast(t, 'float'), this.g.scalar('float', 2 ** -s)]);
+    const clipped = clamp
+      ? this.g.op('Clip', [scaled, this.g.scalar('float', -127), this.g.scalar('float', 127)])
+      : scaled;
+    return this.cast(clipped, 'int32');
   }
 
   /** A signed activation (|v| ≤ 128 after the shift) as a left MatMulInteger operand plus its zero point. */
@@ -83,7 +107,33 @@ class PocGraph {
   private renorm(u: string): string {
     const absMax = this.g.op('ReduceMax', [this.g.op('Abs', [u]), this.g.int64s([-1])], { keepdims: 1 });
     const m = this.g.op('Max', [absMax, this.i32(1)]);
-    return this.g.op('Div', [this.g.op('Mul', [u, this.i32(127)]), m]);
+    const scaled = this.g.op('Mul', [u, this.i32(127)]);
+    if (!this.exactFloat) return this.g.op('Div', [scaled, m]);
+    // Float division, truncated by Cast. Exact: 127·U (≤ 32,258) and m are exact floats and
+    // |127·U/m| ≤ 127 since |U| ≤ m. A non-integer quotient lies at least 1/m ≥ 1/254 from an
+    // integer, while IEEE division is off by at most half an ulp (≤ 2^−18 below 128), so the
+    // truncation is the exact quotient's; an integer quotient is representable, hence exact.
+    return this.cast(this.g.op('Div', [this.cast(scaled, 'float'), this.cast(m, 'float')]), 'int32');
+  }
+
+  /**
+   * E(y) for int32 y ∈ [0, 128]. 'integer': a Gather from the table. 'exact-float' (a CPU Gather
+   * copies one element per call, ~20 ns): E(y) = C[r] >> q with q = y >> 3 and r = y − 8q, where
+   * C[r] = round(2^14 · exp(−r·ln2/8)) in float. That is exactly the spec's table: each
+   * 2^14·2^(−r/8) lies at least 0.06 from a rounding boundary (r = 7; r = 0 is exactly 2^14),
+   * a relative margin of 6.8e−6, about 57 float ulps, against MLAS's vectorised exp, accurate to
+   * a few ulps (double exp was exact by a wider margin but cost 11% of the run).
+   */
+  private expE(y: string, eTable: string): string {
+    if (!this.exactFloat) return this.g.op('Gather', [eTable, y], { axis: 0 });
+    const shiftRight = (t: string, by: string) => this.g.op('BitShift', [t, by], { direction: 'RIGHT' });
+    const q = shiftRight(this.cast(y, 'uint32'), this.g.scalar('uint32', 3));
+    const r = this.g.op('Sub', [y, this.g.op('Mul', [this.cast(q, 'int32'), this.i32(8)])]);
+    const power = this.g.op('Exp', [
+      this.g.op('Mul', [this.cast(r, 'float'), this.g.scalar('float', -Math.LN2 / 8)]),
+    ]);
+    const c = this.g.op('Round', [this.g.op('Mul', [power, this.g.scalar('float', 16384)])]);
+    return this.cast(shiftRight(this.cast(c, 'uint32'), q), 'int32');
   }
 
   /** [B, T, d] → [B, H, T, dh] (or [B, H, dh, T] for keys, ready for Q·Kᵀ). */
@@ -93,20 +143,39 @@ class PocGraph {
     return this.g.op('Transpose', [split], { perm: transposedForKeys ? [0, 2, 3, 1] : [0, 2, 1, 3] });
   }
 
+  /** Layer l's Wq, Wk and Wv side by side (d × 3d): one product instead of three (spec §10). */
+  private qkvWeight(l: number, w: LayerWeights): [string, string] {
+    const { d } = this.epoch.cls;
+    const fused = new Int8Array(d * 3 * d);
+    for (let row = 0; row < d; row++) {
+      fused.set(w.wq.subarray(row * d, (row + 1) * d), row * 3 * d);
+      fused.set(w.wk.subarray(row * d, (row + 1) * d), row * 3 * d + d);
+      fused.set(w.wv.subarray(row * d, (row + 1) * d), row * 3 * d + 2 * d);
+    }
+    return this.weight(`layer${l}.wqkv`, fused, d, 3 * d);
+  }
+
   private attention(l: number, w: LayerWeights, h: string, mask: string, eTable: string): string {
     const { d, T, s_qkv, s_att, s_pv, s_o } = this.epoch.cls;
-    const hL = this.left(h);
-    const proj = (name: 'wq' | 'wk' | 'wv') =>
-      this.rq(this.matmul(hL, this.weight(`layer${l}.${name}`, w[name], d, d)), s_qkv);
-    const q = this.heads(proj('wq'), false);
-    const kT = this.heads(proj('wk'), true);
-    const v = this.heads(proj('wv'), false);
+    const qkv = this.rq(this.matmul(this.left(h), this.qkvWeight(l, w)), s_qkv);
+    const [qAll, kAll, vAll] = this.g.opMulti('Split', [qkv], 3, { axis: -1, num_outputs: 3 }) as [
+      string,
+      string,
+      string,
+    ];
+    // Operands are converted before the head transposes, which then move 1-byte elements.
+    const [qU, qZp] = this.left(qAll);
+    const [kU, kZp] = this.right(kAll);
+    const [vU, vZp] = this.right(vAll);
+    const q: [string, string] = [this.heads(qU, false), qZp];
+    const kT: [string, string] = [this.heads(kU, true), kZp];
+    const v: [string, string] = [this.heads(vU, false), vZp];
 
-    const scores = this.rq(this.matmul(this.left(q), this.right(kT)), s_att);
+    const scores = this.rq(this.matmul(q, kT), s_att);
     const masked = this.g.op('Add', [scores, mask]);
     const rowMax = this.g.op('ReduceMax', [masked, this.g.int64s([-1])], { keepdims: 1 });
     const eIndex = this.g.op('Min', [this.g.op('Sub', [rowMax, masked]), this.i32(E_INDEX_MAX)]);
-    const e = this.g.op('Gather', [eTable, eIndex], { axis: 0 });
+    const e = this.expE(eIndex, eTable);
     const z = this.g.op('ReduceSum', [e, this.g.int64s([-1])], { keepdims: 1 });
     // 127·e ≥ 0, so truncating division is the spec's floor.
     const p = this.g.op('Div', [this.g.op('Mul', [e, this.i32(127)]), z]);
@@ -116,23 +185,35 @@ class PocGraph {
       '',
     ];
     // |P·V| ≤ 127·127 and s_pv ≥ 7: the clamp never acts (spec §8), so it is left out.
-    const ctxHeads = this.rq(this.matmul(pOperand, this.right(v)), s_pv, false);
+    const ctxHeads = this.rq(this.matmul(pOperand, v), s_pv, false);
+    const [ctxU, ctxZp] = this.left(ctxHeads);
     const ctx = this.g.op('Reshape', [
-      this.g.op('Transpose', [ctxHeads], { perm: [0, 2, 1, 3] }),
+      this.g.op('Transpose', [ctxU], { perm: [0, 2, 1, 3] }),
       this.g.int64s([-1, T, d]),
     ]);
-    const o = this.rq(this.matmul(this.left(ctx), this.weight(`layer${l}.wo`, w.wo, d, d)), s_o);
+    const o = this.rq(this.matmul([ctx, ctxZp], this.weight(`layer${l}.wo`, w.wo, d, d)), s_o);
     return this.renorm(this.g.op('Add', [h, o]));
+  }
+
+  /** G(a) for int32 a ∈ [−127, 127] as a left MatMulInteger operand plus its zero point. */
+  private gelu(a: string): [string, string] {
+    const shifted = this.g.op('Add', [a, this.i32(128)]);
+    const square = this.g.op('Mul', [shifted, shifted]);
+    if (!this.exactFloat) {
+      // G(a) = ⌊(a+128)²/512⌋ − 32 in closed form: a Gather copies one element per call on CPU.
+      return this.left(this.g.op('Sub', [this.g.op('Div', [square, this.i32(512)]), this.i32(32)]));
+    }
+    // G + 32 = ⌊(a+128)²/512⌋ ∈ [0, 127] goes in as is, with zero point 32: (a+128)² < 2^16 and
+    // the scaling by 2^−9 are exact in float, and Cast truncates, which is floor for values ≥ 0.
+    const type = this.form.operands === 'i8i8' ? 'int8' : 'uint8';
+    const halved = this.g.op('Mul', [this.cast(square, 'float'), this.g.scalar('float', 2 ** -9)]);
+    return [this.cast(halved, type), this.g.scalar(type, G_ZERO_POINT)];
   }
 
   private mlp(l: number, w: LayerWeights, h: string): string {
     const { d, f, s_up, s_down } = this.epoch.cls;
     const a = this.rq(this.matmul(this.left(h), this.weight(`layer${l}.wup`, w.wup, d, f)), s_up);
-    // G(a) = ⌊(a+128)²/512⌋ − 32 in closed form: a Gather copies one element per call on CPU.
-    const shifted = this.g.op('Add', [a, this.i32(128)]);
-    const sq = this.g.op('Div', [this.g.op('Mul', [shifted, shifted]), this.i32(512)]);
-    const gm = this.g.op('Sub', [sq, this.i32(32)]);
-    const o2 = this.rq(this.matmul(this.left(gm), this.weight(`layer${l}.wdown`, w.wdown, f, d)), s_down);
+    const o2 = this.rq(this.matmul(this.gelu(a), this.weight(`layer${l}.wdown`, w.wdown, f, d)), s_down);
     return this.renorm(this.g.op('Add', [h, o2]));
   }
 
@@ -142,11 +223,14 @@ class PocGraph {
     const causal = new Int32Array(T * T);
     for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) causal[i * T + j] = MASK;
     const mask = this.g.initializer('causal_mask', 'int32', [T, T], causal);
-    const eTable = this.g.initializer('exp_table', 'int32', [EXP_TABLE.length], EXP_TABLE);
+    // The closed-form E needs no table (an unused initializer makes ORT warn).
+    const eTable = this.exactFloat ? '' : this.g.initializer('exp_table', 'int32', [EXP_TABLE.length], EXP_TABLE);
 
-    // x0 = ⌊b/2⌋ − 64 (b ≥ 0, so truncation is floor).
-    const bytes = this.g.op('Cast', [x], { to: DT.int32 });
-    let h = this.g.op('Sub', [this.g.op('Div', [bytes, this.i32(2)]), this.i32(64)], {}, 'x0');
+    // x0 = ⌊b/2⌋ − 64 (b ≥ 0, so truncation is floor; b/2 is exact in float).
+    const half = this.exactFloat
+      ? this.cast(this.g.op('Mul', [this.cast(x, 'float'), this.g.scalar('float', 0.5)]), 'int32')
+      : this.g.op('Div', [this.cast(x, 'int32'), this.i32(2)]);
+    let h = this.g.op('Sub', [half, this.i32(64)], {}, 'x0');
     if (options.debugOutputs) this.g.output('x0', 'int32', ['B', T, d]);
 
     this.epoch.weights.forEach((w, l) => {

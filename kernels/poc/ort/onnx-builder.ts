@@ -19,16 +19,26 @@ export const DT = {
   uint8: TensorProto_DataType.UINT8,
   int8: TensorProto_DataType.INT8,
   int32: TensorProto_DataType.INT32,
+  uint32: TensorProto_DataType.UINT32,
   int64: TensorProto_DataType.INT64,
+  float: TensorProto_DataType.FLOAT,
+  double: TensorProto_DataType.DOUBLE,
 } as const;
 export type DataTypeName = keyof typeof DT;
 
 /** A dimension: a fixed size or a symbolic name such as 'B'. */
 export type Dim = number | string;
 
-type AttrValue = number | number[];
+type AttrValue = number | number[] | string;
 
 function attribute(name: string, value: AttrValue): AttributeProto {
+  if (typeof value === 'string') {
+    return {
+      name,
+      type: AttributeProto_AttributeType.STRING,
+      s: new TextEncoder().encode(value),
+    } as AttributeProto;
+  }
   return Array.isArray(value)
     ? ({ name, type: AttributeProto_AttributeType.INTS, ints: value.map(BigInt) } as AttributeProto)
     : ({ name, type: AttributeProto_AttributeType.INT, i: BigInt(value) } as AttributeProto);
@@ -65,6 +75,12 @@ function rawBytes(type: DataTypeName, data: ArrayLike<number> | ArrayBufferView)
       return new Uint8Array(Int8Array.from(data).buffer);
     case 'int32':
       return new Uint8Array(Int32Array.from(data).buffer);
+    case 'uint32':
+      return new Uint8Array(Uint32Array.from(data).buffer);
+    case 'float':
+      return new Uint8Array(Float32Array.from(data).buffer);
+    case 'double':
+      return new Uint8Array(Float64Array.from(data).buffer);
     case 'int64':
       return new Uint8Array(BigInt64Array.from(Array.from(data), BigInt).buffer);
   }
@@ -131,13 +147,24 @@ export class OnnxGraphBuilder {
 
   /** Adds one node and returns its (single) output name; '' in inputs marks an omitted optional input. */
   op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputName?: string): string {
-    const out = outputName ?? `${opType.toLowerCase()}_${this.counter++}`;
+    return this.opMulti(opType, inputs, 1, attrs, outputName ? [outputName] : undefined)[0] as string;
+  }
+
+  /** Adds a node with `outputs` outputs (Split) and returns their names. */
+  opMulti(
+    opType: string,
+    inputs: string[],
+    outputs: number,
+    attrs: Record<string, AttrValue> = {},
+    outputNames?: string[],
+  ): string[] {
+    const out = outputNames ?? Array.from({ length: outputs }, () => `${opType.toLowerCase()}_${this.counter++}`);
     this.nodes.push(
       create(NodeProtoSchema, {
         opType,
         name: `n${this.nodes.length}_${opType}`,
         input: inputs,
-        output: [out],
+        output: out,
         attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
       }),
     );

@@ -1,7 +1,7 @@
 // Free loopback ports chosen by the OS (listen on port 0), never CometBFT's defaults.
 import { createServer } from 'node:net';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

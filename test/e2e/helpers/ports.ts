@@ -1,20 +1,2 @@
-// Free loopback ports, allocated by the OS (listen on port 0) and never the defaults.
-import { createServer } from 'node:net';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export async function freePorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-}
+// Free loopback ports for tests: the testnet library's allocator (OS-chosen, never the defaults).
+export { freePort, freePorts } from '../../../testnet/ports.js';

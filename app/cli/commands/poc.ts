@@ -12,6 +12,7 @@ import { parseHex, parseU64, toHex } from '../../../kernels/poc/bytes.js';
 import { outputBytes, POC_CLASS_NAMES, type PocClass, pocClass } from '../../../kernels/poc/classes.js';
 import { createEpoch } from '../../../kernels/poc/epoch.js';
 import { leafHash } from '../../../kernels/poc/leaf.js';
+import { PocMiner } from '../../../kernels/poc/mining/miner.js';
 import { openCheckedSession } from '../../../kernels/poc/ort/checked-session.js';
 import { computeOutput } from '../../../kernels/poc/reference.js';
 import { ReferencePool } from '../../../kernels/poc/reference-pool.js';
@@ -97,7 +98,8 @@ interface MineOptions {
   pubkey: string;
   store?: string;
   batch: string;
-  threads?: string;
+  workers?: string;
+  threads: string;
   maxNonces?: string;
 }
 
@@ -110,14 +112,16 @@ function registerMine(poc: Command): void {
     .option('--block-hash <hex>', 'block hash seeding the epoch', DEFAULT_BLOCK_HASH)
     .option('--pubkey <hex>', "participant's public key", DEFAULT_PUBKEY)
     .option('--store <dir>', 'new artifact store directory (default: a fresh temporary directory)')
-    .option('--batch <n>', 'nonces per onnxruntime run', '32')
-    .option('--threads <n>', 'onnxruntime intra-op threads (default: all cores)')
+    .option('--batch <n>', 'nonces per onnxruntime run', '64')
+    .option('--workers <n>', 'worker threads, each with its own onnxruntime session (default: one per core)')
+    .option('--threads <n>', 'onnxruntime intra-op threads per worker', '1')
     .option('--max-nonces <n>', 'stop early once this many nonces are stored')
     .action(async (opts: MineOptions) => {
       const cls = opts.class;
       const seconds = parsePositiveInt(opts.seconds, '--seconds');
       const batch = parsePositiveInt(opts.batch, '--batch');
-      const threads = opts.threads === undefined ? undefined : parsePositiveInt(opts.threads, '--threads');
+      const threads = parsePositiveInt(opts.threads, '--threads');
+      const workers = opts.workers === undefined ? undefined : parsePositiveInt(opts.workers, '--workers');
       const maxNonces =
         opts.maxNonces === undefined
           ? Number.MAX_SAFE_INTEGER
@@ -139,7 +143,7 @@ function registerMine(poc: Command): void {
             : err;
         }
       });
-      const session = await ortSession(cls, blockHash, threads);
+      const miner = await PocMiner.start({ cls, blockHash, pubkey, workers, threads, batch });
 
       const bar = new cliProgress.SingleBar({
         stream: process.stderr,
@@ -147,34 +151,34 @@ function registerMine(poc: Command): void {
         notTTYSchedule: 1000,
         format: `mining ${cls.name} ({form}) [{bar}] {value}/{total} s | {count} nonces | {rate} nonces/s`,
       });
-      bar.start(seconds, 0, { form: session.form, count: 0, rate: '0' });
+      bar.start(seconds, 0, { form: miner.form, count: 0, rate: '0' });
       const started = performance.now();
       const deadline = started + seconds * 1000;
       let lastFlush = started;
-      while (performance.now() < deadline && store.count < maxNonces) {
-        const first = BigInt(store.count);
-        const size = Math.min(batch, maxNonces - store.count);
-        const nonces = Array.from({ length: size }, (_, i) => first + BigInt(i));
-        for (const output of await session.computeOutputs(pubkey, nonces)) store.append(output);
-        const now = performance.now();
-        if (now - lastFlush > 1000) {
-          store.flush();
-          lastFlush = now;
-        }
-        const elapsed = (now - started) / 1000;
-        bar.update(Math.min(seconds, Math.floor(elapsed)), {
-          count: store.count,
-          rate: (store.count / elapsed).toFixed(0),
+      try {
+        await miner.mine(store, {
+          stop: () => performance.now() >= deadline,
+          maxCount: maxNonces,
+          onProgress: (count) => {
+            const now = performance.now();
+            if (now - lastFlush > 1000) {
+              store.flush();
+              lastFlush = now;
+            }
+            const elapsed = (now - started) / 1000;
+            bar.update(Math.min(seconds, Math.floor(elapsed)), { count, rate: (count / elapsed).toFixed(0) });
+          },
         });
+      } finally {
+        await miner.close();
       }
       const elapsed = (performance.now() - started) / 1000;
       bar.update(seconds, { count: store.count, rate: (store.count / elapsed).toFixed(0) });
       bar.stop();
-      await session.release();
       const root = store.root();
       store.close();
       process.stdout.write(
-        `root: ${toHex(root)}\ncount: ${store.count}\nnonces_per_second: ${(store.count / elapsed).toFixed(1)}\nform: ${session.form}\nstore: ${dir}\n`,
+        `root: ${toHex(root)}\ncount: ${store.count}\nnonces_per_second: ${(store.count / elapsed).toFixed(1)}\nform: ${miner.form}\nstore: ${dir}\n`,
       );
     });
 }

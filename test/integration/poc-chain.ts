@@ -49,7 +49,12 @@ export class PocChain {
     readonly keys: TestKey[],
   ) {}
 
-  static async create(o: PocChainOptions): Promise<PocChain> {
+  /** A fresh chain initialized from a full app_state (a genesis export, for round trips). */
+  static async fromAppState(state: Record<string, unknown>): Promise<PocChain> {
+    return PocChain.create({ weights: [], rawAppState: state });
+  }
+
+  static async create(o: PocChainOptions & { rawAppState?: Record<string, unknown> }): Promise<PocChain> {
     let chain: PocChain | undefined;
     const ext: AppExtensions = {
       modules: [
@@ -67,14 +72,16 @@ export class PocChain {
     const app = createApp(store, pino({ level: 'silent' }), 'test', ext);
     const n = o.weights.length + (o.extraAccounts ?? 0);
     const keys = Array.from({ length: n }, (_, i) => TestKey.fromSeed(`poc-acct-${i}`));
-    const state = defaultAppState() as Record<string, any>;
-    state.bank.balances = keys.map((k) => ({ address: k.address, coins: [{ denom: DENOM, amount: String(o.balance ?? 1_000_000_000n) }] }));
-    state.poc.params.epoch_length = String(o.epochLength ?? 8);
-    state.poc.participants = o.weights.map((w, i) => ({
-      address: keys[i]!.address,
-      consensus_pubkey: consensusKey(i).toString('base64'),
-      weight: String(w),
-    }));
+    const state = (o.rawAppState ?? defaultAppState()) as Record<string, any>;
+    if (!o.rawAppState) state.bank.balances = keys.map((k) => ({ address: k.address, coins: [{ denom: DENOM, amount: String(o.balance ?? 1_000_000_000n) }] }));
+    if (!o.rawAppState) {
+      state.poc.params.epoch_length = String(o.epochLength ?? 8);
+      state.poc.participants = o.weights.map((w, i) => ({
+        address: keys[i]!.address,
+        consensus_pubkey: consensusKey(i).toString('base64'),
+        weight: String(w),
+      }));
+    }
     o.appState?.(state);
     chain = new PocChain(app, store, dir, keys);
     chain.initChain = app.initChain({

@@ -1,0 +1,173 @@
+// Bank-send throughput (issue 3 acceptance 7): pre-signed MsgSend txs from many accounts,
+// (1) in process through CheckTx and FinalizeBlock + Commit, and (2) through one real CometBFT
+// validator (gonkad start, fast profile) under a bounded loopback load generator, beside
+// CometBFT's built-in kvstore app (`cometbft start --proxy_app=kvstore`, same profile) under the
+// same generator. Sends/s counts txs committed in blocks from the first broadcast to the last commit.
+// Sizes: BENCH_TXS (default 6000, one tx per account) and BENCH_CONCURRENCY (default 32 in flight).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'smol-toml';
+import { profiles } from '../../app/node/profiles.js';
+import { toolPath } from '../../app/paths.js';
+import { addGenesisAccount, parseCoinsString } from '../../x/bank/genesisAccounts.js';
+import { TestNode } from '../e2e/helpers/node.js';
+import { freePorts } from '../e2e/helpers/ports.js';
+import { CometRpc, waitFor } from '../e2e/helpers/rpc.js';
+import { TestChain, TestKey, accountOf, sendMsg, signTx } from '../integration/tx-harness.js';
+import { printTable } from './harness.js';
+
+const N = Number(process.env.BENCH_TXS ?? 6000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const GAS = 100_000n;
+const FEE = 10_000n;
+
+function rate(count: number, ms: number): string {
+  return (count / (ms / 1000)).toFixed(0);
+}
+
+/** Wall and CPU (this process, user + system) milliseconds of an async step. */
+async function timed(fn: () => Promise<void> | void): Promise<{ ms: number; cpuMs: number }> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const d = process.cpuUsage(c);
+  return { ms: performance.now() - t, cpuMs: (d.user + d.system) / 1000 };
+}
+
+/** One pre-signed send per account (sequence 0), account numbers as genesis assigns them. */
+function presign(keys: TestKey[], chainId: string, accountNumber: (i: number) => bigint): Uint8Array[] {
+  const sink = TestKey.fromSeed('bench-sink').address;
+  return keys.map((k, i) => signTx(k, { msgs: [sendMsg(k.address, sink, 1n)], sequence: 0n, accountNumber: accountNumber(i), gas: GAS, fee: FEE, chainId }));
+}
+
+async function inProcess(): Promise<(string | number)[][]> {
+  const rows: (string | number)[][] = [];
+  const warm = await TestChain.create({ accounts: N, seed: 'bench' });
+  const numbers = warm.keys.map((k) => accountOf(warm, k.address).accountNumber);
+  const txs = presign(warm.keys, 'gonka-test', (i) => numbers[i]!);
+  const check = await timed(() => {
+    for (const tx of txs) {
+      const r = warm.checkTx(tx);
+      if (r.code !== 0) throw new Error(`CheckTx rejected a bench tx: ${r.log}`);
+    }
+  });
+  rows.push(['in-process CheckTx (new txs, signature verified)', N, check.ms.toFixed(0), rate(N, check.ms), rate(N, check.cpuMs)]);
+  const blockSize = 2000;
+  const blocks = async (chain: TestChain) => {
+    for (let i = 0; i < txs.length; i += blockSize) {
+      const res = await chain.block(txs.slice(i, i + blockSize));
+      if (res.txResults.some((r) => r.code !== 0)) throw new Error('a bench tx failed in FinalizeBlock');
+    }
+  };
+  const warmRun = await timed(() => blocks(warm));
+  rows.push([`in-process FinalizeBlock + Commit, ${blockSize}-tx blocks, after CheckTx (signature cache warm)`, N, warmRun.ms.toFixed(0), rate(N, warmRun.ms), rate(N, warmRun.cpuMs)]);
+  await warm.close();
+
+  const cold = await TestChain.create({ accounts: N, seed: 'bench' });
+  const coldRun = await timed(() => blocks(cold));
+  rows.push([`in-process FinalizeBlock + Commit, ${blockSize}-tx blocks, cold signature cache`, N, coldRun.ms.toFixed(0), rate(N, coldRun.ms), rate(N, coldRun.cpuMs)]);
+  await cold.close();
+  return rows;
+}
+
+/** Bounded load: CONCURRENCY workers, each broadcasting its share one tx at a time. */
+async function load(rpcUrl: string, txs: Uint8Array[]): Promise<{ accepted: number; rejected: number; ms: number }> {
+  const rpc = new CometRpc(rpcUrl);
+  const startHeight = await rpc.height();
+  let next = 0;
+  let accepted = 0;
+  let rejected = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < txs.length) {
+      const tx = txs[next++]!;
+      const res = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'broadcast_tx_sync', params: { tx: Buffer.from(tx).toString('base64') } }),
+      });
+      const body = (await res.json()) as { result?: { code: number }; error?: unknown };
+      if (body.result && body.result.code === 0) accepted++;
+      else rejected++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  // Count committed txs block by block until every accepted tx is in a block.
+  let committed = 0;
+  let scanned = startHeight;
+  await waitFor(
+    'all accepted txs committed',
+    async () => {
+      const h = await rpc.height();
+      while (scanned < h) {
+        const to = Math.min(h, scanned + 20);
+        const r = await rpc.call<{ block_metas: { num_txs: string }[] }>('blockchain', { minHeight: scanned + 1, maxHeight: to });
+        for (const m of r.block_metas) committed += Number(m.num_txs);
+        scanned = to;
+      }
+      return committed >= accepted ? true : undefined;
+    },
+    120_000,
+    20,
+  );
+  return { accepted, rejected, ms: performance.now() - t0 };
+}
+
+async function throughGonkad(): Promise<(string | number)[]> {
+  const node = await TestNode.create();
+  try {
+    const keys = Array.from({ length: N }, (_, i) => TestKey.fromSeed(`bench-node-${i}`));
+    const genesisPath = join(node.home, 'config', 'genesis.json');
+    const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
+    for (const k of keys) addGenesisAccount(genesis.app_state, k.address, parseCoinsString('1000000000ngonka'));
+    writeFileSync(genesisPath, JSON.stringify(genesis));
+    const txs = presign(keys, genesis.chain_id, (i) => BigInt(i)); // genesis accounts first, numbered in order
+    node.start();
+    await node.waitForHeight(2, 60_000);
+    const r = await load(node.rpc.url, txs);
+    if (r.rejected > 0) process.stderr.write(`gonkad: ${r.rejected} txs rejected by CheckTx\n`);
+    return ['gonkad (x/bank MsgSend) behind CometBFT', r.accepted, r.ms.toFixed(0), rate(r.accepted, r.ms), ''];
+  } finally {
+    await node.destroy();
+  }
+}
+
+async function throughKvstore(): Promise<(string | number)[]> {
+  const home = mkdtempSync(join(tmpdir(), 'gonka-kvstore-'));
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
+  let proc: ChildProcess | undefined;
+  try {
+    const init = spawnSync(toolPath('cometbft'), ['init', '--home', home], { encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(init.stderr);
+    const cfgPath = join(home, 'config', 'config.toml');
+    const toml = parse(readFileSync(cfgPath, 'utf8')) as Record<string, any>;
+    toml.rpc.laddr = `tcp://127.0.0.1:${rpcPort}`;
+    toml.p2p.laddr = `tcp://127.0.0.1:${p2pPort}`;
+    toml.tx_index.indexer = 'kv';
+    toml.instrumentation.prometheus = false;
+    Object.assign(toml.consensus, profiles.fast);
+    writeFileSync(cfgPath, stringify(toml));
+    proc = spawn(toolPath('cometbft'), ['start', '--home', home, '--proxy_app=kvstore'], { stdio: 'ignore' });
+    const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+    await waitFor('kvstore height 2', async () => ((await new CometRpc(rpcUrl).height()) >= 2 ? true : undefined), 60_000);
+    // kvstore txs of about the size of a signed MsgSend (≈ 300 bytes).
+    const txs = Array.from({ length: N }, (_, i) => new TextEncoder().encode(`bench${i}=${'v'.repeat(280)}`));
+    const r = await load(rpcUrl, txs);
+    return ['CometBFT built-in kvstore app (baseline)', r.accepted, r.ms.toFixed(0), rate(r.accepted, r.ms), ''];
+  } finally {
+    if (proc?.pid) {
+      proc.kill('SIGTERM');
+      await new Promise((resolve) => proc!.once('exit', resolve));
+    }
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const rows = await inProcess();
+const kv = await throughKvstore();
+const ours = await throughGonkad();
+rows.push(kv, ours, ['gonkad / kvstore', '', '', `${((Number(ours[3]) / Number(kv[3])) * 100).toFixed(0)}%`, '']);
+const loadAvg = (await import("node:os")).loadavg()[0]!.toFixed(1);
+printTable(`Bank sends: ${N} pre-signed MsgSend txs, ${CONCURRENCY} in flight over loopback (fast profile, timeout_commit 150 ms); load average at the end ${loadAvg}`, ['path', 'txs', 'wall ms', 'txs/s (wall)', 'txs per CPU-s (bench process)'], rows);

@@ -96,6 +96,25 @@ class PocGraph {
     return [this.g.initializer(name, 'int8', [rows, cols], w), ''];
   }
 
+  /**
+   * rq_s(left · right), or tdiv without the clamp. 'exact-float' fuses the int32 → float
+   * conversion and the 2^−s scaling into the product with onnxruntime's MatMulIntegerToFloat,
+   * which computes the integer product exactly (MLAS QGEMM) and scales it once in its epilogue:
+   * the same float(t)·2^−s as rq's (exactness argued there) without two elementwise passes.
+   */
+  private matmulRq(left: [string, string], right: [string, string], s: number, clamp = true): string {
+    if (!this.exactFloat) return this.rq(this.matmul(left, right), s, clamp);
+    const [a, aZp] = left;
+    const [b, bZp] = right;
+    const one = this.g.scalar('float', 1);
+    const inputs = [a, b, one, this.g.scalar('float', 2 ** -s), aZp, bZp].slice(0, bZp ? 6 : aZp ? 5 : 4);
+    const scaled = this.g.msOp('MatMulIntegerToFloat', inputs);
+    const clipped = clamp
+      ? this.g.op('Clip', [scaled, this.g.scalar('float', -127), this.g.scalar('float', 127)])
+      : scaled;
+    return this.cast(clipped, 'int32');
+  }
+
   private matmul(left: [string, string], right: [string, string]): string {
     const [a, aZp] = left;
     const [b, bZp] = right;
@@ -157,7 +176,7 @@ class PocGraph {
 
   private attention(l: number, w: LayerWeights, h: string, mask: string, eTable: string): string {
     const { d, T, s_qkv, s_att, s_pv, s_o } = this.epoch.cls;
-    const qkv = this.rq(this.matmul(this.left(h), this.qkvWeight(l, w)), s_qkv);
+    const qkv = this.matmulRq(this.left(h), this.qkvWeight(l, w), s_qkv);
     const [qAll, kAll, vAll] = this.g.opMulti('Split', [qkv], 3, { axis: -1, num_outputs: 3 }) as [
       string,
       string,
@@ -171,7 +190,7 @@ class PocGraph {
     const kT: [string, string] = [this.heads(kU, true), kZp];
     const v: [string, string] = [this.heads(vU, false), vZp];
 
-    const scores = this.rq(this.matmul(q, kT), s_att);
+    const scores = this.matmulRq(q, kT, s_att);
     const masked = this.g.op('Add', [scores, mask]);
     const rowMax = this.g.op('ReduceMax', [masked, this.g.int64s([-1])], { keepdims: 1 });
     const eIndex = this.g.op('Min', [this.g.op('Sub', [rowMax, masked]), this.i32(E_INDEX_MAX)]);
@@ -185,13 +204,13 @@ class PocGraph {
       '',
     ];
     // |P·V| ≤ 127·127 and s_pv ≥ 7: the clamp never acts (spec §8), so it is left out.
-    const ctxHeads = this.rq(this.matmul(pOperand, v), s_pv, false);
+    const ctxHeads = this.matmulRq(pOperand, v, s_pv, false);
     const [ctxU, ctxZp] = this.left(ctxHeads);
     const ctx = this.g.op('Reshape', [
       this.g.op('Transpose', [ctxU], { perm: [0, 2, 1, 3] }),
       this.g.int64s([-1, T, d]),
     ]);
-    const o = this.rq(this.matmul([ctx, ctxZp], this.weight(`layer${l}.wo`, w.wo, d, d)), s_o);
+    const o = this.matmulRq([ctx, ctxZp], this.weight(`layer${l}.wo`, w.wo, d, d), s_o);
     return this.renorm(this.g.op('Add', [h, o]));
   }
 
@@ -212,8 +231,8 @@ class PocGraph {
 
   private mlp(l: number, w: LayerWeights, h: string): string {
     const { d, f, s_up, s_down } = this.epoch.cls;
-    const a = this.rq(this.matmul(this.left(h), this.weight(`layer${l}.wup`, w.wup, d, f)), s_up);
-    const o2 = this.rq(this.matmul(this.gelu(a), this.weight(`layer${l}.wdown`, w.wdown, f, d)), s_down);
+    const a = this.matmulRq(this.left(h), this.weight(`layer${l}.wup`, w.wup, d, f), s_up);
+    const o2 = this.matmulRq(this.gelu(a), this.weight(`layer${l}.wdown`, w.wdown, f, d), s_down);
     return this.renorm(this.g.op('Add', [h, o2]));
   }
 
@@ -224,7 +243,9 @@ class PocGraph {
     for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) causal[i * T + j] = MASK;
     const mask = this.g.initializer('causal_mask', 'int32', [T, T], causal);
     // The closed-form E needs no table (an unused initializer makes ORT warn).
-    const eTable = this.exactFloat ? '' : this.g.initializer('exp_table', 'int32', [EXP_TABLE.length], EXP_TABLE);
+    const eTable = this.exactFloat
+      ? ''
+      : this.g.initializer('exp_table', 'int32', [EXP_TABLE.length], EXP_TABLE);
 
     // x0 = ⌊b/2⌋ − 64 (b ≥ 0, so truncation is floor; b/2 is exact in float).
     const half = this.exactFloat

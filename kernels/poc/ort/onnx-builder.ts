@@ -93,6 +93,7 @@ export class OnnxGraphBuilder {
   private readonly outputs: ValueInfoProto[] = [];
   private readonly scalars = new Map<string, string>();
   private counter = 0;
+  private usesMicrosoftDomain = false;
 
   constructor(private readonly name: string) {}
 
@@ -150,6 +151,12 @@ export class OnnxGraphBuilder {
     return this.opMulti(opType, inputs, 1, attrs, outputName ? [outputName] : undefined)[0] as string;
   }
 
+  /** Adds one node of onnxruntime's contrib domain (com.microsoft, opset 1). */
+  msOp(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    this.usesMicrosoftDomain = true;
+    return this.opMulti(opType, inputs, 1, attrs, undefined, 'com.microsoft')[0] as string;
+  }
+
   /** Adds a node with `outputs` outputs (Split) and returns their names. */
   opMulti(
     opType: string,
@@ -157,11 +164,14 @@ export class OnnxGraphBuilder {
     outputs: number,
     attrs: Record<string, AttrValue> = {},
     outputNames?: string[],
+    domain = '',
   ): string[] {
-    const out = outputNames ?? Array.from({ length: outputs }, () => `${opType.toLowerCase()}_${this.counter++}`);
+    const out =
+      outputNames ?? Array.from({ length: outputs }, () => `${opType.toLowerCase()}_${this.counter++}`);
     this.nodes.push(
       create(NodeProtoSchema, {
         opType,
+        domain,
         name: `n${this.nodes.length}_${opType}`,
         input: inputs,
         output: out,
@@ -171,12 +181,15 @@ export class OnnxGraphBuilder {
     return out;
   }
 
-  /** Serialises the model (IR 9, default-domain opset 20). */
+  /** Serialises the model (IR 9, default-domain opset 20, com.microsoft opset 1 where used). */
   toBytes(): Uint8Array {
     const model = create(ModelProtoSchema, {
       irVersion: 9n,
       producerName: 'gonka-ts',
-      opsetImport: [{ domain: '', version: 20n }],
+      opsetImport: [
+        { domain: '', version: 20n },
+        ...(this.usesMicrosoftDomain ? [{ domain: 'com.microsoft', version: 1n }] : []),
+      ],
       graph: create(GraphProtoSchema, {
         name: this.name,
         node: this.nodes,

@@ -8,7 +8,8 @@
 //      `consensus_params` reports the new value.
 // Tallies are read back through CosmJS's GovExtension (cosmos.gov.v1beta1) and equal the weights.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +20,7 @@ import { MsgUpdateParams as ConsensusMsgUpdateParams } from 'cosmjs-types/cosmos
 import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { defaultAppState } from '../../app/app.js';
+import { repoPath } from '../../app/paths.js';
 import { MsgUpdateParams as CollateralMsgUpdateParams, QueryParamsRequest as CQReq, QueryParamsResponse as CQRes } from '../../proto/gonka/collateral/v1/codecs.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
@@ -36,6 +38,7 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
   let net: Testnet;
   let clients: SigningStargateClient[] = [];
   let operators: string[] = [];
+  let mnemonics: string[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-govnet-'));
@@ -55,6 +58,7 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
     const registry = new Registry(defaultRegistryTypes);
     for (const v of manifest.validators) {
       const mnemonic = readFileSync(join(v.home, 'operator-mnemonic.txt'), 'utf8').trim();
+      mnemonics.push(mnemonic);
       const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'gonka' });
       operators.push((await wallet.getAccounts())[0]!.address);
       clients.push(
@@ -165,5 +169,62 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
     } finally {
       comet.disconnect();
     }
+  });
+  it('the gonkad CLI: submit-proposal from a JSON file, deposit, vote (plain and weighted), query proposal and tally', async () => {
+    const home = join(dir, 'cli-home');
+    const cli = (args: string[], input?: string) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const needsHome = ['keys', 'tx'].includes(args[0]!);
+        const p = spawn(process.execPath, [repoPath('dist', 'app', 'cli', 'main.js'), ...args, ...(needsHome ? ['--home', home] : []), ...(args[0] === 'keys' ? [] : ['--node', net.nodes[1]!.rpc.url])], {
+          env: { ...process.env, GONKA_KEYRING_PASSPHRASE: 'gov e2e passphrase' },
+        });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (d) => (stdout += d));
+        p.stderr.on('data', (d) => (stderr += d));
+        p.on('close', (status) => resolve({ status, stdout, stderr }));
+        p.stdin.end(input ?? '');
+      });
+    const ok = async (args: string[], input?: string) => {
+      const r = await cli(args, input);
+      assert.equal(r.status, 0, `gonkad ${args.join(' ')}: ${r.stderr} ${r.stdout}`);
+      return JSON.parse(r.stdout);
+    };
+    for (const i of [0, 1]) assert.equal((await ok(['keys', 'add', `op${i}`, '--recover'], `${mnemonics[i]}\n`)).address, operators[i]);
+    const authority = (await ok(['query', 'gov', 'authority'])).authority;
+    assert.equal(authority, GOV);
+    const file = join(dir, 'proposal.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        messages: [{ '@type': '/cosmos.bank.v1beta1.MsgSetSendEnabled', authority, send_enabled: [{ denom: 'clicoin', enabled: false }], use_default_for: [] }],
+        deposit: `${DEPOSIT / 2n}${DENOM}`,
+        title: 'disable clicoin sends',
+        summary: 'from the CLI',
+      }),
+    );
+    const submitted = await ok(['tx', 'gov', 'submit-proposal', 'op0', file]);
+    assert.equal(submitted.code, 0, submitted.raw_log);
+    const id = submitted.proposal_ids[0] as string;
+    assert.equal((await ok(['query', 'gov', 'proposal', id])).proposal.status, 'PROPOSAL_STATUS_DEPOSIT_PERIOD');
+    assert.equal((await ok(['tx', 'gov', 'deposit', 'op1', id, `${DEPOSIT / 2n}${DENOM}`])).code, 0);
+    assert.equal((await ok(['query', 'gov', 'proposal', id])).proposal.status, 'PROPOSAL_STATUS_VOTING_PERIOD');
+    assert.equal((await ok(['tx', 'gov', 'vote', 'op0', id, 'yes'])).code, 0);
+    assert.equal((await ok(['tx', 'gov', 'vote', 'op1', id, 'yes=0.5,no=0.5'])).code, 0);
+    assert.deepEqual((await ok(['query', 'gov', 'tally', id])).tally, { yesCount: '65', abstainCount: '0', noCount: '15', noWithVetoCount: '0' });
+    const bad = await cli(['tx', 'gov', 'vote', 'op0', id, 'maybe']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /yes, no, abstain or no_with_veto/);
+    const final = await waitFor(
+      'the CLI proposal to pass',
+      async () => {
+        const p = (await ok(['query', 'gov', 'proposal', id])).proposal;
+        return p.status !== 'PROPOSAL_STATUS_VOTING_PERIOD' && p;
+      },
+      40_000,
+      1000,
+    );
+    assert.equal(final.status, 'PROPOSAL_STATUS_PASSED', final.failedReason);
+    assert.deepEqual(final.finalTallyResult, { yesCount: '65', abstainCount: '0', noCount: '15', noWithVetoCount: '0' });
   });
 });

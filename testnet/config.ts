@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { writeCometConfig } from '../app/node/cometConfig.js';
 import { homePaths, readNodeConfig } from '../app/node/home.js';
 import { initHome } from '../app/node/init.js';
-import { toolPath } from '../app/paths.js';
 import { deriveKey, generateMnemonic } from '../app/node/keyring/hd.js';
+import { toolPath } from '../app/paths.js';
 import { addGenesisAccount } from '../x/bank/genesisAccounts.js';
-import { type PocGenesis } from '../x/poc/genesis.js';
+import type { PocGenesis } from '../x/poc/genesis.js';
 import { setGenesisValidators } from '../x/poc/genesisValidators.js';
 import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
 import { freePorts } from './ports.js';
@@ -91,15 +91,23 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   const genesis = JSON.parse(
     readFileSync(homePaths((validators[0] as ValidatorEntry).home).genesis, 'utf8'),
   ) as { validators?: unknown[]; app_state?: Record<string, unknown> };
-  const appState = (genesis.app_state ??= {});
+  genesis.app_state ??= {};
+  const appState = genesis.app_state;
   const specs = [];
   for (const [i, v] of validators.entries()) {
     const key = JSON.parse(readFileSync(homePaths(v.home).privValidatorKey, 'utf8')) as PrivValidatorKey;
     const operator = await deriveKey(generateMnemonic());
     writeFileSync(join(v.home, OPERATOR_MNEMONIC_FILE), `${operator.mnemonic}\n`, { mode: 0o600 });
-    addGenesisAccount(appState, operator.address, [{ denom: 'ngonka', amount: opts.operatorFunds ?? 1_000_000_000_000n }]);
+    addGenesisAccount(appState, operator.address, [
+      { denom: 'ngonka', amount: opts.operatorFunds ?? 1_000_000_000_000n },
+    ]);
     v.operator = operator.address;
-    specs.push({ pubKeyBase64: key.pub_key.value, operator: operator.address, weight: BigInt(weights[i] as number), name: v.name });
+    specs.push({
+      pubKeyBase64: key.pub_key.value,
+      operator: operator.address,
+      weight: BigInt(weights[i] as number),
+      name: v.name,
+    });
   }
   setGenesisValidators(genesis, specs);
   (appState.poc as PocGenesis).params.epoch_length = String(opts.epochLength ?? 24);

@@ -2,7 +2,11 @@
 // own config, and a genesis whose app_state holds every module's default genesis.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { DEFAULT_GENESIS_WEIGHT, defaultOperator, setGenesisValidators } from '../../x/poc/genesisValidators.js';
+import {
+  DEFAULT_GENESIS_WEIGHT,
+  defaultOperator,
+  setGenesisValidators,
+} from '../../x/poc/genesisValidators.js';
 import { toolPath } from '../paths.js';
 import { type PeerOptions, writeCometConfig, writeGenesis } from './cometConfig.js';
 import {
@@ -60,6 +64,8 @@ function writeGenesisValidator(home: string, operator?: string): void {
   const key = JSON.parse(readFileSync(paths.privValidatorKey, 'utf8')) as { pub_key: { value: string } };
   const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8'));
   const pubKeyBase64 = key.pub_key.value;
-  setGenesisValidators(genesis, [{ pubKeyBase64, operator: operator ?? defaultOperator(pubKeyBase64), weight: DEFAULT_GENESIS_WEIGHT }]);
+  setGenesisValidators(genesis, [
+    { pubKeyBase64, operator: operator ?? defaultOperator(pubKeyBase64), weight: DEFAULT_GENESIS_WEIGHT },
+  ]);
   writeFileSync(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
 }

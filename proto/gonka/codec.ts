@@ -5,6 +5,7 @@
 // truth for field numbers; the per-module codecs.ts repeat those numbers by hand.
 import { BinaryReader, BinaryWriter } from 'cosmjs-types/binary';
 
+// biome-ignore lint/suspicious/noExplicitAny: a field's sub-message codec may be any message type
 export type FieldKind = 'string' | 'uint64' | 'bytes' | 'bool' | { message: MessageCodec<any> };
 
 export interface FieldSpec {

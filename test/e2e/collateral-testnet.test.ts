@@ -11,23 +11,34 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { DirectSecp256k1HdWallet, type GeneratedType, Registry } from '@cosmjs/proto-signing';
-import { GasPrice, QueryClient, SigningStargateClient, defaultRegistryTypes, setupBankExtension } from '@cosmjs/stargate';
+import {
+  defaultRegistryTypes,
+  GasPrice,
+  QueryClient,
+  SigningStargateClient,
+  setupBankExtension,
+} from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { defaultAppState } from '../../app/app.js';
 import { repoPath } from '../../app/paths.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import {
+  collateralRegistryTypes,
   MsgDepositCollateral,
   MsgWithdrawCollateral,
   QueryCollateralRequest,
   QueryCollateralResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-  collateralRegistryTypes,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { QueryEpochRequest, QueryEpochResponse, QueryParticipantsRequest, QueryParticipantsResponse } from '../../proto/gonka/poc/v1/codecs.js';
+import {
+  QueryEpochRequest,
+  QueryEpochResponse,
+  QueryParticipantsRequest,
+  QueryParticipantsResponse,
+} from '../../proto/gonka/poc/v1/codecs.js';
 import { OPERATOR_MNEMONIC_FILE } from '../../testnet/config.js';
-import { Testnet, initTestnet } from '../../testnet/index.js';
+import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from './helpers/rpc.js';
 
 const WEIGHTS = [50, 30, 20];
@@ -47,14 +58,25 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
   let query: QueryClient & ReturnType<typeof setupBankExtension>;
   let disconnect: () => void;
 
-  const abci = async <Req, Res>(path: string, req: ProtoCodec<Req>, res: ProtoCodec<Res>, value: Req): Promise<Res> =>
-    res.decode((await query.queryAbci(path, req.encode(value).finish())).value);
+  const abci = async <Req, Res>(
+    path: string,
+    req: ProtoCodec<Req>,
+    res: ProtoCodec<Res>,
+    value: Req,
+  ): Promise<Res> => res.decode((await query.queryAbci(path, req.encode(value).finish())).value);
   const epoch = () => abci('/gonka.poc.v1.Query/Epoch', QueryEpochRequest, QueryEpochResponse, {});
   const supply = async () => BigInt((await query.bank.supplyOf(DENOM)).amount);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-collateral-e2e-'));
-    await initTestnet({ dir, validators: 3, weights: WEIGHTS, epochLength: EPOCH_LENGTH, chainId: 'gonka-collateral-e2e', appState: defaultAppState() });
+    await initTestnet({
+      dir,
+      validators: 3,
+      weights: WEIGHTS,
+      epochLength: EPOCH_LENGTH,
+      chainId: 'gonka-collateral-e2e',
+      appState: defaultAppState(),
+    });
     net = Testnet.open(dir);
     await net.start();
     await net.waitForHeight(2, 60_000);
@@ -70,14 +92,22 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
   });
 
   it("CometBFT's validator powers equal the genesis weights and x/poc's participants", async () => {
-    const vals = await net.nodes[0]!.rpc.call<{ validators: { pub_key: { value: string }; voting_power: string }[] }>('validators', { height: 2 });
+    const vals = await net.nodes[0]!.rpc.call<{
+      validators: { pub_key: { value: string }; voting_power: string }[];
+    }>('validators', { height: 2 });
     const comet = new Map(vals.validators.map((v) => [v.pub_key.value, Number(v.voting_power)]));
-    const participants = await abci('/gonka.poc.v1.Query/Participants', QueryParticipantsRequest, QueryParticipantsResponse, {});
+    const participants = await abci(
+      '/gonka.poc.v1.Query/Participants',
+      QueryParticipantsRequest,
+      QueryParticipantsResponse,
+      {},
+    );
     assert.equal(participants.totalWeight, 100n);
     assert.equal(comet.size, 3);
     const manifest = net.manifest.validators;
     for (const [i, v] of manifest.entries()) {
-      const key = JSON.parse(readFileSync(join(v.home, 'config', 'priv_validator_key.json'), 'utf8')).pub_key.value as string;
+      const key = JSON.parse(readFileSync(join(v.home, 'config', 'priv_validator_key.json'), 'utf8')).pub_key
+        .value as string;
       assert.equal(comet.get(key), WEIGHTS[i], `validator ${i}'s CometBFT power`);
       const p = participants.participants.find((x) => x.address === v.operator);
       assert.ok(p, `validator ${i}'s operator is a participant`);
@@ -88,9 +118,15 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
 
   it('deposits, withdraws, and releases the unbonding entry when its epoch starts; over-withdrawal fails', async () => {
     const home = net.manifest.validators[0]!.home;
-    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(readFileSync(join(home, OPERATOR_MNEMONIC_FILE), 'utf8').trim(), { prefix: 'gonka' });
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(
+      readFileSync(join(home, OPERATOR_MNEMONIC_FILE), 'utf8').trim(),
+      { prefix: 'gonka' },
+    );
     const address = (await wallet.getAccounts())[0]!.address;
-    const registry = new Registry([...defaultRegistryTypes, ...(collateralRegistryTypes as unknown as [string, GeneratedType][])]);
+    const registry = new Registry([
+      ...defaultRegistryTypes,
+      ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
+    ]);
     const client = await SigningStargateClient.connectWithSigner(rpcUrl, wallet, {
       registry,
       gasPrice: GasPrice.fromString(`0.1${DENOM}`),
@@ -100,20 +136,46 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
     try {
       const supply0 = await supply();
       const coin = (amount: string) => ({ denom: DENOM, amount });
-      const dep = await client.signAndBroadcast(address, [{ typeUrl: MsgDepositCollateral.typeUrl, value: { participant: address, amount: coin('1000000') } }], FEE_AUTO);
+      const dep = await client.signAndBroadcast(
+        address,
+        [{ typeUrl: MsgDepositCollateral.typeUrl, value: { participant: address, amount: coin('1000000') } }],
+        FEE_AUTO,
+      );
       assert.equal(dep.code, 0, dep.rawLog);
-      const held = await abci('/gonka.collateral.v1.Query/Collateral', QueryCollateralRequest, QueryCollateralResponse, { participant: address });
+      const held = await abci(
+        '/gonka.collateral.v1.Query/Collateral',
+        QueryCollateralRequest,
+        QueryCollateralResponse,
+        { participant: address },
+      );
       assert.equal(held.amount?.amount, '1000000');
 
-      const tooMuch = await client.signAndBroadcast(address, [{ typeUrl: MsgWithdrawCollateral.typeUrl, value: { participant: address, amount: coin('2000000') } }], {
-        amount: [coin('30000')],
-        gas: '300000',
-      });
+      const tooMuch = await client.signAndBroadcast(
+        address,
+        [
+          {
+            typeUrl: MsgWithdrawCollateral.typeUrl,
+            value: { participant: address, amount: coin('2000000') },
+          },
+        ],
+        {
+          amount: [coin('30000')],
+          gas: '300000',
+        },
+      );
       assert.equal(tooMuch.code, 4, 'collateral 4: withdrawal exceeds deposited collateral');
 
-      const wd = await client.signAndBroadcast(address, [{ typeUrl: MsgWithdrawCollateral.typeUrl, value: { participant: address, amount: coin('400000') } }], FEE_AUTO);
+      const wd = await client.signAndBroadcast(
+        address,
+        [{ typeUrl: MsgWithdrawCollateral.typeUrl, value: { participant: address, amount: coin('400000') } }],
+        FEE_AUTO,
+      );
       assert.equal(wd.code, 0, wd.rawLog);
-      const entries = (await abci('/gonka.collateral.v1.Query/Unbonding', QueryUnbondingRequest, QueryUnbondingResponse, { participant: address })).entries;
+      const entries = (
+        await abci('/gonka.collateral.v1.Query/Unbonding', QueryUnbondingRequest, QueryUnbondingResponse, {
+          participant: address,
+        })
+      ).entries;
       assert.equal(entries.length, 1);
       const completion = entries[0]!.completionEpoch;
       assert.equal(entries[0]!.amount, '400000');
@@ -124,14 +186,30 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
       await waitFor('the completion epoch', async () => (await epoch()).epoch >= completion, 60_000);
       const after = BigInt((await client.getBalance(address, DENOM)).amount);
       assert.equal(after - before, 400000n, 'the unbonding amount came back');
-      const left = await abci('/gonka.collateral.v1.Query/Unbonding', QueryUnbondingRequest, QueryUnbondingResponse, { participant: address });
+      const left = await abci(
+        '/gonka.collateral.v1.Query/Unbonding',
+        QueryUnbondingRequest,
+        QueryUnbondingResponse,
+        { participant: address },
+      );
       assert.deepEqual(left.entries, []);
       assert.equal(await supply(), supply0);
 
       // The CLI reads the same state.
-      const { stdout } = await promisify(execFile)(process.execPath, [cli, 'query', 'collateral', 'deposit', address, '--node', rpcUrl]);
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        cli,
+        'query',
+        'collateral',
+        'deposit',
+        address,
+        '--node',
+        rpcUrl,
+      ]);
       assert.equal(JSON.parse(stdout).amount.amount, '600000');
-      const ep = JSON.parse((await promisify(execFile)(process.execPath, [cli, 'query', 'poc', 'epoch', '--node', rpcUrl])).stdout);
+      const ep = JSON.parse(
+        (await promisify(execFile)(process.execPath, [cli, 'query', 'poc', 'epoch', '--node', rpcUrl]))
+          .stdout,
+      );
       assert.ok(BigInt(ep.epoch) >= completion);
       assert.equal(ep.epochLength, String(EPOCH_LENGTH));
     } finally {

@@ -12,8 +12,14 @@ import { dumpStores } from '../sim/testkv-sim.js';
 import { PocChain } from './poc-chain.js';
 
 const coin = (amount: bigint) => ({ denom: 'ngonka', amount: amount.toString() });
-const dep = (p: string, a: bigint): Any => ({ typeUrl: MsgDepositCollateral.typeUrl, value: MsgDepositCollateral.encode({ participant: p, amount: coin(a) }).finish() });
-const wd = (p: string, a: bigint): Any => ({ typeUrl: MsgWithdrawCollateral.typeUrl, value: MsgWithdrawCollateral.encode({ participant: p, amount: coin(a) }).finish() });
+const dep = (p: string, a: bigint): Any => ({
+  typeUrl: MsgDepositCollateral.typeUrl,
+  value: MsgDepositCollateral.encode({ participant: p, amount: coin(a) }).finish(),
+});
+const wd = (p: string, a: bigint): Any => ({
+  typeUrl: MsgWithdrawCollateral.typeUrl,
+  value: MsgWithdrawCollateral.encode({ participant: p, amount: coin(a) }).finish(),
+});
 
 describe('genesis export/import of x/poc and x/collateral', () => {
   it('reproduces every store, the app hash and the validator set; re-export is byte-identical', async () => {
@@ -41,19 +47,32 @@ describe('genesis export/import of x/poc and x/collateral', () => {
       const exported = JSON.stringify(chain.app.exportGenesis());
       const g = JSON.parse(exported);
       assert.equal(g.poc.epoch.epoch, '1');
-      assert.ok(g.poc.next_weights.length === 1 && g.collateral.unbonding.length === 1 && g.collateral.jailed.length === 1, 'the export carries pending state');
+      assert.ok(
+        g.poc.next_weights.length === 1 &&
+          g.collateral.unbonding.length === 1 &&
+          g.collateral.jailed.length === 1,
+        'the export carries pending state',
+      );
       assert.equal(g.collateral.slash_records.length, 2);
       const original = dumpStores(chain.store);
       assert.ok(original.poc!.length > 0 && original.collateral!.length > 0);
 
-      const [x, y] = await Promise.all([PocChain.fromAppState(JSON.parse(exported)), PocChain.fromAppState(JSON.parse(exported))]);
+      const [x, y] = await Promise.all([
+        PocChain.fromAppState(JSON.parse(exported)),
+        PocChain.fromAppState(JSON.parse(exported)),
+      ]);
       try {
         assert.deepEqual(x.initChain.appHash, y.initChain.appHash, 'two imports, one app hash');
         const imported = dumpStores(x.store);
         assert.deepEqual(Object.keys(imported).sort(), Object.keys(original).sort());
-        for (const name of Object.keys(original)) assert.deepEqual(imported[name], original[name], `store ${name}`);
+        for (const name of Object.keys(original))
+          assert.deepEqual(imported[name], original[name], `store ${name}`);
         const vals = x.initChain.validators.map((v) => v.power).sort();
-        assert.deepEqual(vals, g.poc.validator_powers.map((v: { power: string }) => BigInt(v.power)).sort(), 'InitChain returns the exported powers');
+        assert.deepEqual(
+          vals,
+          g.poc.validator_powers.map((v: { power: string }) => BigInt(v.power)).sort(),
+          'InitChain returns the exported powers',
+        );
         assert.equal(vals.length, 2, 'the jailed participant has no power');
         await x.block(); // an empty first block changes nothing these modules export
         assert.equal(JSON.stringify(x.app.exportGenesis()), exported, 're-export is byte-identical');

@@ -4,6 +4,7 @@
 // collateral-held invariant and the supply invariant checked after every block.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import {
   MsgDepositCollateral,
@@ -15,7 +16,6 @@ import {
   QueryUnbondingResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { parseDec } from '../../x/auth/decimal.js';
-import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import { GOV_ADDRESS, PocChain } from './poc-chain.js';
 
 const coin = (amount: bigint) => ({ denom: 'ngonka', amount: amount.toString() });
@@ -31,14 +31,25 @@ const withdrawMsg = (participant: string, amount: bigint): Any => ({
 describe('x/collateral deposits, unbonding and slashing', () => {
   let chain: PocChain;
   let supply0: bigint;
-  const held = (i: number) => chain.query('/gonka.collateral.v1.Query/Collateral', QueryCollateralRequest, QueryCollateralResponse, { participant: chain.keys[i]!.address }).amount!.amount;
+  const held = (i: number) =>
+    chain.query('/gonka.collateral.v1.Query/Collateral', QueryCollateralRequest, QueryCollateralResponse, {
+      participant: chain.keys[i]!.address,
+    }).amount!.amount;
   const unbonding = (i: number) =>
-    chain.query('/gonka.collateral.v1.Query/Unbonding', QueryUnbondingRequest, QueryUnbondingResponse, { participant: chain.keys[i]!.address }).entries.map((e) => [e.completionEpoch, e.amount]);
+    chain
+      .query('/gonka.collateral.v1.Query/Unbonding', QueryUnbondingRequest, QueryUnbondingResponse, {
+        participant: chain.keys[i]!.address,
+      })
+      .entries.map((e) => [e.completionEpoch, e.amount]);
   const block = async (txs: Uint8Array[] = []) => {
     const r = await chain.block(txs);
     for (const t of r.txResults) assert.equal(t.code, 0, t.log);
     assert.deepEqual(chain.invariants(), [], `invariants at height ${chain.height}`);
-    assert.equal(chain.supply(), supply0, 'supply is unchanged (slashed coins move to gov, nothing is minted or burned)');
+    assert.equal(
+      chain.supply(),
+      supply0,
+      'supply is unchanged (slashed coins move to gov, nothing is minted or burned)',
+    );
     return r;
   };
 
@@ -56,7 +67,9 @@ describe('x/collateral deposits, unbonding and slashing', () => {
     await block([chain.tx(0, [depositMsg(a, 1000n)])]);
     assert.equal(held(0), '1000');
     const r = await block([chain.tx(0, [withdrawMsg(a, 400n)])]);
-    const res = MsgWithdrawCollateralResponse.decode(TxMsgData.decode(r.txResults[0]!.data).msgResponses[0]!.value);
+    const res = MsgWithdrawCollateralResponse.decode(
+      TxMsgData.decode(r.txResults[0]!.data).msgResponses[0]!.value,
+    );
     assert.equal(res.completionEpoch, 1n, 'epoch 0 + unbonding_period_epochs (1)');
     assert.equal(held(0), '600');
     assert.deepEqual(unbonding(0), [[1n, '400']]);
@@ -81,9 +94,15 @@ describe('x/collateral deposits, unbonding and slashing', () => {
     assert.deepEqual(unbonding(0), [[1n, '320']]);
     assert.equal(chain.balance(GOV_ADDRESS) - gov0, 200n, 'the slashed coins are in the governance account');
 
-    chain.at(chain.height + 1n, (ctx, c) => results.push(c.collateral.slash(ctx, a, c.collateral.slashFraction(ctx, 'downtime'), 'downtime')));
+    chain.at(chain.height + 1n, (ctx, c) =>
+      results.push(c.collateral.slash(ctx, a, c.collateral.slashFraction(ctx, 'downtime'), 'downtime')),
+    );
     await block();
-    assert.deepEqual(results[2], { applied: true, fromActive: 48n, fromUnbonding: 32n }, 'another reason in the same epoch applies');
+    assert.deepEqual(
+      results[2],
+      { applied: true, fromActive: 48n, fromUnbonding: 32n },
+      'another reason in the same epoch applies',
+    );
     assert.equal(held(0), '432');
     assert.deepEqual(unbonding(0), [[1n, '288']]);
   });
@@ -100,15 +119,23 @@ describe('x/collateral deposits, unbonding and slashing', () => {
     assert.deepEqual(unbonding(0), []);
     assert.equal(chain.balance(a) - bal, 288n, 'the remaining unbonding amount is paid out');
     const out: unknown[] = [];
-    chain.at(8, (ctx, c) => out.push(c.collateral.slash(ctx, a, c.collateral.slashFraction(ctx, 'invalid'), 'invalid')));
+    chain.at(8, (ctx, c) =>
+      out.push(c.collateral.slash(ctx, a, c.collateral.slashFraction(ctx, 'invalid'), 'invalid')),
+    );
     await block();
-    assert.deepEqual(out, [{ applied: true, fromActive: 86n, fromUnbonding: 0n }], 'a new epoch, a new slash for the same reason');
+    assert.deepEqual(
+      out,
+      [{ applied: true, fromActive: 86n, fromUnbonding: 0n }],
+      'a new epoch, a new slash for the same reason',
+    );
     assert.equal(held(0), '346');
   });
 
   it('with unbonding_period_epochs 2 an entry waits two boundaries', async () => {
     const b = chain.keys[1]!.address;
-    chain.at(chain.height + 1n, (ctx, c) => c.collateral.setParams(ctx, { ...c.collateral.getParams(ctx), unbondingPeriodEpochs: 2n }));
+    chain.at(chain.height + 1n, (ctx, c) =>
+      c.collateral.setParams(ctx, { ...c.collateral.getParams(ctx), unbondingPeriodEpochs: 2n }),
+    );
     await block([chain.tx(1, [depositMsg(b, 500n)])]);
     await block([chain.tx(1, [withdrawMsg(b, 500n)])]);
     assert.deepEqual(unbonding(1), [[3n, '500']]);

@@ -13,7 +13,11 @@ const msg = (maxGas: bigint, abci = false) =>
     MsgUpdateParams.fromPartial({
       authority: GOV_ADDRESS,
       block: { maxBytes: 22020096n, maxGas },
-      evidence: { maxAgeNumBlocks: 100000n, maxAgeDuration: { seconds: 172800n, nanos: 0 }, maxBytes: 1048576n },
+      evidence: {
+        maxAgeNumBlocks: 100000n,
+        maxAgeDuration: { seconds: 172800n, nanos: 0 },
+        maxBytes: 1048576n,
+      },
       validator: { pubKeyTypes: ['ed25519'] },
       ...(abci ? { abci: { voteExtensionsEnableHeight: 1n } } : {}),
     }),

@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { RequestFinalizeBlock, RequestQuery, type ResponseFinalizeBlock, type ResponseInitChain } from 'cosmjs-types/tendermint/abci/types';
+import {
+  RequestFinalizeBlock,
+  RequestQuery,
+  type ResponseFinalizeBlock,
+  type ResponseInitChain,
+} from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
@@ -20,7 +25,7 @@ import { GOV_MODULE } from '../../x/auth/keeper.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import type { CollateralKeeper } from '../../x/collateral/keeper.js';
 import type { PocKeeper } from '../../x/poc/keeper.js';
-import { CHAIN_ID, DENOM, TestKey, signTx } from './tx-harness.js';
+import { CHAIN_ID, DENOM, signTx, TestKey } from './tx-harness.js';
 
 export const GOV_ADDRESS = moduleAddress(GOV_MODULE);
 export type BlockAction = (ctx: Context, chain: PocChain) => void;
@@ -73,7 +78,11 @@ export class PocChain {
     const n = o.weights.length + (o.extraAccounts ?? 0);
     const keys = Array.from({ length: n }, (_, i) => TestKey.fromSeed(`poc-acct-${i}`));
     const state = (o.rawAppState ?? defaultAppState()) as Record<string, any>;
-    if (!o.rawAppState) state.bank.balances = keys.map((k) => ({ address: k.address, coins: [{ denom: DENOM, amount: String(o.balance ?? 1_000_000_000n) }] }));
+    if (!o.rawAppState)
+      state.bank.balances = keys.map((k) => ({
+        address: k.address,
+        coins: [{ denom: DENOM, amount: String(o.balance ?? 1_000_000_000n) }],
+      }));
     if (!o.rawAppState) {
       state.poc.params.epoch_length = String(o.epochLength ?? 8);
       state.poc.participants = o.weights.map((w, i) => ({
@@ -114,7 +123,12 @@ export class PocChain {
   async block(txs: Uint8Array[] = []): Promise<ResponseFinalizeBlock> {
     this.height += 1n;
     const res = this.app.finalizeBlock(
-      RequestFinalizeBlock.fromPartial({ height: this.height, time: { seconds: 1_700_000_000n + this.height, nanos: 0 }, txs, hash: new Uint8Array(32) }),
+      RequestFinalizeBlock.fromPartial({
+        height: this.height,
+        time: { seconds: 1_700_000_000n + this.height, nanos: 0 },
+        txs,
+        hash: new Uint8Array(32),
+      }),
     );
     await this.app.commit();
     return res;
@@ -140,7 +154,9 @@ export class PocChain {
   }
 
   accountNumber(address: string): bigint {
-    const view = this.app.modules.modules.get('auth') as unknown as { keeper: { getAccount(ctx: Context, a: string): { base: { accountNumber: bigint } } | undefined } };
+    const view = this.app.modules.modules.get('auth') as unknown as {
+      keeper: { getAccount(ctx: Context, a: string): { base: { accountNumber: bigint } } | undefined };
+    };
     let n = 0n;
     this.read((ctx) => {
       n = view.keeper.getAccount(ctx, address)!.base.accountNumber;
@@ -150,7 +166,13 @@ export class PocChain {
 
   /** Reads the committed state through a query-mode context. */
   read<T>(f: (ctx: Context) => T): T {
-    const header = { chainId: CHAIN_ID, height: this.height, time: { seconds: 0n, nanos: 0 }, hash: new Uint8Array(0), proposerAddress: new Uint8Array(0) };
+    const header = {
+      chainId: CHAIN_ID,
+      height: this.height,
+      time: { seconds: 0n, nanos: 0 },
+      hash: new Uint8Array(0),
+      proposerAddress: new Uint8Array(0),
+    };
     return f(new Context('query', header, this.store.branchAt()));
   }
 

@@ -13,10 +13,13 @@ import {
   QueryParticipantsRequest,
   QueryParticipantsResponse,
 } from '../../proto/gonka/poc/v1/codecs.js';
-import { GOV_ADDRESS, PocChain, consensusKey, runAsAuthority } from './poc-chain.js';
+import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
 const updatesOf = (r: ResponseFinalizeBlock | undefined) =>
-  (r?.validatorUpdates ?? []).map((u) => ({ key: Buffer.from(u.pubKey!.ed25519!).toString('hex'), power: u.power }));
+  (r?.validatorUpdates ?? []).map((u) => ({
+    key: Buffer.from(u.pubKey!.ed25519!).toString('hex'),
+    power: u.power,
+  }));
 const key = (i: number) => consensusKey(i).toString('hex');
 const byKey = (xs: { key: string; power: bigint }[]) => [...xs].sort((a, b) => (a.key < b.key ? -1 : 1));
 
@@ -28,8 +31,18 @@ describe('x/poc validator updates', () => {
   after(() => chain.close());
 
   it('InitChain returns every genesis participant with power = weight', () => {
-    const got = chain.initChain.validators.map((v) => ({ key: Buffer.from(v.pubKey!.ed25519!).toString('hex'), power: v.power }));
-    assert.deepEqual(byKey(got), byKey([{ key: key(0), power: 50n }, { key: key(1), power: 30n }, { key: key(2), power: 20n }]));
+    const got = chain.initChain.validators.map((v) => ({
+      key: Buffer.from(v.pubKey!.ed25519!).toString('hex'),
+      power: v.power,
+    }));
+    assert.deepEqual(
+      byKey(got),
+      byKey([
+        { key: key(0), power: 50n },
+        { key: key(1), power: 30n },
+        { key: key(2), power: 20n },
+      ]),
+    );
   });
 
   it('sends a scheduled change at next_start − 2 and applies the weights at next_start', async () => {
@@ -40,7 +53,14 @@ describe('x/poc validator updates', () => {
     });
     const blocks = await chain.runTo(9);
     for (const [h, r] of blocks) {
-      if (h === 7n) assert.deepEqual(byKey(updatesOf(r)), byKey([{ key: key(0), power: 70n }, { key: key(2), power: 0n }]));
+      if (h === 7n)
+        assert.deepEqual(
+          byKey(updatesOf(r)),
+          byKey([
+            { key: key(0), power: 70n },
+            { key: key(2), power: 0n },
+          ]),
+        );
       else assert.deepEqual(updatesOf(r), [], `no validator updates at height ${h}`);
     }
     // Weights change only at the boundary: block 8 still had epoch 0's weights.
@@ -48,16 +68,38 @@ describe('x/poc validator updates', () => {
     assert.ok(newEpoch, 'the boundary block emits new_epoch');
     assert.deepEqual(
       newEpoch.attributes.map((a) => [a.key, a.value]),
-      [['epoch', '1'], ['start_height', '9'], ['next_start_height', '17']],
+      [
+        ['epoch', '1'],
+        ['start_height', '9'],
+        ['next_start_height', '17'],
+      ],
     );
     const e = chain.query('/gonka.poc.v1.Query/Epoch', QueryEpochRequest, QueryEpochResponse, {});
     assert.deepEqual(e, { epoch: 1n, startHeight: 9n, nextStartHeight: 17n, epochLength: 8n });
-    const p = chain.query('/gonka.poc.v1.Query/Participants', QueryParticipantsRequest, QueryParticipantsResponse, {});
+    const p = chain.query(
+      '/gonka.poc.v1.Query/Participants',
+      QueryParticipantsRequest,
+      QueryParticipantsResponse,
+      {},
+    );
     assert.equal(p.totalWeight, 100n);
-    assert.equal(chain.read((ctx) => chain.poc.weightOf(ctx, chain.keys[0]!.address)), 70n);
-    assert.equal(chain.read((ctx) => chain.poc.weightOf(ctx, chain.keys[2]!.address)), 0n);
-    assert.equal(chain.read((ctx) => chain.poc.weightOf(ctx, chain.keys[3]?.address ?? GOV_ADDRESS)), 0n, 'non-participants weigh 0');
-    assert.equal(chain.read((ctx) => chain.poc.totalWeight(ctx)), 100n);
+    assert.equal(
+      chain.read((ctx) => chain.poc.weightOf(ctx, chain.keys[0]!.address)),
+      70n,
+    );
+    assert.equal(
+      chain.read((ctx) => chain.poc.weightOf(ctx, chain.keys[2]!.address)),
+      0n,
+    );
+    assert.equal(
+      chain.read((ctx) => chain.poc.weightOf(ctx, chain.keys[3]?.address ?? GOV_ADDRESS)),
+      0n,
+      'non-participants weigh 0',
+    );
+    assert.equal(
+      chain.read((ctx) => chain.poc.totalWeight(ctx)),
+      100n,
+    );
     assert.deepEqual(chain.invariants(), []);
   });
 
@@ -90,13 +132,21 @@ describe('x/poc validator updates', () => {
   it('an epoch_length change by the governance authority applies from the next epoch', async () => {
     // Epoch 4 = [33, 41); the change at 35 keeps 41 as its end, epoch 5 is then 5 blocks long.
     chain.at(35, (ctx, c) =>
-      runAsAuthority(c, ctx, MsgUpdateParams.typeUrl, MsgUpdateParams.encode({ authority: GOV_ADDRESS, params: { epochLength: 5n } }).finish()),
+      runAsAuthority(
+        c,
+        ctx,
+        MsgUpdateParams.typeUrl,
+        MsgUpdateParams.encode({ authority: GOV_ADDRESS, params: { epochLength: 5n } }).finish(),
+      ),
     );
     await chain.runTo(41);
     const e = chain.query('/gonka.poc.v1.Query/Epoch', QueryEpochRequest, QueryEpochResponse, {});
     assert.deepEqual(e, { epoch: 5n, startHeight: 41n, nextStartHeight: 46n, epochLength: 5n });
     await chain.runTo(46);
-    assert.equal(chain.query('/gonka.poc.v1.Query/Epoch', QueryEpochRequest, QueryEpochResponse, {}).epoch, 6n);
+    assert.equal(
+      chain.query('/gonka.poc.v1.Query/Epoch', QueryEpochRequest, QueryEpochResponse, {}).epoch,
+      6n,
+    );
     assert.deepEqual(chain.invariants(), []);
   });
 });

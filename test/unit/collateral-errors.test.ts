@@ -10,10 +10,13 @@ import * as collateralPb from '../../proto/gonka/collateral/v1/codecs.js';
 import * as pocPb from '../../proto/gonka/poc/v1/codecs.js';
 import { parseDec } from '../../x/auth/decimal.js';
 import { defaultCollateralParams } from '../../x/collateral/params.js';
-import { GOV_ADDRESS, PocChain, consensusKey, runAsAuthority } from '../integration/poc-chain.js';
+import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from '../integration/poc-chain.js';
 
 const coin = (amount: string, denom = 'ngonka') => ({ denom, amount });
-const any = (codec: { typeUrl: string; encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({ typeUrl: codec.typeUrl, value: codec.encode(value).finish() });
+const any = (codec: { typeUrl: string; encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({
+  typeUrl: codec.typeUrl,
+  value: codec.encode(value).finish(),
+});
 const consensusAny = (m: Partial<ConsensusMsgUpdateParams>): Any => ({
   typeUrl: '/cosmos.consensus.v1.MsgUpdateParams',
   value: ConsensusMsgUpdateParams.encode(ConsensusMsgUpdateParams.fromPartial(m)).finish(),
@@ -50,8 +53,19 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
 
   it('MsgUpdateParams from anyone but the governance account is unauthorized (sdk 4)', async () => {
     const collateralParams = defaultCollateralParams();
-    assert.deepEqual((await deliver(any(collateralPb.MsgUpdateParams, { authority: alice, params: collateralParams }))).slice(0, 2), ['sdk', 4]);
-    assert.deepEqual((await deliver(any(pocPb.MsgUpdateParams, { authority: alice, params: { epochLength: 20n } }))).slice(0, 2), ['sdk', 4]);
+    assert.deepEqual(
+      (
+        await deliver(any(collateralPb.MsgUpdateParams, { authority: alice, params: collateralParams }))
+      ).slice(0, 2),
+      ['sdk', 4],
+    );
+    assert.deepEqual(
+      (await deliver(any(pocPb.MsgUpdateParams, { authority: alice, params: { epochLength: 20n } }))).slice(
+        0,
+        2,
+      ),
+      ['sdk', 4],
+    );
     assert.deepEqual((await deliver(consensusAny(goodConsensus(alice)))).slice(0, 2), ['sdk', 4]);
     // and nothing changed
     assert.equal(chain.read((ctx) => chain.poc.getParams(ctx)).epochLength, 8n);
@@ -67,12 +81,27 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
       ['unbonding_period_epochs above the bound', { unbondingPeriodEpochs: 1001n }],
     ];
     for (const [what, patch] of bad) {
-      const msg = any(collateralPb.MsgUpdateParams, { authority: GOV_ADDRESS, params: { ...defaultCollateralParams(), ...patch } });
+      const msg = any(collateralPb.MsgUpdateParams, {
+        authority: GOV_ADDRESS,
+        params: { ...defaultCollateralParams(), ...patch },
+      });
       assert.deepEqual(check(msg), ['collateral', 5], what);
     }
-    assert.deepEqual(check(any(collateralPb.MsgUpdateParams, { authority: GOV_ADDRESS })), ['collateral', 5], 'params missing');
-    assert.deepEqual(check(any(pocPb.MsgUpdateParams, { authority: GOV_ADDRESS, params: { epochLength: 3n } })), ['poc', 2], 'epoch_length 3');
-    assert.deepEqual(check(any(pocPb.MsgUpdateParams, { authority: GOV_ADDRESS })), ['poc', 2], 'poc params missing');
+    assert.deepEqual(
+      check(any(collateralPb.MsgUpdateParams, { authority: GOV_ADDRESS })),
+      ['collateral', 5],
+      'params missing',
+    );
+    assert.deepEqual(
+      check(any(pocPb.MsgUpdateParams, { authority: GOV_ADDRESS, params: { epochLength: 3n } })),
+      ['poc', 2],
+      'epoch_length 3',
+    );
+    assert.deepEqual(
+      check(any(pocPb.MsgUpdateParams, { authority: GOV_ADDRESS })),
+      ['poc', 2],
+      'poc params missing',
+    );
     const g = goodConsensus(GOV_ADDRESS);
     const consensusBad: [string, Partial<ConsensusMsgUpdateParams>][] = [
       ['evidence missing', { ...g, evidence: undefined }],
@@ -89,26 +118,80 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
     // The authority path (a passed proposal) validates the same way.
     chain.at(chain.height + 1n, (ctx, c) => {
       assert.throws(
-        () => runAsAuthority(c, ctx, collateralPb.MsgUpdateParams.typeUrl, collateralPb.MsgUpdateParams.encode({ authority: GOV_ADDRESS, params: { ...defaultCollateralParams(), slashFractionInvalid: '2' } }).finish()),
+        () =>
+          runAsAuthority(
+            c,
+            ctx,
+            collateralPb.MsgUpdateParams.typeUrl,
+            collateralPb.MsgUpdateParams.encode({
+              authority: GOV_ADDRESS,
+              params: { ...defaultCollateralParams(), slashFractionInvalid: '2' },
+            }).finish(),
+          ),
         (e: any) => e.codespace === 'collateral' && e.code === 5,
       );
     });
   });
 
   it('deposit and withdraw errors', async () => {
-    assert.deepEqual(check(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('0') })), ['collateral', 3], 'zero deposit');
-    assert.deepEqual(check(any(collateralPb.MsgDepositCollateral, { participant: alice })), ['collateral', 3], 'no amount');
-    assert.deepEqual(check(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('5', 'uatom') })), ['collateral', 2], 'wrong denom');
-    assert.deepEqual(check(any(collateralPb.MsgWithdrawCollateral, { participant: 'gonka1bad', amount: coin('5') })), ['sdk', 7], 'bad address');
-    assert.deepEqual((await deliver(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('999999999999') }))).slice(0, 2), ['sdk', 5], 'more than the balance');
-    assert.deepEqual((await deliver(any(collateralPb.MsgWithdrawCollateral, { participant: alice, amount: coin('1') }))).slice(0, 2), ['collateral', 4], 'nothing deposited');
-    assert.deepEqual((await deliver(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('100') }))).slice(0, 2), ['', 0]);
-    const [cs, code, log] = await deliver(any(collateralPb.MsgWithdrawCollateral, { participant: alice, amount: coin('101') }));
+    assert.deepEqual(
+      check(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('0') })),
+      ['collateral', 3],
+      'zero deposit',
+    );
+    assert.deepEqual(
+      check(any(collateralPb.MsgDepositCollateral, { participant: alice })),
+      ['collateral', 3],
+      'no amount',
+    );
+    assert.deepEqual(
+      check(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('5', 'uatom') })),
+      ['collateral', 2],
+      'wrong denom',
+    );
+    assert.deepEqual(
+      check(any(collateralPb.MsgWithdrawCollateral, { participant: 'gonka1bad', amount: coin('5') })),
+      ['sdk', 7],
+      'bad address',
+    );
+    assert.deepEqual(
+      (
+        await deliver(
+          any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('999999999999') }),
+        )
+      ).slice(0, 2),
+      ['sdk', 5],
+      'more than the balance',
+    );
+    assert.deepEqual(
+      (
+        await deliver(any(collateralPb.MsgWithdrawCollateral, { participant: alice, amount: coin('1') }))
+      ).slice(0, 2),
+      ['collateral', 4],
+      'nothing deposited',
+    );
+    assert.deepEqual(
+      (
+        await deliver(any(collateralPb.MsgDepositCollateral, { participant: alice, amount: coin('100') }))
+      ).slice(0, 2),
+      ['', 0],
+    );
+    const [cs, code, log] = await deliver(
+      any(collateralPb.MsgWithdrawCollateral, { participant: alice, amount: coin('101') }),
+    );
     assert.deepEqual([cs, code], ['collateral', 4], 'withdrawing more than deposited');
     assert.match(log, /has 100ngonka deposited, asked for 101ngonka/);
     // Signing for someone else's collateral: the signer must be the participant.
-    const r = (await chain.block([chain.tx(1, [any(collateralPb.MsgWithdrawCollateral, { participant: alice, amount: coin('1') })])])).txResults[0]!;
-    assert.deepEqual([r.codespace, r.code], ['sdk', 8], "bob's key does not match the signer the msg names (alice)");
+    const r = (
+      await chain.block([
+        chain.tx(1, [any(collateralPb.MsgWithdrawCollateral, { participant: alice, amount: coin('1') })]),
+      ])
+    ).txResults[0]!;
+    assert.deepEqual(
+      [r.codespace, r.code],
+      ['sdk', 8],
+      "bob's key does not match the signer the msg names (alice)",
+    );
     assert.deepEqual(chain.invariants(), []);
   });
 
@@ -120,7 +203,10 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
       assert.throws(() => c.collateral.slash(ctx, alice, parseDec('0.1'), ''), is6);
       assert.throws(() => c.collateral.slash(ctx, alice, parseDec('0.1'), 'Bad Reason'), is6);
       assert.throws(() => c.collateral.slashFraction(ctx, 'other'), is6);
-      assert.throws(() => c.poc.setNextWeight(ctx, c.keys[1]!.address, 5n), (e: any) => e.codespace === 'poc' && e.code === 3);
+      assert.throws(
+        () => c.poc.setNextWeight(ctx, c.keys[1]!.address, 5n),
+        (e: any) => e.codespace === 'poc' && e.code === 3,
+      );
     });
     await chain.block();
   });
@@ -128,17 +214,53 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
 
 describe('invalid genesis is refused at InitChain', () => {
   const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
-    ['collateral param out of range', (s) => (s.collateral.params.slash_fraction_downtime = '3'), /slash_fraction_downtime 3 is above 1/],
-    ['collateral unbonding_period_epochs 0', (s) => (s.collateral.params.unbonding_period_epochs = '0'), /unbonding_period_epochs 0/],
-    ['collateral not held by the module account', (s) => (s.collateral.collateral = [{ participant: s.poc.participants[0].address, amount: '5' }]), /module account balance/],
+    [
+      'collateral param out of range',
+      (s) => (s.collateral.params.slash_fraction_downtime = '3'),
+      /slash_fraction_downtime 3 is above 1/,
+    ],
+    [
+      'collateral unbonding_period_epochs 0',
+      (s) => (s.collateral.params.unbonding_period_epochs = '0'),
+      /unbonding_period_epochs 0/,
+    ],
+    [
+      'collateral not held by the module account',
+      (s) => (s.collateral.collateral = [{ participant: s.poc.participants[0].address, amount: '5' }]),
+      /module account balance/,
+    ],
     ['poc epoch_length 1', (s) => (s.poc.params.epoch_length = '1'), /epoch_length 1 is outside/],
     ['poc epoch_length not a number', (s) => (s.poc.params.epoch_length = 'x'), /not an unsigned integer/],
-    ['duplicate participant', (s) => s.poc.participants.push({ ...s.poc.participants[0], consensus_pubkey: consensusKey(9).toString('base64') }), /listed twice/],
-    ['shared consensus key', (s) => s.poc.participants.push({ ...s.poc.participants[0], address: GOV_ADDRESS }), /used by another participant/],
-    ['short consensus key', (s) => (s.poc.participants[0].consensus_pubkey = Buffer.alloc(31).toString('base64')), /32-byte ed25519/],
+    [
+      'duplicate participant',
+      (s) =>
+        s.poc.participants.push({
+          ...s.poc.participants[0],
+          consensus_pubkey: consensusKey(9).toString('base64'),
+        }),
+      /listed twice/,
+    ],
+    [
+      'shared consensus key',
+      (s) => s.poc.participants.push({ ...s.poc.participants[0], address: GOV_ADDRESS }),
+      /used by another participant/,
+    ],
+    [
+      'short consensus key',
+      (s) => (s.poc.participants[0].consensus_pubkey = Buffer.alloc(31).toString('base64')),
+      /32-byte ed25519/,
+    ],
     ['no weight at all', (s) => (s.poc.participants[0].weight = '0'), /no weight/],
-    ['epoch ending before it starts', (s) => (s.poc.epoch = { epoch: '0', start_height: '5', next_start_height: '5' }), /ends/],
-    ['power for a non-participant', (s) => (s.poc.validator_powers = [{ address: GOV_ADDRESS, power: '1' }]), /unknown participant/],
+    [
+      'epoch ending before it starts',
+      (s) => (s.poc.epoch = { epoch: '0', start_height: '5', next_start_height: '5' }),
+      /ends/,
+    ],
+    [
+      'power for a non-participant',
+      (s) => (s.poc.validator_powers = [{ address: GOV_ADDRESS, power: '1' }]),
+      /unknown participant/,
+    ],
   ];
   for (const [what, edit, message] of cases) {
     it(what, async () => {

@@ -4,10 +4,24 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GeneratedType, Registry } from '@cosmjs/proto-signing';
 import { BinaryWriter } from 'cosmjs-types/binary';
-import { MsgDepositCollateral, MsgWithdrawCollateralResponse, QueryUnbondingResponse, collateralRegistryTypes } from '../../proto/gonka/collateral/v1/codecs.js';
-import { MsgUpdateParams as PocMsgUpdateParams, Participant, pocRegistryTypes } from '../../proto/gonka/poc/v1/codecs.js';
+import {
+  collateralRegistryTypes,
+  MsgDepositCollateral,
+  MsgWithdrawCollateralResponse,
+  QueryUnbondingResponse,
+} from '../../proto/gonka/collateral/v1/codecs.js';
+import {
+  Participant,
+  MsgUpdateParams as PocMsgUpdateParams,
+  pocRegistryTypes,
+} from '../../proto/gonka/poc/v1/codecs.js';
 import { parseDec } from '../../x/auth/decimal.js';
-import { canonicalCollateralParams, collateralParamsFromJson, defaultCollateralParams, parseCollateralParams } from '../../x/collateral/params.js';
+import {
+  canonicalCollateralParams,
+  collateralParamsFromJson,
+  defaultCollateralParams,
+  parseCollateralParams,
+} from '../../x/collateral/params.js';
 import { activatedWeight, mulFloor } from '../../x/collateral/weight.js';
 
 describe('weight activation: base + min(potential − base, collateral / collateral_per_weight_unit)', () => {
@@ -47,25 +61,41 @@ describe('collateral params', () => {
     assert.equal(p.gracePeriodEndEpoch, 180n);
   });
   it('one canonical form for equal decimals (state bytes do not depend on spelling)', () => {
-    const a = canonicalCollateralParams({ ...defaultCollateralParams(), slashFractionInvalid: '0.200', collateralPerWeightUnit: '4.20' });
+    const a = canonicalCollateralParams({
+      ...defaultCollateralParams(),
+      slashFractionInvalid: '0.200',
+      collateralPerWeightUnit: '4.20',
+    });
     assert.deepEqual(a, canonicalCollateralParams(defaultCollateralParams()));
     assert.deepEqual(collateralParamsFromJson({ slash_fraction_invalid: '0.20' }), a);
   });
 });
 
 describe('gonka.* codecs', () => {
-  const registry = new Registry([...(collateralRegistryTypes as unknown as [string, GeneratedType][]), ...(pocRegistryTypes as unknown as [string, GeneratedType][])]);
+  const registry = new Registry([
+    ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
+    ...(pocRegistryTypes as unknown as [string, GeneratedType][]),
+  ]);
   it('a CosmJS Registry encodes and decodes our messages', () => {
     const value = { participant: 'gonka1xyz', amount: { denom: 'ngonka', amount: '5' } };
     const bytes = registry.encode({ typeUrl: MsgDepositCollateral.typeUrl, value });
     assert.deepEqual(registry.decode({ typeUrl: MsgDepositCollateral.typeUrl, value: bytes }), value);
-    const any = registry.encodeAsAny({ typeUrl: PocMsgUpdateParams.typeUrl, value: { authority: 'a', params: { epochLength: 30n } } });
+    const any = registry.encodeAsAny({
+      typeUrl: PocMsgUpdateParams.typeUrl,
+      value: { authority: 'a', params: { epochLength: 30n } },
+    });
     assert.equal(any.typeUrl, '/gonka.poc.v1.MsgUpdateParams');
     assert.deepEqual(PocMsgUpdateParams.decode(any.value), { authority: 'a', params: { epochLength: 30n } });
   });
   it('encodes canonically: field order, defaults omitted, sub-messages kept, unknown fields skipped', () => {
-    assert.deepEqual(MsgWithdrawCollateralResponse.encode({ completionEpoch: 0n }).finish(), new Uint8Array(0));
-    assert.deepEqual([...MsgWithdrawCollateralResponse.encode({ completionEpoch: 300n }).finish()], [0x08, 0xac, 0x02]);
+    assert.deepEqual(
+      MsgWithdrawCollateralResponse.encode({ completionEpoch: 0n }).finish(),
+      new Uint8Array(0),
+    );
+    assert.deepEqual(
+      [...MsgWithdrawCollateralResponse.encode({ completionEpoch: 300n }).finish()],
+      [0x08, 0xac, 0x02],
+    );
     const p = { address: 'gonka1a', consensusPubkey: new Uint8Array(32).fill(7), weight: 50n };
     const bytes = Participant.encode(p).finish();
     assert.deepEqual(Participant.decode(bytes), p);
@@ -75,7 +105,12 @@ describe('gonka.* codecs', () => {
     const withUnknown = new Uint8Array([...bytes, ...w.finish()]);
     assert.deepEqual(Participant.decode(withUnknown), p);
     assert.notDeepEqual(Participant.encode(Participant.decode(withUnknown)).finish(), withUnknown);
-    const list = { entries: [{ participant: 'a', completionEpoch: 2n, amount: '9' }, { participant: 'b', completionEpoch: 0n, amount: '' }] };
+    const list = {
+      entries: [
+        { participant: 'a', completionEpoch: 2n, amount: '9' },
+        { participant: 'b', completionEpoch: 0n, amount: '' },
+      ],
+    };
     assert.deepEqual(QueryUnbondingResponse.decode(QueryUnbondingResponse.encode(list).finish()), list);
   });
 });

@@ -28,12 +28,14 @@ export function defaultPocGenesis(): PocGenesis {
 }
 
 const uint = (what: string, v: unknown): bigint => {
-  if (typeof v !== 'string' || !/^\d{1,19}$/.test(v)) throw pocErrors.invalidGenesis(`${what} must be an unsigned integer string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^\d{1,19}$/.test(v))
+    throw pocErrors.invalidGenesis(`${what} must be an unsigned integer string, got ${JSON.stringify(v)}`);
   return BigInt(v);
 };
 
 function decodeKey(what: string, b64: unknown): Uint8Array {
-  if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw pocErrors.invalidGenesis(`${what}: consensus_pubkey must be base64`);
+  if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+    throw pocErrors.invalidGenesis(`${what}: consensus_pubkey must be base64`);
   return Uint8Array.from(Buffer.from(b64, 'base64'));
 }
 
@@ -60,23 +62,31 @@ export function initPocGenesis(ctx: Context, keeper: PocKeeper, raw: unknown): v
     const k = Buffer.from(consensusPubkey).toString('hex');
     if (keys.has(k)) throw pocErrors.invalidGenesis(`${where}: consensus_pubkey used by another participant`);
     keys.add(k);
-    keeper.setParticipant(ctx, { address: j.address, consensusPubkey, weight: uint(`${where} weight`, j.weight) });
+    keeper.setParticipant(ctx, {
+      address: j.address,
+      consensusPubkey,
+      weight: uint(`${where} weight`, j.weight),
+    });
   }
-  for (const n of g.next_weights ?? []) keeper.setNextWeight(ctx, n.address, uint(`next weight of ${n.address}`, n.weight));
+  for (const n of g.next_weights ?? [])
+    keeper.setNextWeight(ctx, n.address, uint(`next weight of ${n.address}`, n.weight));
 
   // The initial validator set: the exported powers when importing, otherwise every weight.
   const target = new Map<string, bigint>();
   if (g.validator_powers) {
     for (const v of g.validator_powers) {
-      if (!keeper.getParticipant(ctx, v.address)) throw pocErrors.invalidGenesis(`validator power for unknown participant ${v.address}`);
+      if (!keeper.getParticipant(ctx, v.address))
+        throw pocErrors.invalidGenesis(`validator power for unknown participant ${v.address}`);
       const power = uint(`power of ${v.address}`, v.power);
-      if (power === 0n || power > MAX_WEIGHT) throw pocErrors.invalidGenesis(`power of ${v.address} must be in [1, ${MAX_WEIGHT}]`);
+      if (power === 0n || power > MAX_WEIGHT)
+        throw pocErrors.invalidGenesis(`power of ${v.address} must be in [1, ${MAX_WEIGHT}]`);
       target.set(v.address, power);
     }
   } else for (const p of keeper.iterateParticipants(ctx)) target.set(p.address, p.weight);
   let total = 0n;
   for (const w of target.values()) total += w;
-  if (list.length > 0 && total === 0n) throw pocErrors.invalidGenesis('participants have no weight: CometBFT needs at least one validator');
+  if (list.length > 0 && total === 0n)
+    throw pocErrors.invalidGenesis('participants have no weight: CometBFT needs at least one validator');
   if (total > MAX_WEIGHT) throw pocErrors.invalidGenesis(`total weight ${total} exceeds ${MAX_WEIGHT}`);
   keeper.emitValidatorUpdates(ctx, target);
 }
@@ -85,7 +95,11 @@ export function exportPocGenesis(ctx: Context, keeper: PocKeeper): PocGenesis {
   const s = keeper.epochState(ctx);
   return {
     params: pocParamsToJson(keeper.getParams(ctx)),
-    epoch: { epoch: s.epoch.toString(), start_height: s.startHeight.toString(), next_start_height: s.nextStartHeight.toString() },
+    epoch: {
+      epoch: s.epoch.toString(),
+      start_height: s.startHeight.toString(),
+      next_start_height: s.nextStartHeight.toString(),
+    },
     participants: keeper.participants(ctx).map((p) => ({
       address: p.address,
       consensus_pubkey: Buffer.from(p.consensusPubkey).toString('base64'),

@@ -19,7 +19,12 @@ export interface GenesisValidatorSpec {
 
 /** CometBFT's validator address: upper-case hex of SHA-256(pubkey)[:20]. */
 export function cometValidatorAddress(pubKeyBase64: string): string {
-  return createHash('sha256').update(Buffer.from(pubKeyBase64, 'base64')).digest().subarray(0, 20).toString('hex').toUpperCase();
+  return createHash('sha256')
+    .update(Buffer.from(pubKeyBase64, 'base64'))
+    .digest()
+    .subarray(0, 20)
+    .toString('hex')
+    .toUpperCase();
 }
 
 /**
@@ -37,7 +42,9 @@ interface GenesisDoc {
 
 export function setGenesisValidators(genesis: GenesisDoc, specs: GenesisValidatorSpec[]): void {
   if (specs.length === 0) throw new Error('a genesis needs at least one validator');
-  for (const s of specs) if (s.weight <= 0n) throw new Error(`validator ${s.name ?? s.operator}: weight must be positive, got ${s.weight}`);
+  for (const s of specs)
+    if (s.weight <= 0n)
+      throw new Error(`validator ${s.name ?? s.operator}: weight must be positive, got ${s.weight}`);
   genesis.validators = specs.map((s, i) => ({
     address: cometValidatorAddress(s.pubKeyBase64),
     pub_key: { type: 'tendermint/PubKeyEd25519', value: s.pubKeyBase64 },
@@ -45,6 +52,11 @@ export function setGenesisValidators(genesis: GenesisDoc, specs: GenesisValidato
     name: s.name ?? `validator-${i}`,
   }));
   genesis.app_state ??= {};
-  const poc = (genesis.app_state.poc ??= defaultPocGenesis()) as PocGenesis;
-  poc.participants = specs.map((s) => ({ address: s.operator, consensus_pubkey: s.pubKeyBase64, weight: s.weight.toString() }));
+  genesis.app_state.poc ??= defaultPocGenesis();
+  const poc = genesis.app_state.poc as PocGenesis;
+  poc.participants = specs.map((s) => ({
+    address: s.operator,
+    consensus_pubkey: s.pubKeyBase64,
+    weight: s.weight.toString(),
+  }));
 }

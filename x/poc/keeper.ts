@@ -9,10 +9,20 @@ import type { Context } from '../../app/runtime/context.js';
 import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { prefixEnd, readU64, u64 } from '../auth/keys.js';
-import type { EpochHook, JailView, WeightSource } from './expectedKeepers.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
-import { EPOCH_KEY, NEXT_WEIGHT_PREFIX, PARAMS_KEY, PARTICIPANT_PREFIX, POWER_PREFIX, STORE, nextWeightKey, participantKey, powerKey } from './keys.js';
+import type { EpochHook, JailView, WeightSource } from './expectedKeepers.js';
+import {
+  EPOCH_KEY,
+  NEXT_WEIGHT_PREFIX,
+  nextWeightKey,
+  PARAMS_KEY,
+  PARTICIPANT_PREFIX,
+  POWER_PREFIX,
+  participantKey,
+  powerKey,
+  STORE,
+} from './keys.js';
 import { defaultPocParams, validatePocParams } from './params.js';
 
 /** ed25519 public keys are 32 bytes; CometBFT rejects anything else. */
@@ -61,7 +71,10 @@ export class PocKeeper implements WeightSource {
   }
 
   setEpochState(ctx: Context, s: EpochState): void {
-    if (s.nextStartHeight <= s.startHeight) throw pocErrors.invalidGenesis(`epoch ${s.epoch} ends (${s.nextStartHeight}) before it starts (${s.startHeight})`);
+    if (s.nextStartHeight <= s.startHeight)
+      throw pocErrors.invalidGenesis(
+        `epoch ${s.epoch} ends (${s.nextStartHeight}) before it starts (${s.startHeight})`,
+      );
     ctx.kv(STORE).set(EPOCH_KEY, EpochState.encode(s).finish());
   }
 
@@ -104,7 +117,8 @@ export class PocKeeper implements WeightSource {
   }
 
   *iterateParticipants(ctx: Context): Generator<Participant> {
-    for (const [, v] of ctx.kv(STORE).iterator(PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX))) yield Participant.decode(v);
+    for (const [, v] of ctx.kv(STORE).iterator(PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX)))
+      yield Participant.decode(v);
   }
 
   participants(ctx: Context): Participant[] {
@@ -124,7 +138,8 @@ export class PocKeeper implements WeightSource {
   /** Schedules a participant's weight for the next epoch (PoC results, later issues; tests now). */
   setNextWeight(ctx: Context, address: string, weight: bigint): void {
     if (!this.getParticipant(ctx, address)) throw pocErrors.unknownParticipant(address);
-    if (weight < 0n || weight > MAX_WEIGHT) throw pocErrors.invalidParticipant(`weight ${weight} is outside [0, ${MAX_WEIGHT}]`);
+    if (weight < 0n || weight > MAX_WEIGHT)
+      throw pocErrors.invalidParticipant(`weight ${weight} is outside [0, ${MAX_WEIGHT}]`);
     ctx.kv(STORE).set(nextWeightKey(addressBytes(address)), u64(weight));
   }
 
@@ -165,7 +180,9 @@ export class PocKeeper implements WeightSource {
 
   /** Power each participant should have: its (next, when `next`) weight, 0 while jailed. */
   targetPowers(ctx: Context, next: boolean): Map<string, bigint> {
-    const scheduled = next ? new Map(this.nextWeights(ctx).map((w) => [w.address, w.weight])) : new Map<string, bigint>();
+    const scheduled = next
+      ? new Map(this.nextWeights(ctx).map((w) => [w.address, w.weight]))
+      : new Map<string, bigint>();
     const out = new Map<string, bigint>();
     for (const p of this.iterateParticipants(ctx)) {
       const w = scheduled.get(p.address) ?? p.weight;
@@ -191,7 +208,8 @@ export class PocKeeper implements WeightSource {
       this.setPower(ctx, p.address, want);
       ctx.events.emit(ev.validatorPower(p.address, want));
     }
-    if (updates.length > 0) ctx.effects.validatorUpdates = [...(ctx.effects.validatorUpdates ?? []), ...updates];
+    if (updates.length > 0)
+      ctx.effects.validatorUpdates = [...(ctx.effects.validatorUpdates ?? []), ...updates];
     return updates;
   }
 }
@@ -199,6 +217,9 @@ export class PocKeeper implements WeightSource {
 export function validateParticipant(p: Participant): void {
   addressBytes(p.address);
   if (p.consensusPubkey.length !== ED25519_PUBKEY_LENGTH)
-    throw pocErrors.invalidParticipant(`${p.address}: consensus_pubkey must be a ${ED25519_PUBKEY_LENGTH}-byte ed25519 key, got ${p.consensusPubkey.length} bytes`);
-  if (p.weight < 0n || p.weight > MAX_WEIGHT) throw pocErrors.invalidParticipant(`${p.address}: weight ${p.weight} is outside [0, ${MAX_WEIGHT}]`);
+    throw pocErrors.invalidParticipant(
+      `${p.address}: consensus_pubkey must be a ${ED25519_PUBKEY_LENGTH}-byte ed25519 key, got ${p.consensusPubkey.length} bytes`,
+    );
+  if (p.weight < 0n || p.weight > MAX_WEIGHT)
+    throw pocErrors.invalidParticipant(`${p.address}: weight ${p.weight} is outside [0, ${MAX_WEIGHT}]`);
 }

@@ -1,7 +1,7 @@
 // x/poc as an AppModule (first piece): epoch clock, participants and weights, validator updates.
 import type { AppModule } from '../../app/runtime/module.js';
 import type { JailView } from './expectedKeepers.js';
-import { type PocGenesis, defaultPocGenesis, exportPocGenesis, initPocGenesis } from './genesis.js';
+import { defaultPocGenesis, exportPocGenesis, initPocGenesis, type PocGenesis } from './genesis.js';
 import { PocKeeper } from './keeper.js';
 import { registerPocMsgs } from './msgServer.js';
 import { registerPocQueries } from './query.js';
@@ -27,7 +27,9 @@ export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
       const broken: string[] = [];
       const sum = keeper.participants(ctx).reduce((s, p) => s + p.weight, 0n);
       if (sum !== keeper.totalWeight(ctx)) broken.push(`sum of weights ${sum} != total weight`);
-      for (const v of keeper.powers(ctx)) if (!keeper.getParticipant(ctx, v.address)) broken.push(`power sent for non-participant ${v.address}`);
+      for (const v of keeper.powers(ctx))
+        if (!keeper.getParticipant(ctx, v.address))
+          broken.push(`power sent for non-participant ${v.address}`);
       return broken;
     },
   };

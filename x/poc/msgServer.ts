@@ -23,7 +23,8 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
       validatePocParams(m.params);
     },
     handle(ctx, m) {
-      if (m.authority !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+      if (m.authority !== authority)
+        throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
       keeper.setParams(ctx, validatePocParams(m.params));
       ctx.events.emit(ev.updateParams('poc'));
       return {};

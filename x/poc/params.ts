@@ -13,7 +13,9 @@ export const defaultPocParams = (): PocParams => ({ epochLength: DEFAULT_EPOCH_L
 export function validatePocParams(p: PocParams | undefined): PocParams {
   if (!p) throw pocErrors.invalidParams('params must be set');
   if (p.epochLength < MIN_EPOCH_LENGTH || p.epochLength > MAX_EPOCH_LENGTH)
-    throw pocErrors.invalidParams(`epoch_length ${p.epochLength} is outside [${MIN_EPOCH_LENGTH}, ${MAX_EPOCH_LENGTH}]`);
+    throw pocErrors.invalidParams(
+      `epoch_length ${p.epochLength} is outside [${MIN_EPOCH_LENGTH}, ${MAX_EPOCH_LENGTH}]`,
+    );
   return p;
 }
 
@@ -24,6 +26,7 @@ export function pocParamsFromJson(j: unknown): PocParams {
   const o = j as Record<string, unknown>;
   const v = o.epoch_length;
   if (v === undefined) return defaultPocParams();
-  if (!/^\d{1,19}$/.test(String(v))) throw pocErrors.invalidParams(`epoch_length '${String(v)}' is not an unsigned integer`);
+  if (!/^\d{1,19}$/.test(String(v)))
+    throw pocErrors.invalidParams(`epoch_length '${String(v)}' is not an unsigned integer`);
   return validatePocParams({ epochLength: BigInt(String(v)) });
 }

@@ -3,14 +3,17 @@
 // Registry) and read through ABCI queries over a node's CometBFT RPC. Hooks into the `tx` and
 // `query` groups that tx.ts and query.ts create (this module is listed after them).
 import { DirectSecp256k1Wallet, type GeneratedType, Registry } from '@cosmjs/proto-signing';
-import { GasPrice, QueryClient, SigningStargateClient, calculateFee, defaultRegistryTypes } from '@cosmjs/stargate';
+import {
+  calculateFee,
+  defaultRegistryTypes,
+  GasPrice,
+  QueryClient,
+  SigningStargateClient,
+} from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import type { Command } from 'commander';
-import type { ProtoCodec } from '../../runtime/router.js';
-import { defaultHome } from '../../node/home.js';
-import { deriveKey } from '../../node/keyring/hd.js';
-import { FileKeyring, KeyringError, closeInput, readPassphrase } from '../../node/keyring/fileKeyring.js';
 import {
+  collateralRegistryTypes,
   MsgDepositCollateral,
   MsgWithdrawCollateral,
   QueryCollateralRequest,
@@ -21,13 +24,17 @@ import {
   QueryParamsResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-  collateralRegistryTypes,
 } from '../../../proto/gonka/collateral/v1/codecs.js';
-import { BECH32_PREFIX, addressBytes } from '../../../x/auth/address.js';
+import { addressBytes, BECH32_PREFIX } from '../../../x/auth/address.js';
+import { defaultHome } from '../../node/home.js';
+import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../../node/keyring/fileKeyring.js';
+import { deriveKey } from '../../node/keyring/hd.js';
+import type { ProtoCodec } from '../../runtime/router.js';
 import { UserError } from '../errors.js';
 
 export const nodeOption = ['--node <url>', 'CometBFT RPC of a node', 'http://127.0.0.1:26657'] as const;
-const json = (v: unknown) => `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;
+const json = (v: unknown) =>
+  `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;
 
 /** Group `name` under program, created if no earlier command module made it. */
 export function group(program: Command, name: string, description: string): Command {
@@ -43,7 +50,13 @@ function checkAddress(address: string): void {
 }
 
 /** An ABCI query by gRPC path through CometBFT's RPC; a non-zero code is one clear error. */
-export async function abciQuery<Req, Res>(node: string, path: string, req: ProtoCodec<Req>, res: ProtoCodec<Res>, value: Req): Promise<Res> {
+export async function abciQuery<Req, Res>(
+  node: string,
+  path: string,
+  req: ProtoCodec<Req>,
+  res: ProtoCodec<Res>,
+  value: Req,
+): Promise<Res> {
   const comet = await connectComet(node);
   try {
     const r = await new QueryClient(comet).queryAbci(path, req.encode(value).finish());
@@ -57,7 +70,8 @@ export async function abciQuery<Req, Res>(node: string, path: string, req: Proto
 
 function parseAmount(s: string): { denom: string; amount: string } {
   const m = /^(\d{1,30})(ngonka)?$/.exec(s);
-  if (!m || BigInt(m[1]!) === 0n) throw new UserError(`amount must be a positive integer of ngonka (e.g. 1000ngonka), got '${s}'`);
+  if (!m || BigInt(m[1]!) === 0n)
+    throw new UserError(`amount must be a positive integer of ngonka (e.g. 1000ngonka), got '${s}'`);
   return { denom: 'ngonka', amount: BigInt(m[1]!).toString() };
 }
 
@@ -65,13 +79,21 @@ function txCommand(parent: Command, verb: 'deposit' | 'withdraw'): void {
   const codec = verb === 'deposit' ? MsgDepositCollateral : MsgWithdrawCollateral;
   parent
     .command(verb)
-    .description(verb === 'deposit' ? 'lock ngonka as collateral' : 'start unbonding collateral (released after unbonding_period_epochs; slashable until then)')
+    .description(
+      verb === 'deposit'
+        ? 'lock ngonka as collateral'
+        : 'start unbonding collateral (released after unbonding_period_epochs; slashable until then)',
+    )
     .argument('<from>', 'name of the participant key in the keyring')
     .argument('<amount>', 'ngonka, e.g. 1000000ngonka')
     .option('--home <dir>', 'node home directory holding keyring-file/ (default $GONKA_HOME or ~/.gonka)')
     .option(...nodeOption)
     .option('--gas <n|auto>', 'gas limit, or auto (simulate × --gas-adjustment)', 'auto')
-    .option('--gas-adjustment <x>', 'multiplier on the simulated gas', '1.4')
+    .option(
+      '--gas-adjustment <x>',
+      'multiplier on the simulated gas (a simulation carries no fee, so it misses the fee transfer)',
+      '2',
+    )
     .option('--gas-prices <price>', 'price per unit of gas', '0.1ngonka')
     .action(async (from: string, amountArg: string, opts: Record<string, string>) => {
       const amount = parseAmount(amountArg);
@@ -86,7 +108,10 @@ function txCommand(parent: Command, verb: 'deposit' | 'withdraw'): void {
       } finally {
         closeInput();
       }
-      const wallet = await DirectSecp256k1Wallet.fromKey((await deriveKey(mnemonic)).privateKey, BECH32_PREFIX);
+      const wallet = await DirectSecp256k1Wallet.fromKey(
+        (await deriveKey(mnemonic)).privateKey,
+        BECH32_PREFIX,
+      );
       const [account] = await wallet.getAccounts();
       let gasPrice: GasPrice;
       try {
@@ -94,16 +119,35 @@ function txCommand(parent: Command, verb: 'deposit' | 'withdraw'): void {
       } catch (e) {
         throw new UserError(`invalid --gas-prices: ${e instanceof Error ? e.message : String(e)}`);
       }
-      const registry = new Registry([...defaultRegistryTypes, ...(collateralRegistryTypes as unknown as [string, GeneratedType][])]);
-      const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, { gasPrice, registry, broadcastPollIntervalMs: 500 });
+      const registry = new Registry([
+        ...defaultRegistryTypes,
+        ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
+      ]);
+      const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, {
+        gasPrice,
+        registry,
+        broadcastPollIntervalMs: 500,
+      });
       try {
         let fee: number | ReturnType<typeof calculateFee>;
         if (opts.gas === 'auto') fee = Number(opts.gasAdjustment);
         else if (/^\d+$/.test(opts.gas!)) fee = calculateFee(Number(opts.gas), gasPrice);
         else throw new UserError(`invalid --gas '${opts.gas}'`);
-        const msg = { typeUrl: codec.typeUrl, value: codec.fromPartial({ participant: account!.address, amount }) };
+        const msg = {
+          typeUrl: codec.typeUrl,
+          value: codec.fromPartial({ participant: account!.address, amount }),
+        };
         const res = await client.signAndBroadcast(account!.address, [msg], fee);
-        process.stdout.write(json({ txhash: res.transactionHash, height: res.height, code: res.code, gas_wanted: res.gasWanted, gas_used: res.gasUsed, raw_log: res.rawLog ?? '' }));
+        process.stdout.write(
+          json({
+            txhash: res.transactionHash,
+            height: res.height,
+            code: res.code,
+            gas_wanted: res.gasWanted,
+            gas_used: res.gasUsed,
+            raw_log: res.rawLog ?? '',
+          }),
+        );
         if (res.code !== 0) process.exitCode = 1;
       } catch (e) {
         // A CheckTx rejection (e.g. withdrawing more than deposited) is the user's error, one line.
@@ -115,17 +159,23 @@ function txCommand(parent: Command, verb: 'deposit' | 'withdraw'): void {
 }
 
 export function register(program: Command): void {
-  const tx = group(program, 'tx', 'sign and broadcast transactions').command('collateral').description('x/collateral transactions');
+  const tx = group(program, 'tx', 'sign and broadcast transactions')
+    .command('collateral')
+    .description('x/collateral transactions');
   txCommand(tx, 'deposit');
   txCommand(tx, 'withdraw');
 
-  const q = group(program, 'query', 'query chain state').command('collateral').description('x/collateral queries');
+  const q = group(program, 'query', 'query chain state')
+    .command('collateral')
+    .description('x/collateral queries');
   const path = (m: string) => `/gonka.collateral.v1.Query/${m}`;
   q.command('params')
     .description('collateral params')
     .option(...nodeOption)
     .action(async (o: { node: string }) => {
-      process.stdout.write(json(await abciQuery(o.node, path('Params'), QueryParamsRequest, QueryParamsResponse, {})));
+      process.stdout.write(
+        json(await abciQuery(o.node, path('Params'), QueryParamsRequest, QueryParamsResponse, {})),
+      );
     });
   q.command('deposit')
     .description("a participant's active (bonded) collateral")
@@ -133,7 +183,13 @@ export function register(program: Command): void {
     .option(...nodeOption)
     .action(async (participant: string, o: { node: string }) => {
       checkAddress(participant);
-      process.stdout.write(json(await abciQuery(o.node, path('Collateral'), QueryCollateralRequest, QueryCollateralResponse, { participant })));
+      process.stdout.write(
+        json(
+          await abciQuery(o.node, path('Collateral'), QueryCollateralRequest, QueryCollateralResponse, {
+            participant,
+          }),
+        ),
+      );
     });
   q.command('unbonding')
     .description("a participant's unbonding entries (completion epoch, amount)")
@@ -141,12 +197,20 @@ export function register(program: Command): void {
     .option(...nodeOption)
     .action(async (participant: string, o: { node: string }) => {
       checkAddress(participant);
-      process.stdout.write(json(await abciQuery(o.node, path('Unbonding'), QueryUnbondingRequest, QueryUnbondingResponse, { participant })));
+      process.stdout.write(
+        json(
+          await abciQuery(o.node, path('Unbonding'), QueryUnbondingRequest, QueryUnbondingResponse, {
+            participant,
+          }),
+        ),
+      );
     });
   q.command('jailed')
     .description('jailed participants')
     .option(...nodeOption)
     .action(async (o: { node: string }) => {
-      process.stdout.write(json(await abciQuery(o.node, path('Jailed'), QueryJailedRequest, QueryJailedResponse, {})));
+      process.stdout.write(
+        json(await abciQuery(o.node, path('Jailed'), QueryJailedRequest, QueryJailedResponse, {})),
+      );
     });
 }

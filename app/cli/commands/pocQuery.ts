@@ -11,7 +11,8 @@ import {
 } from '../../../proto/gonka/poc/v1/codecs.js';
 import { abciQuery, group, nodeOption } from './collateral.js';
 
-const json = (v: unknown) => `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;
+const json = (v: unknown) =>
+  `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;
 const path = (m: string) => `/gonka.poc.v1.Query/${m}`;
 
 export function register(program: Command): void {
@@ -20,18 +21,32 @@ export function register(program: Command): void {
     .description('current epoch index, its start height, the next start height and epoch_length')
     .option(...nodeOption)
     .action(async (o: { node: string }) => {
-      process.stdout.write(json(await abciQuery(o.node, path('Epoch'), QueryEpochRequest, QueryEpochResponse, {})));
+      process.stdout.write(
+        json(await abciQuery(o.node, path('Epoch'), QueryEpochRequest, QueryEpochResponse, {})),
+      );
     });
   q.command('participants')
     .description('participants with consensus key (base64) and weight, and the total weight')
     .option(...nodeOption)
     .action(async (o: { node: string }) => {
-      process.stdout.write(json(await abciQuery(o.node, path('Participants'), QueryParticipantsRequest, QueryParticipantsResponse, {})));
+      process.stdout.write(
+        json(
+          await abciQuery(
+            o.node,
+            path('Participants'),
+            QueryParticipantsRequest,
+            QueryParticipantsResponse,
+            {},
+          ),
+        ),
+      );
     });
   q.command('params')
     .description('x/poc params')
     .option(...nodeOption)
     .action(async (o: { node: string }) => {
-      process.stdout.write(json(await abciQuery(o.node, path('Params'), QueryParamsRequest, QueryParamsResponse, {})));
+      process.stdout.write(
+        json(await abciQuery(o.node, path('Params'), QueryParamsRequest, QueryParamsResponse, {})),
+      );
     });
 }

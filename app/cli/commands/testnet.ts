@@ -58,7 +58,13 @@ export function register(program: Command): void {
         throw new UserError(
           `a testnet is running from ${dir}; stop it first (gonkad testnet stop --dir ${dir})`,
         );
-      const m = await initTestnet({ dir, validators: n, chainId: opts.chainId, appState: defaultAppState(), weights });
+      const m = await initTestnet({
+        dir,
+        validators: n,
+        chainId: opts.chainId,
+        appState: defaultAppState(),
+        weights,
+      });
       for (const v of m.validators)
         process.stdout.write(
           `${v.name}  home ${v.home}  rpc http://127.0.0.1:${v.ports.rpc}  node id ${v.nodeId}  operator ${v.operator}\n`,

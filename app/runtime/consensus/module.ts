@@ -6,7 +6,7 @@
 // (governance), so a proposal's update leaves in the same block.
 import { MsgUpdateParams, MsgUpdateParamsResponse } from 'cosmjs-types/cosmos/consensus/v1/tx';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
-import { moduleAddress, addressBytes } from '../../../x/auth/address.js';
+import { addressBytes, moduleAddress } from '../../../x/auth/address.js';
 import { GOV_MODULE } from '../../../x/auth/keeper.js';
 import type { Context } from '../context.js';
 import { sdkErrors } from '../errors.js';
@@ -47,7 +47,8 @@ export function consensusModule(): AppModule {
           consensusParamsFromMsg(m);
         },
         handle(ctx, m) {
-          if (m.authority !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+          if (m.authority !== authority)
+            throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
           stage(ctx, consensusParamsFromMsg(m));
           ctx.events.emit(event('update_consensus_params', [['authority', m.authority]]));
           return {};

@@ -23,7 +23,8 @@ export function consensusParamsFromMsg(m: MsgUpdateParams): ConsensusParams {
   if (block.maxBytes !== -1n && (block.maxBytes <= 0n || block.maxBytes > MAX_BLOCK_SIZE_BYTES))
     throw bad(`block.max_bytes must be -1 or in [1, ${MAX_BLOCK_SIZE_BYTES}], got ${block.maxBytes}`);
   if (block.maxGas < -1n) throw bad(`block.max_gas must be -1 or more, got ${block.maxGas}`);
-  if (evidence.maxAgeNumBlocks <= 0n) throw bad(`evidence.max_age_num_blocks must be positive, got ${evidence.maxAgeNumBlocks}`);
+  if (evidence.maxAgeNumBlocks <= 0n)
+    throw bad(`evidence.max_age_num_blocks must be positive, got ${evidence.maxAgeNumBlocks}`);
   const age = evidence.maxAgeDuration;
   if (!age || age.seconds < 0n || age.nanos < 0 || (age.seconds === 0n && age.nanos === 0))
     throw bad('evidence.max_age_duration must be positive');
@@ -31,9 +32,13 @@ export function consensusParamsFromMsg(m: MsgUpdateParams): ConsensusParams {
   if (evidence.maxBytes < 0n || evidence.maxBytes > blockMax)
     throw bad(`evidence.max_bytes must be in [0, ${blockMax}], got ${evidence.maxBytes}`);
   if (validator.pubKeyTypes.length === 0) throw bad('validator.pub_key_types must not be empty');
-  for (const t of validator.pubKeyTypes) if (!KNOWN_PUBKEY_TYPES.has(t)) throw bad(`unknown validator pub key type '${t}'`);
-  if (!validator.pubKeyTypes.includes('ed25519')) throw bad("validator.pub_key_types must keep 'ed25519' (every validator key is ed25519)");
+  for (const t of validator.pubKeyTypes)
+    if (!KNOWN_PUBKEY_TYPES.has(t)) throw bad(`unknown validator pub key type '${t}'`);
+  if (!validator.pubKeyTypes.includes('ed25519'))
+    throw bad("validator.pub_key_types must keep 'ed25519' (every validator key is ed25519)");
   if (abci && abci.voteExtensionsEnableHeight !== VOTE_EXTENSIONS_ENABLE_HEIGHT)
-    throw bad(`abci.vote_extensions_enable_height is fixed at ${VOTE_EXTENSIONS_ENABLE_HEIGHT} (CometBFT refuses to move it once enabled)`);
+    throw bad(
+      `abci.vote_extensions_enable_height is fixed at ${VOTE_EXTENSIONS_ENABLE_HEIGHT} (CometBFT refuses to move it once enabled)`,
+    );
   return { block, evidence, validator, ...(abci ? { abci } : {}) };
 }

@@ -34,21 +34,31 @@ export interface MsgDepositCollateral {
   participant: string;
   amount?: Coin;
 }
-export const MsgDepositCollateral = messageCodec<MsgDepositCollateral>('gonka.collateral.v1.MsgDepositCollateral', [
-  { name: 'participant', no: 1, kind: 'string' },
-  { name: 'amount', no: 2, kind: { message: Coin } },
-]);
+export const MsgDepositCollateral = messageCodec<MsgDepositCollateral>(
+  'gonka.collateral.v1.MsgDepositCollateral',
+  [
+    { name: 'participant', no: 1, kind: 'string' },
+    { name: 'amount', no: 2, kind: { message: Coin } },
+  ],
+);
 export type Empty = Record<string, never>;
-export const MsgDepositCollateralResponse = messageCodec<Empty>('gonka.collateral.v1.MsgDepositCollateralResponse', []);
+export const MsgDepositCollateralResponse = messageCodec<Empty>(
+  'gonka.collateral.v1.MsgDepositCollateralResponse',
+  [],
+);
 
 export type MsgWithdrawCollateral = MsgDepositCollateral;
-export const MsgWithdrawCollateral = messageCodec<MsgWithdrawCollateral>('gonka.collateral.v1.MsgWithdrawCollateral', [
-  { name: 'participant', no: 1, kind: 'string' },
-  { name: 'amount', no: 2, kind: { message: Coin } },
-]);
-export const MsgWithdrawCollateralResponse = messageCodec<{ completionEpoch: bigint }>('gonka.collateral.v1.MsgWithdrawCollateralResponse', [
-  { name: 'completionEpoch', no: 1, kind: 'uint64' },
-]);
+export const MsgWithdrawCollateral = messageCodec<MsgWithdrawCollateral>(
+  'gonka.collateral.v1.MsgWithdrawCollateral',
+  [
+    { name: 'participant', no: 1, kind: 'string' },
+    { name: 'amount', no: 2, kind: { message: Coin } },
+  ],
+);
+export const MsgWithdrawCollateralResponse = messageCodec<{ completionEpoch: bigint }>(
+  'gonka.collateral.v1.MsgWithdrawCollateralResponse',
+  [{ name: 'completionEpoch', no: 1, kind: 'uint64' }],
+);
 
 export interface MsgUpdateParams {
   authority: string;
@@ -61,25 +71,31 @@ export const MsgUpdateParams = messageCodec<MsgUpdateParams>('gonka.collateral.v
 export const MsgUpdateParamsResponse = messageCodec<Empty>('gonka.collateral.v1.MsgUpdateParamsResponse', []);
 
 export const QueryParamsRequest = messageCodec<Empty>('gonka.collateral.v1.QueryParamsRequest', []);
-export const QueryParamsResponse = messageCodec<{ params?: CollateralParams }>('gonka.collateral.v1.QueryParamsResponse', [
-  { name: 'params', no: 1, kind: { message: Params } },
-]);
-export const QueryCollateralRequest = messageCodec<{ participant: string }>('gonka.collateral.v1.QueryCollateralRequest', [
-  { name: 'participant', no: 1, kind: 'string' },
-]);
-export const QueryCollateralResponse = messageCodec<{ amount?: Coin }>('gonka.collateral.v1.QueryCollateralResponse', [
-  { name: 'amount', no: 1, kind: { message: Coin } },
-]);
-export const QueryUnbondingRequest = messageCodec<{ participant: string }>('gonka.collateral.v1.QueryUnbondingRequest', [
-  { name: 'participant', no: 1, kind: 'string' },
-]);
-export const QueryUnbondingResponse = messageCodec<{ entries: UnbondingEntry[] }>('gonka.collateral.v1.QueryUnbondingResponse', [
-  { name: 'entries', no: 1, kind: { message: UnbondingEntry }, repeated: true },
-]);
+export const QueryParamsResponse = messageCodec<{ params?: CollateralParams }>(
+  'gonka.collateral.v1.QueryParamsResponse',
+  [{ name: 'params', no: 1, kind: { message: Params } }],
+);
+export const QueryCollateralRequest = messageCodec<{ participant: string }>(
+  'gonka.collateral.v1.QueryCollateralRequest',
+  [{ name: 'participant', no: 1, kind: 'string' }],
+);
+export const QueryCollateralResponse = messageCodec<{ amount?: Coin }>(
+  'gonka.collateral.v1.QueryCollateralResponse',
+  [{ name: 'amount', no: 1, kind: { message: Coin } }],
+);
+export const QueryUnbondingRequest = messageCodec<{ participant: string }>(
+  'gonka.collateral.v1.QueryUnbondingRequest',
+  [{ name: 'participant', no: 1, kind: 'string' }],
+);
+export const QueryUnbondingResponse = messageCodec<{ entries: UnbondingEntry[] }>(
+  'gonka.collateral.v1.QueryUnbondingResponse',
+  [{ name: 'entries', no: 1, kind: { message: UnbondingEntry }, repeated: true }],
+);
 export const QueryJailedRequest = messageCodec<Empty>('gonka.collateral.v1.QueryJailedRequest', []);
-export const QueryJailedResponse = messageCodec<{ participants: string[] }>('gonka.collateral.v1.QueryJailedResponse', [
-  { name: 'participants', no: 1, kind: 'string', repeated: true },
-]);
+export const QueryJailedResponse = messageCodec<{ participants: string[] }>(
+  'gonka.collateral.v1.QueryJailedResponse',
+  [{ name: 'participants', no: 1, kind: 'string', repeated: true }],
+);
 
 /** Messages a CosmJS Registry needs to sign x/collateral txs: `new Registry([...collateralRegistryTypes])`. */
 export const collateralRegistryTypes = [

@@ -15,7 +15,9 @@ export interface Participant {
   weight: bigint;
 }
 
-export const Params = messageCodec<PocParams>('gonka.poc.v1.Params', [{ name: 'epochLength', no: 1, kind: 'uint64' }]);
+export const Params = messageCodec<PocParams>('gonka.poc.v1.Params', [
+  { name: 'epochLength', no: 1, kind: 'uint64' },
+]);
 export const EpochState = messageCodec<EpochState>('gonka.poc.v1.EpochState', [
   { name: 'epoch', no: 1, kind: 'uint64' },
   { name: 'startHeight', no: 2, kind: 'uint64' },
@@ -57,10 +59,13 @@ export interface QueryParticipantsResponse {
   participants: Participant[];
   totalWeight: bigint;
 }
-export const QueryParticipantsResponse = messageCodec<QueryParticipantsResponse>('gonka.poc.v1.QueryParticipantsResponse', [
-  { name: 'participants', no: 1, kind: { message: Participant }, repeated: true },
-  { name: 'totalWeight', no: 2, kind: 'uint64' },
-]);
+export const QueryParticipantsResponse = messageCodec<QueryParticipantsResponse>(
+  'gonka.poc.v1.QueryParticipantsResponse',
+  [
+    { name: 'participants', no: 1, kind: { message: Participant }, repeated: true },
+    { name: 'totalWeight', no: 2, kind: 'uint64' },
+  ],
+);
 
 /** Messages a CosmJS Registry needs to sign x/poc txs: `new Registry([...pocRegistryTypes])`. */
 export const pocRegistryTypes = [[MsgUpdateParams.typeUrl, MsgUpdateParams]] as const;

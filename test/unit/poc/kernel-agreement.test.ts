@@ -2,51 +2,12 @@
 // and the ORT forms agree with each other. Seeds are fixed; pairs cover the whole u64 nonce range.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { sha256, toHex } from '../../../kernels/poc/bytes.js';
+import { toHex } from '../../../kernels/poc/bytes.js';
 import { POC_CLASSES, type PocClass } from '../../../kernels/poc/classes.js';
-import { createEpoch } from '../../../kernels/poc/epoch.js';
 import { GRAPH_FORMS, type OrtFormName } from '../../../kernels/poc/ort/forms.js';
-import { PocOrtSession } from '../../../kernels/poc/ort/session.js';
 import { ReferencePool } from '../../../kernels/poc/reference-pool.js';
-import { longProfile, sized } from '../../profile.js';
-
-const BLOCK_HASHES = Array.from({ length: 10 }, (_, i) => sha256(Uint8Array.of(0xb1, i)));
-
-interface Pair {
-  readonly blockHash: Uint8Array;
-  readonly pubkey: Uint8Array;
-  readonly nonce: bigint;
-}
-
-/** n pairs for a class: pair i uses block hash i mod 10, a 33-byte key and a u64 nonce from SHA-256. */
-function pairs(cls: PocClass, n: number): Pair[] {
-  return Array.from({ length: n }, (_, i) => {
-    const r = sha256(Uint8Array.of(cls.id), new Uint8Array(new Uint32Array([i]).buffer));
-    const pubkey = new Uint8Array(33);
-    pubkey[0] = 2 + (r[0]! & 1);
-    pubkey.set(sha256(r), 1);
-    const nonce = new DataView(r.buffer).getBigUint64(8) >> BigInt(r[1]! % 64);
-    return { blockHash: BLOCK_HASHES[i % BLOCK_HASHES.length]!, pubkey, nonce };
-  });
-}
-
-/** ORT outputs of the pairs in one form: one session and one batch per block hash. */
-async function ortOutputs(cls: PocClass, form: OrtFormName, list: readonly Pair[]): Promise<string[]> {
-  const out: string[] = new Array(list.length);
-  for (const blockHash of BLOCK_HASHES) {
-    const session = await PocOrtSession.create(createEpoch(cls, blockHash), { form, threads: 2 });
-    try {
-      const indices = list.flatMap((p, i) => (p.blockHash === blockHash ? [i] : []));
-      const outputs = await session.computeBatch(indices.map((i) => list[i]!));
-      indices.forEach((i, k) => {
-        out[i] = toHex(outputs[k]!);
-      });
-    } finally {
-      await session.release();
-    }
-  }
-  return out;
-}
+import { sized } from '../../profile.js';
+import { ortOutputs, type Pair, pairs } from './agreement-pairs.js';
 
 async function referenceOutputs(
   pool: ReferencePool,
@@ -88,15 +49,5 @@ describe('reference and onnxruntime agree', () => {
     for (let k = 1; k < forms.length; k++)
       assert.deepEqual(byForm[k], byForm[0], `${forms[k]} vs ${forms[0]}`);
     assert.equal(new Set(byForm[0]).size, list.length, 'distinct pairs give distinct outputs');
-  });
-
-  it('one large nonce: reference = ORT u8i8 (test:long only; ~12 min of reference)', {
-    skip: !longProfile,
-  }, async () => {
-    const cls = POC_CLASSES.large;
-    const [p] = pairs(cls, 1);
-    const [ref] = await pool.compute(cls, p!.blockHash, p!.pubkey, [p!.nonce]);
-    const [ort] = await ortOutputs(cls, 'u8i8', [p!]);
-    assert.equal(ort, toHex(ref!));
   });
 });

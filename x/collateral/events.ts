@@ -3,15 +3,33 @@ import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import { event } from '../../app/runtime/events.js';
 
 export const deposit = (participant: string, amount: string): Event =>
-  event('deposit_collateral', [['participant', participant], ['amount', amount]]);
+  event('deposit_collateral', [
+    ['participant', participant],
+    ['amount', amount],
+  ]);
 
 export const withdraw = (participant: string, amount: string, completionEpoch: bigint): Event =>
-  event('withdraw_collateral', [['participant', participant], ['amount', amount], ['completion_epoch', completionEpoch.toString()]]);
+  event('withdraw_collateral', [
+    ['participant', participant],
+    ['amount', amount],
+    ['completion_epoch', completionEpoch.toString()],
+  ]);
 
 export const released = (participant: string, amount: string, epoch: bigint): Event =>
-  event('collateral_released', [['participant', participant], ['amount', amount], ['epoch', epoch.toString()]]);
+  event('collateral_released', [
+    ['participant', participant],
+    ['amount', amount],
+    ['epoch', epoch.toString()],
+  ]);
 
-export const slash = (participant: string, reason: string, fraction: string, active: bigint, unbonding: bigint, epoch: bigint): Event =>
+export const slash = (
+  participant: string,
+  reason: string,
+  fraction: string,
+  active: bigint,
+  unbonding: bigint,
+  epoch: bigint,
+): Event =>
   event('slash_collateral', [
     ['participant', participant],
     ['reason', reason],

@@ -21,7 +21,10 @@ export function defaultCollateralGenesis(): CollateralGenesis {
 }
 
 const uint = (what: string, v: unknown, positive = false): bigint => {
-  if (typeof v !== 'string' || !/^\d{1,30}$/.test(v)) throw collateralErrors.invalidGenesis(`${what} must be an unsigned integer string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^\d{1,30}$/.test(v))
+    throw collateralErrors.invalidGenesis(
+      `${what} must be an unsigned integer string, got ${JSON.stringify(v)}`,
+    );
   const n = BigInt(v);
   if (positive && n === 0n) throw collateralErrors.invalidGenesis(`${what} must be positive`);
   return n;
@@ -34,7 +37,8 @@ export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, ra
   const seen = new Set<string>();
   for (const c of g.collateral ?? []) {
     addressBytes(c.participant);
-    if (seen.has(c.participant)) throw collateralErrors.invalidGenesis(`collateral of ${c.participant} listed twice`);
+    if (seen.has(c.participant))
+      throw collateralErrors.invalidGenesis(`collateral of ${c.participant} listed twice`);
     seen.add(c.participant);
     keeper.setCollateralGenesis(ctx, c.participant, uint(`collateral of ${c.participant}`, c.amount, true));
   }
@@ -51,13 +55,21 @@ export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, ra
     });
   }
   for (const a of g.jailed ?? []) keeper.jail(ctx, a);
-  for (const r of g.slash_records ?? []) keeper.setSlashRecord(ctx, r.participant, r.reason, uint(`slash record epoch of ${r.participant}`, r.epoch));
+  for (const r of g.slash_records ?? [])
+    keeper.setSlashRecord(
+      ctx,
+      r.participant,
+      r.reason,
+      uint(`slash record epoch of ${r.participant}`, r.epoch),
+    );
 
   const held = keeper.totalHeld(ctx);
   const moduleAddr = keeper.bank.auth.moduleAddress(COLLATERAL_MODULE);
   const balance = keeper.bank.balance(ctx, moduleAddr, COLLATERAL_DENOM);
   if (held !== balance)
-    throw collateralErrors.invalidGenesis(`collateral held (${held}${COLLATERAL_DENOM}) must equal the ${COLLATERAL_MODULE} module account balance (${balance}${COLLATERAL_DENOM})`);
+    throw collateralErrors.invalidGenesis(
+      `collateral held (${held}${COLLATERAL_DENOM}) must equal the ${COLLATERAL_MODULE} module account balance (${balance}${COLLATERAL_DENOM})`,
+    );
   if (held > 0n) keeper.bank.auth.ensureModuleAccount(ctx, COLLATERAL_MODULE);
 }
 
@@ -65,9 +77,20 @@ export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper):
   return {
     params: collateralParamsToJson(keeper.getParams(ctx)),
     current_epoch: keeper.currentEpoch(ctx).toString(),
-    collateral: [...keeper.iterateCollateral(ctx)].map((c) => ({ participant: c.participant, amount: c.amount.toString() })),
-    unbonding: [...keeper.iterateUnbonding(ctx)].map((e) => ({ participant: e.participant, completion_epoch: e.completionEpoch.toString(), amount: e.amount })),
+    collateral: [...keeper.iterateCollateral(ctx)].map((c) => ({
+      participant: c.participant,
+      amount: c.amount.toString(),
+    })),
+    unbonding: [...keeper.iterateUnbonding(ctx)].map((e) => ({
+      participant: e.participant,
+      completion_epoch: e.completionEpoch.toString(),
+      amount: e.amount,
+    })),
     jailed: keeper.jailed(ctx),
-    slash_records: [...keeper.iterateSlashRecords(ctx)].map((r) => ({ participant: r.participant, reason: r.reason, epoch: r.epoch.toString() })),
+    slash_records: [...keeper.iterateSlashRecords(ctx)].map((r) => ({
+      participant: r.participant,
+      reason: r.reason,
+      epoch: r.epoch.toString(),
+    })),
   };
 }

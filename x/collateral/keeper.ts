@@ -3,7 +3,11 @@
 // per (participant, reason) per epoch, and the jailed set. The epoch comes from x/poc through
 // onEpochAdvance, so this module needs nothing above it.
 import type { Context } from '../../app/runtime/context.js';
-import { Params, type CollateralParams, type UnbondingEntry } from '../../proto/gonka/collateral/v1/codecs.js';
+import {
+  type CollateralParams,
+  Params,
+  type UnbondingEntry,
+} from '../../proto/gonka/collateral/v1/codecs.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { formatDec } from '../auth/decimal.js';
 import { GOV_MODULE } from '../auth/keeper.js';
@@ -13,20 +17,26 @@ import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import {
   COLLATERAL_PREFIX,
+  collateralKey,
   EPOCH_KEY,
   JAILED_PREFIX,
+  jailedKey,
   PARAMS_KEY,
+  parseSlashRecordKey,
   SLASH_RECORD_PREFIX,
   STORE,
-  UNBONDING_PREFIX,
-  collateralKey,
-  jailedKey,
-  parseSlashRecordKey,
   slashRecordKey,
+  UNBONDING_PREFIX,
   unbondingEpochPrefix,
   unbondingKey,
 } from './keys.js';
-import { ONE, type ParsedCollateralParams, canonicalCollateralParams, defaultCollateralParams, parseCollateralParams } from './params.js';
+import {
+  canonicalCollateralParams,
+  defaultCollateralParams,
+  ONE,
+  type ParsedCollateralParams,
+  parseCollateralParams,
+} from './params.js';
 import { activatedWeight, mulFloor } from './weight.js';
 
 export const COLLATERAL_MODULE = 'collateral';
@@ -83,7 +93,9 @@ export class CollateralKeeper {
       const participant = addressString(k.subarray(9));
       const amount = amountOf(v);
       kv.delete(k);
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, participant, [{ denom: COLLATERAL_DENOM, amount }]);
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, participant, [
+        { denom: COLLATERAL_DENOM, amount },
+      ]);
       ctx.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
     }
   }
@@ -117,7 +129,10 @@ export class CollateralKeeper {
   withdraw(ctx: Context, participant: string, amount: bigint): bigint {
     if (amount <= 0n) throw collateralErrors.invalidAmount(`withdrawal of ${amount} must be positive`);
     const have = this.collateralOf(ctx, participant);
-    if (amount > have) throw collateralErrors.insufficientCollateral(`${participant} has ${have}${COLLATERAL_DENOM} deposited, asked for ${amount}${COLLATERAL_DENOM}`);
+    if (amount > have)
+      throw collateralErrors.insufficientCollateral(
+        `${participant} has ${have}${COLLATERAL_DENOM} deposited, asked for ${amount}${COLLATERAL_DENOM}`,
+      );
     this.setCollateral(ctx, participant, have - amount);
     const completion = this.currentEpoch(ctx) + this.parsedParams(ctx).unbondingPeriodEpochs;
     const key = unbondingKey(completion, addressBytes(participant));
@@ -130,16 +145,28 @@ export class CollateralKeeper {
   /** Every unbonding entry in maturity order, then address order. */
   *iterateUnbonding(ctx: Context): Generator<UnbondingEntry & { key: Uint8Array }> {
     for (const [k, v] of ctx.kv(STORE).iterator(UNBONDING_PREFIX, prefixEnd(UNBONDING_PREFIX)))
-      yield { key: k, participant: addressString(k.subarray(9)), completionEpoch: readU64(k.subarray(1, 9)), amount: dec.decode(v) };
+      yield {
+        key: k,
+        participant: addressString(k.subarray(9)),
+        completionEpoch: readU64(k.subarray(1, 9)),
+        amount: dec.decode(v),
+      };
   }
 
   unbondingOf(ctx: Context, participant: string): UnbondingEntry[] {
-    return [...this.iterateUnbonding(ctx)].filter((e) => e.participant === participant).map(({ key: _k, ...e }) => e);
+    return [...this.iterateUnbonding(ctx)]
+      .filter((e) => e.participant === participant)
+      .map(({ key: _k, ...e }) => e);
   }
 
   /** Genesis only: writes an unbonding entry as exported. */
   setUnbonding(ctx: Context, e: UnbondingEntry): void {
-    ctx.kv(STORE).set(unbondingKey(e.completionEpoch, addressBytes(e.participant)), enc.encode(BigInt(e.amount).toString()));
+    ctx
+      .kv(STORE)
+      .set(
+        unbondingKey(e.completionEpoch, addressBytes(e.participant)),
+        enc.encode(BigInt(e.amount).toString()),
+      );
   }
 
   /** Genesis only. */
@@ -163,8 +190,10 @@ export class CollateralKeeper {
    * for the same reason in the same epoch does nothing.
    */
   slash(ctx: Context, participant: string, fraction: bigint, reason: string): SlashResult {
-    if (fraction <= 0n || fraction > ONE) throw collateralErrors.invalidSlash(`fraction ${formatDec(fraction)} is outside (0, 1]`);
-    if (!REASON_RE.test(reason)) throw collateralErrors.invalidSlash(`reason '${reason}' must match ${REASON_RE}`);
+    if (fraction <= 0n || fraction > ONE)
+      throw collateralErrors.invalidSlash(`fraction ${formatDec(fraction)} is outside (0, 1]`);
+    if (!REASON_RE.test(reason))
+      throw collateralErrors.invalidSlash(`reason '${reason}' must match ${REASON_RE}`);
     const addr = addressBytes(participant);
     const epoch = this.currentEpoch(ctx);
     const recordKey = slashRecordKey(addr, reason);
@@ -187,7 +216,9 @@ export class CollateralKeeper {
     }
     const total = fromActive + fromUnbonding;
     if (total > 0n)
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.bank.auth.moduleAddress(GOV_MODULE), [{ denom: COLLATERAL_DENOM, amount: total }]);
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.bank.auth.moduleAddress(GOV_MODULE), [
+        { denom: COLLATERAL_DENOM, amount: total },
+      ]);
     ctx.events.emit(ev.slash(participant, reason, formatDec(fraction), fromActive, fromUnbonding, epoch));
     return { applied: true, fromActive, fromUnbonding };
   }
@@ -201,7 +232,8 @@ export class CollateralKeeper {
 
   /** Genesis only. */
   setSlashRecord(ctx: Context, participant: string, reason: string, epoch: bigint): void {
-    if (!REASON_RE.test(reason)) throw collateralErrors.invalidGenesis(`slash reason '${reason}' must match ${REASON_RE}`);
+    if (!REASON_RE.test(reason))
+      throw collateralErrors.invalidGenesis(`slash reason '${reason}' must match ${REASON_RE}`);
     ctx.kv(STORE).set(slashRecordKey(addressBytes(participant), reason), u64(epoch));
   }
 
@@ -225,7 +257,9 @@ export class CollateralKeeper {
   }
 
   jailed(ctx: Context): string[] {
-    return [...ctx.kv(STORE).iterator(JAILED_PREFIX, prefixEnd(JAILED_PREFIX))].map(([k]) => addressString(k.subarray(1)));
+    return [...ctx.kv(STORE).iterator(JAILED_PREFIX, prefixEnd(JAILED_PREFIX))].map(([k]) =>
+      addressString(k.subarray(1)),
+    );
   }
 
   // ---- weight activation and invariants ------------------------------------------------------------
@@ -234,7 +268,12 @@ export class CollateralKeeper {
   effectiveWeight(ctx: Context, participant: string, potential: bigint): bigint {
     const p = this.parsedParams(ctx);
     if (this.currentEpoch(ctx) < p.gracePeriodEndEpoch) return potential;
-    return activatedWeight(potential, this.collateralOf(ctx, participant), p.baseWeightRatio, p.collateralPerWeightUnit);
+    return activatedWeight(
+      potential,
+      this.collateralOf(ctx, participant),
+      p.baseWeightRatio,
+      p.collateralPerWeightUnit,
+    );
   }
 
   /** Σ active + Σ unbonding. */

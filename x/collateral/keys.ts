@@ -22,7 +22,8 @@ export const collateralKey = (addr: Uint8Array) => concat(COLLATERAL_PREFIX, add
 export const unbondingEpochPrefix = (epoch: bigint) => concat(UNBONDING_PREFIX, u64(epoch));
 export const unbondingKey = (epoch: bigint, addr: Uint8Array) => concat(UNBONDING_PREFIX, u64(epoch), addr);
 export const jailedKey = (addr: Uint8Array) => concat(JAILED_PREFIX, addr);
-export const slashRecordKey = (addr: Uint8Array, reason: string) => concat(SLASH_RECORD_PREFIX, Uint8Array.of(addr.length), addr, enc.encode(reason));
+export const slashRecordKey = (addr: Uint8Array, reason: string) =>
+  concat(SLASH_RECORD_PREFIX, Uint8Array.of(addr.length), addr, enc.encode(reason));
 
 export function parseSlashRecordKey(k: Uint8Array): { addr: Uint8Array; reason: string } {
   const n = k[1]!;

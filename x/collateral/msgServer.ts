@@ -21,8 +21,10 @@ import { parseCollateralParams } from './params.js';
 /** The amount of a collateral coin: ngonka, a positive integer. */
 export function collateralAmount(coin: Coin | undefined): bigint {
   if (!coin) throw collateralErrors.invalidAmount('amount must be set');
-  if (coin.denom !== COLLATERAL_DENOM) throw collateralErrors.invalidDenom(`collateral is ${COLLATERAL_DENOM}, got '${coin.denom}'`);
-  if (!/^\d{1,30}$/.test(coin.amount)) throw collateralErrors.invalidAmount(`'${coin.amount}' is not a non-negative integer`);
+  if (coin.denom !== COLLATERAL_DENOM)
+    throw collateralErrors.invalidDenom(`collateral is ${COLLATERAL_DENOM}, got '${coin.denom}'`);
+  if (!/^\d{1,30}$/.test(coin.amount))
+    throw collateralErrors.invalidAmount(`'${coin.amount}' is not a non-negative integer`);
   const amount = BigInt(coin.amount);
   if (amount === 0n) throw collateralErrors.invalidAmount('amount must be positive');
   return amount;
@@ -55,7 +57,9 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       addressBytes(m.participant);
       collateralAmount(m.amount);
     },
-    handle: (ctx, m) => ({ completionEpoch: keeper.withdraw(ctx, m.participant, collateralAmount(m.amount)) }),
+    handle: (ctx, m) => ({
+      completionEpoch: keeper.withdraw(ctx, m.participant, collateralAmount(m.amount)),
+    }),
   });
 
   const authority = moduleAddress(GOV_MODULE);
@@ -70,7 +74,8 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       parseCollateralParams(m.params);
     },
     handle(ctx, m) {
-      if (m.authority !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+      if (m.authority !== authority)
+        throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
       parseCollateralParams(m.params);
       keeper.setParams(ctx, m.params!);
       ctx.events.emit(ev.updateParams());

@@ -47,14 +47,17 @@ export function parseCollateralParams(p: CollateralParams | undefined): ParsedCo
     gracePeriodEndEpoch: p.gracePeriodEndEpoch,
   };
   if (out.unbondingPeriodEpochs < 1n || out.unbondingPeriodEpochs > MAX_UNBONDING_PERIOD_EPOCHS)
-    throw collateralErrors.invalidParams(`unbonding_period_epochs ${out.unbondingPeriodEpochs} is outside [1, ${MAX_UNBONDING_PERIOD_EPOCHS}]`);
+    throw collateralErrors.invalidParams(
+      `unbonding_period_epochs ${out.unbondingPeriodEpochs} is outside [1, ${MAX_UNBONDING_PERIOD_EPOCHS}]`,
+    );
   for (const [name, v] of [
     ['slash_fraction_invalid', out.slashFractionInvalid],
     ['slash_fraction_downtime', out.slashFractionDowntime],
     ['base_weight_ratio', out.baseWeightRatio],
   ] as const)
     if (v > ONE) throw collateralErrors.invalidParams(`${name} ${formatDec(v)} is above 1`);
-  if (out.collateralPerWeightUnit === 0n) throw collateralErrors.invalidParams('collateral_per_weight_unit must be positive');
+  if (out.collateralPerWeightUnit === 0n)
+    throw collateralErrors.invalidParams('collateral_per_weight_unit must be positive');
   return out;
 }
 
@@ -87,7 +90,8 @@ export function collateralParamsFromJson(j: unknown): CollateralParams {
   const uint = (k: string, dflt: bigint) => {
     const v = o[k];
     if (v === undefined) return dflt;
-    if (!/^\d{1,19}$/.test(String(v))) throw collateralErrors.invalidParams(`${k} '${String(v)}' is not an unsigned integer`);
+    if (!/^\d{1,19}$/.test(String(v)))
+      throw collateralErrors.invalidParams(`${k} '${String(v)}' is not an unsigned integer`);
     return BigInt(String(v));
   };
   const str = (k: string, dflt: string) => (o[k] === undefined ? dflt : String(o[k]));

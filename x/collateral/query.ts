@@ -17,7 +17,8 @@ import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
 export const COLLATERAL_QUERY = '/gonka.collateral.v1.Query';
 
 function checkAddress(a: string): void {
-  if (!a) throw sdkErrors.invalidRequest('rpc error: code = InvalidArgument desc = empty participant address');
+  if (!a)
+    throw sdkErrors.invalidRequest('rpc error: code = InvalidArgument desc = empty participant address');
   addressBytes(a);
 }
 
@@ -34,7 +35,9 @@ export function registerCollateralQueries(queries: QueryRouter, keeper: Collater
     response: QueryCollateralResponse,
     handle(ctx, r) {
       checkAddress(r.participant);
-      return { amount: { denom: COLLATERAL_DENOM, amount: keeper.collateralOf(ctx, r.participant).toString() } };
+      return {
+        amount: { denom: COLLATERAL_DENOM, amount: keeper.collateralOf(ctx, r.participant).toString() },
+      };
     },
   });
   queries.register({

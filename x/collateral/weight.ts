@@ -7,7 +7,12 @@ import { DEC_PRECISION } from '../auth/decimal.js';
 
 const SCALE = 10n ** BigInt(DEC_PRECISION);
 
-export function activatedWeight(potential: bigint, collateral: bigint, baseWeightRatio: bigint, collateralPerWeightUnit: bigint): bigint {
+export function activatedWeight(
+  potential: bigint,
+  collateral: bigint,
+  baseWeightRatio: bigint,
+  collateralPerWeightUnit: bigint,
+): bigint {
   if (potential <= 0n) return 0n;
   if (collateralPerWeightUnit <= 0n) throw new Error('collateral_per_weight_unit must be positive');
   const base = (potential * baseWeightRatio) / SCALE;

@@ -9,9 +9,11 @@ import * as tx from './tx.js';
 import * as keys from './keys.js';
 import * as genesis from './genesis.js';
 import * as testnet from './testnet.js';
+import * as collateral from './collateral.js';
+import * as pocQuery from './pocQuery.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc, keys, tx, query];
+export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc, keys, tx, query, collateral, pocQuery];

@@ -14,14 +14,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DirectSecp256k1HdWallet, Registry } from '@cosmjs/proto-signing';
-import { GasPrice, QueryClient, SigningStargateClient, defaultRegistryTypes, setupBankExtension, setupGovExtension } from '@cosmjs/stargate';
+import {
+  defaultRegistryTypes,
+  GasPrice,
+  QueryClient,
+  SigningStargateClient,
+  setupBankExtension,
+  setupGovExtension,
+} from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { MsgUpdateParams as ConsensusMsgUpdateParams } from 'cosmjs-types/cosmos/consensus/v1/tx';
-import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { defaultAppState } from '../../app/app.js';
 import { repoPath } from '../../app/paths.js';
-import { MsgUpdateParams as CollateralMsgUpdateParams, QueryParamsRequest as CQReq, QueryParamsResponse as CQRes } from '../../proto/gonka/collateral/v1/codecs.js';
+import {
+  MsgUpdateParams as CollateralMsgUpdateParams,
+  QueryParamsRequest as CQReq,
+  QueryParamsResponse as CQRes,
+} from '../../proto/gonka/collateral/v1/codecs.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { moduleAddress } from '../../x/auth/address.js';
@@ -36,9 +47,9 @@ const { VOTE_OPTION_YES: YES, VOTE_OPTION_NO: NO, VOTE_OPTION_NO_WITH_VETO: VETO
 describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () => {
   let dir: string;
   let net: Testnet;
-  let clients: SigningStargateClient[] = [];
-  let operators: string[] = [];
-  let mnemonics: string[] = [];
+  const clients: SigningStargateClient[] = [];
+  const operators: string[] = [];
+  const mnemonics: string[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-govnet-'));
@@ -51,7 +62,13 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
       voting_period: '15s',
       expedited_voting_period: '8s',
     };
-    const manifest = await initTestnet({ dir, validators: 3, weights: WEIGHTS, chainId: 'gonka-gov-e2e', appState });
+    const manifest = await initTestnet({
+      dir,
+      validators: 3,
+      weights: WEIGHTS,
+      chainId: 'gonka-gov-e2e',
+      appState,
+    });
     net = Testnet.open(dir);
     await net.start();
     await net.waitForHeight(2, 90_000);
@@ -62,7 +79,12 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
       const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'gonka' });
       operators.push((await wallet.getAccounts())[0]!.address);
       clients.push(
-        await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, { registry, gasPrice: GasPrice.fromString(`0.1${DENOM}`), broadcastPollIntervalMs: 200, broadcastTimeoutMs: 30_000 }),
+        await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, {
+          registry,
+          gasPrice: GasPrice.fromString(`0.1${DENOM}`),
+          broadcastPollIntervalMs: 200,
+          broadcastTimeoutMs: 30_000,
+        }),
       );
     }
   });
@@ -76,13 +98,37 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
     const comet = await connectComet(net.nodes[0]!.rpc.url);
     const q = QueryClient.withExtensions(comet, setupGovExtension, setupBankExtension);
     try {
-      const collateral = CQRes.decode(await q.queryAbci('/gonka.collateral.v1.Query/Params', CQReq.encode({}).finish()).then((r) => r.value)).params!;
+      const collateral = CQRes.decode(
+        await q
+          .queryAbci('/gonka.collateral.v1.Query/Params', CQReq.encode({}).finish())
+          .then((r) => r.value),
+      ).params!;
       const cometParams = (await net.nodes[0]!.rpc.call<any>('consensus_params')).consensus_params;
       const newMaxGas = 77_000_000n;
       const msgs = [
-        { typeUrl: '/gonka.collateral.v1.MsgUpdateParams', value: CollateralMsgUpdateParams.encode({ authority: GOV, params: { ...collateral, unbondingPeriodEpochs: collateral.unbondingPeriodEpochs + 3n } }).finish() },
-        { typeUrl: '/cosmos.bank.v1beta1.MsgSetSendEnabled', value: (await import('cosmjs-types/cosmos/bank/v1beta1/tx')).MsgSetSendEnabled.encode({ authority: GOV, sendEnabled: [{ denom: 'quorumcoin', enabled: false }], useDefaultFor: [] }).finish() },
-        { typeUrl: '/cosmos.bank.v1beta1.MsgSetSendEnabled', value: (await import('cosmjs-types/cosmos/bank/v1beta1/tx')).MsgSetSendEnabled.encode({ authority: GOV, sendEnabled: [{ denom: 'vetocoin', enabled: false }], useDefaultFor: [] }).finish() },
+        {
+          typeUrl: '/gonka.collateral.v1.MsgUpdateParams',
+          value: CollateralMsgUpdateParams.encode({
+            authority: GOV,
+            params: { ...collateral, unbondingPeriodEpochs: collateral.unbondingPeriodEpochs + 3n },
+          }).finish(),
+        },
+        {
+          typeUrl: '/cosmos.bank.v1beta1.MsgSetSendEnabled',
+          value: (await import('cosmjs-types/cosmos/bank/v1beta1/tx')).MsgSetSendEnabled.encode({
+            authority: GOV,
+            sendEnabled: [{ denom: 'quorumcoin', enabled: false }],
+            useDefaultFor: [],
+          }).finish(),
+        },
+        {
+          typeUrl: '/cosmos.bank.v1beta1.MsgSetSendEnabled',
+          value: (await import('cosmjs-types/cosmos/bank/v1beta1/tx')).MsgSetSendEnabled.encode({
+            authority: GOV,
+            sendEnabled: [{ denom: 'vetocoin', enabled: false }],
+            useDefaultFor: [],
+          }).finish(),
+        },
         {
           typeUrl: '/cosmos.consensus.v1.MsgUpdateParams',
           value: ConsensusMsgUpdateParams.encode(
@@ -91,7 +137,10 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
               block: { maxBytes: BigInt(cometParams.block.max_bytes), maxGas: newMaxGas },
               evidence: {
                 maxAgeNumBlocks: BigInt(cometParams.evidence.max_age_num_blocks),
-                maxAgeDuration: { seconds: BigInt(cometParams.evidence.max_age_duration) / 1_000_000_000n, nanos: Number(BigInt(cometParams.evidence.max_age_duration) % 1_000_000_000n) },
+                maxAgeDuration: {
+                  seconds: BigInt(cometParams.evidence.max_age_duration) / 1_000_000_000n,
+                  nanos: Number(BigInt(cometParams.evidence.max_age_duration) % 1_000_000_000n),
+                },
                 maxBytes: BigInt(cometParams.evidence.max_bytes),
               },
               validator: { pubKeyTypes: cometParams.validator.pub_key_types },
@@ -106,31 +155,58 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
         proposer,
         msgs.map((m, i) => ({
           typeUrl: '/cosmos.gov.v1.MsgSubmitProposal',
-          value: MsgSubmitProposal.fromPartial({ messages: [m], initialDeposit: [{ denom: DENOM, amount: DEPOSIT.toString() }], proposer, title: `proposal ${i + 1}`, summary: 'e2e' }),
+          value: MsgSubmitProposal.fromPartial({
+            messages: [m],
+            initialDeposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
+            proposer,
+            title: `proposal ${i + 1}`,
+            summary: 'e2e',
+          }),
         })),
         'auto',
       );
       assert.equal(submit.code, 0, submit.rawLog);
-      const ids = submit.events.filter((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id')).map((e) => BigInt(e.attributes.find((a) => a.key === 'proposal_id')!.value));
+      const ids = submit.events
+        .filter((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))
+        .map((e) => BigInt(e.attributes.find((a) => a.key === 'proposal_id')!.value));
       assert.equal(ids.length, 4);
       const [pass, quorum, veto, maxGas] = ids as [bigint, bigint, bigint, bigint];
-      for (const id of ids) assert.equal((await q.gov.proposal(id.toString())).proposal.status, ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD);
+      for (const id of ids)
+        assert.equal(
+          (await q.gov.proposal(id.toString())).proposal.status,
+          ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD,
+        );
 
       const votes: [number, bigint, VoteOption][] = [
-        [0, pass, YES], [1, pass, NO], [2, pass, YES],
+        [0, pass, YES],
+        [1, pass, NO],
+        [2, pass, YES],
         [2, quorum, YES],
-        [0, veto, VETO], [1, veto, YES], [2, veto, NO],
-        [0, maxGas, YES], [1, maxGas, YES],
+        [0, veto, VETO],
+        [1, veto, YES],
+        [2, veto, NO],
+        [0, maxGas, YES],
+        [1, maxGas, YES],
       ];
       await Promise.all(
         [0, 1, 2].map(async (v) => {
-          const mine = votes.filter(([who]) => who === v).map(([, proposalId, option]) => ({ typeUrl: '/cosmos.gov.v1.MsgVote', value: MsgVote.fromPartial({ proposalId, voter: operators[v]!, option: option as number }) }));
+          const mine = votes
+            .filter(([who]) => who === v)
+            .map(([, proposalId, option]) => ({
+              typeUrl: '/cosmos.gov.v1.MsgVote',
+              value: MsgVote.fromPartial({ proposalId, voter: operators[v]!, option: option as number }),
+            }));
           const r = await clients[v]!.signAndBroadcast(operators[v]!, mine, 'auto');
           assert.equal(r.code, 0, r.rawLog);
         }),
       );
       // While voting: the live tally (v1beta1, as CosmJS reads it) is the weights exactly.
-      assert.deepEqual((await q.gov.tally(pass.toString())).tally, { yes: '70', abstain: '0', no: '30', noWithVeto: '0' });
+      assert.deepEqual((await q.gov.tally(pass.toString())).tally, {
+        yes: '70',
+        abstain: '0',
+        no: '30',
+        noWithVeto: '0',
+      });
 
       const done = await waitFor(
         'all four proposals to finish',
@@ -152,7 +228,9 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
       assert.deepEqual(tally(3), { yes: '80', abstain: '0', no: '0', noWithVeto: '0' });
 
       // 1: the collateral param changed.
-      const after = CQRes.decode((await q.queryAbci('/gonka.collateral.v1.Query/Params', CQReq.encode({}).finish())).value).params!;
+      const after = CQRes.decode(
+        (await q.queryAbci('/gonka.collateral.v1.Query/Params', CQReq.encode({}).finish())).value,
+      ).params!;
       assert.equal(after.unbondingPeriodEpochs, collateral.unbondingPeriodEpochs + 3n);
       // 3: only the vetoed deposit was burned (the others came back); the gov account is empty.
       assert.equal(BigInt((await q.bank.supplyOf(DENOM)).amount), supplyBefore - DEPOSIT);
@@ -175,9 +253,18 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
     const cli = (args: string[], input?: string) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const needsHome = ['keys', 'tx'].includes(args[0]!);
-        const p = spawn(process.execPath, [repoPath('dist', 'app', 'cli', 'main.js'), ...args, ...(needsHome ? ['--home', home] : []), ...(args[0] === 'keys' ? [] : ['--node', net.nodes[1]!.rpc.url])], {
-          env: { ...process.env, GONKA_KEYRING_PASSPHRASE: 'gov e2e passphrase' },
-        });
+        const p = spawn(
+          process.execPath,
+          [
+            repoPath('dist', 'app', 'cli', 'main.js'),
+            ...args,
+            ...(needsHome ? ['--home', home] : []),
+            ...(args[0] === 'keys' ? [] : ['--node', net.nodes[1]!.rpc.url]),
+          ],
+          {
+            env: { ...process.env, GONKA_KEYRING_PASSPHRASE: 'gov e2e passphrase' },
+          },
+        );
         let stdout = '';
         let stderr = '';
         p.stdout.on('data', (d) => (stdout += d));
@@ -190,14 +277,25 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
       assert.equal(r.status, 0, `gonkad ${args.join(' ')}: ${r.stderr} ${r.stdout}`);
       return JSON.parse(r.stdout);
     };
-    for (const i of [0, 1]) assert.equal((await ok(['keys', 'add', `op${i}`, '--recover'], `${mnemonics[i]}\n`)).address, operators[i]);
+    for (const i of [0, 1])
+      assert.equal(
+        (await ok(['keys', 'add', `op${i}`, '--recover'], `${mnemonics[i]}\n`)).address,
+        operators[i],
+      );
     const authority = (await ok(['query', 'gov', 'authority'])).authority;
     assert.equal(authority, GOV);
     const file = join(dir, 'proposal.json');
     writeFileSync(
       file,
       JSON.stringify({
-        messages: [{ '@type': '/cosmos.bank.v1beta1.MsgSetSendEnabled', authority, send_enabled: [{ denom: 'clicoin', enabled: false }], use_default_for: [] }],
+        messages: [
+          {
+            '@type': '/cosmos.bank.v1beta1.MsgSetSendEnabled',
+            authority,
+            send_enabled: [{ denom: 'clicoin', enabled: false }],
+            use_default_for: [],
+          },
+        ],
         deposit: `${DEPOSIT / 2n}${DENOM}`,
         title: 'disable clicoin sends',
         summary: 'from the CLI',
@@ -206,12 +304,23 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
     const submitted = await ok(['tx', 'gov', 'submit-proposal', 'op0', file]);
     assert.equal(submitted.code, 0, submitted.raw_log);
     const id = submitted.proposal_ids[0] as string;
-    assert.equal((await ok(['query', 'gov', 'proposal', id])).proposal.status, 'PROPOSAL_STATUS_DEPOSIT_PERIOD');
+    assert.equal(
+      (await ok(['query', 'gov', 'proposal', id])).proposal.status,
+      'PROPOSAL_STATUS_DEPOSIT_PERIOD',
+    );
     assert.equal((await ok(['tx', 'gov', 'deposit', 'op1', id, `${DEPOSIT / 2n}${DENOM}`])).code, 0);
-    assert.equal((await ok(['query', 'gov', 'proposal', id])).proposal.status, 'PROPOSAL_STATUS_VOTING_PERIOD');
+    assert.equal(
+      (await ok(['query', 'gov', 'proposal', id])).proposal.status,
+      'PROPOSAL_STATUS_VOTING_PERIOD',
+    );
     assert.equal((await ok(['tx', 'gov', 'vote', 'op0', id, 'yes'])).code, 0);
     assert.equal((await ok(['tx', 'gov', 'vote', 'op1', id, 'yes=0.5,no=0.5'])).code, 0);
-    assert.deepEqual((await ok(['query', 'gov', 'tally', id])).tally, { yesCount: '65', abstainCount: '0', noCount: '15', noWithVetoCount: '0' });
+    assert.deepEqual((await ok(['query', 'gov', 'tally', id])).tally, {
+      yesCount: '65',
+      abstainCount: '0',
+      noCount: '15',
+      noWithVetoCount: '0',
+    });
     const bad = await cli(['tx', 'gov', 'vote', 'op0', id, 'maybe']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /yes, no, abstain or no_with_veto/);
@@ -225,6 +334,11 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
       1000,
     );
     assert.equal(final.status, 'PROPOSAL_STATUS_PASSED', final.failedReason);
-    assert.deepEqual(final.finalTallyResult, { yesCount: '65', abstainCount: '0', noCount: '15', noWithVetoCount: '0' });
+    assert.deepEqual(final.finalTallyResult, {
+      yesCount: '65',
+      abstainCount: '0',
+      noCount: '15',
+      noWithVetoCount: '0',
+    });
   });
 });

@@ -3,13 +3,13 @@
 // periods (10 s deposit and voting, 5 s expedited; one block = 1 s of block time), and helpers to
 // build gov messages and deliver txs with correct sequences.
 import { createHash } from 'node:crypto';
-import { MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { Event, ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
-import { DENOM, type TestChain, accountOf, signTx } from './tx-harness.js';
+import { accountOf, DENOM, signTx, type TestChain } from './tx-harness.js';
 
 export const WEIGHTS = [50n, 30n, 20n];
 export const GOV_ADDRESS = moduleAddress(GOV_MODULE);
@@ -39,9 +39,18 @@ export function govAppState(keys: { address: string }[]) {
   };
 }
 
-export const any = (typeUrl: string, codec: { encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({ typeUrl, value: codec.encode(value).finish() });
+export const any = (
+  typeUrl: string,
+  codec: { encode(m: any): { finish(): Uint8Array } },
+  value: unknown,
+): Any => ({ typeUrl, value: codec.encode(value).finish() });
 
-export function submitMsg(proposer: string, messages: Any[], deposit: bigint, extra: Partial<MsgSubmitProposal> = {}): Any {
+export function submitMsg(
+  proposer: string,
+  messages: Any[],
+  deposit: bigint,
+  extra: Partial<MsgSubmitProposal> = {},
+): Any {
   return any(
     '/cosmos.gov.v1.MsgSubmitProposal',
     MsgSubmitProposal,
@@ -56,19 +65,37 @@ export function submitMsg(proposer: string, messages: Any[], deposit: bigint, ex
   );
 }
 
-export const voteMsg = (id: bigint, voter: string, option: VoteOption) => any('/cosmos.gov.v1.MsgVote', MsgVote, MsgVote.fromPartial({ proposalId: id, voter, option }));
+export const voteMsg = (id: bigint, voter: string, option: VoteOption) =>
+  any('/cosmos.gov.v1.MsgVote', MsgVote, MsgVote.fromPartial({ proposalId: id, voter, option }));
 
 export const weightedMsg = (id: bigint, voter: string, options: [VoteOption, string][]) =>
-  any('/cosmos.gov.v1.MsgVoteWeighted', MsgVoteWeighted, MsgVoteWeighted.fromPartial({ proposalId: id, voter, options: options.map(([option, weight]) => ({ option, weight })) }));
+  any(
+    '/cosmos.gov.v1.MsgVoteWeighted',
+    MsgVoteWeighted,
+    MsgVoteWeighted.fromPartial({
+      proposalId: id,
+      voter,
+      options: options.map(([option, weight]) => ({ option, weight })),
+    }),
+  );
 
 export const depositMsg = (id: bigint, depositor: string, amount: bigint, denom = DENOM) =>
-  any('/cosmos.gov.v1.MsgDeposit', MsgDeposit, MsgDeposit.fromPartial({ proposalId: id, depositor, amount: [{ denom, amount: amount.toString() }] }));
+  any(
+    '/cosmos.gov.v1.MsgDeposit',
+    MsgDeposit,
+    MsgDeposit.fromPartial({ proposalId: id, depositor, amount: [{ denom, amount: amount.toString() }] }),
+  );
 
 /** Signs `msgs` with key i at its current sequence and delivers them in one block. */
 export async function deliver(chain: TestChain, i: number, msgs: Any[]): Promise<ExecTxResult> {
   const key = chain.keys[i]!;
   const acct = accountOf(chain, key.address);
-  const tx = signTx(key, { msgs, sequence: acct.sequence, accountNumber: acct.accountNumber, gas: 2_000_000n });
+  const tx = signTx(key, {
+    msgs,
+    sequence: acct.sequence,
+    accountNumber: acct.accountNumber,
+    gas: 2_000_000n,
+  });
   const res = await chain.block([tx]);
   return res.txResults[0]!;
 }
@@ -80,10 +107,17 @@ export async function advance(chain: TestChain, seconds: number): Promise<{ even
   return { events };
 }
 
-export const { VOTE_OPTION_YES: YES, VOTE_OPTION_NO: NO, VOTE_OPTION_ABSTAIN: ABSTAIN, VOTE_OPTION_NO_WITH_VETO: VETO } = VoteOption;
+export const {
+  VOTE_OPTION_YES: YES,
+  VOTE_OPTION_NO: NO,
+  VOTE_OPTION_ABSTAIN: ABSTAIN,
+  VOTE_OPTION_NO_WITH_VETO: VETO,
+} = VoteOption;
 
 export function proposalIdOf(r: ExecTxResult): bigint {
-  const e = r.events.find((x) => x.type === 'submit_proposal' && x.attributes.some((a) => a.key === 'proposal_id'));
+  const e = r.events.find(
+    (x) => x.type === 'submit_proposal' && x.attributes.some((a) => a.key === 'proposal_id'),
+  );
   if (!e) throw new Error(`no submit_proposal event (code ${r.code}: ${r.log})`);
   return BigInt(e.attributes.find((a) => a.key === 'proposal_id')!.value);
 }

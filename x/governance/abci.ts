@@ -3,7 +3,7 @@
 // router with the governance account as authority on one store branch, written only if every
 // message succeeds (all or nothing); a failure is recorded as PROPOSAL_STATUS_FAILED with the
 // error in failed_reason. Everything here is bounded by max_open_proposals.
-import { ProposalStatus, type Proposal } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { type Proposal, ProposalStatus } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Context } from '../../app/runtime/context.js';
 import { errorResult } from '../../app/runtime/errors.js';
 import { GasMeter } from '../../app/runtime/gas.js';
@@ -83,7 +83,8 @@ function execute(ctx: Context, k: GovKeeper, p: Proposal): string | undefined {
       const { route, msg } = router.decodeAny(any);
       route.validate?.(msg);
       const signers = route.signers(msg);
-      if (signers.length !== 1 || signers[0] !== authority) throw new Error(`message ${i} (${any.typeUrl}) is not signed by the governance account`);
+      if (signers.length !== 1 || signers[0] !== authority)
+        throw new Error(`message ${i} (${any.typeUrl}) is not signed by the governance account`);
       route.handle(execCtx, msg);
     });
   } catch (e) {

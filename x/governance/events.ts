@@ -16,7 +16,8 @@ export const submitProposal = (id: bigint, msgTypeUrls: string[]): Event =>
     ['proposal_messages', `,${msgTypeUrls.join(',')}`],
   ]);
 
-export const votingPeriodStart = (id: bigint): Event => event('submit_proposal', [['voting_period_start', id.toString()]]);
+export const votingPeriodStart = (id: bigint): Event =>
+  event('submit_proposal', [['voting_period_start', id.toString()]]);
 
 export const proposalDeposit = (id: bigint, depositor: string, amount: string): Event =>
   event('proposal_deposit', [
@@ -51,4 +52,8 @@ export const activeProposal = (id: bigint, result: string, log?: string): Event 
     ...(log ? ([['proposal_log', log, false]] as [string, string, boolean][]) : []),
   ]);
 
-export const messageModule = (sender: string): Event => event('message', [['module', 'governance'], ['sender', sender]]);
+export const messageModule = (sender: string): Event =>
+  event('message', [
+    ['module', 'gov'],
+    ['sender', sender],
+  ]);

@@ -8,8 +8,22 @@ import { GOV_MODULE } from '../auth/keeper.js';
 import { addCoins, coinsEqual, parseCoins } from '../bank/coins.js';
 import { govErrors } from './errors.js';
 import type { GovKeeper } from './keeper.js';
-import { ACTIVE_QUEUE_PREFIX, INACTIVE_QUEUE_PREFIX, OPEN_COUNT_KEY, QUEUE_VALUE, STORE, queueKey, u64 } from './keys.js';
-import { type GovParamsJson, defaultGovParams, govParamsFromJson, govParamsToJson } from './params.js';
+import {
+  ACTIVE_QUEUE_PREFIX,
+  INACTIVE_QUEUE_PREFIX,
+  OPEN_COUNT_KEY,
+  QUEUE_VALUE,
+  queueKey,
+  STORE,
+  u64,
+} from './keys.js';
+import {
+  defaultGovParams,
+  type GovParams,
+  type GovParamsJson,
+  govParamsFromJson,
+  govParamsToJson,
+} from './params.js';
 
 type TimeJson = { seconds: string; nanos: number };
 
@@ -23,7 +37,14 @@ export interface GovGenesis {
 }
 
 export function defaultGovGenesis(): GovGenesis {
-  return { starting_proposal_id: '1', params: govParamsToJson(defaultGovParams()), constitution: '', proposals: [], deposits: [], votes: [] };
+  return {
+    starting_proposal_id: '1',
+    params: govParamsToJson(defaultGovParams()),
+    constitution: '',
+    proposals: [],
+    deposits: [],
+    votes: [],
+  };
 }
 
 const TIME_FIELDS = ['submitTime', 'depositEndTime', 'votingStartTime', 'votingEndTime'] as const;
@@ -44,7 +65,12 @@ function proposalFromJson(raw: unknown): Proposal {
   for (const f of TIME_FIELDS) {
     const t = j[f] as TimeJson | undefined;
     if (t !== undefined) {
-      if (!/^\d+$/.test(String(t.seconds)) || !Number.isInteger(t.nanos) || t.nanos < 0 || t.nanos > 999_999_999)
+      if (
+        !/^\d+$/.test(String(t.seconds)) ||
+        !Number.isInteger(t.nanos) ||
+        t.nanos < 0 ||
+        t.nanos > 999_999_999
+      )
         throw govErrors.invalidGenesis(`proposal ${String(j.id)}: bad ${f}`);
       times[f] = { seconds: BigInt(t.seconds), nanos: t.nanos };
     }
@@ -57,7 +83,7 @@ const fail = (msg: string) => govErrors.invalidGenesis(msg);
 
 export function initGovGenesis(ctx: Context, k: GovKeeper, raw: unknown): void {
   const g = { ...defaultGovGenesis(), ...((raw ?? {}) as Partial<GovGenesis>) };
-  let params;
+  let params: GovParams;
   try {
     params = govParamsFromJson(g.params);
   } catch (e) {
@@ -65,7 +91,8 @@ export function initGovGenesis(ctx: Context, k: GovKeeper, raw: unknown): void {
   }
   k.setParams(ctx, params);
   k.setConstitution(ctx, String(g.constitution ?? ''));
-  if (!/^\d{1,19}$/.test(String(g.starting_proposal_id)) || BigInt(g.starting_proposal_id) < 1n) throw fail('starting_proposal_id must be a positive integer');
+  if (!/^\d{1,19}$/.test(String(g.starting_proposal_id)) || BigInt(g.starting_proposal_id) < 1n)
+    throw fail('starting_proposal_id must be a positive integer');
   const nextId = BigInt(g.starting_proposal_id);
   k.setNextProposalId(ctx, nextId);
   // The gov account exists from genesis: it escrows deposits and receives slashed collateral.
@@ -97,19 +124,24 @@ export function initGovGenesis(ctx: Context, k: GovKeeper, raw: unknown): void {
     const d = Deposit.fromJSON(rawD);
     const p = proposals.get(d.proposalId);
     if (!p) throw fail(`deposit for unknown proposal ${d.proposalId}`);
-    if (k.getDeposit(ctx, d.proposalId, d.depositor)) throw fail(`duplicate deposit ${d.proposalId}/${d.depositor}`);
+    if (k.getDeposit(ctx, d.proposalId, d.depositor))
+      throw fail(`duplicate deposit ${d.proposalId}/${d.depositor}`);
     k.setDeposit(ctx, d);
     depositSums.set(d.proposalId, [...(depositSums.get(d.proposalId) ?? []), parseCoins(d.amount)]);
   }
   for (const p of proposals.values()) {
-    const open = p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD || p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
+    const open =
+      p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD ||
+      p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
     const sum = addCoins(depositSums.get(p.id) ?? []);
-    if (open && !coinsEqual(sum, parseCoins(p.totalDeposit, true))) throw fail(`proposal ${p.id}: deposits do not sum to total_deposit`);
+    if (open && !coinsEqual(sum, parseCoins(p.totalDeposit, true)))
+      throw fail(`proposal ${p.id}: deposits do not sum to total_deposit`);
   }
   for (const rawV of g.votes) {
     const v = Vote.fromJSON(rawV);
     const p = proposals.get(v.proposalId);
-    if (!p || p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD) throw fail(`vote for proposal ${v.proposalId}, which is not in its voting period`);
+    if (!p || p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD)
+      throw fail(`vote for proposal ${v.proposalId}, which is not in its voting period`);
     k.setVote(ctx, v);
   }
   const broken = k.invariants(ctx);

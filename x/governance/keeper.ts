@@ -1,7 +1,7 @@
 // x/governance keeper: proposals, deposits (escrowed in the `gov` module account), votes, the two
 // end-time queues, params and the constitution. The end blocker (abci.ts) and the message server
 // drive it; it never imports another module's keeper, only the interfaces in expectedKeepers.ts.
-import { Deposit, Proposal, ProposalStatus, TallyResult, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { Deposit, Proposal, ProposalStatus, type TallyResult, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Context } from '../../app/runtime/context.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
@@ -17,33 +17,37 @@ import {
   ACTIVE_QUEUE_PREFIX,
   CONSTITUTION_KEY,
   DEPOSIT_PREFIX,
+  depositKey,
+  depositsPrefix,
   INACTIVE_QUEUE_PREFIX,
   NEXT_PROPOSAL_ID_KEY,
   OPEN_COUNT_KEY,
   PARAMS_KEY,
   PROPOSAL_PREFIX,
-  STORE,
-  VOTE_PREFIX,
-  depositKey,
-  depositsPrefix,
   proposalKey,
+  QUEUE_VALUE,
   queueDueEnd,
   queueKey,
   queueKeyId,
-  QUEUE_VALUE,
   readU64,
+  STORE,
   u64,
+  VOTE_PREFIX,
   voteKey,
   votesPrefix,
 } from './keys.js';
-import { type GovParams, defaultGovParams, govParamsFromJson, govParamsToJson } from './params.js';
-import { type Tally, countVotes, emptyTally } from './tally.js';
+import { defaultGovParams, type GovParams, govParamsFromJson, govParamsToJson } from './params.js';
+import { countVotes, emptyTally, type Tally } from './tally.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export const addSeconds = (t: Timestamp, s: bigint): Timestamp => ({ seconds: t.seconds + s, nanos: t.nanos });
-export const timeLe = (a: Timestamp, b: Timestamp) => a.seconds < b.seconds || (a.seconds === b.seconds && a.nanos <= b.nanos);
+export const addSeconds = (t: Timestamp, s: bigint): Timestamp => ({
+  seconds: t.seconds + s,
+  nanos: t.nanos,
+});
+export const timeLe = (a: Timestamp, b: Timestamp) =>
+  a.seconds < b.seconds || (a.seconds === b.seconds && a.nanos <= b.nanos);
 
 export const tallyToProto = (t: Tally): TallyResult => ({
   yesCount: t.yes.toString(),
@@ -119,7 +123,8 @@ export class GovKeeper {
   }
 
   *iterateProposals(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Proposal]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? PROPOSAL_PREFIX, prefixEnd(PROPOSAL_PREFIX))) yield [k, Proposal.decode(v)];
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? PROPOSAL_PREFIX, prefixEnd(PROPOSAL_PREFIX)))
+      yield [k, Proposal.decode(v)];
   }
 
   openCount(ctx: Context): bigint {
@@ -139,7 +144,10 @@ export class GovKeeper {
   ): Proposal {
     const params = this.getParams(ctx);
     const open = this.openCount(ctx);
-    if (open >= params.maxOpenProposals) throw govErrors.tooManyOpenProposals(`${open} proposals are open (max_open_proposals ${params.maxOpenProposals})`);
+    if (open >= params.maxOpenProposals)
+      throw govErrors.tooManyOpenProposals(
+        `${open} proposals are open (max_open_proposals ${params.maxOpenProposals})`,
+      );
     const id = this.nextProposalId(ctx);
     this.setNextProposalId(ctx, id + 1n);
     const now = ctx.header.time;
@@ -155,7 +163,12 @@ export class GovKeeper {
     this.setProposal(ctx, p);
     ctx.kv(STORE).set(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, id), QUEUE_VALUE);
     this.setOpenCount(ctx, open + 1n);
-    ctx.events.emit(ev.submitProposal(id, p.messages.map((m) => m.typeUrl)));
+    ctx.events.emit(
+      ev.submitProposal(
+        id,
+        p.messages.map((m) => m.typeUrl),
+      ),
+    );
     return p;
   }
 
@@ -170,7 +183,10 @@ export class GovKeeper {
     ctx.kv(STORE).delete(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, p.id));
     p.status = ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
     p.votingStartTime = now;
-    p.votingEndTime = addSeconds(now, p.expedited ? params.expeditedVotingPeriodSeconds : params.votingPeriodSeconds);
+    p.votingEndTime = addSeconds(
+      now,
+      p.expedited ? params.expeditedVotingPeriodSeconds : params.votingPeriodSeconds,
+    );
     this.setProposal(ctx, p);
     ctx.kv(STORE).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
     ctx.events.emit(ev.votingPeriodStart(p.id));
@@ -179,7 +195,9 @@ export class GovKeeper {
   /** Ends a proposal's life: takes it off its queue and the open count. */
   closeProposal(ctx: Context, p: Proposal, queue: 'inactive' | 'active'): void {
     const key =
-      queue === 'inactive' ? queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, p.id) : queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime!, p.id);
+      queue === 'inactive'
+        ? queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, p.id)
+        : queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime!, p.id);
     ctx.kv(STORE).delete(key);
     this.setOpenCount(ctx, this.openCount(ctx) - 1n);
   }
@@ -202,7 +220,8 @@ export class GovKeeper {
   dueIds(ctx: Context, queue: 'inactive' | 'active'): bigint[] {
     const prefix = queue === 'inactive' ? INACTIVE_QUEUE_PREFIX : ACTIVE_QUEUE_PREFIX;
     const ids: bigint[] = [];
-    for (const [k] of ctx.kv(STORE).iterator(prefix, queueDueEnd(prefix, ctx.header.time))) ids.push(queueKeyId(k));
+    for (const [k] of ctx.kv(STORE).iterator(prefix, queueDueEnd(prefix, ctx.header.time)))
+      ids.push(queueKeyId(k));
     return ids;
   }
 
@@ -215,11 +234,13 @@ export class GovKeeper {
 
   *iterateDeposits(ctx: Context, id: bigint, startKey?: Uint8Array): Generator<[Uint8Array, Deposit]> {
     const prefix = depositsPrefix(id);
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix))) yield [k, Deposit.decode(v)];
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix)))
+      yield [k, Deposit.decode(v)];
   }
 
   *iterateAllDeposits(ctx: Context): Generator<Deposit> {
-    for (const [, v] of ctx.kv(STORE).iterator(DEPOSIT_PREFIX, prefixEnd(DEPOSIT_PREFIX))) yield Deposit.decode(v);
+    for (const [, v] of ctx.kv(STORE).iterator(DEPOSIT_PREFIX, prefixEnd(DEPOSIT_PREFIX)))
+      yield Deposit.decode(v);
   }
 
   setDeposit(ctx: Context, d: Deposit): void {
@@ -233,7 +254,11 @@ export class GovKeeper {
   addDeposit(ctx: Context, p: Proposal, depositor: string, coins: Coins[]): boolean {
     const params = this.getParams(ctx);
     const allowed = new Set(this.minDepositFor(params, p).map((c) => c.denom));
-    for (const c of coins) if (!allowed.has(c.denom)) throw govErrors.invalidDepositDenom(`deposited ${coinsString(coins)}, but gov accepts only ${[...allowed].join(', ')}`);
+    for (const c of coins)
+      if (!allowed.has(c.denom))
+        throw govErrors.invalidDepositDenom(
+          `deposited ${coinsString(coins)}, but gov accepts only ${[...allowed].join(', ')}`,
+        );
     this.bank.sendCoinsToModule(ctx, depositor, GOV_MODULE, coins);
     const prev = this.getDeposit(ctx, p.id, depositor);
     const merged = addCoins([prev ? parseCoins(prev.amount) : [], coins]);
@@ -254,9 +279,15 @@ export class GovKeeper {
   /** Smallest acceptable single deposit: min_deposit × min_deposit_ratio, per denom (ceil). */
   checkMinDepositRatio(params: GovParams, p: Proposal, coins: Coins[]): void {
     if (params.minDepositRatio === 0n) return;
-    const min = this.minDepositFor(params, p).map((c) => ({ denom: c.denom, amount: mulCeil(c.amount, params.minDepositRatio) }));
+    const min = this.minDepositFor(params, p).map((c) => ({
+      denom: c.denom,
+      amount: mulCeil(c.amount, params.minDepositRatio),
+    }));
     const ok = coins.some((c) => c.amount >= (min.find((m) => m.denom === c.denom)?.amount ?? 0n));
-    if (!ok) throw govErrors.minDepositTooSmall(`received ${coinsString(coins)} but need at least one of the following: ${coinsString(min)}`);
+    if (!ok)
+      throw govErrors.minDepositTooSmall(
+        `received ${coinsString(coins)} but need at least one of the following: ${coinsString(min)}`,
+      );
   }
 
   /** Pays every deposit back and deletes the records. */
@@ -283,8 +314,15 @@ export class GovKeeper {
     const fees: Coins[][] = [];
     for (const [k, d] of [...this.iterateDeposits(ctx, id)]) {
       const coins = parseCoins(d.amount);
-      const fee = coins.map((c) => ({ denom: c.denom, amount: mulFloor(c.amount, params.proposalCancelRatio) })).filter((c) => c.amount > 0n);
-      const refund = coins.map((c) => ({ denom: c.denom, amount: c.amount - (fee.find((f) => f.denom === c.denom)?.amount ?? 0n) })).filter((c) => c.amount > 0n);
+      const fee = coins
+        .map((c) => ({ denom: c.denom, amount: mulFloor(c.amount, params.proposalCancelRatio) }))
+        .filter((c) => c.amount > 0n);
+      const refund = coins
+        .map((c) => ({
+          denom: c.denom,
+          amount: c.amount - (fee.find((f) => f.denom === c.denom)?.amount ?? 0n),
+        }))
+        .filter((c) => c.amount > 0n);
       if (refund.length > 0) this.bank.sendCoinsFromModule(ctx, GOV_MODULE, d.depositor, refund);
       fees.push(fee);
       ctx.kv(STORE).delete(k);
@@ -308,7 +346,8 @@ export class GovKeeper {
 
   *iterateVotes(ctx: Context, id: bigint, startKey?: Uint8Array): Generator<[Uint8Array, Vote]> {
     const prefix = votesPrefix(id);
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix))) yield [k, Vote.decode(v)];
+    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix)))
+      yield [k, Vote.decode(v)];
   }
 
   *iterateAllVotes(ctx: Context): Generator<Vote> {
@@ -321,9 +360,13 @@ export class GovKeeper {
 
   /** The current tally of a proposal's votes by current weights (no side effects). */
   currentTally(ctx: Context, id: bigint): Tally {
-    return countVotes(ctx, this.weights, (function* (it) {
-      for (const [, v] of it) yield v;
-    })(this.iterateVotes(ctx, id)));
+    return countVotes(
+      ctx,
+      this.weights,
+      (function* (it) {
+        for (const [, v] of it) yield v;
+      })(this.iterateVotes(ctx, id)),
+    );
   }
 
   // ---- invariants -------------------------------------------------------------------------------------
@@ -335,13 +378,19 @@ export class GovKeeper {
     const gov = this.authority();
     for (const c of sums) {
       const have = this.bank.balance(ctx, gov, c.denom);
-      if (have < c.amount) broken.push(`gov account holds ${have}${c.denom} < deposits ${c.amount}${c.denom}`);
+      if (have < c.amount)
+        broken.push(`gov account holds ${have}${c.denom} < deposits ${c.amount}${c.denom}`);
     }
     let open = 0n;
     for (const [, p] of this.iterateProposals(ctx)) {
-      if (p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD || p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD) open++;
+      if (
+        p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD ||
+        p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD
+      )
+        open++;
     }
-    if (open !== this.openCount(ctx)) broken.push(`open proposal count ${this.openCount(ctx)} != ${open} proposals in deposit or voting`);
+    if (open !== this.openCount(ctx))
+      broken.push(`open proposal count ${this.openCount(ctx)} != ${open} proposals in deposit or voting`);
     return broken;
   }
 }

@@ -37,10 +37,12 @@ function timeBytes(t: Timestamp): Uint8Array {
   return concat(u64(t.seconds), nanos);
 }
 
-export const queueKey = (prefix: Uint8Array, end: Timestamp, id: bigint) => concat(prefix, timeBytes(end), u64(id));
+export const queueKey = (prefix: Uint8Array, end: Timestamp, id: bigint) =>
+  concat(prefix, timeBytes(end), u64(id));
 
 /** The first queue key strictly after every entry due at `now` (end ≤ now). */
-export const queueDueEnd = (prefix: Uint8Array, now: Timestamp) => concat(prefix, timeBytes({ seconds: now.seconds, nanos: now.nanos + 1 }));
+export const queueDueEnd = (prefix: Uint8Array, now: Timestamp) =>
+  concat(prefix, timeBytes({ seconds: now.seconds, nanos: now.nanos + 1 }));
 
 /** Queue entries carry no data, but the store refuses empty values. */
 export const QUEUE_VALUE = Uint8Array.of(0x01);

@@ -20,7 +20,13 @@ export interface MsgUpdateLimits {
   limits: GovLimits;
 }
 
-const FIELDS: (keyof GovLimits)[] = ['maxMessages', 'maxTitleLength', 'maxMetadataLength', 'maxSummaryLength', 'maxOpenProposals'];
+const FIELDS: (keyof GovLimits)[] = [
+  'maxMessages',
+  'maxTitleLength',
+  'maxMetadataLength',
+  'maxSummaryLength',
+  'maxOpenProposals',
+];
 
 export const MsgUpdateLimits = {
   typeUrl: '/gonka.governance.v1.MsgUpdateLimits',
@@ -34,7 +40,16 @@ export const MsgUpdateLimits = {
   decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateLimits {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const end = length === undefined ? reader.len : reader.pos + length;
-    const m: MsgUpdateLimits = { authority: '', limits: { maxMessages: 0n, maxTitleLength: 0n, maxMetadataLength: 0n, maxSummaryLength: 0n, maxOpenProposals: 0n } };
+    const m: MsgUpdateLimits = {
+      authority: '',
+      limits: {
+        maxMessages: 0n,
+        maxTitleLength: 0n,
+        maxMetadataLength: 0n,
+        maxSummaryLength: 0n,
+        maxOpenProposals: 0n,
+      },
+    };
     while (reader.pos < end) {
       const tag = reader.uint32();
       const field = tag >>> 3;
@@ -45,7 +60,17 @@ export const MsgUpdateLimits = {
     return m;
   },
   fromPartial(o: Partial<MsgUpdateLimits>): MsgUpdateLimits {
-    return { authority: o.authority ?? '', limits: { maxMessages: 0n, maxTitleLength: 0n, maxMetadataLength: 0n, maxSummaryLength: 0n, maxOpenProposals: 0n, ...o.limits } };
+    return {
+      authority: o.authority ?? '',
+      limits: {
+        maxMessages: 0n,
+        maxTitleLength: 0n,
+        maxMetadataLength: 0n,
+        maxSummaryLength: 0n,
+        maxOpenProposals: 0n,
+        ...o.limits,
+      },
+    };
   },
 };
 

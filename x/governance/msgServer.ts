@@ -26,7 +26,7 @@ import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import { type GovKeeper, timeLe } from './keeper.js';
 import { MsgUpdateLimits, MsgUpdateLimitsResponse } from './limitsMsg.js';
-import { fromSdkParams, validateGovParams } from './params.js';
+import { fromSdkParams, type GovParams, validateGovParams } from './params.js';
 
 export const GOV_V1 = '/cosmos.gov.v1';
 export const MSG_SUBMIT_PROPOSAL = `${GOV_V1}.MsgSubmitProposal`;
@@ -37,7 +37,12 @@ export const MSG_CANCEL_PROPOSAL = `${GOV_V1}.MsgCancelProposal`;
 export const MSG_UPDATE_PARAMS = `${GOV_V1}.MsgUpdateParams`;
 export const MSG_UPDATE_LIMITS = '/gonka.governance.v1.MsgUpdateLimits';
 
-const VALID_OPTIONS = new Set([VoteOption.VOTE_OPTION_YES, VoteOption.VOTE_OPTION_ABSTAIN, VoteOption.VOTE_OPTION_NO, VoteOption.VOTE_OPTION_NO_WITH_VETO]);
+const VALID_OPTIONS = new Set([
+  VoteOption.VOTE_OPTION_YES,
+  VoteOption.VOTE_OPTION_ABSTAIN,
+  VoteOption.VOTE_OPTION_NO,
+  VoteOption.VOTE_OPTION_NO_WITH_VETO,
+]);
 /** Stateless bound on metadata before params are readable (the param bound applies in the handler). */
 const HARD_TEXT_LIMIT = 1_000_000;
 
@@ -47,7 +52,8 @@ function parseDeposit(coins: MsgDeposit['amount'], allowEmpty: boolean): Coins[]
 
 /** Options valid, unique, weights positive and summing to exactly 1. */
 function validateOptions(options: WeightedVoteOption[]): void {
-  if (options.length === 0 || options.length > VALID_OPTIONS.size) throw govErrors.invalidVote(`${options.length} options`);
+  if (options.length === 0 || options.length > VALID_OPTIONS.size)
+    throw govErrors.invalidVote(`${options.length} options`);
   const seen = new Set<VoteOption>();
   let sum = 0n;
   for (const o of options) {
@@ -68,20 +74,28 @@ function validateOptions(options: WeightedVoteOption[]): void {
 
 /** The SDK's WeightedVoteOptions.String() form used in the proposal_vote event. */
 function optionsString(options: WeightedVoteOption[]): string {
-  return options.map((o) => `option:${VoteOption[o.option]} weight:"${decString(parseDec(o.weight))}"`).join('\n');
+  return options
+    .map((o) => `option:${VoteOption[o.option]} weight:"${decString(parseDec(o.weight))}"`)
+    .join('\n');
 }
 
 export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
   const checkAuthority = (a: string) => {
-    if (a !== k.authority()) throw sdkErrors.unauthorized(`invalid authority; expected ${k.authority()}, got ${a}`);
+    if (a !== k.authority())
+      throw sdkErrors.unauthorized(`invalid authority; expected ${k.authority()}, got ${a}`);
   };
 
   const vote = (ctx: Context, id: bigint, voter: string, options: WeightedVoteOption[], metadata: string) => {
     const params = k.getParams(ctx);
-    if (BigInt(metadata.length) > params.maxMetadataLength) throw govErrors.metadataTooLong(`${metadata.length} > ${params.maxMetadataLength}`);
+    if (BigInt(metadata.length) > params.maxMetadataLength)
+      throw govErrors.metadataTooLong(`${metadata.length} > ${params.maxMetadataLength}`);
     const p = k.mustGetProposal(ctx, id);
-    if (p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD) throw govErrors.inactiveProposal(`proposal ${id} is not in its voting period`);
-    if (timeLe(p.votingEndTime!, ctx.header.time)) throw govErrors.votingPeriodEnded(`proposal ${id}'s voting period ended at ${p.votingEndTime!.seconds}`);
+    if (p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD)
+      throw govErrors.inactiveProposal(`proposal ${id} is not in its voting period`);
+    if (timeLe(p.votingEndTime!, ctx.header.time))
+      throw govErrors.votingPeriodEnded(
+        `proposal ${id}'s voting period ended at ${p.votingEndTime!.seconds}`,
+      );
     // Only weighted participants vote: bounds the votes a tally reads by the participant count.
     if (k.weights.weightOf(ctx, voter) === 0n) throw govErrors.noVotingPower(`${voter} has no PoC weight`);
     const normalized = options.map((o) => ({ option: o.option, weight: decString(parseDec(o.weight)) }));
@@ -102,14 +116,19 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
       parseDeposit(m.initialDeposit, true);
       if (m.title.trim() === '') throw govErrors.invalidProposalContent('proposal title cannot be empty');
       if (m.summary.trim() === '') throw govErrors.invalidProposalContent('proposal summary cannot be empty');
-      for (const s of [m.title, m.summary, m.metadata]) if (s.length > HARD_TEXT_LIMIT) throw govErrors.metadataTooLong();
+      for (const s of [m.title, m.summary, m.metadata])
+        if (s.length > HARD_TEXT_LIMIT) throw govErrors.metadataTooLong();
     },
     handle(ctx, m) {
       const params = k.getParams(ctx);
-      if (BigInt(m.messages.length) > params.maxMessages) throw govErrors.tooManyMessages(`${m.messages.length} > max_messages ${params.maxMessages}`);
-      if (BigInt(m.title.length) > params.maxTitleLength) throw govErrors.invalidProposalContent(`title longer than ${params.maxTitleLength}`);
-      if (BigInt(m.metadata.length) > params.maxMetadataLength) throw govErrors.metadataTooLong(`${m.metadata.length} > ${params.maxMetadataLength}`);
-      if (BigInt(m.summary.length) > params.maxSummaryLength) throw govErrors.summaryTooLong(`${m.summary.length} > ${params.maxSummaryLength}`);
+      if (BigInt(m.messages.length) > params.maxMessages)
+        throw govErrors.tooManyMessages(`${m.messages.length} > max_messages ${params.maxMessages}`);
+      if (BigInt(m.title.length) > params.maxTitleLength)
+        throw govErrors.invalidProposalContent(`title longer than ${params.maxTitleLength}`);
+      if (BigInt(m.metadata.length) > params.maxMetadataLength)
+        throw govErrors.metadataTooLong(`${m.metadata.length} > ${params.maxMetadataLength}`);
+      if (BigInt(m.summary.length) > params.maxSummaryLength)
+        throw govErrors.summaryTooLong(`${m.summary.length} > ${params.maxSummaryLength}`);
       const router = k.router!;
       const authority = k.authority();
       m.messages.forEach((any, i) => {
@@ -120,10 +139,13 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
           ({ route, msg: decoded } = router.decodeAny(any));
           route.validate?.(decoded);
         } catch (e) {
-          throw govErrors.invalidProposalMsg(`message ${i} (${any.typeUrl}): ${e instanceof Error ? e.message : String(e)}`);
+          throw govErrors.invalidProposalMsg(
+            `message ${i} (${any.typeUrl}): ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
         const signers = route.signers(decoded);
-        if (signers.length !== 1 || signers[0] !== authority) throw govErrors.invalidSigner(`message ${i} (${any.typeUrl}) signers ${signers.join(',')}`);
+        if (signers.length !== 1 || signers[0] !== authority)
+          throw govErrors.invalidSigner(`message ${i} (${any.typeUrl}) signers ${signers.join(',')}`);
       });
       const initial = parseDeposit(m.initialDeposit, true);
       const minInitial = k
@@ -132,7 +154,10 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
         .filter((c) => c.amount > 0n);
       for (const need of minInitial) {
         const have = initial.find((c) => c.denom === need.denom)?.amount ?? 0n;
-        if (have < need.amount) throw govErrors.minDepositTooSmall(`initial deposit ${have}${need.denom} < ${need.amount}${need.denom}`);
+        if (have < need.amount)
+          throw govErrors.minDepositTooSmall(
+            `initial deposit ${have}${need.denom} < ${need.amount}${need.denom}`,
+          );
       }
       const p = k.submitProposal(ctx, {
         messages: m.messages,
@@ -160,7 +185,10 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
     },
     handle(ctx, m) {
       const p = k.mustGetProposal(ctx, m.proposalId);
-      if (p.status !== ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD && p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD)
+      if (
+        p.status !== ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD &&
+        p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD
+      )
         throw govErrors.inactiveProposal(`proposal ${m.proposalId} is finished`);
       const coins = parseDeposit(m.amount, false);
       k.checkMinDepositRatio(k.getParams(ctx), p, coins);
@@ -209,13 +237,23 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
     },
     handle(ctx, m) {
       const p = k.mustGetProposal(ctx, m.proposalId);
-      if (p.proposer !== m.proposer) throw govErrors.invalidProposer(`${m.proposer} is not the proposer of proposal ${m.proposalId}`);
-      const open = p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD || p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
+      if (p.proposer !== m.proposer)
+        throw govErrors.invalidProposer(`${m.proposer} is not the proposer of proposal ${m.proposalId}`);
+      const open =
+        p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD ||
+        p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
       if (!open) throw govErrors.inactiveProposal(`proposal ${m.proposalId} is finished`);
-      if (p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD && timeLe(p.votingEndTime!, ctx.header.time))
+      if (
+        p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD &&
+        timeLe(p.votingEndTime!, ctx.header.time)
+      )
         throw govErrors.votingPeriodEnded(`proposal ${m.proposalId}'s voting period ended`);
       const params = k.getParams(ctx);
-      k.closeProposal(ctx, p, p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD ? 'inactive' : 'active');
+      k.closeProposal(
+        ctx,
+        p,
+        p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD ? 'inactive' : 'active',
+      );
       k.chargeCancelAndRefund(ctx, p.id, params);
       k.deleteVotes(ctx, p.id);
       k.deleteProposal(ctx, p.id);
@@ -236,7 +274,7 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
     },
     handle(ctx, m) {
       checkAuthority(m.authority);
-      let next;
+      let next: GovParams;
       try {
         next = fromSdkParams(m.params, k.getParams(ctx));
       } catch (e) {

@@ -2,8 +2,9 @@
 // veto, expedited proposals, burn rules) plus the bounds that keep every list and queue finite
 // (DESIGN.md §3.8). Durations are whole seconds of block time; ratios are 18-digit fixed point.
 // Stored as canonical JSON with a fixed key order, like x/auth's params.
-import { Params } from 'cosmjs-types/cosmos/gov/v1/gov';
+
 import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
+import { Params } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Duration } from 'cosmjs-types/google/protobuf/duration';
 import { addressBytes } from '../auth/address.js';
 import { type Coins, parseCoins, toWire } from '../bank/coins.js';
@@ -68,12 +69,22 @@ export function defaultGovParams(): GovParams {
 
 /** The devnet's periods (DESIGN.md §9): 30 s deposit and voting, 15 s expedited. */
 export function devnetGovParams(): GovParams {
-  return { ...defaultGovParams(), maxDepositPeriodSeconds: 30n, votingPeriodSeconds: 30n, expeditedVotingPeriodSeconds: 15n };
+  return {
+    ...defaultGovParams(),
+    maxDepositPeriodSeconds: 30n,
+    votingPeriodSeconds: 30n,
+    expeditedVotingPeriodSeconds: 15n,
+  };
 }
 
 /** The fast test profile (DESIGN.md §10): 8 s deposit and voting, 4 s expedited. */
 export function fastGovParams(): GovParams {
-  return { ...defaultGovParams(), maxDepositPeriodSeconds: 8n, votingPeriodSeconds: 8n, expeditedVotingPeriodSeconds: 4n };
+  return {
+    ...defaultGovParams(),
+    maxDepositPeriodSeconds: 8n,
+    votingPeriodSeconds: 8n,
+    expeditedVotingPeriodSeconds: 4n,
+  };
 }
 
 function coinsLe(a: readonly Coins[], b: readonly Coins[]): boolean {
@@ -98,10 +109,12 @@ export function validateGovParams(p: GovParams): void {
   ratio(p.threshold, 'threshold', true);
   ratio(p.vetoThreshold, 'veto_threshold', true);
   ratio(p.expeditedThreshold, 'expedited_threshold', true);
-  if (p.expeditedThreshold <= p.threshold) throw new Error('expedited_threshold must be greater than threshold');
+  if (p.expeditedThreshold <= p.threshold)
+    throw new Error('expedited_threshold must be greater than threshold');
   if (coinsLe(p.expeditedMinDeposit, p.minDeposit) && coinsLe(p.minDeposit, p.expeditedMinDeposit))
     throw new Error('expedited_min_deposit must be greater than min_deposit');
-  if (!coinsLe(p.minDeposit, p.expeditedMinDeposit)) throw new Error('expedited_min_deposit must be at least min_deposit in every denom');
+  if (!coinsLe(p.minDeposit, p.expeditedMinDeposit))
+    throw new Error('expedited_min_deposit must be at least min_deposit in every denom');
   ratio(p.minInitialDepositRatio, 'min_initial_deposit_ratio', false);
   ratio(p.proposalCancelRatio, 'proposal_cancel_ratio', false);
   ratio(p.minDepositRatio, 'min_deposit_ratio', false);
@@ -191,8 +204,11 @@ function parseBool(v: unknown, what: string): boolean {
 export function govParamsFromJson(raw: Partial<GovParamsJson> | undefined): GovParams {
   const d = defaultGovParams();
   const j = raw ?? {};
-  const pick = <K extends keyof GovParamsJson, T>(k: K, dflt: T, parse: (v: NonNullable<GovParamsJson[K]>) => T): T =>
-    j[k] === undefined ? dflt : parse(j[k] as NonNullable<GovParamsJson[K]>);
+  const pick = <K extends keyof GovParamsJson, T>(
+    k: K,
+    dflt: T,
+    parse: (v: NonNullable<GovParamsJson[K]>) => T,
+  ): T => (j[k] === undefined ? dflt : parse(j[k] as NonNullable<GovParamsJson[K]>));
   const coins = (what: string) => (v: Coin[]) => {
     try {
       return parseCoins(v);
@@ -202,26 +218,46 @@ export function govParamsFromJson(raw: Partial<GovParamsJson> | undefined): GovP
   };
   const p: GovParams = {
     minDeposit: pick('min_deposit', d.minDeposit, coins('min_deposit')),
-    maxDepositPeriodSeconds: pick('max_deposit_period', d.maxDepositPeriodSeconds, (v) => parseSeconds(v, 'max_deposit_period')),
-    votingPeriodSeconds: pick('voting_period', d.votingPeriodSeconds, (v) => parseSeconds(v, 'voting_period')),
+    maxDepositPeriodSeconds: pick('max_deposit_period', d.maxDepositPeriodSeconds, (v) =>
+      parseSeconds(v, 'max_deposit_period'),
+    ),
+    votingPeriodSeconds: pick('voting_period', d.votingPeriodSeconds, (v) =>
+      parseSeconds(v, 'voting_period'),
+    ),
     quorum: pick('quorum', d.quorum, (v) => parseRatio(v, 'quorum')),
     threshold: pick('threshold', d.threshold, (v) => parseRatio(v, 'threshold')),
     vetoThreshold: pick('veto_threshold', d.vetoThreshold, (v) => parseRatio(v, 'veto_threshold')),
-    minInitialDepositRatio: pick('min_initial_deposit_ratio', d.minInitialDepositRatio, (v) => parseRatio(v, 'min_initial_deposit_ratio')),
-    proposalCancelRatio: pick('proposal_cancel_ratio', d.proposalCancelRatio, (v) => parseRatio(v, 'proposal_cancel_ratio')),
+    minInitialDepositRatio: pick('min_initial_deposit_ratio', d.minInitialDepositRatio, (v) =>
+      parseRatio(v, 'min_initial_deposit_ratio'),
+    ),
+    proposalCancelRatio: pick('proposal_cancel_ratio', d.proposalCancelRatio, (v) =>
+      parseRatio(v, 'proposal_cancel_ratio'),
+    ),
     proposalCancelDest: pick('proposal_cancel_dest', d.proposalCancelDest, (v) => String(v)),
-    expeditedVotingPeriodSeconds: pick('expedited_voting_period', d.expeditedVotingPeriodSeconds, (v) => parseSeconds(v, 'expedited_voting_period')),
-    expeditedThreshold: pick('expedited_threshold', d.expeditedThreshold, (v) => parseRatio(v, 'expedited_threshold')),
+    expeditedVotingPeriodSeconds: pick('expedited_voting_period', d.expeditedVotingPeriodSeconds, (v) =>
+      parseSeconds(v, 'expedited_voting_period'),
+    ),
+    expeditedThreshold: pick('expedited_threshold', d.expeditedThreshold, (v) =>
+      parseRatio(v, 'expedited_threshold'),
+    ),
     expeditedMinDeposit: pick('expedited_min_deposit', d.expeditedMinDeposit, coins('expedited_min_deposit')),
     burnVoteQuorum: pick('burn_vote_quorum', d.burnVoteQuorum, (v) => parseBool(v, 'burn_vote_quorum')),
-    burnProposalDepositPrevote: pick('burn_proposal_deposit_prevote', d.burnProposalDepositPrevote, (v) => parseBool(v, 'burn_proposal_deposit_prevote')),
+    burnProposalDepositPrevote: pick('burn_proposal_deposit_prevote', d.burnProposalDepositPrevote, (v) =>
+      parseBool(v, 'burn_proposal_deposit_prevote'),
+    ),
     burnVoteVeto: pick('burn_vote_veto', d.burnVoteVeto, (v) => parseBool(v, 'burn_vote_veto')),
     minDepositRatio: pick('min_deposit_ratio', d.minDepositRatio, (v) => parseRatio(v, 'min_deposit_ratio')),
     maxMessages: pick('max_messages', d.maxMessages, (v) => parseCount(v, 'max_messages')),
     maxTitleLength: pick('max_title_length', d.maxTitleLength, (v) => parseCount(v, 'max_title_length')),
-    maxMetadataLength: pick('max_metadata_length', d.maxMetadataLength, (v) => parseCount(v, 'max_metadata_length')),
-    maxSummaryLength: pick('max_summary_length', d.maxSummaryLength, (v) => parseCount(v, 'max_summary_length')),
-    maxOpenProposals: pick('max_open_proposals', d.maxOpenProposals, (v) => parseCount(v, 'max_open_proposals')),
+    maxMetadataLength: pick('max_metadata_length', d.maxMetadataLength, (v) =>
+      parseCount(v, 'max_metadata_length'),
+    ),
+    maxSummaryLength: pick('max_summary_length', d.maxSummaryLength, (v) =>
+      parseCount(v, 'max_summary_length'),
+    ),
+    maxOpenProposals: pick('max_open_proposals', d.maxOpenProposals, (v) =>
+      parseCount(v, 'max_open_proposals'),
+    ),
   };
   validateGovParams(p);
   return p;

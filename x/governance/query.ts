@@ -2,7 +2,7 @@
 // calls (proposals, proposal, deposits, deposit, tally, votes, vote, params). v1beta1 proposals
 // carry their first message as `content` (the SDK's conversion for v1 proposals); v1beta1 decimals
 // are LegacyDec's wire form (the 18-digit integer as a string / bytes).
-import { ProposalStatus, type Proposal, type Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { type Proposal, ProposalStatus, type Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import * as q1 from 'cosmjs-types/cosmos/gov/v1/query';
 import * as g0 from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import * as q0 from 'cosmjs-types/cosmos/gov/v1beta1/query';
@@ -20,7 +20,8 @@ import { emptyTally } from './tally.js';
 export const GOV_V1_QUERY = '/cosmos.gov.v1.Query';
 export const GOV_V1BETA1_QUERY = '/cosmos.gov.v1beta1.Query';
 
-const invalidArg = (msg: string) => sdkErrors.invalidRequest(`rpc error: code = InvalidArgument desc = ${msg}`);
+const invalidArg = (msg: string) =>
+  sdkErrors.invalidRequest(`rpc error: code = InvalidArgument desc = ${msg}`);
 const notFound = (msg: string) => sdkErrors.keyNotFound(`rpc error: code = NotFound desc = ${msg}`);
 
 function checkId(id: bigint): void {
@@ -41,7 +42,8 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
   };
   const tally = (ctx: Context, id: bigint) => {
     const p = proposal(ctx, id);
-    if (p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD) return tallyToProto(k.currentTally(ctx, id));
+    if (p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD)
+      return tallyToProto(k.currentTally(ctx, id));
     if (p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD) return tallyToProto(emptyTally());
     return p.finalTallyResult ?? tallyToProto(emptyTally());
   };
@@ -50,7 +52,8 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     if (r.depositor) checkAddress(r.depositor, 'depositor');
     return paginate(r.pagination, function* (start) {
       for (const [key, p] of k.iterateProposals(ctx, start)) {
-        if (r.proposalStatus !== ProposalStatus.PROPOSAL_STATUS_UNSPECIFIED && p.status !== r.proposalStatus) continue;
+        if (r.proposalStatus !== ProposalStatus.PROPOSAL_STATUS_UNSPECIFIED && p.status !== r.proposalStatus)
+          continue;
         if (r.voter && !k.getVote(ctx, p.id, r.voter)) continue;
         if (r.depositor && !k.getDeposit(ctx, p.id, r.depositor)) continue;
         yield [key, p] as [Uint8Array, Proposal];
@@ -73,8 +76,18 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
   };
 
   // ---- cosmos.gov.v1 ----
-  queries.register({ path: `${GOV_V1_QUERY}/Constitution`, request: q1.QueryConstitutionRequest, response: q1.QueryConstitutionResponse, handle: (ctx) => ({ constitution: k.getConstitution(ctx) }) });
-  queries.register({ path: `${GOV_V1_QUERY}/Proposal`, request: q1.QueryProposalRequest, response: q1.QueryProposalResponse, handle: (ctx, r) => ({ proposal: proposal(ctx, r.proposalId) }) });
+  queries.register({
+    path: `${GOV_V1_QUERY}/Constitution`,
+    request: q1.QueryConstitutionRequest,
+    response: q1.QueryConstitutionResponse,
+    handle: (ctx) => ({ constitution: k.getConstitution(ctx) }),
+  });
+  queries.register({
+    path: `${GOV_V1_QUERY}/Proposal`,
+    request: q1.QueryProposalRequest,
+    response: q1.QueryProposalResponse,
+    handle: (ctx, r) => ({ proposal: proposal(ctx, r.proposalId) }),
+  });
   queries.register({
     path: `${GOV_V1_QUERY}/Proposals`,
     request: q1.QueryProposalsRequest,
@@ -84,14 +97,21 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { proposals: items, pagination };
     },
   });
-  queries.register({ path: `${GOV_V1_QUERY}/Vote`, request: q1.QueryVoteRequest, response: q1.QueryVoteResponse, handle: (ctx, r) => ({ vote: vote(ctx, r.proposalId, r.voter) }) });
+  queries.register({
+    path: `${GOV_V1_QUERY}/Vote`,
+    request: q1.QueryVoteRequest,
+    response: q1.QueryVoteResponse,
+    handle: (ctx, r) => ({ vote: vote(ctx, r.proposalId, r.voter) }),
+  });
   queries.register({
     path: `${GOV_V1_QUERY}/Votes`,
     request: q1.QueryVotesRequest,
     response: q1.QueryVotesResponse,
     handle(ctx, r) {
       checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) => k.iterateVotes(ctx, r.proposalId, start));
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        k.iterateVotes(ctx, r.proposalId, start),
+      );
       return { votes: items, pagination };
     },
   });
@@ -109,18 +129,30 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       };
     },
   });
-  queries.register({ path: `${GOV_V1_QUERY}/Deposit`, request: q1.QueryDepositRequest, response: q1.QueryDepositResponse, handle: (ctx, r) => ({ deposit: deposit(ctx, r.proposalId, r.depositor) }) });
+  queries.register({
+    path: `${GOV_V1_QUERY}/Deposit`,
+    request: q1.QueryDepositRequest,
+    response: q1.QueryDepositResponse,
+    handle: (ctx, r) => ({ deposit: deposit(ctx, r.proposalId, r.depositor) }),
+  });
   queries.register({
     path: `${GOV_V1_QUERY}/Deposits`,
     request: q1.QueryDepositsRequest,
     response: q1.QueryDepositsResponse,
     handle(ctx, r) {
       checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) => k.iterateDeposits(ctx, r.proposalId, start));
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        k.iterateDeposits(ctx, r.proposalId, start),
+      );
       return { deposits: items, pagination };
     },
   });
-  queries.register({ path: `${GOV_V1_QUERY}/TallyResult`, request: q1.QueryTallyResultRequest, response: q1.QueryTallyResultResponse, handle: (ctx, r) => ({ tally: tally(ctx, r.proposalId) }) });
+  queries.register({
+    path: `${GOV_V1_QUERY}/TallyResult`,
+    request: q1.QueryTallyResultRequest,
+    response: q1.QueryTallyResultResponse,
+    handle: (ctx, r) => ({ tally: tally(ctx, r.proposalId) }),
+  });
 
   // ---- cosmos.gov.v1beta1 (CosmJS GovExtension) ----
   queries.register({
@@ -138,14 +170,21 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { proposals: items.map(toV1beta1Proposal), pagination };
     },
   });
-  queries.register({ path: `${GOV_V1BETA1_QUERY}/Vote`, request: q0.QueryVoteRequest, response: q0.QueryVoteResponse, handle: (ctx, r) => ({ vote: toV1beta1Vote(vote(ctx, r.proposalId, r.voter)) }) });
+  queries.register({
+    path: `${GOV_V1BETA1_QUERY}/Vote`,
+    request: q0.QueryVoteRequest,
+    response: q0.QueryVoteResponse,
+    handle: (ctx, r) => ({ vote: toV1beta1Vote(vote(ctx, r.proposalId, r.voter)) }),
+  });
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Votes`,
     request: q0.QueryVotesRequest,
     response: q0.QueryVotesResponse,
     handle(ctx, r) {
       checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) => k.iterateVotes(ctx, r.proposalId, start));
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        k.iterateVotes(ctx, r.proposalId, start),
+      );
       return { votes: items.map(toV1beta1Vote), pagination };
     },
   });
@@ -158,13 +197,29 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       const sdk = toSdkParams(p);
       const legacy = (v: bigint) => new TextEncoder().encode(v.toString());
       const votingParams = g0.VotingParams.fromPartial({ votingPeriod: sdk.votingPeriod });
-      const depositParams = g0.DepositParams.fromPartial({ minDeposit: sdk.minDeposit, maxDepositPeriod: sdk.maxDepositPeriod });
-      const tallyParams = g0.TallyParams.fromPartial({ quorum: legacy(p.quorum), threshold: legacy(p.threshold), vetoThreshold: legacy(p.vetoThreshold) });
-      const empty = { voting: g0.VotingParams.fromPartial({}), deposit: g0.DepositParams.fromPartial({}), tally: g0.TallyParams.fromPartial({}) };
-      if (r.paramsType === 'voting') return { votingParams, depositParams: empty.deposit, tallyParams: empty.tally };
-      if (r.paramsType === 'deposit') return { votingParams: empty.voting, depositParams, tallyParams: empty.tally };
-      if (r.paramsType === 'tallying') return { votingParams: empty.voting, depositParams: empty.deposit, tallyParams };
-      throw invalidArg(`unknown params type ${r.paramsType.slice(0, 40)}: expected voting, deposit or tallying`);
+      const depositParams = g0.DepositParams.fromPartial({
+        minDeposit: sdk.minDeposit,
+        maxDepositPeriod: sdk.maxDepositPeriod,
+      });
+      const tallyParams = g0.TallyParams.fromPartial({
+        quorum: legacy(p.quorum),
+        threshold: legacy(p.threshold),
+        vetoThreshold: legacy(p.vetoThreshold),
+      });
+      const empty = {
+        voting: g0.VotingParams.fromPartial({}),
+        deposit: g0.DepositParams.fromPartial({}),
+        tally: g0.TallyParams.fromPartial({}),
+      };
+      if (r.paramsType === 'voting')
+        return { votingParams, depositParams: empty.deposit, tallyParams: empty.tally };
+      if (r.paramsType === 'deposit')
+        return { votingParams: empty.voting, depositParams, tallyParams: empty.tally };
+      if (r.paramsType === 'tallying')
+        return { votingParams: empty.voting, depositParams: empty.deposit, tallyParams };
+      throw invalidArg(
+        `unknown params type ${r.paramsType.slice(0, 40)}: expected voting, deposit or tallying`,
+      );
     },
   });
   queries.register({
@@ -179,7 +234,9 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     response: q0.QueryDepositsResponse,
     handle(ctx, r) {
       checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) => k.iterateDeposits(ctx, r.proposalId, start));
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        k.iterateDeposits(ctx, r.proposalId, start),
+      );
       return { deposits: items, pagination };
     },
   });
@@ -189,7 +246,9 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     response: q0.QueryTallyResultResponse,
     handle(ctx, r) {
       const t = tally(ctx, r.proposalId);
-      return { tally: { yes: t.yesCount, abstain: t.abstainCount, no: t.noCount, noWithVeto: t.noWithVetoCount } };
+      return {
+        tally: { yes: t.yesCount, abstain: t.abstainCount, no: t.noCount, noWithVeto: t.noWithVetoCount },
+      };
     },
   });
 }
@@ -202,7 +261,12 @@ export function toV1beta1Proposal(p: Proposal): g0.Proposal {
     proposalId: p.id,
     content: p.messages[0],
     status: p.status as number as g0.ProposalStatus,
-    finalTallyResult: { yes: t?.yesCount ?? '0', abstain: t?.abstainCount ?? '0', no: t?.noCount ?? '0', noWithVeto: t?.noWithVetoCount ?? '0' },
+    finalTallyResult: {
+      yes: t?.yesCount ?? '0',
+      abstain: t?.abstainCount ?? '0',
+      no: t?.noCount ?? '0',
+      noWithVeto: t?.noWithVetoCount ?? '0',
+    },
     submitTime: p.submitTime ?? zeroTime,
     depositEndTime: p.depositEndTime ?? zeroTime,
     totalDeposit: p.totalDeposit,
@@ -212,7 +276,10 @@ export function toV1beta1Proposal(p: Proposal): g0.Proposal {
 }
 
 export function toV1beta1Vote(v: Vote): g0.Vote {
-  const options = v.options.map((o) => ({ option: o.option as number as g0.VoteOption, weight: parseDec(o.weight).toString() }));
+  const options = v.options.map((o) => ({
+    option: o.option as number as g0.VoteOption,
+    weight: parseDec(o.weight).toString(),
+  }));
   return g0.Vote.fromPartial({
     proposalId: v.proposalId,
     voter: v.voter,

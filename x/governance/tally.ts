@@ -53,13 +53,20 @@ export interface TallyRules {
 /** The SDK's decision order: no power → quorum → all abstain → veto → threshold. */
 export function decide(t: Tally, totalWeight: bigint, r: TallyRules): TallyOutcome {
   const voted = t.yes + t.abstain + t.no + t.veto;
-  const out = (passes: boolean, burnDeposits: boolean, reason: string): TallyOutcome => ({ passes, burnDeposits, tally: t, reason });
+  const out = (passes: boolean, burnDeposits: boolean, reason: string): TallyOutcome => ({
+    passes,
+    burnDeposits,
+    tally: t,
+    reason,
+  });
   if (totalWeight <= 0n) return out(false, false, 'no voting power on the network');
   // voted / total < quorum  ⇔  voted·1e18 < quorum·total
-  if (voted * ONE < r.quorum * totalWeight) return out(false, r.burnVoteQuorum, `quorum not reached: ${voted} of ${totalWeight} voted`);
+  if (voted * ONE < r.quorum * totalWeight)
+    return out(false, r.burnVoteQuorum, `quorum not reached: ${voted} of ${totalWeight} voted`);
   if (voted - t.abstain === 0n) return out(false, false, 'every vote abstained');
   // veto / voted > vetoThreshold
-  if (t.veto * ONE > r.vetoThreshold * voted) return out(false, r.burnVoteVeto, `vetoed: ${t.veto} of ${voted}`);
+  if (t.veto * ONE > r.vetoThreshold * voted)
+    return out(false, r.burnVoteVeto, `vetoed: ${t.veto} of ${voted}`);
   // yes / (voted − abstain) > threshold
   if (t.yes * ONE > r.threshold * (voted - t.abstain)) return out(true, false, '');
   return out(false, false, `threshold not reached: ${t.yes} yes of ${voted - t.abstain}`);

@@ -3,32 +3,47 @@
 // through CosmJS (signed with a keyring key) and ABCI queries over a node's CometBFT RPC. Hooks
 // into the `tx` and `query` groups (see collateral.ts's `group`).
 import { readFileSync } from 'node:fs';
-import { DirectSecp256k1Wallet, type EncodeObject, type GeneratedType, Registry } from '@cosmjs/proto-signing';
-import { GasPrice, SigningStargateClient, calculateFee, defaultRegistryTypes } from '@cosmjs/stargate';
+import {
+  DirectSecp256k1Wallet,
+  type EncodeObject,
+  type GeneratedType,
+  Registry,
+} from '@cosmjs/proto-signing';
+import { calculateFee, defaultRegistryTypes, GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import type { Command } from 'commander';
-import { ProposalStatus, VoteOption, proposalStatusFromJSON } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { ProposalStatus, proposalStatusFromJSON, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import * as q1 from 'cosmjs-types/cosmos/gov/v1/query';
-import { MsgCancelProposal, MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from 'cosmjs-types/cosmos/gov/v1/tx';
+import {
+  MsgCancelProposal,
+  MsgDeposit,
+  MsgSubmitProposal,
+  MsgVote,
+  MsgVoteWeighted,
+} from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { BECH32_PREFIX, addressBytes, moduleAddress } from '../../../x/auth/address.js';
+import { addressBytes, BECH32_PREFIX, moduleAddress } from '../../../x/auth/address.js';
 import { GOV_MODULE } from '../../../x/auth/keeper.js';
 import { parseCoinsString } from '../../../x/bank/genesisAccounts.js';
 import { productionModules } from '../../app.js';
 import { defaultHome } from '../../node/home.js';
-import { MsgRouter, QueryRouter } from '../../runtime/router.js';
+import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../../node/keyring/fileKeyring.js';
 import { deriveKey } from '../../node/keyring/hd.js';
-import { FileKeyring, KeyringError, closeInput, readPassphrase } from '../../node/keyring/fileKeyring.js';
+import { MsgRouter, QueryRouter } from '../../runtime/router.js';
 import { UserError } from '../errors.js';
 import { abciQuery, group, nodeOption } from './collateral.js';
 
-const json = (v: unknown) => `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`;
+const json = (v: unknown) =>
+  `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`;
 const fail = (e: unknown): never => {
   throw new UserError(e instanceof Error ? e.message : String(e));
 };
 
 /** The gov messages this command signs (the proposal's inner messages are encoded by appMsgRouter). */
 function registry(): Registry {
-  return new Registry([...defaultRegistryTypes, ['/cosmos.gov.v1.MsgCancelProposal', MsgCancelProposal as GeneratedType]]);
+  return new Registry([
+    ...defaultRegistryTypes,
+    ['/cosmos.gov.v1.MsgCancelProposal', MsgCancelProposal as GeneratedType],
+  ]);
 }
 
 /** Every message the chain routes, with its codec: whatever a proposal may carry, this knows. */
@@ -42,7 +57,8 @@ function appMsgRouter(): MsgRouter {
 const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 function camelize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(camelize);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelize(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelize(x)]));
   return v;
 }
 
@@ -57,9 +73,15 @@ export function messageFromJson(router: MsgRouter, raw: unknown, i: number): Any
     return { typeUrl, value: Uint8Array.from(Buffer.from(String(o.value ?? ''), 'base64')) };
   }
   const typeUrl = o?.['@type'];
-  if (typeof typeUrl !== 'string') throw new UserError(`messages[${i}] needs "@type" (a type URL) or "type_url" + "value"`);
-  if (!router.has(typeUrl)) throw new UserError(`messages[${i}]: the chain routes no message type ${typeUrl}`);
-  const type = router.route(typeUrl).request as { fromJSON?: (x: unknown) => unknown; fromPartial?: (x: unknown) => unknown; encode(m: unknown): { finish(): Uint8Array } };
+  if (typeof typeUrl !== 'string')
+    throw new UserError(`messages[${i}] needs "@type" (a type URL) or "type_url" + "value"`);
+  if (!router.has(typeUrl))
+    throw new UserError(`messages[${i}]: the chain routes no message type ${typeUrl}`);
+  const type = router.route(typeUrl).request as {
+    fromJSON?: (x: unknown) => unknown;
+    fromPartial?: (x: unknown) => unknown;
+    encode(m: unknown): { finish(): Uint8Array };
+  };
   const { '@type': _t, ...fields } = o;
   const value = camelize(fields);
   try {
@@ -79,12 +101,14 @@ const OPTIONS: Record<string, VoteOption> = {
 
 function parseOption(s: string): VoteOption {
   const o = OPTIONS[s.toLowerCase()];
-  if (o === undefined) throw new UserError(`vote option must be yes, no, abstain or no_with_veto, got '${s}'`);
+  if (o === undefined)
+    throw new UserError(`vote option must be yes, no, abstain or no_with_veto, got '${s}'`);
   return o;
 }
 
 function parseId(s: string): bigint {
-  if (!/^\d{1,19}$/.test(s) || BigInt(s) === 0n) throw new UserError(`proposal id must be a positive integer, got '${s}'`);
+  if (!/^\d{1,19}$/.test(s) || BigInt(s) === 0n)
+    throw new UserError(`proposal id must be a positive integer, got '${s}'`);
   return BigInt(s);
 }
 
@@ -107,18 +131,24 @@ function checkAddress(a: string): void {
 type TxOpts = Record<string, string>;
 
 function txOptions(c: Command): Command {
-  return c
-    .option('--home <dir>', 'node home directory holding keyring-file/ (default $GONKA_HOME or ~/.gonka)')
-    .option(...nodeOption)
-    .option('--gas <n|auto>', 'gas limit, or auto (simulate × --gas-adjustment)', 'auto')
-    // CosmJS simulates with an empty fee, so the simulated gas lacks the fee transfer (~11k gas on
-    // this chain): next to a vote (~24k) 1.4× is not enough, hence a larger default here.
-    .option('--gas-adjustment <x>', 'multiplier on the simulated gas', '2')
-    .option('--gas-prices <price>', 'price per unit of gas', '0.1ngonka');
+  return (
+    c
+      .option('--home <dir>', 'node home directory holding keyring-file/ (default $GONKA_HOME or ~/.gonka)')
+      .option(...nodeOption)
+      .option('--gas <n|auto>', 'gas limit, or auto (simulate × --gas-adjustment)', 'auto')
+      // CosmJS simulates with an empty fee, so the simulated gas lacks the fee transfer (~11k gas on
+      // this chain): next to a vote (~24k) 1.4× is not enough, hence a larger default here.
+      .option('--gas-adjustment <x>', 'multiplier on the simulated gas', '2')
+      .option('--gas-prices <price>', 'price per unit of gas', '0.1ngonka')
+  );
 }
 
 /** Signs `build(address)`'s messages with keyring key `from`, broadcasts, prints the result. */
-async function signAndSend(from: string, opts: TxOpts, build: (address: string) => EncodeObject[]): Promise<void> {
+async function signAndSend(
+  from: string,
+  opts: TxOpts,
+  build: (address: string) => EncodeObject[],
+): Promise<void> {
   const ring = new FileKeyring(opts.home ?? defaultHome());
   let mnemonic: string;
   try {
@@ -139,16 +169,32 @@ async function signAndSend(from: string, opts: TxOpts, build: (address: string) 
     throw new UserError(`invalid --gas-prices: ${e instanceof Error ? e.message : String(e)}`);
   }
   const msgs = build(account!.address);
-  const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, { gasPrice, registry: registry(), broadcastPollIntervalMs: 500 });
+  const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, {
+    gasPrice,
+    registry: registry(),
+    broadcastPollIntervalMs: 500,
+  });
   try {
     let fee: number | ReturnType<typeof calculateFee>;
     if (opts.gas === 'auto') fee = Number(opts.gasAdjustment);
     else if (/^\d+$/.test(opts.gas!)) fee = calculateFee(Number(opts.gas), gasPrice);
     else throw new UserError(`invalid --gas '${opts.gas}'`);
     const res = await client.signAndBroadcast(account!.address, msgs, fee);
-    const ids = res.events.flatMap((e) => (e.type === 'submit_proposal' ? e.attributes.filter((a) => a.key === 'proposal_id').map((a) => a.value) : []));
+    const ids = res.events.flatMap((e) =>
+      e.type === 'submit_proposal'
+        ? e.attributes.filter((a) => a.key === 'proposal_id').map((a) => a.value)
+        : [],
+    );
     process.stdout.write(
-      json({ txhash: res.transactionHash, height: res.height, code: res.code, gas_wanted: res.gasWanted, gas_used: res.gasUsed, raw_log: res.rawLog ?? '', ...(ids.length > 0 ? { proposal_ids: ids } : {}) }),
+      json({
+        txhash: res.transactionHash,
+        height: res.height,
+        code: res.code,
+        gas_wanted: res.gasWanted,
+        gas_used: res.gasUsed,
+        raw_log: res.rawLog ?? '',
+        ...(ids.length > 0 ? { proposal_ids: ids } : {}),
+      }),
     );
     if (res.code !== 0) process.exitCode = 1;
   } catch (e) {
@@ -160,11 +206,15 @@ async function signAndSend(from: string, opts: TxOpts, build: (address: string) 
 }
 
 function registerTx(program: Command): void {
-  const gov = group(program, 'tx', 'sign and broadcast transactions').command('gov').description('x/governance transactions (cosmos.gov.v1)');
+  const gov = group(program, 'tx', 'sign and broadcast transactions')
+    .command('gov')
+    .description('x/governance transactions (cosmos.gov.v1)');
   txOptions(
     gov
       .command('submit-proposal')
-      .description('submit a proposal from a JSON file: {"messages": [{"@type": "<type url>", ...}], "deposit": "1000ngonka", "title", "summary", "metadata"?, "expedited"?}')
+      .description(
+        'submit a proposal from a JSON file: {"messages": [{"@type": "<type url>", ...}], "deposit": "1000ngonka", "title", "summary", "metadata"?, "expedited"?}',
+      )
       .argument('<from>', 'name of the proposer key in the keyring')
       .argument('<proposal-file>', 'path of the proposal JSON'),
   ).action(async (from: string, file: string, opts: TxOpts) => {
@@ -193,13 +243,23 @@ function registerTx(program: Command): void {
       },
     ]);
   });
-  txOptions(gov.command('deposit').description('add a deposit to a proposal').argument('<from>', 'key name').argument('<proposal-id>').argument('<coins>', 'e.g. 1000000ngonka')).action(
-    async (from: string, id: string, amount: string, opts: TxOpts) => {
-      const proposalId = parseId(id);
-      const c = coins(amount);
-      await signAndSend(from, opts, (depositor) => [{ typeUrl: '/cosmos.gov.v1.MsgDeposit', value: MsgDeposit.fromPartial({ proposalId, depositor, amount: c }) }]);
-    },
-  );
+  txOptions(
+    gov
+      .command('deposit')
+      .description('add a deposit to a proposal')
+      .argument('<from>', 'key name')
+      .argument('<proposal-id>')
+      .argument('<coins>', 'e.g. 1000000ngonka'),
+  ).action(async (from: string, id: string, amount: string, opts: TxOpts) => {
+    const proposalId = parseId(id);
+    const c = coins(amount);
+    await signAndSend(from, opts, (depositor) => [
+      {
+        typeUrl: '/cosmos.gov.v1.MsgDeposit',
+        value: MsgDeposit.fromPartial({ proposalId, depositor, amount: c }),
+      },
+    ]);
+  });
   txOptions(
     gov
       .command('vote')
@@ -213,30 +273,61 @@ function registerTx(program: Command): void {
     if (option.includes('=')) {
       const options = option.split(',').map((part) => {
         const [o, w] = part.split('=');
-        if (!w || !/^\d+(\.\d{1,18})?$/.test(w)) throw new UserError(`bad weighted option '${part}' (expected option=weight)`);
+        if (!w || !/^\d+(\.\d{1,18})?$/.test(w))
+          throw new UserError(`bad weighted option '${part}' (expected option=weight)`);
         return { option: parseOption(o ?? ''), weight: w };
       });
-      await signAndSend(from, opts, (voter) => [{ typeUrl: '/cosmos.gov.v1.MsgVoteWeighted', value: MsgVoteWeighted.fromPartial({ proposalId, voter, options, metadata: opts.metadata ?? '' }) }]);
+      await signAndSend(from, opts, (voter) => [
+        {
+          typeUrl: '/cosmos.gov.v1.MsgVoteWeighted',
+          value: MsgVoteWeighted.fromPartial({ proposalId, voter, options, metadata: opts.metadata ?? '' }),
+        },
+      ]);
     } else {
       const o = parseOption(option);
-      await signAndSend(from, opts, (voter) => [{ typeUrl: '/cosmos.gov.v1.MsgVote', value: MsgVote.fromPartial({ proposalId, voter, option: o, metadata: opts.metadata ?? '' }) }]);
+      await signAndSend(from, opts, (voter) => [
+        {
+          typeUrl: '/cosmos.gov.v1.MsgVote',
+          value: MsgVote.fromPartial({ proposalId, voter, option: o, metadata: opts.metadata ?? '' }),
+        },
+      ]);
     }
   });
-  txOptions(gov.command('cancel-proposal').description("cancel one's own open proposal (proposal_cancel_ratio of the deposit is burned)").argument('<from>', 'key name').argument('<proposal-id>')).action(
-    async (from: string, id: string, opts: TxOpts) => {
-      const proposalId = parseId(id);
-      await signAndSend(from, opts, (proposer) => [{ typeUrl: '/cosmos.gov.v1.MsgCancelProposal', value: MsgCancelProposal.fromPartial({ proposalId, proposer }) }]);
-    },
-  );
+  txOptions(
+    gov
+      .command('cancel-proposal')
+      .description("cancel one's own open proposal (proposal_cancel_ratio of the deposit is burned)")
+      .argument('<from>', 'key name')
+      .argument('<proposal-id>'),
+  ).action(async (from: string, id: string, opts: TxOpts) => {
+    const proposalId = parseId(id);
+    await signAndSend(from, opts, (proposer) => [
+      {
+        typeUrl: '/cosmos.gov.v1.MsgCancelProposal',
+        value: MsgCancelProposal.fromPartial({ proposalId, proposer }),
+      },
+    ]);
+  });
 }
 
 function registerQuery(program: Command): void {
-  const q = group(program, 'query', 'query chain state').command('gov').description('x/governance queries (cosmos.gov.v1)');
+  const q = group(program, 'query', 'query chain state')
+    .command('gov')
+    .description('x/governance queries (cosmos.gov.v1)');
   const path = (m: string) => `/cosmos.gov.v1.Query/${m}`;
   const out = <T>(codec: { toJSON(m: T): unknown }, v: T) => process.stdout.write(json(codec.toJSON(v)));
-  q.command('proposal').description('one proposal').argument('<proposal-id>').option(...nodeOption).action(async (id: string, o: { node: string }) => {
-    out(q1.QueryProposalResponse, await abciQuery(o.node, path('Proposal'), q1.QueryProposalRequest, q1.QueryProposalResponse, { proposalId: parseId(id) }));
-  });
+  q.command('proposal')
+    .description('one proposal')
+    .argument('<proposal-id>')
+    .option(...nodeOption)
+    .action(async (id: string, o: { node: string }) => {
+      out(
+        q1.QueryProposalResponse,
+        await abciQuery(o.node, path('Proposal'), q1.QueryProposalRequest, q1.QueryProposalResponse, {
+          proposalId: parseId(id),
+        }),
+      );
+    });
   q.command('proposals')
     .description('proposals, oldest first')
     .option('--status <status>', 'deposit_period|voting_period|passed|rejected|failed')
@@ -244,41 +335,139 @@ function registerQuery(program: Command): void {
     .option('--depositor <address>')
     .option('--limit <n>', 'page size', '100')
     .option(...nodeOption)
-    .action(async (o: { node: string; status?: string; voter?: string; depositor?: string; limit: string }) => {
-      let proposalStatus = ProposalStatus.PROPOSAL_STATUS_UNSPECIFIED;
-      if (o.status) {
-        proposalStatus = proposalStatusFromJSON(`PROPOSAL_STATUS_${o.status.toUpperCase()}`);
-        if (proposalStatus === ProposalStatus.UNRECOGNIZED) throw new UserError(`unknown --status '${o.status}'`);
-      }
-      if (o.voter) checkAddress(o.voter);
-      if (o.depositor) checkAddress(o.depositor);
-      if (!/^\d{1,4}$/.test(o.limit)) throw new UserError('--limit must be an integer up to 1000');
-      const req = q1.QueryProposalsRequest.fromPartial({ proposalStatus, voter: o.voter ?? '', depositor: o.depositor ?? '', pagination: { limit: BigInt(o.limit) } });
-      out(q1.QueryProposalsResponse, await abciQuery(o.node, path('Proposals'), q1.QueryProposalsRequest, q1.QueryProposalsResponse, req));
+    .action(
+      async (o: { node: string; status?: string; voter?: string; depositor?: string; limit: string }) => {
+        let proposalStatus = ProposalStatus.PROPOSAL_STATUS_UNSPECIFIED;
+        if (o.status) {
+          proposalStatus = proposalStatusFromJSON(`PROPOSAL_STATUS_${o.status.toUpperCase()}`);
+          if (proposalStatus === ProposalStatus.UNRECOGNIZED)
+            throw new UserError(`unknown --status '${o.status}'`);
+        }
+        if (o.voter) checkAddress(o.voter);
+        if (o.depositor) checkAddress(o.depositor);
+        if (!/^\d{1,4}$/.test(o.limit)) throw new UserError('--limit must be an integer up to 1000');
+        const req = q1.QueryProposalsRequest.fromPartial({
+          proposalStatus,
+          voter: o.voter ?? '',
+          depositor: o.depositor ?? '',
+          pagination: { limit: BigInt(o.limit) },
+        });
+        out(
+          q1.QueryProposalsResponse,
+          await abciQuery(
+            o.node,
+            path('Proposals'),
+            q1.QueryProposalsRequest,
+            q1.QueryProposalsResponse,
+            req,
+          ),
+        );
+      },
+    );
+  q.command('vote')
+    .description("a voter's vote on a proposal")
+    .argument('<proposal-id>')
+    .argument('<voter>')
+    .option(...nodeOption)
+    .action(async (id: string, voter: string, o: { node: string }) => {
+      checkAddress(voter);
+      out(
+        q1.QueryVoteResponse,
+        await abciQuery(o.node, path('Vote'), q1.QueryVoteRequest, q1.QueryVoteResponse, {
+          proposalId: parseId(id),
+          voter,
+        }),
+      );
     });
-  q.command('vote').description("a voter's vote on a proposal").argument('<proposal-id>').argument('<voter>').option(...nodeOption).action(async (id: string, voter: string, o: { node: string }) => {
-    checkAddress(voter);
-    out(q1.QueryVoteResponse, await abciQuery(o.node, path('Vote'), q1.QueryVoteRequest, q1.QueryVoteResponse, { proposalId: parseId(id), voter }));
-  });
-  q.command('votes').description('votes on a proposal in its voting period').argument('<proposal-id>').option(...nodeOption).action(async (id: string, o: { node: string }) => {
-    out(q1.QueryVotesResponse, await abciQuery(o.node, path('Votes'), q1.QueryVotesRequest, q1.QueryVotesResponse, q1.QueryVotesRequest.fromPartial({ proposalId: parseId(id) })));
-  });
-  q.command('deposit').description("a depositor's deposit on a proposal").argument('<proposal-id>').argument('<depositor>').option(...nodeOption).action(async (id: string, depositor: string, o: { node: string }) => {
-    checkAddress(depositor);
-    out(q1.QueryDepositResponse, await abciQuery(o.node, path('Deposit'), q1.QueryDepositRequest, q1.QueryDepositResponse, { proposalId: parseId(id), depositor }));
-  });
-  q.command('deposits').description('deposits on an open proposal').argument('<proposal-id>').option(...nodeOption).action(async (id: string, o: { node: string }) => {
-    out(q1.QueryDepositsResponse, await abciQuery(o.node, path('Deposits'), q1.QueryDepositsRequest, q1.QueryDepositsResponse, q1.QueryDepositsRequest.fromPartial({ proposalId: parseId(id) })));
-  });
-  q.command('tally').description('the tally by PoC weight (live while voting, final after)').argument('<proposal-id>').option(...nodeOption).action(async (id: string, o: { node: string }) => {
-    out(q1.QueryTallyResultResponse, await abciQuery(o.node, path('TallyResult'), q1.QueryTallyResultRequest, q1.QueryTallyResultResponse, { proposalId: parseId(id) }));
-  });
-  q.command('params').description('governance params').option(...nodeOption).action(async (o: { node: string }) => {
-    out(q1.QueryParamsResponse, await abciQuery(o.node, path('Params'), q1.QueryParamsRequest, q1.QueryParamsResponse, { paramsType: '' }));
-  });
-  q.command('constitution').description('the chain constitution').option(...nodeOption).action(async (o: { node: string }) => {
-    out(q1.QueryConstitutionResponse, await abciQuery(o.node, path('Constitution'), q1.QueryConstitutionRequest, q1.QueryConstitutionResponse, {}));
-  });
+  q.command('votes')
+    .description('votes on a proposal in its voting period')
+    .argument('<proposal-id>')
+    .option(...nodeOption)
+    .action(async (id: string, o: { node: string }) => {
+      out(
+        q1.QueryVotesResponse,
+        await abciQuery(
+          o.node,
+          path('Votes'),
+          q1.QueryVotesRequest,
+          q1.QueryVotesResponse,
+          q1.QueryVotesRequest.fromPartial({ proposalId: parseId(id) }),
+        ),
+      );
+    });
+  q.command('deposit')
+    .description("a depositor's deposit on a proposal")
+    .argument('<proposal-id>')
+    .argument('<depositor>')
+    .option(...nodeOption)
+    .action(async (id: string, depositor: string, o: { node: string }) => {
+      checkAddress(depositor);
+      out(
+        q1.QueryDepositResponse,
+        await abciQuery(o.node, path('Deposit'), q1.QueryDepositRequest, q1.QueryDepositResponse, {
+          proposalId: parseId(id),
+          depositor,
+        }),
+      );
+    });
+  q.command('deposits')
+    .description('deposits on an open proposal')
+    .argument('<proposal-id>')
+    .option(...nodeOption)
+    .action(async (id: string, o: { node: string }) => {
+      out(
+        q1.QueryDepositsResponse,
+        await abciQuery(
+          o.node,
+          path('Deposits'),
+          q1.QueryDepositsRequest,
+          q1.QueryDepositsResponse,
+          q1.QueryDepositsRequest.fromPartial({ proposalId: parseId(id) }),
+        ),
+      );
+    });
+  q.command('tally')
+    .description('the tally by PoC weight (live while voting, final after)')
+    .argument('<proposal-id>')
+    .option(...nodeOption)
+    .action(async (id: string, o: { node: string }) => {
+      out(
+        q1.QueryTallyResultResponse,
+        await abciQuery(
+          o.node,
+          path('TallyResult'),
+          q1.QueryTallyResultRequest,
+          q1.QueryTallyResultResponse,
+          { proposalId: parseId(id) },
+        ),
+      );
+    });
+  q.command('params')
+    .description('governance params')
+    .option(...nodeOption)
+    .action(async (o: { node: string }) => {
+      out(
+        q1.QueryParamsResponse,
+        await abciQuery(o.node, path('Params'), q1.QueryParamsRequest, q1.QueryParamsResponse, {
+          paramsType: '',
+        }),
+      );
+    });
+  q.command('constitution')
+    .description('the chain constitution')
+    .option(...nodeOption)
+    .action(async (o: { node: string }) => {
+      out(
+        q1.QueryConstitutionResponse,
+        await abciQuery(
+          o.node,
+          path('Constitution'),
+          q1.QueryConstitutionRequest,
+          q1.QueryConstitutionResponse,
+          {},
+        ),
+      );
+    });
   q.command('authority')
     .description('the governance module account: the authority every MsgUpdateParams in a proposal must name')
     .option('--node <url>', 'accepted for uniformity; the address is derived locally')

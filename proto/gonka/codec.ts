@@ -5,8 +5,10 @@
 // truth for field numbers; the per-module codecs.ts repeat those numbers by hand.
 import { BinaryReader, BinaryWriter } from 'cosmjs-types/binary';
 
+/** A sub-message's codec: ours or cosmjs-types' (e.g. Coin). */
 // biome-ignore lint/suspicious/noExplicitAny: a field's sub-message codec may be any message type
-export type FieldKind = 'string' | 'uint64' | 'bytes' | 'bool' | { message: MessageCodec<any> };
+export type SubMessageCodec = Pick<MessageCodec<any>, 'typeUrl' | 'encode' | 'decode' | 'fromPartial'>;
+export type FieldKind = 'string' | 'uint64' | 'bytes' | 'bool' | { message: SubMessageCodec };
 
 export interface FieldSpec {
   name: string;
@@ -17,6 +19,8 @@ export interface FieldSpec {
 
 export interface MessageCodec<T> {
   readonly typeUrl: string;
+  /** The field table, in field-number order (tests compare it with the .proto declarations). */
+  readonly fields: readonly FieldSpec[];
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromPartial(object: Partial<T> | Record<string, unknown>): T;
@@ -79,6 +83,7 @@ export function messageCodec<T>(typeName: string, specs: FieldSpec[]): MessageCo
   const byNo = new Map(fields.map((f) => [f.no, f]));
   const codec: MessageCodec<T> = {
     typeUrl: `/${typeName}`,
+    fields,
     encode(message, writer = BinaryWriter.create()) {
       const m = message as Record<string, unknown>;
       for (const f of fields) {

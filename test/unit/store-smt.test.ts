@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sha256Str, smtLeafHash } from '../../app/runtime/store/hash.js';
-import { TreeState } from '../../app/runtime/store/module-store.js';
+import { ModuleStore, TreeState } from '../../app/runtime/store/module-store.js';
 import { buildSorted, Leaf, rootHashOf } from '../../app/runtime/store/smt.js';
 import { sized } from '../profile.js';
 
@@ -33,10 +33,19 @@ const entries: [Buffer, Buffer][] = Array.from({ length: n }, (_, i) => [
   Buffer.from(`value-${i * 7}`),
 ]);
 
+/** A tree state written through the module store API. */
 function stateOf(order: [Buffer, Buffer][]): TreeState {
-  const s = new TreeState();
-  for (const [k, v] of order) s.put(k, v);
-  return s;
+  const s = new ModuleStore('m', new TreeState());
+  for (const [k, v] of order) s.set(k, v);
+  return s.state;
+}
+
+function put(s: TreeState, k: Buffer, v: Buffer): void {
+  s.put(k.toString('latin1'), k, v);
+}
+
+function remove(s: TreeState, k: Buffer): void {
+  s.remove(k.toString('latin1'), k);
 }
 
 describe('module tree hash', () => {
@@ -54,11 +63,11 @@ describe('module tree hash', () => {
     const before = s.rootHash();
     s.snapshot(); // freeze: later writes must copy, not corrupt the snapshot
     const extra = Array.from({ length: 300 }, (_, i) => Buffer.from(`extra/${i}`));
-    for (const k of extra) s.put(k, Buffer.from('x'));
-    s.put(entries[5]?.[0] as Buffer, Buffer.from('changed'));
+    for (const k of extra) put(s, k, Buffer.from('x'));
+    put(s, entries[5]?.[0] as Buffer, Buffer.from('changed'));
     assert.notDeepEqual(s.rootHash(), before);
-    for (const k of extra) s.remove(k);
-    s.put(entries[5]?.[0] as Buffer, entries[5]?.[1] as Buffer);
+    for (const k of extra) remove(s, k);
+    put(s, entries[5]?.[0] as Buffer, entries[5]?.[1] as Buffer);
     assert.deepEqual(s.rootHash(), before);
   });
 
@@ -66,7 +75,7 @@ describe('module tree hash', () => {
     const s = stateOf(entries.slice(0, 500));
     const snap = s.snapshot();
     const rootBefore = Buffer.from(snap.rootHash);
-    for (const [k] of entries.slice(0, 100)) s.remove(k);
+    for (const [k] of entries.slice(0, 100)) remove(s, k);
     s.rootHash();
     assert.deepEqual(rootHashOf(snap.root), rootBefore);
     assert.equal(snap.tree.size, 500);

@@ -1,23 +1,23 @@
 // A write-buffered branch over any KVStore (nested branches stack). Writes land in a sorted dirty
 // buffer (null marks a delete); write() applies them to the parent in key order. Iteration merges
 // the parent's entries with the buffer, the buffer winning and its deletes hiding parent keys.
-import { asBuffer, type ByteTree, copyBytes, newByteTree, rangeOf } from './btree.js';
+import { copyBytes, type KeyStr, type KeyTree, keyStr, newKeyTree, rangeOf } from './btree.js';
 import { type AdoptingStore, isAdopting } from './module-store.js';
 import type { Bytes, CacheKVStore, KVStore } from './types.js';
 
 export class CacheKV implements CacheKVStore, AdoptingStore {
-  private dirty: ByteTree<Buffer | null> = newByteTree<Buffer | null>();
+  private dirty: KeyTree<Buffer | null> = newKeyTree<Buffer | null>();
 
   constructor(private readonly parent: KVStore) {}
 
   get(key: Bytes): Bytes | undefined {
-    const d = this.dirty.get(asBuffer(key));
+    const d = this.dirty.get(keyStr(key));
     if (d !== undefined) return d ?? undefined;
     return this.parent.get(key);
   }
 
   has(key: Bytes): boolean {
-    const d = this.dirty.get(asBuffer(key));
+    const d = this.dirty.get(keyStr(key));
     if (d !== undefined) return d !== null;
     return this.parent.has(key);
   }
@@ -25,11 +25,11 @@ export class CacheKV implements CacheKVStore, AdoptingStore {
   set(key: Bytes, value: Bytes): void {
     if (key.length === 0) throw new Error('store keys must not be empty');
     if (value.length === 0) throw new Error('store values must not be empty');
-    this.dirty.set(copyBytes(key), copyBytes(value));
+    this.dirty.set(keyStr(key), copyBytes(value));
   }
 
   delete(key: Bytes): void {
-    this.dirty.set(copyBytes(key), null);
+    this.dirty.set(keyStr(key), null);
   }
 
   iterator(start?: Bytes, end?: Bytes, reverse = false): IterableIterator<[Bytes, Bytes]> {
@@ -42,17 +42,17 @@ export class CacheKV implements CacheKVStore, AdoptingStore {
 
   write(): void {
     const parent = this.parent;
-    // The buffered keys and values are private copies: hand them over instead of copying again.
+    // The buffered values are private copies: hand them over instead of copying again.
     const adopting = isAdopting(parent);
     for (const [key, value] of this.dirty.entries()) {
       if (adopting) parent.adopt(key, value);
-      else if (value === null) parent.delete(key);
-      else parent.set(key, value);
+      else if (value === null) parent.delete(Buffer.from(key, 'latin1'));
+      else parent.set(Buffer.from(key, 'latin1'), value);
     }
-    this.dirty = newByteTree<Buffer | null>();
+    this.dirty = newKeyTree<Buffer | null>();
   }
 
-  adopt(key: Buffer, value: Buffer | null): void {
+  adopt(key: KeyStr, value: Buffer | null): void {
     this.dirty.set(key, value);
   }
 }

@@ -4,7 +4,7 @@
 // crash guarantees.
 import { ClassicLevel } from 'classic-level';
 import { failpoint } from '../failpoints.js';
-import { asBuffer, newByteTree, rangeOf } from './btree.js';
+import { type KeyStr, keyStr, newKeyTree, rangeOf } from './btree.js';
 import { CacheMulti } from './cache-multi.js';
 import {
   type CommitRecord,
@@ -125,8 +125,9 @@ export class PersistentMultiStore implements CommitMultiStore {
         const state = TreeState.fromVersion(newer.stores.get(name) as StoreVersion);
         for (const e of log) {
           if (e.store !== name) continue;
-          if (e.before === null) state.remove(e.key);
-          else state.put(e.key, e.before);
+          const k = keyStr(e.key);
+          if (e.before === null) state.remove(k, e.key);
+          else state.put(k, e.key, e.before);
         }
         older.stores.set(name, state.snapshot());
       }
@@ -240,7 +241,7 @@ export class PersistentMultiStore implements CommitMultiStore {
     const version = this.versionAt(height);
     const store = version.stores.get(storeName);
     if (store === undefined) throw new Error(`unknown store ${storeName}`);
-    const value = store.tree.get(asBuffer(key));
+    const value = store.tree.get(keyStr(key));
     const result: QueryResult = { height: version.version, value };
     if (!prove) return result;
     const roots = this.names.map((name) => ({
@@ -355,26 +356,63 @@ async function* scan(db: Db, range: { gte: Buffer; lt: Buffer }): AsyncGenerator
 
 /** Reads the flat latest state: per store a B+ tree (keys arrive sorted) and a trie built bottom-up. */
 async function loadLatestState(db: Db, names: string[]): Promise<Map<string, TreeState>> {
-  const entries = new Map<string, [Buffer, Buffer][]>(names.map((n) => [n, []]));
+  const entries = new Map<string, { keys: [KeyStr, Buffer][]; leaves: Leaf[] }>(
+    names.map((n) => [n, { keys: [], leaves: [] }]),
+  );
+  // Keys arrive grouped by store: decode a store's name once, not per entry.
+  let prefix = Buffer.alloc(0);
+  let current: { keys: [KeyStr, Buffer][]; leaves: Leaf[] } | undefined;
   for await (const chunk of scan(db, STATE_RANGE)) {
-    for (const [k, value] of chunk) {
-      const { store, key } = parseStateKey(k);
-      const list = entries.get(store);
-      if (list === undefined) throw new Error(`database holds store "${store}", which is not configured`);
-      list.push([key, value]);
+    for (const [k, raw] of chunk) {
+      if (current === undefined || k.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) {
+        const { store } = parseStateKey(k);
+        current = entries.get(store);
+        if (current === undefined)
+          throw new Error(`database holds store "${store}", which is not configured`);
+        prefix = Buffer.from(k.subarray(0, 2 + (k[1] as number)));
+      }
+      const keyBuf = k.subarray(prefix.length);
+      const value = Buffer.from(raw); // a pooled copy: far less memory than the reader's own buffer
+      const path = sha256Str(keyBuf);
+      current.keys.push([keyBuf.toString('latin1'), value]);
+      current.leaves.push(new Leaf(path, value, smtLeafHash(path, sha256Str(value))));
     }
   }
   const states = new Map<string, TreeState>();
   for (const name of names) {
-    const list = entries.get(name) as [Buffer, Buffer][];
-    const leaves = list.map(([key, value]) => {
-      const path = sha256Str(key);
-      return new Leaf(path, value, smtLeafHash(path, sha256Str(value)));
-    });
-    leaves.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    states.set(name, new TreeState(newByteTree(list), buildSorted(leaves)));
+    const { keys, leaves } = entries.get(name) as { keys: [KeyStr, Buffer][]; leaves: Leaf[] };
+    states.set(name, new TreeState(newKeyTree(keys), buildSorted(sortByPath(leaves))));
   }
   return states;
+}
+
+/** Sorts leaves by path: a counting pass on the first two bytes, then insertion sort of each (small) bucket. */
+function sortByPath(leaves: Leaf[]): Leaf[] {
+  const bucketOf = (l: Leaf) => (l.path.charCodeAt(0) << 8) | l.path.charCodeAt(1);
+  const starts = new Uint32Array(65537);
+  for (const l of leaves) (starts[bucketOf(l) + 1] as number)++;
+  for (let i = 1; i < starts.length; i++) starts[i] = (starts[i] as number) + (starts[i - 1] as number);
+  const fill = starts.slice(0, 65536);
+  const out = new Array<Leaf>(leaves.length);
+  for (const l of leaves) {
+    const b = bucketOf(l);
+    out[fill[b] as number] = l;
+    fill[b] = (fill[b] as number) + 1;
+  }
+  for (let b = 0; b < 65536; b++) {
+    const lo = starts[b] as number;
+    const hi = starts[b + 1] as number;
+    for (let i = lo + 1; i < hi; i++) {
+      const l = out[i] as Leaf;
+      let j = i - 1;
+      while (j >= lo && (out[j] as Leaf).path > l.path) {
+        out[j + 1] = out[j] as Leaf;
+        j--;
+      }
+      out[j + 1] = l;
+    }
+  }
+  return out;
 }
 
 interface UndoEntry {

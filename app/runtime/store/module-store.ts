@@ -1,14 +1,14 @@
 // One module's state: the key-ordered index (B+ tree, for get and prefix scans) and the hashed-key
 // Merkle trie (for the root and proofs), kept in step. The working store also remembers, for each
 // key touched since the last commit, its committed value: that is what Commit writes to disk.
-import { asBuffer, type ByteTree, copyBytes, newByteTree, rangeOf } from './btree.js';
+import { copyBytes, type KeyStr, type KeyTree, keyBytes, keyStr, newKeyTree, rangeOf } from './btree.js';
 import { sha256Str, smtLeafHash } from './hash.js';
 import { closestLeaf, freeze, Leaf, type Node, rootHashOf, trieDelete, trieSet } from './smt.js';
 import type { Bytes, KVStore } from './types.js';
 
 /** An immutable committed version of one module store. */
 export interface StoreVersion {
-  readonly tree: ByteTree<Buffer>;
+  readonly tree: KeyTree<Buffer>;
   readonly root: Node | undefined;
   readonly rootHash: Buffer;
 }
@@ -16,7 +16,7 @@ export interface StoreVersion {
 /** The key index and trie of one store; writes take ownership of the buffers passed in. */
 export class TreeState {
   constructor(
-    public tree: ByteTree<Buffer> = newByteTree<Buffer>(),
+    public tree: KeyTree<Buffer> = newKeyTree<Buffer>(),
     public root: Node | undefined = undefined,
   ) {}
 
@@ -24,13 +24,16 @@ export class TreeState {
     return new TreeState(v.tree.clone(), v.root);
   }
 
-  get(key: Buffer): Buffer | undefined {
+  get(key: KeyStr): Buffer | undefined {
     return this.tree.get(key);
   }
 
-  /** Sets key to value; returns the previous value (read off the trie walk, sparing a B+ tree lookup). */
-  put(key: Buffer, value: Buffer): Buffer | undefined {
-    const path = sha256Str(key);
+  /**
+   * Sets key (as string and as bytes) to value; returns the previous value (read off the trie walk,
+   * sparing a B+ tree lookup).
+   */
+  put(key: KeyStr, keyBuf: Buffer, value: Buffer): Buffer | undefined {
+    const path = sha256Str(keyBuf);
     const closest = this.root === undefined ? undefined : closestLeaf(this.root, path);
     const previous = closest !== undefined && closest.path === path ? closest.value : undefined;
     this.root = trieSet(this.root, new Leaf(path, value, smtLeafHash(path, sha256Str(value))), closest);
@@ -39,9 +42,9 @@ export class TreeState {
   }
 
   /** Deletes key; returns the value it had, or undefined when it was absent. */
-  remove(key: Buffer): Buffer | undefined {
+  remove(key: KeyStr, keyBuf: Buffer): Buffer | undefined {
     if (this.root === undefined) return undefined;
-    const path = sha256Str(key);
+    const path = sha256Str(keyBuf);
     const closest = closestLeaf(this.root, path);
     if (closest.path !== path) return undefined;
     this.root = trieDelete(this.root, path, true);
@@ -67,7 +70,7 @@ interface Touched {
 
 /** A store that can take ownership of buffers without copying (branches writing into their parent). */
 export interface AdoptingStore {
-  adopt(key: Buffer, value: Buffer | null): void;
+  adopt(key: KeyStr, value: Buffer | null): void;
 }
 
 export function isAdopting(store: unknown): store is AdoptingStore {
@@ -78,7 +81,7 @@ export function isAdopting(store: unknown): store is AdoptingStore {
 export class ModuleStore implements KVStore, AdoptingStore {
   readonly state: TreeState;
   /** Every key written since the last commit, with its committed and current value. */
-  private touched: ByteTree<Touched> = newByteTree<Touched>();
+  private touched: KeyTree<Touched> = newKeyTree<Touched>();
 
   constructor(
     readonly name: string,
@@ -88,30 +91,31 @@ export class ModuleStore implements KVStore, AdoptingStore {
   }
 
   get(key: Bytes): Bytes | undefined {
-    return this.state.get(asBuffer(key));
+    return this.state.get(keyStr(key));
   }
 
   has(key: Bytes): boolean {
-    return this.state.tree.has(asBuffer(key));
+    return this.state.tree.has(keyStr(key));
   }
 
   set(key: Bytes, value: Bytes): void {
     if (key.length === 0) throw new Error('store keys must not be empty');
     if (value.length === 0) throw new Error('store values must not be empty');
-    this.adopt(copyBytes(key), copyBytes(value));
+    this.adopt(keyStr(key), copyBytes(value));
   }
 
   delete(key: Bytes): void {
-    this.adopt(asBuffer(key), null);
+    this.adopt(keyStr(key), null);
   }
 
-  /** set (value) or delete (null) with buffers the caller hands over and will not touch again. */
-  adopt(key: Buffer, value: Buffer | null): void {
-    const previous = value === null ? this.state.remove(key) : this.state.put(key, value);
+  /** set (value) or delete (null) with a value buffer the caller hands over and will not touch again. */
+  adopt(key: KeyStr, value: Buffer | null): void {
+    const keyBuf = keyBytes(key);
+    const previous = value === null ? this.state.remove(key, keyBuf) : this.state.put(key, keyBuf, value);
     if (value === null && previous === undefined) return;
     const entry = this.touched.get(key);
     if (entry !== undefined) entry.after = value;
-    else this.touched.set(value === null ? copyBytes(key) : key, { before: previous ?? null, after: value });
+    else this.touched.set(key, { before: previous ?? null, after: value });
   }
 
   iterator(start?: Bytes, end?: Bytes, reverse = false): IterableIterator<[Bytes, Bytes]> {
@@ -126,9 +130,9 @@ export class ModuleStore implements KVStore, AdoptingStore {
     const out: [Buffer, Buffer | null, Buffer | null][] = [];
     for (const [key, { before, after }] of this.touched.entries()) {
       if (before === null ? after === null : after !== null && before.equals(after)) continue;
-      out.push([key, before, after]);
+      out.push([keyBytes(key), before, after]);
     }
-    this.touched = newByteTree<Touched>();
+    this.touched = newKeyTree<Touched>();
     return out;
   }
 }
@@ -138,11 +142,11 @@ export class ReadOnlyStore implements KVStore {
   constructor(private readonly version: StoreVersion) {}
 
   get(key: Bytes): Bytes | undefined {
-    return this.version.tree.get(asBuffer(key));
+    return this.version.tree.get(keyStr(key));
   }
 
   has(key: Bytes): boolean {
-    return this.version.tree.has(asBuffer(key));
+    return this.version.tree.has(keyStr(key));
   }
 
   set(): void {

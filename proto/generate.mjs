@@ -39,9 +39,29 @@ const WELL_KNOWN = {
   'google/protobuf/timestamp': ['google.protobuf.Timestamp', 'google/protobuf/timestamp.proto'],
   'google/protobuf/duration': ['google.protobuf.Duration', 'google/protobuf/duration.proto'],
 };
-const SCALARS = new Set(['int64', 'uint64', 'int32', 'uint32', 'sint32', 'sint64', 'bool', 'string', 'bytes', 'double', 'float', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+const SCALARS = new Set([
+  'int64',
+  'uint64',
+  'int32',
+  'uint32',
+  'sint32',
+  'sint64',
+  'bool',
+  'string',
+  'bytes',
+  'double',
+  'float',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+]);
 
-const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+const snake = (s) =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 
 const files = new Map(); // cosmjs-types path → parsed file
 function load(path) {
@@ -51,12 +71,19 @@ function load(path) {
   const dts = readFileSync(join(typesRoot, `${path}.d.ts`), 'utf8');
   const pkg = /exports\.protobufPackage = "([^"]+)"/.exec(js)[1];
   const imports = new Map();
-  for (const m of js.matchAll(/const (\w+) = require\("([^"]+)"\);/g)) imports.set(m[1], join(dirname(path), m[2]));
+  for (const m of js.matchAll(/const (\w+) = require\("([^"]+)"\);/g))
+    imports.set(m[1], join(dirname(path), m[2]));
   const dtsImports = new Map();
-  for (const m of dts.matchAll(/import \{ ([^}]+) \} from "([^"]+)";/g)) for (const n of m[1].split(',')) dtsImports.set(n.trim(), join(dirname(path), m[2]));
+  for (const m of dts.matchAll(/import \{ ([^}]+) \} from "([^"]+)";/g))
+    for (const n of m[1].split(',')) dtsImports.set(n.trim(), join(dirname(path), m[2]));
   const enums = new Map();
   for (const m of dts.matchAll(/export declare enum (\w+) \{([\s\S]*?)\n\}/g)) {
-    enums.set(m[1], [...m[2].matchAll(/^\s*(\w+) = (-?\d+),?$/gm)].filter((v) => v[1] !== 'UNRECOGNIZED').map((v) => [v[1], v[2]]));
+    enums.set(
+      m[1],
+      [...m[2].matchAll(/^\s*(\w+) = (-?\d+),?$/gm)]
+        .filter((v) => v[1] !== 'UNRECOGNIZED')
+        .map((v) => [v[1], v[2]]),
+    );
   }
   const interfaces = new Map();
   for (const m of dts.matchAll(/export interface (\w+) \{([\s\S]*?)\n\}/g)) {
@@ -64,7 +91,18 @@ function load(path) {
     for (const fm of m[2].matchAll(/^\s{4}(\w+)\??: ([\w.]+)(\[\])?;/gm)) fields.set(fm[1], fm[2]);
     interfaces.set(m[1], fields);
   }
-  f = { path, js, pkg, imports, dtsImports, enums, interfaces, messages: new Map(), usedEnums: new Set(), deps: new Set() };
+  f = {
+    path,
+    js,
+    pkg,
+    imports,
+    dtsImports,
+    enums,
+    interfaces,
+    messages: new Map(),
+    usedEnums: new Set(),
+    deps: new Set(),
+  };
   files.set(path, f);
   return f;
 }
@@ -73,7 +111,9 @@ function load(path) {
 function addMessage(path, name, queue) {
   const f = load(path);
   if (f.messages.has(name)) return;
-  const m = new RegExp(`exports\\.${name} = \\{[\\s\\S]*?encode\\((?:message|_), writer = binary_1\\.BinaryWriter\\.create\\(\\)\\) \\{([\\s\\S]*?)\\n        return writer;`).exec(f.js);
+  const m = new RegExp(
+    `exports\\.${name} = \\{[\\s\\S]*?encode\\((?:message|_), writer = binary_1\\.BinaryWriter\\.create\\(\\)\\) \\{([\\s\\S]*?)\\n        return writer;`,
+  ).exec(f.js);
   if (!m) throw new Error(`${path}: no encoder for ${name}`);
   const fields = [];
   f.messages.set(name, fields);
@@ -82,8 +122,14 @@ function addMessage(path, name, queue) {
   const lines = body.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    let mm;
-    if ((mm = /(?:(\w+)\.)?(?:exports\.)?(\w+)\.encode\((?:message\.(\w+)|v|[^,]*message\.(\w+)[^,]*), writer\.uint32\((\d+)\)\.fork\(\)\)/.exec(line))) {
+    const messageField =
+      /(?:(\w+)\.)?(?:exports\.)?(\w+)\.encode\((?:message\.(\w+)|v|[^,]*message\.(\w+)[^,]*), writer\.uint32\((\d+)\)\.fork\(\)\)/.exec(
+        line,
+      );
+    const packed = /writer\.uint32\((\d+)\)\.fork\(\);/.exec(line);
+    const scalar = /writer\.uint32\((\d+)\)\.(\w+)\((?:message\.(\w+)|v)\)/.exec(line);
+    if (messageField) {
+      const mm = messageField;
       const ref = /(\w+_\d+|exports)\.(\w+)\.encode/.exec(line);
       const mod = ref[1];
       const typeName = ref[2];
@@ -103,18 +149,30 @@ function addMessage(path, name, queue) {
       fields.push({ name: snake(field), type, number: Number(mm[5]) >>> 3, repeated });
       continue;
     }
-    if ((mm = /writer\.uint32\((\d+)\)\.fork\(\);/.exec(line))) {
+    if (packed) {
+      const mm = packed;
       // packed repeated scalar: fork(); for (const v of message.f) { writer.T(v); } ldelim()
       const loop = /for \(const v of message\.(\w+)\)/.exec(lines[i + 1] ?? '');
       const w = /writer\.(\w+)\(v\)/.exec(lines[i + 2] ?? '');
       if (!loop || !w) throw new Error(`${path} ${name}: unrecognised packed field at '${line.trim()}'`);
-      fields.push({ name: snake(loop[1]), ...scalarOrEnum(f, name, loop[1], w[1]), number: Number(mm[1]) >>> 3, repeated: true });
+      fields.push({
+        name: snake(loop[1]),
+        ...scalarOrEnum(f, name, loop[1], w[1]),
+        number: Number(mm[1]) >>> 3,
+        repeated: true,
+      });
       continue;
     }
-    if ((mm = /writer\.uint32\((\d+)\)\.(\w+)\((?:message\.(\w+)|v)\)/.exec(line))) {
+    if (scalar) {
+      const mm = scalar;
       const repeated = /for \(const v of message\.(\w+)\)/.exec(lines[i - 1] ?? '');
       const field = mm[3] ?? repeated[1];
-      fields.push({ name: snake(field), ...scalarOrEnum(f, name, field, mm[2]), number: Number(mm[1]) >>> 3, repeated: Boolean(repeated) });
+      fields.push({
+        name: snake(field),
+        ...scalarOrEnum(f, name, field, mm[2]),
+        number: Number(mm[1]) >>> 3,
+        repeated: Boolean(repeated),
+      });
     }
   }
 }
@@ -149,7 +207,12 @@ function protoName(f, name) {
 function addService(path, service, queue) {
   const f = load(path);
   const methods = [];
-  for (const m of f.js.matchAll(new RegExp(`()const data = exports\\.(\\w+)\\.encode\\(request\\)\\.finish\\(\\);\\s*const promise = this\\.rpc\\.request\\("${service.replaceAll('.', '\\.')}", "(\\w+)", data\\);\\s*return promise\\.then\\(\\(data\\) => exports\\.(\\w+)\\.decode`, 'g'))) {
+  for (const m of f.js.matchAll(
+    new RegExp(
+      `()const data = exports\\.(\\w+)\\.encode\\(request\\)\\.finish\\(\\);\\s*const promise = this\\.rpc\\.request\\("${service.replaceAll('.', '\\.')}", "(\\w+)", data\\);\\s*return promise\\.then\\(\\(data\\) => exports\\.(\\w+)\\.decode`,
+      'g',
+    ),
+  )) {
     methods.push({ name: m[3], req: m[2], res: m[4] });
     queue.push([path, m[2]], [path, m[4]]);
   }
@@ -158,7 +221,12 @@ function addService(path, service, queue) {
 }
 
 function render(f) {
-  const out = [`// Generated by proto/generate.mjs from cosmjs-types (${f.path}); do not edit.`, 'syntax = "proto3";', `package ${f.pkg};`, ''];
+  const out = [
+    `// Generated by proto/generate.mjs from cosmjs-types (${f.path}); do not edit.`,
+    'syntax = "proto3";',
+    `package ${f.pkg};`,
+    '',
+  ];
   for (const d of [...f.deps].sort()) out.push(`import "${d.startsWith('google/') ? d : d}";`);
   if (f.deps.size) out.push('');
   const top = new Map();
@@ -187,11 +255,13 @@ function render(f) {
       if (n.kind === 'enum') out.push(...renderEnum(n.name, n.values, '  '));
       else {
         out.push(`  message ${n.name} {`);
-        for (const fl of n.fields) out.push(`    ${fl.repeated ? 'repeated ' : ''}${fl.type} ${fl.name} = ${fl.number};`);
+        for (const fl of n.fields)
+          out.push(`    ${fl.repeated ? 'repeated ' : ''}${fl.type} ${fl.name} = ${fl.number};`);
         out.push('  }');
       }
     }
-    for (const fl of fields) out.push(`  ${fl.repeated ? 'repeated ' : ''}${fl.type} ${fl.name} = ${fl.number};`);
+    for (const fl of fields)
+      out.push(`  ${fl.repeated ? 'repeated ' : ''}${fl.type} ${fl.name} = ${fl.number};`);
     out.push('}', '');
   }
   if (f.service) {

@@ -15,7 +15,7 @@ import { addGenesisAccount, parseCoinsString } from '../../x/bank/genesisAccount
 import { TestNode } from '../e2e/helpers/node.js';
 import { freePorts } from '../e2e/helpers/ports.js';
 import { CometRpc, waitFor } from '../e2e/helpers/rpc.js';
-import { TestChain, TestKey, accountOf, sendMsg, signTx } from '../integration/tx-harness.js';
+import { accountOf, sendMsg, signTx, TestChain, TestKey } from '../integration/tx-harness.js';
 import { printTable } from './harness.js';
 
 const N = Number(process.env.BENCH_TXS ?? 6000);
@@ -39,7 +39,16 @@ async function timed(fn: () => Promise<void> | void): Promise<{ ms: number; cpuM
 /** One pre-signed send per account (sequence 0), account numbers as genesis assigns them. */
 function presign(keys: TestKey[], chainId: string, accountNumber: (i: number) => bigint): Uint8Array[] {
   const sink = TestKey.fromSeed('bench-sink').address;
-  return keys.map((k, i) => signTx(k, { msgs: [sendMsg(k.address, sink, 1n)], sequence: 0n, accountNumber: accountNumber(i), gas: GAS, fee: FEE, chainId }));
+  return keys.map((k, i) =>
+    signTx(k, {
+      msgs: [sendMsg(k.address, sink, 1n)],
+      sequence: 0n,
+      accountNumber: accountNumber(i),
+      gas: GAS,
+      fee: FEE,
+      chainId,
+    }),
+  );
 }
 
 async function inProcess(): Promise<(string | number)[][]> {
@@ -53,7 +62,13 @@ async function inProcess(): Promise<(string | number)[][]> {
       if (r.code !== 0) throw new Error(`CheckTx rejected a bench tx: ${r.log}`);
     }
   });
-  rows.push(['in-process CheckTx (new txs, signature verified)', N, check.ms.toFixed(0), rate(N, check.ms), rate(N, check.cpuMs)]);
+  rows.push([
+    'in-process CheckTx (new txs, signature verified)',
+    N,
+    check.ms.toFixed(0),
+    rate(N, check.ms),
+    rate(N, check.cpuMs),
+  ]);
   const blockSize = 2000;
   const blocks = async (chain: TestChain) => {
     for (let i = 0; i < txs.length; i += blockSize) {
@@ -62,18 +77,33 @@ async function inProcess(): Promise<(string | number)[][]> {
     }
   };
   const warmRun = await timed(() => blocks(warm));
-  rows.push([`in-process FinalizeBlock + Commit, ${blockSize}-tx blocks, after CheckTx (signature cache warm)`, N, warmRun.ms.toFixed(0), rate(N, warmRun.ms), rate(N, warmRun.cpuMs)]);
+  rows.push([
+    `in-process FinalizeBlock + Commit, ${blockSize}-tx blocks, after CheckTx (signature cache warm)`,
+    N,
+    warmRun.ms.toFixed(0),
+    rate(N, warmRun.ms),
+    rate(N, warmRun.cpuMs),
+  ]);
   await warm.close();
 
   const cold = await TestChain.create({ accounts: N, seed: 'bench' });
   const coldRun = await timed(() => blocks(cold));
-  rows.push([`in-process FinalizeBlock + Commit, ${blockSize}-tx blocks, cold signature cache`, N, coldRun.ms.toFixed(0), rate(N, coldRun.ms), rate(N, coldRun.cpuMs)]);
+  rows.push([
+    `in-process FinalizeBlock + Commit, ${blockSize}-tx blocks, cold signature cache`,
+    N,
+    coldRun.ms.toFixed(0),
+    rate(N, coldRun.ms),
+    rate(N, coldRun.cpuMs),
+  ]);
   await cold.close();
   return rows;
 }
 
 /** Bounded load: CONCURRENCY workers, each broadcasting its share one tx at a time. */
-async function load(rpcUrl: string, txs: Uint8Array[]): Promise<{ accepted: number; rejected: number; ms: number }> {
+async function load(
+  rpcUrl: string,
+  txs: Uint8Array[],
+): Promise<{ accepted: number; rejected: number; ms: number }> {
   const rpc = new CometRpc(rpcUrl);
   const startHeight = await rpc.height();
   let next = 0;
@@ -86,7 +116,12 @@ async function load(rpcUrl: string, txs: Uint8Array[]): Promise<{ accepted: numb
       const res = await fetch(rpcUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'broadcast_tx_sync', params: { tx: Buffer.from(tx).toString('base64') } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'broadcast_tx_sync',
+          params: { tx: Buffer.from(tx).toString('base64') },
+        }),
       });
       const body = (await res.json()) as { result?: { code: number }; error?: unknown };
       if (body.result && body.result.code === 0) accepted++;
@@ -103,7 +138,10 @@ async function load(rpcUrl: string, txs: Uint8Array[]): Promise<{ accepted: numb
       const h = await rpc.height();
       while (scanned < h) {
         const to = Math.min(h, scanned + 20);
-        const r = await rpc.call<{ block_metas: { num_txs: string }[] }>('blockchain', { minHeight: scanned + 1, maxHeight: to });
+        const r = await rpc.call<{ block_metas: { num_txs: string }[] }>('blockchain', {
+          minHeight: scanned + 1,
+          maxHeight: to,
+        });
         for (const m of r.block_metas) committed += Number(m.num_txs);
         scanned = to;
       }
@@ -121,14 +159,21 @@ async function throughGonkad(): Promise<(string | number)[]> {
     const keys = Array.from({ length: N }, (_, i) => TestKey.fromSeed(`bench-node-${i}`));
     const genesisPath = join(node.home, 'config', 'genesis.json');
     const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
-    for (const k of keys) addGenesisAccount(genesis.app_state, k.address, parseCoinsString('1000000000ngonka'));
+    for (const k of keys)
+      addGenesisAccount(genesis.app_state, k.address, parseCoinsString('1000000000ngonka'));
     writeFileSync(genesisPath, JSON.stringify(genesis));
     const txs = presign(keys, genesis.chain_id, (i) => BigInt(i)); // genesis accounts first, numbered in order
     node.start();
     await node.waitForHeight(2, 60_000);
     const r = await load(node.rpc.url, txs);
     if (r.rejected > 0) process.stderr.write(`gonkad: ${r.rejected} txs rejected by CheckTx\n`);
-    return ['gonkad (x/bank MsgSend) behind CometBFT', r.accepted, r.ms.toFixed(0), rate(r.accepted, r.ms), ''];
+    return [
+      'gonkad (x/bank MsgSend) behind CometBFT',
+      r.accepted,
+      r.ms.toFixed(0),
+      rate(r.accepted, r.ms),
+      '',
+    ];
   } finally {
     await node.destroy();
   }
@@ -151,11 +196,21 @@ async function throughKvstore(): Promise<(string | number)[]> {
     writeFileSync(cfgPath, stringify(toml));
     proc = spawn(toolPath('cometbft'), ['start', '--home', home, '--proxy_app=kvstore'], { stdio: 'ignore' });
     const rpcUrl = `http://127.0.0.1:${rpcPort}`;
-    await waitFor('kvstore height 2', async () => ((await new CometRpc(rpcUrl).height()) >= 2 ? true : undefined), 60_000);
+    await waitFor(
+      'kvstore height 2',
+      async () => ((await new CometRpc(rpcUrl).height()) >= 2 ? true : undefined),
+      60_000,
+    );
     // kvstore txs of about the size of a signed MsgSend (≈ 300 bytes).
     const txs = Array.from({ length: N }, (_, i) => new TextEncoder().encode(`bench${i}=${'v'.repeat(280)}`));
     const r = await load(rpcUrl, txs);
-    return ['CometBFT built-in kvstore app (baseline)', r.accepted, r.ms.toFixed(0), rate(r.accepted, r.ms), ''];
+    return [
+      'CometBFT built-in kvstore app (baseline)',
+      r.accepted,
+      r.ms.toFixed(0),
+      rate(r.accepted, r.ms),
+      '',
+    ];
   } finally {
     if (proc?.pid) {
       proc.kill('SIGTERM');
@@ -168,6 +223,16 @@ async function throughKvstore(): Promise<(string | number)[]> {
 const rows = await inProcess();
 const kv = await throughKvstore();
 const ours = await throughGonkad();
-rows.push(kv, ours, ['gonkad / kvstore', '', '', `${((Number(ours[3]) / Number(kv[3])) * 100).toFixed(0)}%`, '']);
-const loadAvg = (await import("node:os")).loadavg()[0]!.toFixed(1);
-printTable(`Bank sends: ${N} pre-signed MsgSend txs, ${CONCURRENCY} in flight over loopback (fast profile, timeout_commit 150 ms); load average at the end ${loadAvg}`, ['path', 'txs', 'wall ms', 'txs/s (wall)', 'txs per CPU-s (bench process)'], rows);
+rows.push(kv, ours, [
+  'gonkad / kvstore',
+  '',
+  '',
+  `${((Number(ours[3]) / Number(kv[3])) * 100).toFixed(0)}%`,
+  '',
+]);
+const loadAvg = (await import('node:os')).loadavg()[0]!.toFixed(1);
+printTable(
+  `Bank sends: ${N} pre-signed MsgSend txs, ${CONCURRENCY} in flight over loopback (fast profile, timeout_commit 150 ms); load average at the end ${loadAvg}`,
+  ['path', 'txs', 'wall ms', 'txs/s (wall)', 'txs per CPU-s (bench process)'],
+  rows,
+);

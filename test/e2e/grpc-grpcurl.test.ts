@@ -6,15 +6,22 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { repoPath, toolPath } from '../../app/paths.js';
-import { TestKey, sendMsg, signTx } from '../integration/tx-harness.js';
+import { sendMsg, signTx, TestKey } from '../integration/tx-harness.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
 /** grpcurl [flags] host <verb args>: the last `verbArgs` entries go after the host. */
-function grpcurl(port: number, args: string[], verbArgs = 1): { out: string; err: string; status: number | null } {
+function grpcurl(
+  port: number,
+  args: string[],
+  verbArgs = 1,
+): { out: string; err: string; status: number | null } {
   const flags = args.slice(0, args.length - verbArgs);
   const verb = args.slice(args.length - verbArgs);
-  const r = spawnSync(toolPath('grpcurl'), ['-plaintext', ...flags, `127.0.0.1:${port}`, ...verb], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(toolPath('grpcurl'), ['-plaintext', ...flags, `127.0.0.1:${port}`, ...verb], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { out: r.stdout, err: r.stderr, status: r.status };
 }
 
@@ -32,7 +39,19 @@ describe('gRPC server through grpcurl', () => {
 
   before(async () => {
     node = await TestNode.create();
-    const r = spawnSync(process.execPath, [repoPath('dist', 'app', 'cli', 'main.js'), 'genesis', 'add-account', key.address, '1000000000ngonka', '--home', node.home], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        repoPath('dist', 'app', 'cli', 'main.js'),
+        'genesis',
+        'add-account',
+        key.address,
+        '1000000000ngonka',
+        '--home',
+        node.home,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     node.start();
     await node.waitForHeight(2, 60_000);
@@ -45,7 +64,12 @@ describe('gRPC server through grpcurl', () => {
     // grpcurl asks grpc.reflection.v1 first and falls back to v1alpha; both are registered.
     const r = grpcurl(port, ['list']);
     const services = r.out.trim().split('\n');
-    for (const s of ['cosmos.auth.v1beta1.Query', 'cosmos.bank.v1beta1.Query', 'cosmos.tx.v1beta1.Service', 'cosmos.base.tendermint.v1beta1.Service']) {
+    for (const s of [
+      'cosmos.auth.v1beta1.Query',
+      'cosmos.bank.v1beta1.Query',
+      'cosmos.tx.v1beta1.Service',
+      'cosmos.base.tendermint.v1beta1.Service',
+    ]) {
       assert.ok(services.includes(s), `${s} in ${services}`);
     }
     const d = grpcurl(port, ['describe', 'cosmos.bank.v1beta1.QueryBalanceRequest'], 2);
@@ -54,7 +78,12 @@ describe('gRPC server through grpcurl', () => {
   });
 
   it('answers bank Balance and auth Account, with x-cosmos-block-height', () => {
-    const v = grpcurl(port, ['-v', '-d', JSON.stringify({ address: key.address, denom: 'ngonka' }), 'cosmos.bank.v1beta1.Query/Balance']);
+    const v = grpcurl(port, [
+      '-v',
+      '-d',
+      JSON.stringify({ address: key.address, denom: 'ngonka' }),
+      'cosmos.bank.v1beta1.Query/Balance',
+    ]);
     assert.equal(v.status, 0, v.err);
     assert.match(v.out, /x-cosmos-block-height: \d+/);
     const bal = call(port, 'cosmos.bank.v1beta1.Query/Balance', { address: key.address, denom: 'ngonka' });
@@ -62,27 +91,55 @@ describe('gRPC server through grpcurl', () => {
     const acct = call(port, 'cosmos.auth.v1beta1.Query/Account', { address: key.address });
     assert.equal(acct.account['@type'], '/cosmos.auth.v1beta1.BaseAccount');
     assert.equal(acct.account.address, key.address);
-    const pinned = call(port, 'cosmos.bank.v1beta1.Query/Balance', { address: key.address, denom: 'ngonka' }, ['-H', 'x-cosmos-block-height: 1']);
+    const pinned = call(
+      port,
+      'cosmos.bank.v1beta1.Query/Balance',
+      { address: key.address, denom: 'ngonka' },
+      ['-H', 'x-cosmos-block-height: 1'],
+    );
     assert.equal(pinned.balance.amount, '1000000000');
-    const missing = grpcurl(port, ['-d', JSON.stringify({ address: friend.address }), 'cosmos.auth.v1beta1.Query/Account']);
+    const missing = grpcurl(port, [
+      '-d',
+      JSON.stringify({ address: friend.address }),
+      'cosmos.auth.v1beta1.Query/Account',
+    ]);
     assert.notEqual(missing.status, 0);
     assert.match(missing.err, /NotFound/);
   });
 
   it('simulates, broadcasts and finds a tx; reports the node info', async () => {
     const acct = call(port, 'cosmos.auth.v1beta1.Query/Account', { address: key.address }).account;
-    const opts = { msgs: [sendMsg(key.address, friend.address, 777n)], sequence: BigInt(acct.sequence ?? 0), accountNumber: BigInt(acct.account_number ?? 0), chainId: 'gonka-e2e' };
-    const sim = call(port, 'cosmos.tx.v1beta1.Service/Simulate', { tx_bytes: Buffer.from(signTx(key, { ...opts, unsigned: true })).toString('base64') });
+    const opts = {
+      msgs: [sendMsg(key.address, friend.address, 777n)],
+      sequence: BigInt(acct.sequence ?? 0),
+      accountNumber: BigInt(acct.account_number ?? 0),
+      chainId: 'gonka-e2e',
+    };
+    const sim = call(port, 'cosmos.tx.v1beta1.Service/Simulate', {
+      tx_bytes: Buffer.from(signTx(key, { ...opts, unsigned: true })).toString('base64'),
+    });
     assert.ok(Number(sim.gas_info.gas_used) > 0, JSON.stringify(sim));
-    const sent = call(port, 'cosmos.tx.v1beta1.Service/BroadcastTx', { tx_bytes: Buffer.from(signTx(key, opts)).toString('base64'), mode: 'BROADCAST_MODE_SYNC' });
+    const sent = call(port, 'cosmos.tx.v1beta1.Service/BroadcastTx', {
+      tx_bytes: Buffer.from(signTx(key, opts)).toString('base64'),
+      mode: 'BROADCAST_MODE_SYNC',
+    });
     assert.equal(sent.tx_response.code ?? 0, 0, JSON.stringify(sent));
     const hash = sent.tx_response.txhash as string;
-    const got = await waitFor('tx indexed', async () => {
-      const r = grpcurl(port, ['-d', JSON.stringify({ hash }), 'cosmos.tx.v1beta1.Service/GetTx']);
-      return r.status === 0 ? JSON.parse(r.out) : undefined;
-    }, 20_000, 150);
+    const got = await waitFor(
+      'tx indexed',
+      async () => {
+        const r = grpcurl(port, ['-d', JSON.stringify({ hash }), 'cosmos.tx.v1beta1.Service/GetTx']);
+        return r.status === 0 ? JSON.parse(r.out) : undefined;
+      },
+      20_000,
+      150,
+    );
     assert.equal(got.tx_response.txhash, hash);
-    assert.equal(Number(got.tx_response.gas_used), Number(sim.gas_info.gas_used), 'Simulate predicted the delivered gas');
+    assert.equal(
+      Number(got.tx_response.gas_used),
+      Number(sim.gas_info.gas_used),
+      'Simulate predicted the delivered gas',
+    );
     assert.equal(got.tx.body.messages[0]['@type'], '/cosmos.bank.v1beta1.MsgSend');
     const bal = call(port, 'cosmos.bank.v1beta1.Query/Balance', { address: friend.address, denom: 'ngonka' });
     assert.equal(bal.balance.amount, '777');

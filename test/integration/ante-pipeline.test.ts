@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { TestChain, TestKey, accountOf, balanceOf, sendMsg, signTx } from './tx-harness.js';
+import { accountOf, balanceOf, sendMsg, signTx, TestChain, TestKey } from './tx-harness.js';
 
 describe('cosmos tx ante handler', () => {
   let chain: TestChain;
@@ -19,7 +19,12 @@ describe('cosmos tx ante handler', () => {
   const tx = (i: number, over: Partial<Parameters<typeof signTx>[1]> = {}) => {
     const a = acc(i);
     const k = chain.keys[i]!;
-    return signTx(k, { msgs: [sendMsg(k.address, stranger.address, 1000n)], sequence: a.sequence, accountNumber: a.accountNumber, ...over });
+    return signTx(k, {
+      msgs: [sendMsg(k.address, stranger.address, 1000n)],
+      sequence: a.sequence,
+      accountNumber: a.accountNumber,
+      ...over,
+    });
   };
 
   it('delivers a MsgSend: balances, fee, sequence, SDK events and TxMsgData', async () => {
@@ -32,20 +37,35 @@ describe('cosmos tx ante handler', () => {
     assert.equal(balanceOf(chain, k.address), before0 - 1000n - 20_000n);
     assert.equal(acc(0).sequence, 1n);
     const types = r.events.map((e) => e.type);
-    for (const t of ['tx', 'coin_spent', 'coin_received', 'transfer', 'message']) assert.ok(types.includes(t), `event ${t} in ${types}`);
+    for (const t of ['tx', 'coin_spent', 'coin_received', 'transfer', 'message'])
+      assert.ok(types.includes(t), `event ${t} in ${types}`);
     const transfer = r.events.filter((e) => e.type === 'transfer').at(-1)!;
     const attr = Object.fromEntries(transfer.attributes.map((a) => [a.key, a.value]));
-    assert.deepEqual([attr.recipient, attr.sender, attr.amount, attr.msg_index], [stranger.address, k.address, '1000ngonka', '0']);
+    assert.deepEqual(
+      [attr.recipient, attr.sender, attr.amount, attr.msg_index],
+      [stranger.address, k.address, '1000ngonka', '0'],
+    );
     const data = TxMsgData.decode(r.data);
-    assert.deepEqual(data.msgResponses.map((m) => m.typeUrl), ['/cosmos.bank.v1beta1.MsgSendResponse']);
+    assert.deepEqual(
+      data.msgResponses.map((m) => m.typeUrl),
+      ['/cosmos.bank.v1beta1.MsgSendResponse'],
+    );
     assert.ok(r.gasUsed > 0n && r.gasUsed <= r.gasWanted);
   });
 
   it('CheckTx keeps a check state: sequences n and n+1 from one account both pass', () => {
     const a = acc(1);
     const k = chain.keys[1]!;
-    const t0 = signTx(k, { msgs: [sendMsg(k.address, stranger.address, 1n)], sequence: a.sequence, accountNumber: a.accountNumber });
-    const t1 = signTx(k, { msgs: [sendMsg(k.address, stranger.address, 2n)], sequence: a.sequence + 1n, accountNumber: a.accountNumber });
+    const t0 = signTx(k, {
+      msgs: [sendMsg(k.address, stranger.address, 1n)],
+      sequence: a.sequence,
+      accountNumber: a.accountNumber,
+    });
+    const t1 = signTx(k, {
+      msgs: [sendMsg(k.address, stranger.address, 2n)],
+      sequence: a.sequence + 1n,
+      accountNumber: a.accountNumber,
+    });
     assert.equal(chain.checkTx(t0).code, 0);
     assert.equal(chain.checkTx(t1).code, 0);
     assert.equal(chain.checkTx(t1).code, 32, 'replaying n+1 is a sequence error in the check state');
@@ -75,12 +95,19 @@ describe('cosmos tx ante handler', () => {
     const body = Uint8Array.from([...raw.bodyBytes, 0xf8, 0x07, 0x01]);
     cases.push(['unknown body field', TxRaw.encode({ ...raw, bodyBytes: body }).finish(), 2]);
     // Someone else's key claiming to be the signer.
-    const forged = signTx(stranger, { msgs: [sendMsg(k.address, stranger.address, 1n)], sequence: a.sequence, accountNumber: a.accountNumber });
+    const forged = signTx(stranger, {
+      msgs: [sendMsg(k.address, stranger.address, 1n)],
+      sequence: a.sequence,
+      accountNumber: a.accountNumber,
+    });
     cases.push(['pubkey of another address', forged, 8]);
     const before2 = balanceOf(chain, k.address);
-    for (const [name, bytes, code] of cases) assert.equal(chain.checkTx(bytes).code, code, `CheckTx: ${name}`);
+    for (const [name, bytes, code] of cases)
+      assert.equal(chain.checkTx(bytes).code, code, `CheckTx: ${name}`);
     const res = await chain.block(cases.map(([, b]) => b));
-    res.txResults.forEach((r, i) => assert.equal(r.code, cases[i]![2], `FinalizeBlock: ${cases[i]![0]}: ${r.log}`));
+    for (const [i, r] of res.txResults.entries()) {
+      assert.equal(r.code, cases[i]![2], `FinalizeBlock: ${cases[i]![0]}: ${r.log}`);
+    }
     assert.equal(balanceOf(chain, k.address), before2, 'rejected txs move nothing');
     assert.equal(acc(2).sequence, a.sequence);
   });
@@ -89,19 +116,34 @@ describe('cosmos tx ante handler', () => {
     const k = chain.keys[3]!;
     const a = acc(3);
     const bal = balanceOf(chain, k.address);
-    const t = signTx(k, { msgs: [sendMsg(k.address, stranger.address, bal * 2n)], sequence: a.sequence, accountNumber: a.accountNumber, gas: 100_000n, fee: 10_000n });
+    const t = signTx(k, {
+      msgs: [sendMsg(k.address, stranger.address, bal * 2n)],
+      sequence: a.sequence,
+      accountNumber: a.accountNumber,
+      gas: 100_000n,
+      fee: 10_000n,
+    });
     const r = (await chain.block([t])).txResults[0]!;
     assert.equal(r.code, 5, r.log);
     assert.equal(balanceOf(chain, k.address), bal - 10_000n);
     assert.equal(acc(3).sequence, a.sequence + 1n);
-    assert.ok(r.events.some((e) => e.type === 'tx'), 'ante events stand');
+    assert.ok(
+      r.events.some((e) => e.type === 'tx'),
+      'ante events stand',
+    );
   });
 
   it('out of gas in the messages answers 11 and keeps the fee', async () => {
     const k = chain.keys[3]!;
     const a = acc(3);
     const bal = balanceOf(chain, k.address);
-    const t = signTx(k, { msgs: [sendMsg(k.address, stranger.address, 5n)], sequence: a.sequence, accountNumber: a.accountNumber, gas: 32_000n, fee: 3_200n });
+    const t = signTx(k, {
+      msgs: [sendMsg(k.address, stranger.address, 5n)],
+      sequence: a.sequence,
+      accountNumber: a.accountNumber,
+      gas: 32_000n,
+      fee: 3_200n,
+    });
     const r = (await chain.block([t])).txResults[0]!;
     assert.equal(r.code, 11, r.log);
     assert.equal(balanceOf(chain, k.address), bal - 3_200n);
@@ -110,7 +152,13 @@ describe('cosmos tx ante handler', () => {
   it('Simulate via ABCI query: no signature needed, same gas as delivery', async () => {
     const k = chain.keys[0]!;
     const a = acc(0);
-    const opts = { msgs: [sendMsg(k.address, stranger.address, 7n)], sequence: a.sequence, accountNumber: a.accountNumber, gas: 200_000n, fee: 20_000n };
+    const opts = {
+      msgs: [sendMsg(k.address, stranger.address, 7n)],
+      sequence: a.sequence,
+      accountNumber: a.accountNumber,
+      gas: 200_000n,
+      fee: 20_000n,
+    };
     const sim = chain.query('/cosmos.tx.v1beta1.Service/Simulate', SimulateRequest, SimulateResponse, {
       txBytes: signTx(k, { ...opts, unsigned: true }),
     });
@@ -119,12 +167,23 @@ describe('cosmos tx ante handler', () => {
     assert.equal(sim.gasInfo!.gasUsed, r.gasUsed);
     assert.ok(sim.result!.events.some((e) => e.type === 'transfer'));
     // A failing simulation answers the tx's code.
-    const bad = chain.rawQuery('/cosmos.tx.v1beta1.Service/Simulate', SimulateRequest.encode({ txBytes: signTx(k, { ...opts, unsigned: true }) }).finish());
+    const bad = chain.rawQuery(
+      '/cosmos.tx.v1beta1.Service/Simulate',
+      SimulateRequest.encode({ txBytes: signTx(k, { ...opts, unsigned: true }) }).finish(),
+    );
     assert.equal(bad.code, 32, 'the sequence was used by the delivered tx');
   });
 
   it('unknown account: Account query answers the NotFound convention', () => {
-    const r = chain.rawQuery('/cosmos.auth.v1beta1.Query/Account', Uint8Array.from(Buffer.concat([Buffer.from([0x0a, TestKey.fromSeed('nobody').address.length]), Buffer.from(TestKey.fromSeed('nobody').address)])));
+    const r = chain.rawQuery(
+      '/cosmos.auth.v1beta1.Query/Account',
+      Uint8Array.from(
+        Buffer.concat([
+          Buffer.from([0x0a, TestKey.fromSeed('nobody').address.length]),
+          Buffer.from(TestKey.fromSeed('nobody').address),
+        ]),
+      ),
+    );
     assert.equal(r.code, 22);
     assert.match(r.log, /rpc error: code = NotFound/);
     assert.ok(r.height > 0n);

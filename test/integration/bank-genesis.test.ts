@@ -2,7 +2,7 @@
 // sequences, pubkeys), balances, supply and metadata initialise a fresh chain that exports the same.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { TestChain, TestKey, accountOf, multiSendMsg, sendMsg, signTx } from './tx-harness.js';
+import { accountOf, multiSendMsg, sendMsg, signTx, TestChain, TestKey } from './tx-harness.js';
 
 describe('auth and bank genesis round trip', () => {
   const chains: TestChain[] = [];
@@ -17,12 +17,31 @@ describe('auth and bank genesis round trip', () => {
     const n0 = accountOf(a, k0.address);
     const n1 = accountOf(a, k1.address);
     const res = await a.block([
-      signTx(k0, { msgs: [sendMsg(k0.address, TestKey.fromSeed('new').address, 5n)], sequence: n0.sequence, accountNumber: n0.accountNumber }),
-      signTx(k1, { msgs: [multiSendMsg(k1.address, [[k0.address, 7n], [TestKey.fromSeed('new2').address, 9n]])], sequence: n1.sequence, accountNumber: n1.accountNumber }),
+      signTx(k0, {
+        msgs: [sendMsg(k0.address, TestKey.fromSeed('new').address, 5n)],
+        sequence: n0.sequence,
+        accountNumber: n0.accountNumber,
+      }),
+      signTx(k1, {
+        msgs: [
+          multiSendMsg(k1.address, [
+            [k0.address, 7n],
+            [TestKey.fromSeed('new2').address, 9n],
+          ]),
+        ],
+        sequence: n1.sequence,
+        accountNumber: n1.accountNumber,
+      }),
     ]);
-    assert.deepEqual(res.txResults.map((r) => r.code), [0, 0]);
+    assert.deepEqual(
+      res.txResults.map((r) => r.code),
+      [0, 0],
+    );
     const exported = a.app.exportGenesis() as Record<string, any>;
-    assert.ok(exported.auth.accounts.some((x: any) => x.pub_key && x.address === k0.address), 'learned pubkeys are exported');
+    assert.ok(
+      exported.auth.accounts.some((x: any) => x.pub_key && x.address === k0.address),
+      'learned pubkeys are exported',
+    );
     const b = await TestChain.create({
       accounts: 0,
       appState: (s) => {
@@ -34,6 +53,9 @@ describe('auth and bank genesis round trip', () => {
     const again = b.app.exportGenesis() as Record<string, any>;
     assert.deepEqual(again.auth, exported.auth);
     assert.deepEqual(again.bank, exported.bank);
-    assert.deepEqual(b.app.checkInvariants().filter((s) => s.startsWith('bank')), []);
+    assert.deepEqual(
+      b.app.checkInvariants().filter((s) => s.startsWith('bank')),
+      [],
+    );
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sized } from '../profile.js';
-import { DENOM, TestChain, accountOf, balanceOf, multiSendMsg, sendMsg, signTx } from './tx-harness.js';
+import { accountOf, balanceOf, DENOM, multiSendMsg, sendMsg, signTx, TestChain } from './tx-harness.js';
 
 function prng(seed: number) {
   let x = seed >>> 0 || 1;
@@ -56,10 +56,21 @@ describe('bank: supply invariant and deterministic gas', () => {
         const amount = BigInt(1 + rnd(1_500_000));
         const multi = rnd(3) === 0;
         const outputs: [string, bigint][] = multi
-          ? [[keys[rnd(ACCOUNTS)]!.address, amount / 2n + 1n], [keys[rnd(ACCOUNTS)]!.address, amount / 3n + 1n]]
+          ? [
+              [keys[rnd(ACCOUNTS)]!.address, amount / 2n + 1n],
+              [keys[rnd(ACCOUNTS)]!.address, amount / 3n + 1n],
+            ]
           : [[keys[rnd(ACCOUNTS)]!.address, amount]];
         const msg = multi ? multiSendMsg(fromAddr, outputs) : sendMsg(fromAddr, outputs[0]![0], amount);
-        txs.push(signTx(keys[from]!, { msgs: [msg], sequence: seq[from]!, accountNumber: num[from]!, gas: GAS, fee: FEE }));
+        txs.push(
+          signTx(keys[from]!, {
+            msgs: [msg],
+            sequence: seq[from]!,
+            accountNumber: num[from]!,
+            gas: GAS,
+            fee: FEE,
+          }),
+        );
         seq[from]! += 1n;
         done++;
         const bal = model.get(fromAddr)! - FEE;
@@ -72,12 +83,20 @@ describe('bank: supply invariant and deterministic gas', () => {
       }
       const res = await chain.block(txs);
       blocks.push(txs);
-      results.push(res.txResults.map((r) => ({ code: r.code, gasUsed: r.gasUsed, data: Buffer.from(r.data).toString('hex') })));
+      results.push(
+        res.txResults.map((r) => ({
+          code: r.code,
+          gasUsed: r.gasUsed,
+          data: Buffer.from(r.data).toString('hex'),
+        })),
+      );
       appHashes.push(Buffer.from(res.appHash).toString('hex'));
-      for (const r of res.txResults) assert.ok(r.code === 0 || r.code === 5, `unexpected code ${r.code}: ${r.log}`);
+      for (const r of res.txResults)
+        assert.ok(r.code === 0 || r.code === 5, `unexpected code ${r.code}: ${r.log}`);
     }
     assert.deepEqual(chain.app.checkInvariants(), []);
-    for (const k of keys) assert.equal(balanceOf(chain, k.address), model.get(k.address), `balance of ${k.address}`);
+    for (const k of keys)
+      assert.equal(balanceOf(chain, k.address), model.get(k.address), `balance of ${k.address}`);
     const codes = results.flat().map((r) => r.code);
     assert.equal(codes.length, total);
     assert.ok(codes.includes(0) && codes.includes(5), 'the run mixes successes and failures');
@@ -88,7 +107,11 @@ describe('bank: supply invariant and deterministic gas', () => {
     for (const [i, txs] of blocks.entries()) {
       const res = await replica.block(txs);
       assert.deepEqual(
-        res.txResults.map((r) => ({ code: r.code, gasUsed: r.gasUsed, data: Buffer.from(r.data).toString('hex') })),
+        res.txResults.map((r) => ({
+          code: r.code,
+          gasUsed: r.gasUsed,
+          data: Buffer.from(r.data).toString('hex'),
+        })),
         results[i],
         `block ${i} results`,
       );
@@ -101,7 +124,11 @@ describe('bank: supply invariant and deterministic gas', () => {
     for (const [i, txs] of blocks.slice(0, 3).entries()) {
       for (const t of txs) assert.equal(warm.checkTx(t).code, 0);
       const res = await warm.block(txs);
-      assert.deepEqual(res.txResults.map((r) => r.gasUsed), results[i]!.map((r) => r.gasUsed), `warm-cache gas, block ${i}`);
+      assert.deepEqual(
+        res.txResults.map((r) => r.gasUsed),
+        results[i]!.map((r) => r.gasUsed),
+        `warm-cache gas, block ${i}`,
+      );
       assert.equal(Buffer.from(res.appHash).toString('hex'), appHashes[i]);
     }
     assert.equal(DENOM, 'ngonka');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sized } from '../profile.js';
-import { TestChain, accountOf, balanceOf, multiSendMsg, sendMsg, signTx } from './tx-harness.js';
+import { accountOf, balanceOf, multiSendMsg, sendMsg, signTx, TestChain } from './tx-harness.js';
 
 /** xorshift32: a small seeded PRNG so every run mutates the same way. */
 function prng(seed: number) {
@@ -26,11 +26,16 @@ function mutate(src: Uint8Array, rnd: (n: number) => number): Uint8Array {
   for (let o = 0; o < ops; o++) {
     const kind = rnd(6);
     const at = rnd(Math.max(1, b.length));
-    if (kind === 0) b[at] = rnd(256); // overwrite
-    else if (kind === 1) b[at] = (b[at] ?? 0) ^ (1 << rnd(8)); // bit flip
-    else if (kind === 2) b.splice(at, 1 + rnd(8)); // delete
-    else if (kind === 3) b.splice(at, 0, ...Array.from({ length: 1 + rnd(8) }, () => rnd(256))); // insert
-    else if (kind === 4) b.length = at; // truncate
+    if (kind === 0)
+      b[at] = rnd(256); // overwrite
+    else if (kind === 1)
+      b[at] = (b[at] ?? 0) ^ (1 << rnd(8)); // bit flip
+    else if (kind === 2)
+      b.splice(at, 1 + rnd(8)); // delete
+    else if (kind === 3)
+      b.splice(at, 0, ...Array.from({ length: 1 + rnd(8) }, () => rnd(256))); // insert
+    else if (kind === 4)
+      b.length = at; // truncate
     else b.push(...Array.from({ length: 1 + rnd(16) }, () => rnd(256))); // append
   }
   return Uint8Array.from(b);
@@ -50,12 +55,27 @@ describe('tx fuzz: mutated and random txs', () => {
     const other = chain.keys[1]!;
     const a = accountOf(chain, k.address);
     const seeds = [
-      signTx(k, { msgs: [sendMsg(k.address, other.address, 10n)], sequence: a.sequence, accountNumber: a.accountNumber }),
-      signTx(k, { msgs: [multiSendMsg(k.address, [[other.address, 3n], [k.address, 4n]])], sequence: a.sequence, accountNumber: a.accountNumber, memo: 'fuzz' }),
+      signTx(k, {
+        msgs: [sendMsg(k.address, other.address, 10n)],
+        sequence: a.sequence,
+        accountNumber: a.accountNumber,
+      }),
+      signTx(k, {
+        msgs: [
+          multiSendMsg(k.address, [
+            [other.address, 3n],
+            [k.address, 4n],
+          ]),
+        ],
+        sequence: a.sequence,
+        accountNumber: a.accountNumber,
+        memo: 'fuzz',
+      }),
     ];
     const txs: Uint8Array[] = [];
     for (let i = 0; i < total; i++) {
-      if (i % 10 === 9) txs.push(Uint8Array.from({ length: rnd(300) }, () => rnd(256))); // pure noise
+      if (i % 10 === 9)
+        txs.push(Uint8Array.from({ length: rnd(300) }, () => rnd(256))); // pure noise
       else txs.push(mutate(seeds[i % seeds.length]!, rnd));
     }
     const hashBefore = Buffer.from(chain.store.lastCommitInfo().hash).toString('hex');

@@ -6,18 +6,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { MsgMultiSend, MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, SignDoc, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { CheckTxType, RequestFinalizeBlock, RequestQuery, type ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
+import {
+  CheckTxType,
+  RequestFinalizeBlock,
+  RequestQuery,
+  type ResponseFinalizeBlock,
+} from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
-import { createApp, defaultAppState } from '../../app/app.js';
+import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
-import { appStoreNames } from '../../app/app.js';
 import { addressFromPubKey } from '../../x/auth/address.js';
 
 export const CHAIN_ID = 'gonka-test';
@@ -38,7 +42,10 @@ export class TestKey {
     return secp256k1.sign(message, this.secret);
   }
   pubKeyAny(): Any {
-    return { typeUrl: '/cosmos.crypto.secp256k1.PubKey', value: PubKey.encode({ key: this.pubKey }).finish() };
+    return {
+      typeUrl: '/cosmos.crypto.secp256k1.PubKey',
+      value: PubKey.encode({ key: this.pubKey }).finish(),
+    };
   }
 }
 
@@ -56,22 +63,42 @@ export interface TxOptions {
 }
 
 export function signTx(key: TestKey, o: TxOptions): Uint8Array {
-  const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages: o.msgs, memo: o.memo ?? '', timeoutHeight: o.timeoutHeight ?? 0n })).finish();
+  const bodyBytes = TxBody.encode(
+    TxBody.fromPartial({ messages: o.msgs, memo: o.memo ?? '', timeoutHeight: o.timeoutHeight ?? 0n }),
+  ).finish();
   const gas = o.gas ?? 200_000n;
   const fee = o.fee ?? (gas + 9n) / 10n;
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
-      signerInfos: [{ publicKey: key.pubKeyAny(), modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence: o.sequence }],
+      signerInfos: [
+        {
+          publicKey: key.pubKeyAny(),
+          modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } },
+          sequence: o.sequence,
+        },
+      ],
       fee: { amount: fee > 0n ? [{ denom: DENOM, amount: fee.toString() }] : [], gasLimit: gas },
     }),
   ).finish();
-  const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: o.chainId ?? CHAIN_ID, accountNumber: o.accountNumber }).finish();
+  const signDoc = SignDoc.encode({
+    bodyBytes,
+    authInfoBytes,
+    chainId: o.chainId ?? CHAIN_ID,
+    accountNumber: o.accountNumber,
+  }).finish();
   const signature = o.unsigned ? new Uint8Array(0) : key.sign(signDoc);
   return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [signature] }).finish();
 }
 
 export function sendMsg(from: string, to: string, amount: bigint, denom = DENOM): Any {
-  return { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: MsgSend.encode({ fromAddress: from, toAddress: to, amount: [{ denom, amount: amount.toString() }] }).finish() };
+  return {
+    typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+    value: MsgSend.encode({
+      fromAddress: from,
+      toAddress: to,
+      amount: [{ denom, amount: amount.toString() }],
+    }).finish(),
+  };
 }
 
 export function multiSendMsg(from: string, outputs: [string, bigint][]): Any {
@@ -94,13 +121,23 @@ export class TestChain {
     readonly keys: TestKey[],
   ) {}
 
-  static async create(opts: { accounts: number; balance?: bigint; seed?: string; appState?: (s: Record<string, any>) => void }): Promise<TestChain> {
+  static async create(opts: {
+    accounts: number;
+    balance?: bigint;
+    seed?: string;
+    appState?: (s: Record<string, any>) => void;
+  }): Promise<TestChain> {
     const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
     const store = await PersistentMultiStore.open(dir, appStoreNames(), { keepRecent: 5 });
     const app = createApp(store, pino({ level: 'silent' }), 'test');
-    const keys = Array.from({ length: opts.accounts }, (_, i) => TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`));
+    const keys = Array.from({ length: opts.accounts }, (_, i) =>
+      TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`),
+    );
     const state = defaultAppState() as Record<string, any>;
-    state.bank.balances = keys.map((k) => ({ address: k.address, coins: [{ denom: DENOM, amount: String(opts.balance ?? 1_000_000_000n) }] }));
+    state.bank.balances = keys.map((k) => ({
+      address: k.address,
+      coins: [{ denom: DENOM, amount: String(opts.balance ?? 1_000_000_000n) }],
+    }));
     opts.appState?.(state);
     app.initChain({
       time: { seconds: 1_700_000_000n, nanos: 0 },
@@ -118,7 +155,12 @@ export class TestChain {
   async block(txs: Uint8Array[]): Promise<ResponseFinalizeBlock> {
     this.height += 1n;
     const res = this.app.finalizeBlock(
-      RequestFinalizeBlock.fromPartial({ height: this.height, time: { seconds: 1_700_000_000n + this.height, nanos: 0 }, txs, hash: new Uint8Array(32) }),
+      RequestFinalizeBlock.fromPartial({
+        height: this.height,
+        time: { seconds: 1_700_000_000n + this.height, nanos: 0 },
+        txs,
+        hash: new Uint8Array(32),
+      }),
     );
     await this.app.commit();
     return res;
@@ -149,11 +191,16 @@ import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/a
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 
 export function accountOf(chain: TestChain, address: string): BaseAccount {
-  const r = chain.query('/cosmos.auth.v1beta1.Query/Account', QueryAccountRequest, QueryAccountResponse, { address });
+  const r = chain.query('/cosmos.auth.v1beta1.Query/Account', QueryAccountRequest, QueryAccountResponse, {
+    address,
+  });
   return BaseAccount.decode(r.account!.value);
 }
 
 export function balanceOf(chain: TestChain, address: string, denom = DENOM): bigint {
-  const r = chain.query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest, QueryBalanceResponse, { address, denom });
+  const r = chain.query('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest, QueryBalanceResponse, {
+    address,
+    denom,
+  });
   return BigInt(r.balance!.amount);
 }

@@ -18,16 +18,30 @@ describe('secp256k1 verification', () => {
   it('accepts a low-S signature and rejects other messages, keys and lengths', () => {
     assert.equal(verifySecp256k1(pk, msg, sig), true);
     assert.equal(verifySecp256k1(pk, new TextEncoder().encode('other'), sig), false);
-    assert.equal(verifySecp256k1(secp256k1.getPublicKey(createHash('sha256').update('k2').digest(), true), msg, sig), false);
+    assert.equal(
+      verifySecp256k1(secp256k1.getPublicKey(createHash('sha256').update('k2').digest(), true), msg, sig),
+      false,
+    );
     assert.equal(verifySecp256k1(pk, msg, sig.subarray(0, 63)), false);
     assert.equal(verifySecp256k1(pk.subarray(1), msg, sig), false);
-    assert.equal(verifySecp256k1(Uint8Array.from([0x02, ...new Uint8Array(32).fill(0xff)]), msg, sig), false, 'not a curve point');
+    assert.equal(
+      verifySecp256k1(Uint8Array.from([0x02, ...new Uint8Array(32).fill(0xff)]), msg, sig),
+      false,
+      'not a curve point',
+    );
   });
 
   it('rejects the high-S twin of a valid signature', () => {
     const s = BigInt(`0x${Buffer.from(sig.subarray(32)).toString('hex')}`);
-    const high = Uint8Array.from([...sig.subarray(0, 32), ...Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex')]);
-    assert.equal(secp256k1.verify(high, msg, pk, { lowS: false }), true, 'the twin is valid without the low-S rule');
+    const high = Uint8Array.from([
+      ...sig.subarray(0, 32),
+      ...Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex'),
+    ]);
+    assert.equal(
+      secp256k1.verify(high, msg, pk, { lowS: false }),
+      true,
+      'the twin is valid without the low-S rule',
+    );
     assert.equal(verifySecp256k1(pk, msg, high), false);
   });
 

@@ -26,9 +26,15 @@ describe('file keyring', () => {
     const ring = new FileKeyring(home);
     const created = await ring.add('alice', 'correct horse');
     assert.equal(ring.show('alice').address, created.address);
-    assert.deepEqual(ring.list().map((k) => k.name), ['alice']);
+    assert.deepEqual(
+      ring.list().map((k) => k.name),
+      ['alice'],
+    );
     const onDisk = readFileSync(join(home, 'keyring-file', 'alice.json'), 'utf8');
-    assert.ok(!onDisk.includes(created.mnemonic.split(' ')[0]! + ' ' + created.mnemonic.split(' ')[1]!), 'mnemonic not in the clear');
+    assert.ok(
+      !onDisk.includes(`${created.mnemonic.split(' ')[0]!} ${created.mnemonic.split(' ')[1]!}`),
+      'mnemonic not in the clear',
+    );
     assert.equal(ring.mnemonic('alice', 'correct horse'), created.mnemonic);
     assert.throws(() => ring.mnemonic('alice', 'wrong horse'), KeyringError);
     await assert.rejects(ring.add('alice', 'correct horse'), KeyringError);

@@ -34,17 +34,22 @@ export function addressBytes(address: string): Uint8Array {
     if (r.prefix !== BECH32_PREFIX) throw new Error(`prefix ${r.prefix}, expected ${BECH32_PREFIX}`);
     data = r.data;
   } catch (e) {
-    throw sdkErrors.invalidAddress(`invalid address '${String(address).slice(0, 100)}' (${e instanceof Error ? e.message : String(e)})`);
+    throw sdkErrors.invalidAddress(
+      `invalid address '${String(address).slice(0, 100)}' (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
-  if (data.length !== 20 && data.length !== 32) throw sdkErrors.invalidAddress(`address ${address} has ${data.length} bytes`);
+  if (data.length !== 20 && data.length !== 32)
+    throw sdkErrors.invalidAddress(`address ${address} has ${data.length} bytes`);
   // Only canonical (lower-case) spellings are memoized and accepted as keys, so one account has one key.
-  if (toBech32(BECH32_PREFIX, data) !== address) throw sdkErrors.invalidAddress(`address ${address} is not in canonical form`);
+  if (toBech32(BECH32_PREFIX, data) !== address)
+    throw sdkErrors.invalidAddress(`address ${address} is not in canonical form`);
   if (decoded.size >= MEMO_LIMIT) decoded.clear();
   decoded.set(address, data);
   return data;
 }
 
 export function addressString(bytes: Uint8Array): string {
-  if (bytes.length !== 20 && bytes.length !== 32) throw sdkErrors.invalidAddress(`address has ${bytes.length} bytes`);
+  if (bytes.length !== 20 && bytes.length !== 32)
+    throw sdkErrors.invalidAddress(`address has ${bytes.length} bytes`);
   return toBech32(BECH32_PREFIX, bytes);
 }

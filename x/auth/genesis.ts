@@ -4,8 +4,15 @@ import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import type { Context } from '../../app/runtime/context.js';
 import { addressBytes } from './address.js';
-import { type Account, type AuthKeeper, BASE_ACCOUNT_TYPE, MODULE_ACCOUNT_TYPE, paramsFromJson, paramsToJson } from './keeper.js';
-import { NEXT_ACCOUNT_NUMBER_KEY, STORE, accountByNumberKey, u64 } from './keys.js';
+import {
+  type Account,
+  type AuthKeeper,
+  BASE_ACCOUNT_TYPE,
+  MODULE_ACCOUNT_TYPE,
+  paramsFromJson,
+  paramsToJson,
+} from './keeper.js';
+import { accountByNumberKey, NEXT_ACCOUNT_NUMBER_KEY, STORE, u64 } from './keys.js';
 import { validateAuthParams } from './params.js';
 
 export interface GenesisAccountJson {
@@ -41,7 +48,8 @@ export function initAuthGenesis(ctx: Context, keeper: AuthKeeper, raw: unknown):
     const n = account.base.accountNumber;
     if (numbers.has(n)) throw new Error(`auth genesis: duplicate account number ${n}`);
     numbers.add(n);
-    if (keeper.hasAccount(ctx, account.base.address)) throw new Error(`auth genesis: duplicate account ${account.base.address}`);
+    if (keeper.hasAccount(ctx, account.base.address))
+      throw new Error(`auth genesis: duplicate account ${account.base.address}`);
     keeper.setAccount(ctx, account);
     ctx.kv(STORE).set(accountByNumberKey(n), addressBytes(account.base.address));
     if (n >= next) next = n + 1n;
@@ -64,10 +72,13 @@ function accountFromJson(j: GenesisAccountJson): Account {
     address: j.address,
     accountNumber: BigInt(j.account_number ?? '0'),
     sequence: BigInt(j.sequence ?? '0'),
-    pubKey: j.pub_key ? Any.fromPartial({ typeUrl: j.pub_key['@type'], value: pubKeyValue(j.pub_key.key) }) : undefined,
+    pubKey: j.pub_key
+      ? Any.fromPartial({ typeUrl: j.pub_key['@type'], value: pubKeyValue(j.pub_key.key) })
+      : undefined,
   });
   if (j['@type'] === BASE_ACCOUNT_TYPE) return { base };
-  if (j['@type'] === MODULE_ACCOUNT_TYPE) return { base, module: { name: j.name ?? '', permissions: j.permissions ?? [] } };
+  if (j['@type'] === MODULE_ACCOUNT_TYPE)
+    return { base, module: { name: j.name ?? '', permissions: j.permissions ?? [] } };
   throw new Error(`auth genesis: unsupported account type ${j['@type']}`);
 }
 

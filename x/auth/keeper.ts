@@ -7,7 +7,17 @@ import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { addressBytes, addressString, moduleAddress } from './address.js';
 import { formatDec, parseDec } from './decimal.js';
-import { ACCOUNT_PREFIX, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY, STORE, accountByNumberKey, accountKey, prefixEnd, readU64, u64 } from './keys.js';
+import {
+  ACCOUNT_PREFIX,
+  accountByNumberKey,
+  accountKey,
+  NEXT_ACCOUNT_NUMBER_KEY,
+  PARAMS_KEY,
+  prefixEnd,
+  readU64,
+  STORE,
+  u64,
+} from './keys.js';
 import { type AuthParams, defaultAuthParams } from './params.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
@@ -37,7 +47,13 @@ export function encodeAccountAny(a: Account): Any {
   if (a.module) {
     return Any.fromPartial({
       typeUrl: MODULE_ACCOUNT_TYPE,
-      value: ModuleAccount.encode(ModuleAccount.fromPartial({ baseAccount: a.base, name: a.module.name, permissions: a.module.permissions })).finish(),
+      value: ModuleAccount.encode(
+        ModuleAccount.fromPartial({
+          baseAccount: a.base,
+          name: a.module.name,
+          permissions: a.module.permissions,
+        }),
+      ).finish(),
     });
   }
   return Any.fromPartial({ typeUrl: BASE_ACCOUNT_TYPE, value: BaseAccount.encode(a.base).finish() });
@@ -60,13 +76,13 @@ export function secp256k1PubKeyAny(key: Uint8Array): Any {
 export class AuthKeeper {
   readonly moduleAccountNames: readonly string[];
   private readonly moduleAddrs: Map<string, string>;
+  private readonly modulePerms: Map<string, string[]>;
 
   constructor(moduleAccounts = DEFAULT_MODULE_ACCOUNTS) {
     this.moduleAccountNames = moduleAccounts.map((m) => m.name);
     this.moduleAddrs = new Map(moduleAccounts.map((m) => [m.name, moduleAddress(m.name)]));
     this.modulePerms = new Map(moduleAccounts.map((m) => [m.name, m.permissions]));
   }
-  private readonly modulePerms: Map<string, string[]>;
 
   // ---- accounts --------------------------------------------------------------------------------
 
@@ -88,7 +104,9 @@ export class AuthKeeper {
   newAccount(ctx: Context, address: string): Account {
     if (this.hasAccount(ctx, address)) throw sdkErrors.invalidRequest(`account ${address} already exists`);
     const number = this.nextAccountNumber(ctx);
-    const account: Account = { base: BaseAccount.fromPartial({ address, accountNumber: number, sequence: 0n }) };
+    const account: Account = {
+      base: BaseAccount.fromPartial({ address, accountNumber: number, sequence: 0n }),
+    };
     this.setAccount(ctx, account);
     ctx.kv(STORE).set(accountByNumberKey(number), addressBytes(address));
     return account;

@@ -11,7 +11,8 @@ export function paginate<T>(
   iterate: (startKey?: Uint8Array) => Iterable<[Uint8Array, T]>,
 ): { items: T[]; pagination: PageResponse } {
   if (page?.reverse) throw sdkErrors.invalidRequest('reverse pagination is not supported');
-  if (page && page.key.length > 0 && page.offset > 0n) throw sdkErrors.invalidRequest('either offset or key may be set, not both');
+  if (page && page.key.length > 0 && page.offset > 0n)
+    throw sdkErrors.invalidRequest('either offset or key may be set, not both');
   let limit = page?.limit && page.limit > 0n ? page.limit : DEFAULT_PAGE_LIMIT;
   if (limit > MAX_PAGE_LIMIT) limit = MAX_PAGE_LIMIT;
   const offset = page?.offset ?? 0n;

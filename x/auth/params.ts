@@ -50,7 +50,8 @@ export function sdkParams(p: AuthParams): Params {
 }
 
 export function validateAuthParams(p: AuthParams): void {
-  for (const [k, v] of Object.entries(p)) if (typeof v !== 'bigint' || v < 0n) throw new Error(`auth param ${k} must be a non-negative integer`);
+  for (const [k, v] of Object.entries(p))
+    if (typeof v !== 'bigint' || v < 0n) throw new Error(`auth param ${k} must be a non-negative integer`);
   if (p.txSigLimit === 0n) throw new Error('tx_sig_limit must be positive');
   if (p.maxTxBytes === 0n) throw new Error('max_tx_bytes must be positive');
 }

@@ -25,7 +25,7 @@ import {
 } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
-import { BECH32_PREFIX, addressBytes, addressString } from './address.js';
+import { addressBytes, addressString, BECH32_PREFIX } from './address.js';
 import { type AuthKeeper, encodeAccountAny } from './keeper.js';
 import { paginate } from './pagination.js';
 import { sdkParams } from './params.js';
@@ -42,7 +42,8 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
     request: QueryAccountRequest,
     response: QueryAccountResponse,
     handle(ctx, req) {
-      if (!req.address) throw sdkErrors.invalidRequest('rpc error: code = InvalidArgument desc = address cannot be empty');
+      if (!req.address)
+        throw sdkErrors.invalidRequest('rpc error: code = InvalidArgument desc = address cannot be empty');
       const a = keeper.getAccount(ctx, req.address);
       if (!a) throw notFound(`account ${req.address}`);
       return { account: encodeAccountAny(a) };

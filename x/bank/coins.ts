@@ -29,7 +29,8 @@ export function parseCoins(coins: readonly Coin[], allowEmpty = false): Coins[] 
     validateDenom(c.denom);
     const amount = parseAmount(c.amount);
     if (amount === 0n) throw sdkErrors.invalidCoins(`coin ${c.amount}${c.denom} amount is not positive`);
-    if (prev !== '' && c.denom <= prev) throw sdkErrors.invalidCoins(`coins are not sorted by denom or have duplicates: ${prev}, ${c.denom}`);
+    if (prev !== '' && c.denom <= prev)
+      throw sdkErrors.invalidCoins(`coins are not sorted by denom or have duplicates: ${prev}, ${c.denom}`);
     prev = c.denom;
     out.push({ denom: c.denom, amount });
   }

@@ -4,18 +4,38 @@ import { event } from '../../app/runtime/events.js';
 import { type Coins, coinsString } from './coins.js';
 
 export const coinSpent = (spender: string, amount: readonly Coins[]): Event =>
-  event('coin_spent', [['spender', spender], ['amount', coinsString(amount)]]);
+  event('coin_spent', [
+    ['spender', spender],
+    ['amount', coinsString(amount)],
+  ]);
 
 export const coinReceived = (receiver: string, amount: readonly Coins[]): Event =>
-  event('coin_received', [['receiver', receiver], ['amount', coinsString(amount)]]);
+  event('coin_received', [
+    ['receiver', receiver],
+    ['amount', coinsString(amount)],
+  ]);
 
 export const transfer = (recipient: string, sender: string, amount: readonly Coins[]): Event =>
-  event('transfer', [['recipient', recipient], ['sender', sender], ['amount', coinsString(amount)]]);
+  event('transfer', [
+    ['recipient', recipient],
+    ['sender', sender],
+    ['amount', coinsString(amount)],
+  ]);
 
-export const messageSender = (sender: string): Event => event('message', [['sender', sender], ['module', 'bank']]);
+export const messageSender = (sender: string): Event =>
+  event('message', [
+    ['sender', sender],
+    ['module', 'bank'],
+  ]);
 
 export const coinbase = (minter: string, amount: readonly Coins[]): Event =>
-  event('coinbase', [['minter', minter], ['amount', coinsString(amount)]]);
+  event('coinbase', [
+    ['minter', minter],
+    ['amount', coinsString(amount)],
+  ]);
 
 export const burn = (burner: string, amount: readonly Coins[]): Event =>
-  event('burn', [['burner', burner], ['amount', coinsString(amount)]]);
+  event('burn', [
+    ['burner', burner],
+    ['amount', coinsString(amount)],
+  ]);

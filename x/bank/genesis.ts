@@ -35,7 +35,13 @@ export const NGONKA_METADATA = {
 };
 
 export function defaultBankGenesis(): BankGenesis {
-  return { params: { default_send_enabled: true }, balances: [], supply: [], denom_metadata: [NGONKA_METADATA], send_enabled: [] };
+  return {
+    params: { default_send_enabled: true },
+    balances: [],
+    supply: [],
+    denom_metadata: [NGONKA_METADATA],
+    send_enabled: [],
+  };
 }
 
 export function initBankGenesis(ctx: Context, keeper: BankKeeper, raw: unknown): void {
@@ -59,7 +65,8 @@ export function initBankGenesis(ctx: Context, keeper: BankKeeper, raw: unknown):
   }
   if (g.supply.length > 0) {
     const total = addCoins(credited);
-    if (!coinsEqual(total, parseCoins(g.supply))) throw new Error('bank genesis: supply does not equal the sum of balances');
+    if (!coinsEqual(total, parseCoins(g.supply)))
+      throw new Error('bank genesis: supply does not equal the sum of balances');
   }
   for (const m of g.denom_metadata) keeper.setDenomMetadata(ctx, Metadata.fromJSON(m));
 }

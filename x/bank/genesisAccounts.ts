@@ -1,16 +1,20 @@
 // Adds a funded account to a genesis app_state (JSON), as `gonkad genesis add-account` and the
 // devnet do: a BaseAccount in x/auth with the next free account number, and its coins in x/bank
 // (merged when the address is already funded). Supply is left empty so InitChain computes it.
-import { BASE_ACCOUNT_TYPE } from '../auth/keeper.js';
+
 import { addressBytes } from '../auth/address.js';
-import { type Coins, addCoins, parseCoins, toWire } from './coins.js';
+import { type AuthGenesis, defaultAuthGenesis } from '../auth/genesis.js';
+import { BASE_ACCOUNT_TYPE } from '../auth/keeper.js';
+import { addCoins, type Coins, parseCoins, toWire } from './coins.js';
 import type { BankGenesis } from './genesis.js';
 import { defaultBankGenesis } from './genesis.js';
-import { defaultAuthGenesis, type AuthGenesis } from '../auth/genesis.js';
 
 /** Parses "1000ngonka,5uatom" into a valid coin list. */
 export function parseCoinsString(s: string): Coins[] {
-  const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const coins = parts.map((p) => {
     const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(p);
     if (!m) throw new Error(`invalid coin '${p}' (expected e.g. 1000ngonka)`);
@@ -22,13 +26,24 @@ export function parseCoinsString(s: string): Coins[] {
 
 export function addGenesisAccount(appState: Record<string, unknown>, address: string, coins: Coins[]): void {
   addressBytes(address);
-  const auth = (appState.auth ??= defaultAuthGenesis()) as AuthGenesis;
-  const bank = (appState.bank ??= defaultBankGenesis()) as BankGenesis;
+  appState.auth ??= defaultAuthGenesis();
+  appState.bank ??= defaultBankGenesis();
+  const auth = appState.auth as AuthGenesis;
+  const bank = appState.bank as BankGenesis;
   auth.accounts ??= [];
   if (!auth.accounts.some((a) => a.address === address)) {
     // Module accounts are created after genesis accounts, so numbers here start at 0.
-    const next = auth.accounts.reduce((n, a) => (BigInt(a.account_number ?? 0) >= n ? BigInt(a.account_number ?? 0) + 1n : n), 0n);
-    auth.accounts.push({ '@type': BASE_ACCOUNT_TYPE, address, pub_key: null, account_number: next.toString(), sequence: '0' });
+    const next = auth.accounts.reduce(
+      (n, a) => (BigInt(a.account_number ?? 0) >= n ? BigInt(a.account_number ?? 0) + 1n : n),
+      0n,
+    );
+    auth.accounts.push({
+      '@type': BASE_ACCOUNT_TYPE,
+      address,
+      pub_key: null,
+      account_number: next.toString(),
+      sequence: '0',
+    });
   }
   bank.balances ??= [];
   const existing = bank.balances.find((b) => b.address === address);

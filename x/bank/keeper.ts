@@ -7,20 +7,20 @@ import { sdkErrors } from '../../app/runtime/errors.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import type { AuthKeeper } from '../auth/keeper.js';
 import { prefixEnd } from '../auth/keys.js';
-import { type Coins, coinsString } from './coins.js';
+import type { Coins } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
 import {
+  accountBalancesPrefix,
   BALANCES_PREFIX,
+  balanceKey,
   DENOM_METADATA_PREFIX,
+  denomMetadataKey,
   PARAMS_KEY,
+  parseBalanceKey,
   SEND_ENABLED_PREFIX,
   STORE,
   SUPPLY_PREFIX,
-  accountBalancesPrefix,
-  balanceKey,
-  denomMetadataKey,
-  parseBalanceKey,
   sendEnabledKey,
   supplyKey,
 } from './keys.js';
@@ -52,7 +52,10 @@ export class BankKeeper {
   }
 
   /** Every (address, coin) pair, in store order: for invariants, export and DenomOwners. */
-  *iterateAllBalances(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, { address: string; coin: Coins }]> {
+  *iterateAllBalances(
+    ctx: Context,
+    startKey?: Uint8Array,
+  ): Generator<[Uint8Array, { address: string; coin: Coins }]> {
     for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
       const { addr, denom } = parseBalanceKey(k);
       yield [k, { address: addressString(addr), coin: { denom, amount: BigInt(dec.decode(v)) } }];
@@ -69,7 +72,9 @@ export class BankKeeper {
     for (const c of coins) {
       const have = this.balance(ctx, address, c.denom);
       if (have < c.amount) {
-        throw sdkErrors.insufficientFunds(`spendable balance ${have}${c.denom} is smaller than ${c.amount}${c.denom}`);
+        throw sdkErrors.insufficientFunds(
+          `spendable balance ${have}${c.denom} is smaller than ${c.amount}${c.denom}`,
+        );
       }
       this.setBalance(ctx, address, c.denom, have - c.amount);
     }
@@ -77,7 +82,8 @@ export class BankKeeper {
   }
 
   private add(ctx: Context, address: string, coins: readonly Coins[]): void {
-    for (const c of coins) this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
+    for (const c of coins)
+      this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
     ctx.events.emit(ev.coinReceived(address, coins));
   }
 
@@ -99,7 +105,11 @@ export class BankKeeper {
   }
 
   /** One input, several outputs (MsgMultiSend); the caller checked that the sums match. */
-  inputOutputCoins(ctx: Context, input: { address: string; coins: Coins[] }, outputs: { address: string; coins: Coins[] }[]): void {
+  inputOutputCoins(
+    ctx: Context,
+    input: { address: string; coins: Coins[] },
+    outputs: { address: string; coins: Coins[] }[],
+  ): void {
     this.subtract(ctx, input.address, input.coins);
     for (const o of outputs) {
       if (!this.auth.hasAccount(ctx, o.address)) this.auth.newAccount(ctx, o.address);
@@ -127,7 +137,8 @@ export class BankKeeper {
   }
 
   mintCoins(ctx: Context, module: string, coins: readonly Coins[]): void {
-    if (!this.auth.hasPermission(module, 'minter')) throw sdkErrors.unauthorized(`module ${module} may not mint`);
+    if (!this.auth.hasPermission(module, 'minter'))
+      throw sdkErrors.unauthorized(`module ${module} may not mint`);
     const address = this.auth.ensureModuleAccount(ctx, module).base.address;
     for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
     this.add(ctx, address, coins);
@@ -135,7 +146,8 @@ export class BankKeeper {
   }
 
   burnCoins(ctx: Context, module: string, coins: readonly Coins[]): void {
-    if (!this.auth.hasPermission(module, 'burner')) throw sdkErrors.unauthorized(`module ${module} may not burn`);
+    if (!this.auth.hasPermission(module, 'burner'))
+      throw sdkErrors.unauthorized(`module ${module} may not burn`);
     const address = this.auth.moduleAddress(module);
     this.subtract(ctx, address, coins);
     for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) - c.amount);
@@ -160,7 +172,12 @@ export class BankKeeper {
   setParams(ctx: Context, p: Params): void {
     // Per-denom entries move to their own keys (SDK v0.47 migration behaviour).
     for (const s of p.sendEnabled) this.setSendEnabled(ctx, s.denom, s.enabled);
-    ctx.kv(STORE).set(PARAMS_KEY, Params.encode(Params.fromPartial({ defaultSendEnabled: p.defaultSendEnabled })).finish());
+    ctx
+      .kv(STORE)
+      .set(
+        PARAMS_KEY,
+        Params.encode(Params.fromPartial({ defaultSendEnabled: p.defaultSendEnabled })).finish(),
+      );
   }
 
   sendEnabledEntry(ctx: Context, denom: string): boolean | undefined {
@@ -176,8 +193,13 @@ export class BankKeeper {
     ctx.kv(STORE).delete(sendEnabledKey(denom));
   }
 
-  *iterateSendEnabled(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, { denom: string; enabled: boolean }]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? SEND_ENABLED_PREFIX, prefixEnd(SEND_ENABLED_PREFIX))) {
+  *iterateSendEnabled(
+    ctx: Context,
+    startKey?: Uint8Array,
+  ): Generator<[Uint8Array, { denom: string; enabled: boolean }]> {
+    for (const [k, v] of ctx
+      .kv(STORE)
+      .iterator(startKey ?? SEND_ENABLED_PREFIX, prefixEnd(SEND_ENABLED_PREFIX))) {
       yield [k, { denom: dec.decode(k.subarray(1)), enabled: v[0] === 1 }];
     }
   }
@@ -186,8 +208,11 @@ export class BankKeeper {
   assertSendEnabled(ctx: Context, coins: readonly Coins[]): void {
     let dflt: boolean | undefined;
     for (const c of coins) {
-      const entry = this.sendEnabledEntry(ctx, c.denom);
-      const enabled = entry ?? (dflt ??= this.getParams(ctx).defaultSendEnabled);
+      let enabled = this.sendEnabledEntry(ctx, c.denom);
+      if (enabled === undefined) {
+        dflt ??= this.getParams(ctx).defaultSendEnabled;
+        enabled = dflt;
+      }
       if (!enabled) throw bankErrors.sendDisabled(`${c.denom} transfers are currently disabled`);
     }
   }
@@ -202,7 +227,9 @@ export class BankKeeper {
   }
 
   *iterateDenomMetadata(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Metadata]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? DENOM_METADATA_PREFIX, prefixEnd(DENOM_METADATA_PREFIX))) {
+    for (const [k, v] of ctx
+      .kv(STORE)
+      .iterator(startKey ?? DENOM_METADATA_PREFIX, prefixEnd(DENOM_METADATA_PREFIX))) {
       yield [k, Metadata.decode(v)];
     }
   }
@@ -226,5 +253,3 @@ export class BankKeeper {
     return broken;
   }
 }
-
-export { coinsString };

@@ -19,8 +19,10 @@ export const PARAMS_KEY = Uint8Array.of(0x05);
 export const supplyKey = (denom: string) => concat(SUPPLY_PREFIX, enc.encode(denom));
 export const denomMetadataKey = (denom: string) => concat(DENOM_METADATA_PREFIX, enc.encode(denom));
 export const sendEnabledKey = (denom: string) => concat(SEND_ENABLED_PREFIX, enc.encode(denom));
-export const accountBalancesPrefix = (addr: Uint8Array) => concat(BALANCES_PREFIX, Uint8Array.of(addr.length), addr);
-export const balanceKey = (addr: Uint8Array, denom: string) => concat(accountBalancesPrefix(addr), enc.encode(denom));
+export const accountBalancesPrefix = (addr: Uint8Array) =>
+  concat(BALANCES_PREFIX, Uint8Array.of(addr.length), addr);
+export const balanceKey = (addr: Uint8Array, denom: string) =>
+  concat(accountBalancesPrefix(addr), enc.encode(denom));
 
 /** (address bytes, denom) of a balance key. */
 export function parseBalanceKey(key: Uint8Array): { addr: Uint8Array; denom: string } {

@@ -29,7 +29,8 @@ export const MAX_MULTISEND_OUTPUTS = 1000;
 
 export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
   const blocked = (to: string) => {
-    if (keeper.auth.isModuleAddress(to)) throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
+    if (keeper.auth.isModuleAddress(to))
+      throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
   };
 
   msgs.register({
@@ -63,7 +64,8 @@ export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
       if (m.inputs.length === 0) throw bankErrors.noInputs();
       if (m.inputs.length !== 1) throw bankErrors.multipleSenders();
       if (m.outputs.length === 0) throw bankErrors.noOutputs();
-      if (m.outputs.length > MAX_MULTISEND_OUTPUTS) throw sdkErrors.invalidRequest(`more than ${MAX_MULTISEND_OUTPUTS} outputs`);
+      if (m.outputs.length > MAX_MULTISEND_OUTPUTS)
+        throw sdkErrors.invalidRequest(`more than ${MAX_MULTISEND_OUTPUTS} outputs`);
       for (const io of [...m.inputs, ...m.outputs]) {
         addressBytes(io.address);
         parseCoins(io.coins);
@@ -90,7 +92,8 @@ export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
 
   const authority = () => keeper.auth.moduleAddress(GOV_MODULE);
   const checkAuthority = (a: string) => {
-    if (a !== authority()) throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);
+    if (a !== authority())
+      throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);
   };
 
   msgs.register({

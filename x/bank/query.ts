@@ -40,7 +40,8 @@ import type { BankKeeper } from './keeper.js';
 export const BANK_QUERY = '/cosmos.bank.v1beta1.Query';
 const MAX_SEND_ENABLED_DENOMS = 1000;
 
-const invalidArg = (msg: string) => sdkErrors.invalidRequest(`rpc error: code = InvalidArgument desc = ${msg}`);
+const invalidArg = (msg: string) =>
+  sdkErrors.invalidRequest(`rpc error: code = InvalidArgument desc = ${msg}`);
 
 function checkAddress(address: string): void {
   if (!address) throw invalidArg('empty address string is not allowed');
@@ -66,28 +67,44 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
   const metadata = (ctx: Context, denom: string) => {
     checkDenom(denom);
     const m = keeper.getDenomMetadata(ctx, denom);
-    if (!m) throw sdkErrors.keyNotFound(`rpc error: code = NotFound desc = client metadata for denom ${denom}`);
+    if (!m)
+      throw sdkErrors.keyNotFound(`rpc error: code = NotFound desc = client metadata for denom ${denom}`);
     return { metadata: m };
   };
   const owners = (ctx: Context, denom: string, page: QueryDenomOwnersRequest['pagination']) => {
     checkDenom(denom);
     const { items, pagination } = paginate(page, function* () {
       for (const [k, { address, coin }] of keeper.iterateAllBalances(ctx)) {
-        if (coin.denom === denom) yield [k, { address, balance: { denom, amount: coin.amount.toString() } }] as [Uint8Array, { address: string; balance: { denom: string; amount: string } }];
+        if (coin.denom === denom)
+          yield [k, { address, balance: { denom, amount: coin.amount.toString() } }] as [
+            Uint8Array,
+            { address: string; balance: { denom: string; amount: string } },
+          ];
       }
     });
-    if (page?.key && page.key.length > 0) throw invalidArg('key pagination is not supported for denom owners; use offset');
+    if (page?.key && page.key.length > 0)
+      throw invalidArg('key pagination is not supported for denom owners; use offset');
     return { denomOwners: items, pagination };
   };
 
-  queries.register({ path: `${BANK_QUERY}/Balance`, request: QueryBalanceRequest, response: QueryBalanceResponse, handle: (ctx, r) => balance(ctx, r.address, r.denom) });
+  queries.register({
+    path: `${BANK_QUERY}/Balance`,
+    request: QueryBalanceRequest,
+    response: QueryBalanceResponse,
+    handle: (ctx, r) => balance(ctx, r.address, r.denom),
+  });
   queries.register({
     path: `${BANK_QUERY}/SpendableBalanceByDenom`,
     request: QuerySpendableBalanceByDenomRequest,
     response: QuerySpendableBalanceByDenomResponse,
     handle: (ctx, r) => balance(ctx, r.address, r.denom),
   });
-  queries.register({ path: `${BANK_QUERY}/AllBalances`, request: QueryAllBalancesRequest, response: QueryAllBalancesResponse, handle: (ctx, r) => balances(ctx, r.address, r.pagination) });
+  queries.register({
+    path: `${BANK_QUERY}/AllBalances`,
+    request: QueryAllBalancesRequest,
+    response: QueryAllBalancesResponse,
+    handle: (ctx, r) => balances(ctx, r.address, r.pagination),
+  });
   queries.register({
     path: `${BANK_QUERY}/SpendableBalances`,
     request: QuerySpendableBalancesRequest,
@@ -116,25 +133,39 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
     path: `${BANK_QUERY}/Params`,
     request: QueryParamsRequest,
     response: QueryParamsResponse,
-    handle: (ctx) => ({ params: Params.fromPartial({ defaultSendEnabled: keeper.getParams(ctx).defaultSendEnabled }) }),
+    handle: (ctx) => ({
+      params: Params.fromPartial({ defaultSendEnabled: keeper.getParams(ctx).defaultSendEnabled }),
+    }),
   });
   queries.register({
     path: `${BANK_QUERY}/DenomsMetadata`,
     request: QueryDenomsMetadataRequest,
     response: QueryDenomsMetadataResponse,
     handle(ctx, r) {
-      const { items, pagination } = paginate(r.pagination, (start) => keeper.iterateDenomMetadata(ctx, start));
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        keeper.iterateDenomMetadata(ctx, start),
+      );
       return { metadatas: items, pagination };
     },
   });
-  queries.register({ path: `${BANK_QUERY}/DenomMetadata`, request: QueryDenomMetadataRequest, response: QueryDenomMetadataResponse, handle: (ctx, r) => metadata(ctx, r.denom) });
+  queries.register({
+    path: `${BANK_QUERY}/DenomMetadata`,
+    request: QueryDenomMetadataRequest,
+    response: QueryDenomMetadataResponse,
+    handle: (ctx, r) => metadata(ctx, r.denom),
+  });
   queries.register({
     path: `${BANK_QUERY}/DenomMetadataByQueryString`,
     request: QueryDenomMetadataByQueryStringRequest,
     response: QueryDenomMetadataByQueryStringResponse,
     handle: (ctx, r) => metadata(ctx, r.denom),
   });
-  queries.register({ path: `${BANK_QUERY}/DenomOwners`, request: QueryDenomOwnersRequest, response: QueryDenomOwnersResponse, handle: (ctx, r) => owners(ctx, r.denom, r.pagination) });
+  queries.register({
+    path: `${BANK_QUERY}/DenomOwners`,
+    request: QueryDenomOwnersRequest,
+    response: QueryDenomOwnersResponse,
+    handle: (ctx, r) => owners(ctx, r.denom, r.pagination),
+  });
   queries.register({
     path: `${BANK_QUERY}/DenomOwnersByQuery`,
     request: QueryDenomOwnersByQueryRequest,
@@ -146,7 +177,8 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
     request: QuerySendEnabledRequest,
     response: QuerySendEnabledResponse,
     handle(ctx, r) {
-      if (r.denoms.length > MAX_SEND_ENABLED_DENOMS) throw invalidArg(`at most ${MAX_SEND_ENABLED_DENOMS} denoms`);
+      if (r.denoms.length > MAX_SEND_ENABLED_DENOMS)
+        throw invalidArg(`at most ${MAX_SEND_ENABLED_DENOMS} denoms`);
       if (r.denoms.length > 0) {
         const sendEnabled = r.denoms.flatMap((denom) => {
           const enabled = keeper.sendEnabledEntry(ctx, denom);

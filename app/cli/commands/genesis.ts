@@ -1,12 +1,14 @@
 // gonkad genesis add-account: fund an account in a node home's genesis before the chain starts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { defaultHome, homePaths, isInitialized } from '../../node/home.js';
 import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+import { defaultHome, homePaths, isInitialized } from '../../node/home.js';
 import { UserError } from '../errors.js';
 
 export function register(program: Command): void {
-  const genesis = program.command('genesis').description('edit the genesis of a node home before the chain starts');
+  const genesis = program
+    .command('genesis')
+    .description('edit the genesis of a node home before the chain starts');
   genesis
     .command('add-account')
     .description('add a funded account (BaseAccount + balance) to genesis.json')
@@ -15,7 +17,8 @@ export function register(program: Command): void {
     .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
     .action((address: string, coinsArg: string, opts: { home?: string }) => {
       const home = opts.home ?? defaultHome();
-      if (!isInitialized(home)) throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
+      if (!isInitialized(home))
+        throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
       const path = homePaths(home).genesis;
       const doc = JSON.parse(readFileSync(path, 'utf8')) as { app_state?: Record<string, unknown> };
       try {

@@ -3,10 +3,19 @@
 // The passphrase comes from $GONKA_KEYRING_PASSPHRASE or stdin.
 import type { Command } from 'commander';
 import { defaultHome } from '../../node/home.js';
-import { FileKeyring, KeyringError, closeInput, readLine, readPassphrase } from '../../node/keyring/fileKeyring.js';
+import {
+  closeInput,
+  FileKeyring,
+  KeyringError,
+  readLine,
+  readPassphrase,
+} from '../../node/keyring/fileKeyring.js';
 import { UserError } from '../errors.js';
 
-const homeOption = ['--home <dir>', 'node home directory holding keyring-file/ (default $GONKA_HOME or ~/.gonka)'] as const;
+const homeOption = [
+  '--home <dir>',
+  'node home directory holding keyring-file/ (default $GONKA_HOME or ~/.gonka)',
+] as const;
 
 function out(obj: unknown): void {
   process.stdout.write(`${JSON.stringify(obj, null, 2)}\n`);
@@ -40,7 +49,8 @@ export function register(program: Command): void {
         const key = await ring.add(name, pass, mnemonic);
         const info = ring.show(name);
         out(opts.recover ? info : { ...info, mnemonic: key.mnemonic });
-        if (!opts.recover) process.stderr.write('Write the mnemonic down: it is the only way to recover this key.\n');
+        if (!opts.recover)
+          process.stderr.write('Write the mnemonic down: it is the only way to recover this key.\n');
       }),
     );
   keys

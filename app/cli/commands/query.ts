@@ -29,7 +29,9 @@ export function register(program: Command): void {
       const client = await StargateClient.connect(opts.node);
       try {
         const balances = await client.getAllBalances(address);
-        process.stdout.write(`${JSON.stringify({ balances }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ balances }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+        );
       } finally {
         client.disconnect();
       }
@@ -45,7 +47,9 @@ export function register(program: Command): void {
       try {
         const account = await client.getAccount(address);
         if (!account) throw new UserError(`account ${address} not found`);
-        process.stdout.write(`${JSON.stringify(account, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(account, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+        );
       } finally {
         client.disconnect();
       }

@@ -1,13 +1,13 @@
 // gonkad tx bank send <from-key> <to-address> <coins>: signs with a keyring key (SIGN_MODE_DIRECT,
 // through CosmJS) and broadcasts to a node's CometBFT RPC, waiting for the block.
 import { DirectSecp256k1Wallet } from '@cosmjs/proto-signing';
-import { GasPrice, SigningStargateClient, calculateFee } from '@cosmjs/stargate';
+import { calculateFee, GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import type { Command } from 'commander';
-import { defaultHome } from '../../node/home.js';
-import { deriveKey } from '../../node/keyring/hd.js';
-import { FileKeyring, KeyringError, closeInput, readPassphrase } from '../../node/keyring/fileKeyring.js';
-import { BECH32_PREFIX, addressBytes } from '../../../x/auth/address.js';
+import { addressBytes, BECH32_PREFIX } from '../../../x/auth/address.js';
 import { parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+import { defaultHome } from '../../node/home.js';
+import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../../node/keyring/fileKeyring.js';
+import { deriveKey } from '../../node/keyring/hd.js';
 import { UserError } from '../errors.js';
 
 export function register(program: Command): void {
@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--gas-prices <price>', 'price per unit of gas', '0.1ngonka')
     .option('--memo <text>', 'memo', '')
     .action(async (from: string, to: string, coinsArg: string, opts: Record<string, string>) => {
-      let coins;
+      let coins: { denom: string; amount: string }[];
       try {
         addressBytes(to);
         coins = parseCoinsString(coinsArg).map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
@@ -44,7 +44,10 @@ export function register(program: Command): void {
       } finally {
         closeInput();
       }
-      const wallet = await DirectSecp256k1Wallet.fromKey((await deriveKey(mnemonic)).privateKey, BECH32_PREFIX);
+      const wallet = await DirectSecp256k1Wallet.fromKey(
+        (await deriveKey(mnemonic)).privateKey,
+        BECH32_PREFIX,
+      );
       const [account] = await wallet.getAccounts();
       let gasPrice: GasPrice;
       try {
@@ -52,7 +55,10 @@ export function register(program: Command): void {
       } catch (e) {
         throw new UserError(`invalid --gas-prices: ${e instanceof Error ? e.message : String(e)}`);
       }
-      const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, { gasPrice, broadcastPollIntervalMs: 500 });
+      const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, {
+        gasPrice,
+        broadcastPollIntervalMs: 500,
+      });
       try {
         let fee: number | ReturnType<typeof calculateFee>;
         if (opts.gas === 'auto') fee = Number(opts.gasAdjustment);

@@ -2,9 +2,9 @@
 // server does, they read the local CometBFT's JSON-RPC and answer in the SDK's types).
 import { toBech32 } from '@cosmjs/encoding';
 import { TxResponse } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
-import { PubKey as Ed25519PubKey } from 'cosmjs-types/cosmos/crypto/ed25519/keys';
 import type { Validator } from 'cosmjs-types/cosmos/base/tendermint/v1beta1/query';
 import type { Block as SdkBlock } from 'cosmjs-types/cosmos/base/tendermint/v1beta1/types';
+import { PubKey as Ed25519PubKey } from 'cosmjs-types/cosmos/crypto/ed25519/keys';
 import { Tx } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Event } from 'cosmjs-types/tendermint/abci/types';
@@ -12,17 +12,27 @@ import type { Block } from 'cosmjs-types/tendermint/types/block';
 import type { BlockID, Header } from 'cosmjs-types/tendermint/types/types';
 import { BECH32_PREFIX } from '../../../x/auth/address.js';
 
+/** CometBFT's JSON-RPC results, read field by field below (untyped JSON). */
+// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are untyped; each use reads known fields
+export type RpcJson = any;
+
 export class CometRpcClient {
   constructor(readonly url: string) {}
 
-  async call<T = any>(method: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+  async call<T = RpcJson>(
+    method: string,
+    params: Record<string, string | number | boolean | undefined> = {},
+  ): Promise<T> {
     const qs = Object.entries(params)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
       .join('&');
-    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, {
+      signal: AbortSignal.timeout(10_000),
+    });
     const body = (await res.json()) as { result?: T; error?: { message: string; data?: string } };
-    if (body.error) throw new RpcError(`${body.error.message}${body.error.data ? `: ${body.error.data}` : ''}`);
+    if (body.error)
+      throw new RpcError(`${body.error.message}${body.error.data ? `: ${body.error.data}` : ''}`);
     return body.result as T;
   }
 }
@@ -40,18 +50,22 @@ export function parseTime(s: string): Timestamp {
   return { seconds, nanos: Number((m[2] ?? '').padEnd(9, '0')) };
 }
 
-export function eventsFrom(json: any[] | undefined): Event[] {
+export function eventsFrom(json: RpcJson[] | undefined): Event[] {
   return (json ?? []).map((e) => ({
     type: e.type,
-    attributes: (e.attributes ?? []).map((a: any) => ({ key: a.key ?? '', value: a.value ?? '', index: Boolean(a.index) })),
+    attributes: (e.attributes ?? []).map((a: RpcJson) => ({
+      key: a.key ?? '',
+      value: a.value ?? '',
+      index: Boolean(a.index),
+    })),
   }));
 }
 
 /** TxResponse from CometBFT's `tx` / `tx_search` item plus its block time. */
-export function txResponseFrom(item: any, blockTime: string): TxResponse {
+export function txResponseFrom(item: RpcJson, blockTime: string): TxResponse {
   const r = item.tx_result ?? {};
   const txBytes = b64(item.tx);
-  let tx;
+  let tx: { typeUrl: string; value: Uint8Array } | undefined;
   try {
     tx = { typeUrl: '/cosmos.tx.v1beta1.Tx', value: Tx.encode(Tx.decode(txBytes)).finish() };
   } catch {
@@ -73,11 +87,14 @@ export function txResponseFrom(item: any, blockTime: string): TxResponse {
   });
 }
 
-function blockIdFrom(j: any): BlockID {
-  return { hash: hex(j?.hash), partSetHeader: { total: Number(j?.parts?.total ?? 0), hash: hex(j?.parts?.hash) } };
+function blockIdFrom(j: RpcJson): BlockID {
+  return {
+    hash: hex(j?.hash),
+    partSetHeader: { total: Number(j?.parts?.total ?? 0), hash: hex(j?.parts?.hash) },
+  };
 }
 
-function headerFrom(h: any): Header {
+function headerFrom(h: RpcJson): Header {
   return {
     version: { block: BigInt(h.version?.block ?? 0), app: BigInt(h.version?.app ?? 0) },
     chainId: h.chain_id,
@@ -97,14 +114,14 @@ function headerFrom(h: any): Header {
 }
 
 /** `block` RPC result → (BlockID, tendermint Block, SDK Block with a bech32 proposer). */
-export function blockFrom(res: any): { blockId: BlockID; block: Block; sdkBlock: SdkBlock } {
+export function blockFrom(res: RpcJson): { blockId: BlockID; block: Block; sdkBlock: SdkBlock } {
   const b = res.block;
   const header = headerFrom(b.header);
   const lastCommit = {
     height: BigInt(b.last_commit?.height ?? 0),
     round: Number(b.last_commit?.round ?? 0),
     blockId: blockIdFrom(b.last_commit?.block_id),
-    signatures: (b.last_commit?.signatures ?? []).map((s: any) => ({
+    signatures: (b.last_commit?.signatures ?? []).map((s: RpcJson) => ({
       blockIdFlag: Number(s.block_id_flag),
       validatorAddress: hex(s.validator_address),
       timestamp: parseTime(s.timestamp === '0001-01-01T00:00:00Z' ? '1970-01-01T00:00:00Z' : s.timestamp),
@@ -123,10 +140,17 @@ export function blockFrom(res: any): { blockId: BlockID; block: Block; sdkBlock:
   return { blockId: blockIdFrom(res.block_id), block, sdkBlock };
 }
 
-export function validatorsFrom(res: any): { blockHeight: bigint; validators: Validator[]; total: bigint } {
-  const validators = (res.validators ?? []).map((v: any) => ({
+export function validatorsFrom(res: RpcJson): {
+  blockHeight: bigint;
+  validators: Validator[];
+  total: bigint;
+} {
+  const validators = (res.validators ?? []).map((v: RpcJson) => ({
     address: toBech32(`${BECH32_PREFIX}valcons`, hex(v.address)),
-    pubKey: { typeUrl: '/cosmos.crypto.ed25519.PubKey', value: Ed25519PubKey.encode({ key: b64(v.pub_key?.value) }).finish() },
+    pubKey: {
+      typeUrl: '/cosmos.crypto.ed25519.PubKey',
+      value: Ed25519PubKey.encode({ key: b64(v.pub_key?.value) }).finish(),
+    },
     votingPower: BigInt(v.voting_power),
     proposerPriority: BigInt(v.proposer_priority),
   }));

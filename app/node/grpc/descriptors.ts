@@ -23,7 +23,10 @@ interface FileDescriptorProto {
 }
 const requireFromReflection = createRequire(createRequire(import.meta.url).resolve('@grpc/reflection'));
 const { FileDescriptorProto: Codec } = requireFromReflection('protobufjs/ext/descriptor') as {
-  FileDescriptorProto: { decode(b: Uint8Array): FileDescriptorProto; encode(f: FileDescriptorProto): { finish(): Uint8Array } };
+  FileDescriptorProto: {
+    decode(b: Uint8Array): FileDescriptorProto;
+    encode(f: FileDescriptorProto): { finish(): Uint8Array };
+  };
 };
 
 export function fixedFileDescriptors(definition: PackageDefinition): Uint8Array[] {

@@ -56,10 +56,13 @@ function statusFor(codespace: string, code: number): grpc.status {
 const identity = (b: Buffer) => b;
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const definition = protoLoader.loadSync(PROTO_FILES.map((f) => repoPath('proto', f)), {
-    includeDirs: [repoPath('proto')],
-    keepCase: true,
-  });
+  const definition = protoLoader.loadSync(
+    PROTO_FILES.map((f) => repoPath('proto', f)),
+    {
+      includeDirs: [repoPath('proto')],
+      keepCase: true,
+    },
+  );
   const rpc = new CometRpcClient(opts.rpcUrl);
   const proxied = proxiedHandlers(opts.app, rpc, opts.version);
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
@@ -91,7 +94,10 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
             if (e instanceof GrpcError) callback({ code: e.code, details: e.message });
             else if (e instanceof RpcError) callback({ code: grpc.status.UNAVAILABLE, details: e.message });
             else {
-              opts.logger.error({ err: e instanceof Error ? e.stack : String(e), path: m.path }, 'gRPC handler failed');
+              opts.logger.error(
+                { err: e instanceof Error ? e.stack : String(e), path: m.path },
+                'gRPC handler failed',
+              );
               callback({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) });
             }
           },
@@ -101,14 +107,20 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
     server.addService(rawService, impl);
   }
   // Reflection reads only `fileDescriptorProtos`; hand it self-contained files (see descriptors.ts).
-  new ReflectionService({ files: { fileDescriptorProtos: fixedFileDescriptors(definition) } } as unknown as protoLoader.PackageDefinition).addToServer(server);
+  new ReflectionService({
+    files: { fileDescriptorProtos: fixedFileDescriptors(definition) },
+  } as unknown as protoLoader.PackageDefinition).addToServer(server);
 
-  async function handle(path: string, call: grpc.ServerUnaryCall<Buffer, Buffer>): Promise<{ value: Uint8Array; height?: bigint }> {
+  async function handle(
+    path: string,
+    call: grpc.ServerUnaryCall<Buffer, Buffer>,
+  ): Promise<{ value: Uint8Array; height?: bigint }> {
     if (opts.app.queries.route(path)) {
       const pinned = call.metadata.get(HEIGHT_HEADER)[0];
       let height = 0n;
       if (pinned !== undefined) {
-        if (!/^\d+$/.test(String(pinned))) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid ${HEIGHT_HEADER} '${String(pinned)}'`);
+        if (!/^\d+$/.test(String(pinned)))
+          throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid ${HEIGHT_HEADER} '${String(pinned)}'`);
         height = BigInt(String(pinned));
       }
       const r = opts.app.query(RequestQuery.fromPartial({ path, data: call.request, height }));
@@ -121,7 +133,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   }
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${opts.host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return {
     port,

@@ -2,9 +2,9 @@
 // address and public key in the clear (so list/show need no passphrase) and the BIP39 mnemonic
 // encrypted with AES-256-GCM under a scrypt-derived key.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveKey, generateMnemonic, type DerivedKey } from './hd.js';
+import { type DerivedKey, deriveKey, generateMnemonic } from './hd.js';
 
 export interface KeyInfo {
   name: string;
@@ -15,7 +15,17 @@ export interface KeyInfo {
 
 interface KeyFile extends KeyInfo {
   version: 1;
-  crypto: { kdf: 'scrypt'; n: number; r: number; p: number; salt: string; cipher: 'aes-256-gcm'; iv: string; tag: string; ciphertext: string };
+  crypto: {
+    kdf: 'scrypt';
+    n: number;
+    r: number;
+    p: number;
+    salt: string;
+    cipher: 'aes-256-gcm';
+    iv: string;
+    tag: string;
+    ciphertext: string;
+  };
 }
 
 const SCRYPT = { n: 1 << 15, r: 8, p: 1 };
@@ -30,7 +40,8 @@ export class FileKeyring {
   }
 
   private path(name: string): string {
-    if (!NAME_RE.test(name)) throw new KeyringError(`invalid key name '${name}' (letters, digits, _ . -; at most 64)`);
+    if (!NAME_RE.test(name))
+      throw new KeyringError(`invalid key name '${name}' (letters, digits, _ . -; at most 64)`);
     return join(this.dir, `${name}.json`);
   }
 
@@ -47,7 +58,12 @@ export class FileKeyring {
     }
     const salt = randomBytes(16);
     const iv = randomBytes(12);
-    const aesKey = scryptSync(passphrase, salt, 32, { N: SCRYPT.n, r: SCRYPT.r, p: SCRYPT.p, maxmem: 64 * 1024 * 1024 });
+    const aesKey = scryptSync(passphrase, salt, 32, {
+      N: SCRYPT.n,
+      r: SCRYPT.r,
+      p: SCRYPT.p,
+      maxmem: 64 * 1024 * 1024,
+    });
     const cipher = createCipheriv('aes-256-gcm', aesKey, iv);
     const ciphertext = Buffer.concat([cipher.update(key.mnemonic, 'utf8'), cipher.final()]);
     const file: KeyFile = {
@@ -55,7 +71,15 @@ export class FileKeyring {
       name,
       address: key.address,
       pubkey: Buffer.from(key.publicKey).toString('base64'),
-      crypto: { kdf: 'scrypt', ...SCRYPT, salt: salt.toString('base64'), cipher: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') },
+      crypto: {
+        kdf: 'scrypt',
+        ...SCRYPT,
+        salt: salt.toString('base64'),
+        cipher: 'aes-256-gcm',
+        iv: iv.toString('base64'),
+        tag: cipher.getAuthTag().toString('base64'),
+        ciphertext: ciphertext.toString('base64'),
+      },
     };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
@@ -79,11 +103,18 @@ export class FileKeyring {
   mnemonic(name: string, passphrase: string): string {
     const f = this.read(name);
     const c = f.crypto;
-    const aesKey = scryptSync(passphrase, Buffer.from(c.salt, 'base64'), 32, { N: c.n, r: c.r, p: c.p, maxmem: 64 * 1024 * 1024 });
+    const aesKey = scryptSync(passphrase, Buffer.from(c.salt, 'base64'), 32, {
+      N: c.n,
+      r: c.r,
+      p: c.p,
+      maxmem: 64 * 1024 * 1024,
+    });
     const decipher = createDecipheriv('aes-256-gcm', aesKey, Buffer.from(c.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(c.tag, 'base64'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(c.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(c.ciphertext, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new KeyringError(`wrong passphrase for key '${name}'`);
     }

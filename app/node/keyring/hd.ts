@@ -22,7 +22,13 @@ export async function deriveKey(mnemonic: string, hdPath = COSMOS_HD_PATH): Prom
   const m = new EnglishMnemonic(mnemonic.trim());
   // BIP39 seed = PBKDF2-HMAC-SHA512(mnemonic, "mnemonic", 2048); node:crypto does it natively
   // (CosmJS's pure-JS Bip39.mnemonicToSeed is the same function, about 20× slower).
-  const seed = pbkdf2Sync(Buffer.from(m.toString().normalize('NFKD')), Buffer.from('mnemonic'), 2048, 64, 'sha512');
+  const seed = pbkdf2Sync(
+    Buffer.from(m.toString().normalize('NFKD')),
+    Buffer.from('mnemonic'),
+    2048,
+    64,
+    'sha512',
+  );
   const { privkey } = Slip10.derivePath(Slip10Curve.Secp256k1, seed, stringToPath(hdPath));
   const { pubkey } = await Secp256k1.makeKeypair(privkey);
   const publicKey = Secp256k1.compressPubkey(pubkey);

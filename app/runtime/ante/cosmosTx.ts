@@ -5,21 +5,26 @@
 import { createHash } from 'node:crypto';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
-import { SignDoc, type TxBody, type AuthInfo, type TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { type AuthInfo, SignDoc, type TxBody, type TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { addressFromPubKey } from '../../../x/auth/address.js';
 import { mulCeil } from '../../../x/auth/decimal.js';
-import { type Account, type AuthKeeper, FEE_COLLECTOR, SECP256K1_PUBKEY_TYPE, secp256k1PubKeyAny } from '../../../x/auth/keeper.js';
+import {
+  type Account,
+  type AuthKeeper,
+  FEE_COLLECTOR,
+  SECP256K1_PUBKEY_TYPE,
+  secp256k1PubKeyAny,
+} from '../../../x/auth/keeper.js';
 import { FEE_DENOM } from '../../../x/auth/params.js';
 import { coinsString, parseCoins } from '../../../x/bank/coins.js';
 import type { BankKeeper } from '../../../x/bank/keeper.js';
-import type { Context } from '../context.js';
 import { AppError, sdkErrors } from '../errors.js';
 import { event } from '../events.js';
 import { GasMeter } from '../gas.js';
 import type { MsgRouter } from '../router.js';
 import type { DecodedTx, TxFormat } from '../tx.js';
 import { decodeCosmosTx, decodeStrict } from './decode.js';
-import { verifySecp256k1, isCompressedPubKey } from './secp256k1.js';
+import { isCompressedPubKey, verifySecp256k1 } from './secp256k1.js';
 import { SignatureCache } from './sigCache.js';
 
 export interface CosmosTx extends DecodedTx {
@@ -72,10 +77,14 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       const params = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
 
       // size limits
-      if (BigInt(txBytes.length) > params.maxTxBytes) throw sdkErrors.txTooLarge(`tx is ${txBytes.length} bytes; limit ${params.maxTxBytes}`);
+      if (BigInt(txBytes.length) > params.maxTxBytes)
+        throw sdkErrors.txTooLarge(`tx is ${txBytes.length} bytes; limit ${params.maxTxBytes}`);
 
       // timeout height (CheckTx runs against the next block's height)
-      const height = ctx.mode === 'check' || ctx.mode === 'recheck' || simulate ? ctx.header.height + 1n : ctx.header.height;
+      const height =
+        ctx.mode === 'check' || ctx.mode === 'recheck' || simulate
+          ? ctx.header.height + 1n
+          : ctx.header.height;
       if (tx.body.timeoutHeight > 0n && height > tx.body.timeoutHeight) {
         throw sdkErrors.txTimeoutHeight(`block height: ${height}, timeout height: ${tx.body.timeoutHeight}`);
       }
@@ -83,12 +92,15 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       // memo
       const memoChars = [...tx.body.memo].length;
       if (BigInt(memoChars) > params.maxMemoCharacters) {
-        throw sdkErrors.memoTooLarge(`maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`);
+        throw sdkErrors.memoTooLarge(
+          `maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`,
+        );
       }
 
       // tx-size gas; a simulated tx is charged as if its empty signatures were real ones
       let sizeBytes = BigInt(txBytes.length);
-      if (simulate) for (const s of tx.raw.signatures) if (s.length === 0) sizeBytes += SIMULATED_SIGNATURE_BYTES;
+      if (simulate)
+        for (const s of tx.raw.signatures) if (s.length === 0) sizeBytes += SIMULATED_SIGNATURE_BYTES;
       ctx.gasMeter.consume(params.txSizeCostPerByte * sizeBytes, 'txSize');
 
       // fee and min gas price
@@ -100,22 +112,35 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       if (!simulate) {
         const required = mulCeil(tx.gasLimit, params.minGasPrice);
         const paid = feeCoins.find((c) => c.denom === FEE_DENOM)?.amount ?? 0n;
-        if (paid < required) throw sdkErrors.insufficientFee(`insufficient fees; got: ${coinsString(feeCoins) || '0' + FEE_DENOM} required: ${required}${FEE_DENOM}`);
+        if (paid < required)
+          throw sdkErrors.insufficientFee(
+            `insufficient fees; got: ${coinsString(feeCoins) || `0${FEE_DENOM}`} required: ${required}${FEE_DENOM}`,
+          );
       }
-      if (!deps.auth.hasAccount(ctx, payer)) throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
+      if (!deps.auth.hasAccount(ctx, payer))
+        throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
       if (feeCoins.length > 0) {
         try {
           deps.bank.sendCoinsToModule(ctx, payer, FEE_COLLECTOR, feeCoins);
         } catch (e) {
-          if (e instanceof AppError && sdkErrors.insufficientFunds.is(e)) throw sdkErrors.insufficientFunds(`${e.message}: insufficient funds to pay for fees`);
+          if (e instanceof AppError && sdkErrors.insufficientFunds.is(e))
+            throw sdkErrors.insufficientFunds(`${e.message}: insufficient funds to pay for fees`);
           throw e;
         }
       }
-      ctx.events.emit(event('tx', [['fee', coinsString(feeCoins)], ['fee_payer', payer]]));
+      ctx.events.emit(
+        event('tx', [
+          ['fee', coinsString(feeCoins)],
+          ['fee_payer', payer],
+        ]),
+      );
 
       // pubkey
       const infos = tx.authInfo.signerInfos;
-      if (infos.length !== tx.signers.length) throw sdkErrors.unauthorized(`wrong number of signer infos; expected ${tx.signers.length}, got ${infos.length}`);
+      if (infos.length !== tx.signers.length)
+        throw sdkErrors.unauthorized(
+          `wrong number of signer infos; expected ${tx.signers.length}, got ${infos.length}`,
+        );
       const accounts: Account[] = [];
       const pubKeys: Uint8Array[] = [];
       tx.signers.forEach((signer, i) => {
@@ -124,10 +149,15 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
         const info = infos[i]!;
         let pk: Uint8Array | undefined;
         if (info.publicKey) {
-          if (info.publicKey.typeUrl !== SECP256K1_PUBKEY_TYPE) throw sdkErrors.invalidPubKey(`unsupported pubkey type ${info.publicKey.typeUrl}`);
+          if (info.publicKey.typeUrl !== SECP256K1_PUBKEY_TYPE)
+            throw sdkErrors.invalidPubKey(`unsupported pubkey type ${info.publicKey.typeUrl}`);
           pk = decodeStrict(PubKey, info.publicKey.value, 'PubKey').key;
-          if (!isCompressedPubKey(pk)) throw sdkErrors.invalidPubKey('secp256k1 pubkey must be 33 compressed bytes');
-          if (addressFromPubKey(pk) !== signer) throw sdkErrors.invalidPubKey(`pubKey does not match signer address ${signer} with signer index: ${i}`);
+          if (!isCompressedPubKey(pk))
+            throw sdkErrors.invalidPubKey('secp256k1 pubkey must be 33 compressed bytes');
+          if (addressFromPubKey(pk) !== signer)
+            throw sdkErrors.invalidPubKey(
+              `pubKey does not match signer address ${signer} with signer index: ${i}`,
+            );
           const stored = account.base.pubKey;
           if (stored && !Buffer.from(stored.value).equals(Buffer.from(info.publicKey.value))) {
             throw sdkErrors.invalidPubKey(`pubKey does not match the one stored for account ${signer}`);
@@ -147,13 +177,16 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
         throw sdkErrors.tooManySignatures(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
       }
       if (tx.raw.signatures.length !== tx.signers.length) {
-        throw sdkErrors.unauthorized(`wrong number of signatures; expected ${tx.signers.length}, got ${tx.raw.signatures.length}`);
+        throw sdkErrors.unauthorized(
+          `wrong number of signatures; expected ${tx.signers.length}, got ${tx.raw.signatures.length}`,
+        );
       }
 
       // sequence
       accounts.forEach((a, i) => {
         const got = infos[i]!.sequence;
-        if (got !== a.base.sequence) throw sdkErrors.wrongSequence(`account sequence mismatch, expected ${a.base.sequence}, got ${got}`);
+        if (got !== a.base.sequence)
+          throw sdkErrors.wrongSequence(`account sequence mismatch, expected ${a.base.sequence}, got ${got}`);
       });
 
       // signature: the same gas whether verified, cached or simulated
@@ -162,7 +195,10 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
         ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
         if (simulate) return;
         const mode = infos[i]!.modeInfo?.single?.mode;
-        if (mode !== SignMode.SIGN_MODE_DIRECT) throw sdkErrors.unauthorized(`sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`);
+        if (mode !== SignMode.SIGN_MODE_DIRECT)
+          throw sdkErrors.unauthorized(
+            `sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`,
+          );
         const cacheKey = SignatureCache.key(txHash, a.base.accountNumber, pubKeys[i]!);
         if (sigCache.has(cacheKey)) return;
         const signDoc = SignDoc.encode({
@@ -185,7 +221,8 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
         a.base.sequence += 1n;
         deps.auth.setAccount(ctx, a);
         const sig = tx.raw.signatures[i]!;
-        if (sig.length > 0) ctx.events.emit(event('tx', [['signature', Buffer.from(sig).toString('base64')]]));
+        if (sig.length > 0)
+          ctx.events.emit(event('tx', [['signature', Buffer.from(sig).toString('base64')]]));
       });
     },
   };

@@ -17,7 +17,11 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Decodes with `codec` and requires the bytes to be exactly the canonical encoding. */
-export function decodeStrict<T>(codec: { decode(b: Uint8Array): T; encode(m: T): { finish(): Uint8Array } }, bytes: Uint8Array, what: string): T {
+export function decodeStrict<T>(
+  codec: { decode(b: Uint8Array): T; encode(m: T): { finish(): Uint8Array } },
+  bytes: Uint8Array,
+  what: string,
+): T {
   let msg: T;
   try {
     msg = codec.decode(bytes);
@@ -30,7 +34,8 @@ export function decodeStrict<T>(codec: { decode(b: Uint8Array): T; encode(m: T):
   } catch (e) {
     throw sdkErrors.txDecode(`${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!equalBytes(again, bytes)) throw sdkErrors.txDecode(`${what}: unknown fields or non-canonical encoding`);
+  if (!equalBytes(again, bytes))
+    throw sdkErrors.txDecode(`${what}: unknown fields or non-canonical encoding`);
   return msg;
 }
 
@@ -40,9 +45,11 @@ export function decodeCosmosTx(txBytes: Uint8Array): DecodedCosmosTx {
   const body = decodeStrict(TxBody, raw.bodyBytes, 'TxBody');
   const authInfo = decodeStrict(AuthInfo, raw.authInfoBytes, 'AuthInfo');
   if (body.extensionOptions.length > 0) throw sdkErrors.unknownExtensionOptions();
-  if (body.nonCriticalExtensionOptions.length > 0) throw sdkErrors.unknownExtensionOptions('non-critical extension options are not supported');
+  if (body.nonCriticalExtensionOptions.length > 0)
+    throw sdkErrors.unknownExtensionOptions('non-critical extension options are not supported');
   if (body.unordered) throw sdkErrors.notSupported('unordered txs are not supported');
-  if (body.timeoutTimestamp) throw sdkErrors.notSupported('timeout_timestamp is not supported; use timeout_height');
+  if (body.timeoutTimestamp)
+    throw sdkErrors.notSupported('timeout_timestamp is not supported; use timeout_height');
   if (body.messages.length === 0) throw sdkErrors.invalidRequest('must contain at least one message');
   if (!authInfo.fee) throw sdkErrors.txDecode('missing fee');
   if (authInfo.tip) throw sdkErrors.notSupported('tips are not supported');

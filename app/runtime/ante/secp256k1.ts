@@ -1,7 +1,7 @@
 // secp256k1 signature verification for SIGN_MODE_DIRECT through node:crypto (OpenSSL; about 4×
 // faster than a pure-JS verifier here). OpenSSL accepts high-S signatures, so the SDK's low-S rule
 // (no malleable signatures) is enforced here before verifying.
-import { type KeyObject, createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 
 /** SubjectPublicKeyInfo header for an EC key on secp256k1 with a 33-byte compressed point. */
 const SPKI_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');

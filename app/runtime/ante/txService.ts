@@ -30,7 +30,12 @@ export function registerTxService(app: BaseApp): void {
       if (out.code !== 0) throw new AppError(out.codespace, out.code, out.log);
       return SimulateResponse.fromPartial({
         gasInfo: { gasWanted: out.gasWanted, gasUsed: out.gasUsed },
-        result: { data: new Uint8Array(0), log: '', events: out.events, msgResponses: TxMsgData.decode(out.data).msgResponses },
+        result: {
+          data: new Uint8Array(0),
+          log: '',
+          events: out.events,
+          msgResponses: TxMsgData.decode(out.data).msgResponses,
+        },
       });
     },
   });

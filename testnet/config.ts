@@ -11,6 +11,8 @@ import { initHome } from '../app/node/init.js';
 import { deriveKey, generateMnemonic } from '../app/node/keyring/hd.js';
 import { toolPath } from '../app/paths.js';
 import { addGenesisAccount } from '../x/bank/genesisAccounts.js';
+import { applyGovProfile } from '../x/governance/genesis.js';
+import { fastGovParams } from '../x/governance/params.js';
 import type { PocGenesis } from '../x/poc/genesis.js';
 import { setGenesisValidators } from '../x/poc/genesisValidators.js';
 import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
@@ -111,6 +113,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   }
   setGenesisValidators(genesis, specs);
   (appState.poc as PocGenesis).params.epoch_length = String(opts.epochLength ?? 24);
+  applyGovProfile(appState, fastGovParams()); // 8 s periods unless the caller set its own
   const text = `${JSON.stringify(genesis, null, 2)}\n`;
   for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);
 

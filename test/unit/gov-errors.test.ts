@@ -19,6 +19,7 @@ import { RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
+import { applyGovProfile } from '../../x/governance/genesis.js';
 import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
 import {
   defaultGovParams,
@@ -295,6 +296,18 @@ describe('governance params', () => {
     assert.equal(devnetGovParams().votingPeriodSeconds, 30n);
     // ≤ 1% of the devnet's funded 10^15 ngonka.
     assert.ok(devnetGovParams().minDeposit[0]!.amount * 100n <= 10n ** 15n);
+  });
+
+  it('applyGovProfile sets the devnet/test periods unless the caller changed governance params', () => {
+    const state = defaultAppState() as Record<string, any>;
+    applyGovProfile(state, devnetGovParams());
+    assert.equal(state.governance.params.voting_period, '30s');
+    assert.equal(state.governance.params.max_deposit_period, '30s');
+    const custom = defaultAppState() as Record<string, any>;
+    custom.governance.params.voting_period = '15s';
+    custom.governance.params.expedited_voting_period = '5s';
+    applyGovProfile(custom, fastGovParams());
+    assert.equal(custom.governance.params.voting_period, '15s');
   });
 
   it('rejects bad genesis params with the field named', () => {

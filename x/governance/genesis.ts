@@ -158,3 +158,14 @@ export function exportGovGenesis(ctx: Context, k: GovKeeper): GovGenesis {
     votes: [...k.iterateAllVotes(ctx)].map((v) => Vote.toJSON(v)),
   };
 }
+
+/**
+ * Gives a genesis app_state the periods of a profile (devnet 30 s, fast tests 8 s) unless its
+ * governance params were already changed from the mainnet-like defaults by the caller.
+ */
+export function applyGovProfile(appState: Record<string, unknown>, params: GovParams): void {
+  const gov = (appState.governance ??= defaultGovGenesis()) as GovGenesis;
+  const dflt = JSON.stringify(govParamsToJson(defaultGovParams()));
+  // Compared as written (not parsed): an invalid custom genesis is still the caller's, refused at InitChain.
+  if (gov.params === undefined || JSON.stringify(gov.params) === dflt) gov.params = govParamsToJson(params);
+}

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { homePaths } from '../../node/home.js';
 import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
 import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+import { applyGovProfile } from '../../../x/governance/genesis.js';
+import { devnetGovParams } from '../../../x/governance/params.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
@@ -99,6 +101,7 @@ export function register(program: Command): void {
         const funded = await deriveKey(generateMnemonic());
         const appState = defaultAppState();
         addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
+        applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
         initHome({
           home,
           chainId: 'gonka-devnet',

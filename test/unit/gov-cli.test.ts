@@ -1,0 +1,56 @@
+// The proposal-file message encoding of `gonkad tx gov submit-proposal`: protobuf JSON in
+// snake_case is encoded with the chain's own codecs (here a collateral and a consensus
+// MsgUpdateParams, which the router then accepts), and unknown types are one clear user error.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { productionModules } from '../../app/app.js';
+import { messageFromJson } from '../../app/cli/commands/gov.js';
+import { MsgRouter, QueryRouter } from '../../app/runtime/router.js';
+
+const GOV = 'gonka10d07y265gmmuvt4z0w9aw880jnsr700j2h5m33';
+
+describe('gonkad tx gov submit-proposal: proposal file messages', () => {
+  const msgs = new MsgRouter();
+  for (const m of productionModules()) m.registerServices?.({ msgs, queries: new QueryRouter() });
+  const roundTrip = (raw: unknown) => {
+    const { route, msg } = msgs.decodeAny(messageFromJson(msgs, raw, 0));
+    route.validate?.(msg);
+    return msg as Record<string, any>;
+  };
+
+  it('encodes snake_case protobuf JSON with the router codecs', () => {
+    const c = roundTrip({
+      '@type': '/gonka.collateral.v1.MsgUpdateParams',
+      authority: GOV,
+      params: {
+        unbonding_period_epochs: '2',
+        slash_fraction_invalid: '0.2',
+        slash_fraction_downtime: '0.1',
+        base_weight_ratio: '0.2',
+        collateral_per_weight_unit: '4.2',
+        grace_period_end_epoch: '180',
+      },
+    });
+    assert.equal(c.params.unbondingPeriodEpochs, 2n);
+    const k = roundTrip({
+      '@type': '/cosmos.consensus.v1.MsgUpdateParams',
+      authority: GOV,
+      block: { max_bytes: '22020096', max_gas: '5000000' },
+      evidence: {
+        max_age_num_blocks: '100000',
+        max_age_duration: { seconds: '172800', nanos: 0 },
+        max_bytes: '1048576',
+      },
+      validator: { pub_key_types: ['ed25519'] },
+    });
+    assert.equal(k.block.maxGas, 5_000_000n);
+  });
+
+  it('refuses a type the chain does not route, naming it', () => {
+    assert.throws(
+      () => messageFromJson(msgs, { '@type': '/cosmos.staking.v1beta1.MsgDelegate' }, 3),
+      /messages\[3\].*MsgDelegate/,
+    );
+    assert.throws(() => messageFromJson(msgs, { authority: GOV }, 0), /"@type"/);
+  });
+});

@@ -11,9 +11,10 @@ import * as genesis from './genesis.js';
 import * as testnet from './testnet.js';
 import * as collateral from './collateral.js';
 import * as pocQuery from './pocQuery.js';
+import * as gov from './gov.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc, keys, tx, query, collateral, pocQuery];
+export const commandModules: CommandModule[] = [node, version, infer, testnet, genesis, poc, keys, tx, query, collateral, pocQuery, gov];

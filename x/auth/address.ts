@@ -12,8 +12,21 @@ export function sha256(data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest();
 }
 
+/** Entries in each address memo before it is cleared. */
+const MEMO_LIMIT = 50_000;
+
+// Every tx checks that its pubkey hashes to the signer; keys repeat, so keep a bounded memo.
+const fromPubKey = new Map<string, string>();
+
 export function addressFromPubKey(compressed: Uint8Array): string {
-  return toBech32(BECH32_PREFIX, ripemd160(sha256(compressed)));
+  const id = Buffer.from(compressed).toString('latin1');
+  let address = fromPubKey.get(id);
+  if (!address) {
+    address = toBech32(BECH32_PREFIX, ripemd160(sha256(compressed)));
+    if (fromPubKey.size >= MEMO_LIMIT) fromPubKey.clear();
+    fromPubKey.set(id, address);
+  }
+  return address;
 }
 
 export function moduleAddress(name: string): string {
@@ -22,7 +35,6 @@ export function moduleAddress(name: string): string {
 
 // Decoding bech32 is the costliest part of a balance lookup; addresses repeat, so keep a bounded memo.
 const decoded = new Map<string, Uint8Array>();
-const MEMO_LIMIT = 50_000;
 
 /** The raw address bytes of a bech32 `gonka` address; sdk 7 (invalid address) otherwise. */
 export function addressBytes(address: string): Uint8Array {

@@ -77,11 +77,13 @@ export class AuthKeeper {
   readonly moduleAccountNames: readonly string[];
   private readonly moduleAddrs: Map<string, string>;
   private readonly modulePerms: Map<string, string[]>;
+  private readonly moduleAddrSet: Set<string>;
 
   constructor(moduleAccounts = DEFAULT_MODULE_ACCOUNTS) {
     this.moduleAccountNames = moduleAccounts.map((m) => m.name);
     this.moduleAddrs = new Map(moduleAccounts.map((m) => [m.name, moduleAddress(m.name)]));
     this.modulePerms = new Map(moduleAccounts.map((m) => [m.name, m.permissions]));
+    this.moduleAddrSet = new Set(this.moduleAddrs.values());
   }
 
   // ---- accounts --------------------------------------------------------------------------------
@@ -146,8 +148,7 @@ export class AuthKeeper {
   }
 
   isModuleAddress(address: string): boolean {
-    for (const a of this.moduleAddrs.values()) if (a === address) return true;
-    return false;
+    return this.moduleAddrSet.has(address);
   }
 
   /** The module account, created with its permissions on first use. */

@@ -33,6 +33,8 @@ export interface CosmosTx extends DecodedTx {
   authInfo: AuthInfo;
   /** Required signers (bech32), de-duplicated, in message order. */
   signers: string[];
+  /** SHA-256 of the tx bytes (CometBFT's tx hash). */
+  hash: Uint8Array;
 }
 
 export interface CosmosTxDeps {
@@ -46,9 +48,16 @@ export interface CosmosTxDeps {
 /** Bytes a real signature adds to a simulated tx whose signature is empty (CosmJS simulates with one). */
 const SIMULATED_SIGNATURE_BYTES = 64n;
 const MAX_GAS_LIMIT = (1n << 63n) - 1n;
+/**
+ * Decoded txs by hash. Decoding is a pure function of the bytes, so a tx decoded and validated in
+ * CheckTx need not be decoded again in FinalizeBlock or on recheck; no gas is charged for
+ * decoding, so the cache cannot change results. Successes only, bounded, oldest dropped first.
+ */
+const DECODE_CACHE_LIMIT = 10_000;
 
 export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCache: SignatureCache } {
   const sigCache = deps.sigCache ?? new SignatureCache();
+  const decoded = new Map<string, CosmosTx>();
 
   return {
     name: 'cosmos',
@@ -57,6 +66,10 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
     matches: () => true,
 
     decode(txBytes) {
+      const hash = createHash('sha256').update(txBytes).digest();
+      const key = hash.toString('latin1');
+      const hit = decoded.get(key);
+      if (hit) return hit;
       const { raw, body, authInfo } = decodeCosmosTx(txBytes);
       const router = deps.msgs();
       const signers: string[] = [];
@@ -68,7 +81,10 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       if (signers.length === 0) throw sdkErrors.noSignatures('no signers');
       const gasLimit = authInfo.fee!.gasLimit;
       if (gasLimit > MAX_GAS_LIMIT) throw sdkErrors.invalidGasLimit(`gas limit ${gasLimit} is too large`);
-      return { msgs: body.messages, gasLimit, raw, body, authInfo, signers };
+      const tx: CosmosTx = { msgs: body.messages, gasLimit, raw, body, authInfo, signers, hash };
+      if (decoded.size >= DECODE_CACHE_LIMIT) decoded.delete(decoded.keys().next().value!);
+      decoded.set(key, tx);
+      return tx;
     },
 
     ante(ctx, tx, txBytes) {
@@ -190,7 +206,7 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       });
 
       // signature: the same gas whether verified, cached or simulated
-      const txHash = createHash('sha256').update(txBytes).digest();
+      const txHash = tx.hash;
       accounts.forEach((a, i) => {
         ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
         if (simulate) return;

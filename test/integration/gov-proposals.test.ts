@@ -12,12 +12,14 @@ import { MsgSend, MsgSetSendEnabled } from 'cosmjs-types/cosmos/bank/v1beta1/tx'
 import { MsgUpdateParams as ConsensusMsgUpdateParams } from 'cosmjs-types/cosmos/consensus/v1/tx';
 import { type Proposal, ProposalStatus } from 'cosmjs-types/cosmos/gov/v1/gov';
 import {
+  QueryParamsRequest,
+  QueryParamsResponse,
   QueryProposalRequest,
   QueryProposalResponse,
   QueryTallyResultRequest,
   QueryTallyResultResponse,
 } from 'cosmjs-types/cosmos/gov/v1/query';
-import { MsgCancelProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgCancelProposal, MsgUpdateParams } from 'cosmjs-types/cosmos/gov/v1/tx';
 import * as q0 from 'cosmjs-types/cosmos/gov/v1beta1/query';
 import { RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
 import type { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
@@ -29,6 +31,7 @@ import {
   QueryParamsRequest as CQReq,
   QueryParamsResponse as CQRes,
 } from '../../proto/gonka/collateral/v1/codecs.js';
+import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
 import { dumpStores } from '../sim/testkv-sim.js';
 import {
   ABSTAIN,
@@ -293,6 +296,47 @@ describe('governance: proposals voted by PoC weight (50/30/20)', () => {
     );
     assert.equal(balanceOf(chain, GOV_ADDRESS), 0n);
     invariantsHold(chain);
+  });
+
+  it("changes governance's own params and limits through a proposal", async () => {
+    const current = chain.query('/cosmos.gov.v1.Query/Params', QueryParamsRequest, QueryParamsResponse, {
+      paramsType: '',
+    }).params!;
+    const update = any('/cosmos.gov.v1.MsgUpdateParams', MsgUpdateParams, {
+      authority: GOV_ADDRESS,
+      params: { ...current, quorum: '0.4' },
+    });
+    const limits = any(
+      MsgUpdateLimits.typeUrl,
+      MsgUpdateLimits,
+      MsgUpdateLimits.fromPartial({
+        authority: GOV_ADDRESS,
+        limits: {
+          maxMessages: 4n,
+          maxTitleLength: 100n,
+          maxMetadataLength: 100n,
+          maxSummaryLength: 1000n,
+          maxOpenProposals: 50n,
+        },
+      }),
+    );
+    const id = proposalIdOf(
+      await deliver(chain, 3, [submitMsg(keys[3]!.address, [update, limits], MIN_DEPOSIT)]),
+    );
+    await deliver(chain, 0, [voteMsg(id, keys[0]!.address, YES)]);
+    await advance(chain, 10);
+    assert.equal(
+      proposal(chain, id).status,
+      ProposalStatus.PROPOSAL_STATUS_PASSED,
+      proposal(chain, id).failedReason,
+    );
+    const after = chain.query('/cosmos.gov.v1.Query/Params', QueryParamsRequest, QueryParamsResponse, {
+      paramsType: '',
+    }).params!;
+    assert.equal(after.quorum, '0.400000000000000000');
+    const five = Array.from({ length: 5 }, () => setSendEnabled('limitcoin'));
+    const r = await deliver(chain, 3, [submitMsg(keys[3]!.address, five, MIN_DEPOSIT)]);
+    assert.equal(`${r.codespace}:${r.code}`, 'gov:101', r.log);
   });
 
   it('cancel by the proposer burns proposal_cancel_ratio (0.5) of the deposit and refunds the rest', async () => {

@@ -39,7 +39,10 @@ try {
   // again by the time a third range arrives. ORT reads its input during run() and keeps no reference.
   const buffers = [0, 1].map(() => new Uint8Array(data.maxBatch * cls.T * cls.d));
   const fail = (err: unknown) =>
-    port.postMessage({ kind: 'error', error: err instanceof Error ? err.message : String(err) } satisfies MinerReply);
+    port.postMessage({
+      kind: 'error',
+      error: err instanceof Error ? err.message : String(err),
+    } satisfies MinerReply);
   let received = 0;
   let tail: Promise<void> = Promise.resolve();
   port.postMessage({ kind: 'ready', form: session.form } satisfies MinerReply);
@@ -69,5 +72,8 @@ try {
     });
   });
 } catch (err) {
-  port.postMessage({ kind: 'error', error: err instanceof Error ? err.message : String(err) } satisfies MinerReply);
+  port.postMessage({
+    kind: 'error',
+    error: err instanceof Error ? err.message : String(err),
+  } satisfies MinerReply);
 }

@@ -145,7 +145,8 @@ function firstReply(worker: Worker): Promise<OrtFormName> {
       worker.off('error', reject);
       worker.off('message', onMessage);
       if (reply.kind === 'ready') resolve(reply.form);
-      else reject(new Error(`PoC miner worker: ${reply.kind === 'error' ? reply.error : 'unexpected reply'}`));
+      else
+        reject(new Error(`PoC miner worker: ${reply.kind === 'error' ? reply.error : 'unexpected reply'}`));
     };
     worker.on('message', onMessage);
     worker.once('error', reject);

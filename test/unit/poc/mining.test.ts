@@ -33,7 +33,11 @@ describe('PoC mining pipeline', () => {
     new RangeInputs(cls, epoch.seed, PUBKEY).write(first, 6, out);
     for (let i = 0; i < 6; i++) {
       const expected = inputStream(cls, epoch.seed, PUBKEY, first + BigInt(i));
-      assert.equal(toHex(out.subarray(i * per, (i + 1) * per)), toHex(expected), `nonce ${first + BigInt(i)}`);
+      assert.equal(
+        toHex(out.subarray(i * per, (i + 1) * per)),
+        toHex(expected),
+        `nonce ${first + BigInt(i)}`,
+      );
     }
   });
 

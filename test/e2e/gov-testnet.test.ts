@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DirectSecp256k1HdWallet, Registry } from '@cosmjs/proto-signing';
 import {
+  decodeCosmosSdkDecFromProto,
   defaultRegistryTypes,
   GasPrice,
   QueryClient,
@@ -199,6 +200,21 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
           const r = await clients[v]!.signAndBroadcast(operators[v]!, mine, 'auto');
           assert.equal(r.code, 0, r.rawLog);
         }),
+      );
+      // The rest of CosmJS's GovExtension reads the same state.
+      const tallying = (await q.gov.params('tallying')).tallyParams;
+      assert.equal(decodeCosmosSdkDecFromProto(tallying.quorum).toString(), '0.25');
+      assert.equal(decodeCosmosSdkDecFromProto(tallying.vetoThreshold).toString(), '0.334');
+      assert.equal((await q.gov.params('deposit')).depositParams.minDeposit[0]!.amount, DEPOSIT.toString());
+      assert.equal((await q.gov.votes(pass.toString())).votes.length, 3);
+      assert.equal((await q.gov.vote(veto.toString(), operators[0]!)).vote.options[0]!.option, VETO);
+      assert.equal(
+        (await q.gov.deposit(pass.toString(), proposer)).deposit.amount[0]!.amount,
+        DEPOSIT.toString(),
+      );
+      assert.equal(
+        (await q.gov.proposals(ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD, '', '')).proposals.length,
+        4,
       );
       // While voting: the live tally (v1beta1, as CosmJS reads it) is the weights exactly.
       assert.deepEqual((await q.gov.tally(pass.toString())).tally, {

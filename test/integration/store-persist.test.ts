@@ -105,6 +105,36 @@ describe('store proofs', () => {
   });
 });
 
+describe('store non-membership edge cases', () => {
+  it('proves absence below the smallest and above the largest path, and rejects a forged neighbour', async () => {
+    const cms = await PersistentMultiStore.open(freshDir(), ['small'], {});
+    for (const k of ['a', 'b', 'c']) cms.getStore('small').set(key(k), key(`value-${k}`));
+    const info = await cms.commit();
+    const shapes = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const k = key(`absent/${i}`);
+      const r = cms.query('small', k, undefined, true);
+      const ops = r.proofOps ?? [];
+      assert.ok(verifyChainedProof(info.hash, 'small', k, undefined, ops), `non-membership of ${k}`);
+      const nonexist = ics23.CommitmentProof.decode(ops[0]?.data as Uint8Array).nonexist;
+      shapes.add(`${nonexist?.left ? 'L' : '-'}${nonexist?.right ? 'R' : '-'}`);
+      if (nonexist?.left && nonexist.right) {
+        // A right neighbour alone claims the key lies below every path: for a key in the middle it must fail.
+        const forged = ics23.CommitmentProof.encode({
+          nonexist: { key: nonexist.key, right: nonexist.right },
+        }).finish();
+        const forgedOps = [{ ...(ops[0] as (typeof ops)[0]), data: forged }, ops[1] as (typeof ops)[0]];
+        assert.ok(
+          !verifyChainedProof(info.hash, 'small', k, undefined, forgedOps),
+          'right-only proof for a middle key',
+        );
+      }
+    }
+    assert.deepEqual([...shapes].sort(), ['-R', 'L-', 'LR'], 'all three neighbour shapes were exercised');
+    await cms.close();
+  });
+});
+
 describe('store persistence', () => {
   it('reopens with the same app hash, values and retained versions', async () => {
     const dir = freshDir();

@@ -135,13 +135,19 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       }
       if (!deps.auth.hasAccount(ctx, payer))
         throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
-      if (feeCoins.length > 0) {
+      // Wallets simulate with an empty fee (CosmJS "auto"), then pay one: a simulation charges a
+      // nominal 1 ngonka so the fee transfer's store gas is in the estimate, as it is in delivery.
+      // Simulations never persist, so the nominal transfer moves nothing.
+      const nominal = simulate && feeCoins.length === 0;
+      const charged = nominal ? [{ denom: FEE_DENOM, amount: 1n }] : feeCoins;
+      if (charged.length > 0) {
         try {
-          deps.bank.sendCoinsToModule(ctx, payer, FEE_COLLECTOR, feeCoins);
+          deps.bank.sendCoinsToModule(ctx, payer, FEE_COLLECTOR, charged);
         } catch (e) {
-          if (e instanceof AppError && sdkErrors.insufficientFunds.is(e))
+          const short = e instanceof AppError && sdkErrors.insufficientFunds.is(e);
+          if (short && !nominal)
             throw sdkErrors.insufficientFunds(`${e.message}: insufficient funds to pay for fees`);
-          throw e;
+          if (!short) throw e;
         }
       }
       ctx.events.emit(

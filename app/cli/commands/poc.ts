@@ -25,6 +25,9 @@ const DEFAULT_PUBKEY = `02${'11'.repeat(32)}`;
 
 type Engine = 'reference' | 'ort';
 
+/** How often `mine` makes the store durable (head.json), in ms. */
+const FLUSH_INTERVAL_MS = 5000;
+
 /** Turns the kernel's RangeErrors about bad input into one-line user errors. */
 function userInput<T>(parse: () => T): T {
   try {
@@ -161,7 +164,8 @@ function registerMine(poc: Command): void {
           maxCount: maxNonces,
           onProgress: (count) => {
             const now = performance.now();
-            if (now - lastFlush > 1000) {
+            // fdatasync blocks the main thread; every 5 s bounds what a crash loses to seconds of work.
+            if (now - lastFlush > FLUSH_INTERVAL_MS) {
               store.flush();
               lastFlush = now;
             }

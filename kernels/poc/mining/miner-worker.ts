@@ -13,6 +13,8 @@ export interface MinerWorkerData {
   readonly pubkey: Uint8Array;
   readonly threads: number;
   readonly maxBatch: number;
+  /** Most ranges PocMiner keeps in flight on this worker: one input buffer each. */
+  readonly inFlight: number;
 }
 
 export interface MinerJob {
@@ -34,10 +36,10 @@ try {
   const epoch = createEpoch(cls, data.blockHash);
   const session = await openCheckedSession(epoch, { threads: data.threads });
   const inputs = new RangeInputs(cls, epoch.seed, data.pubkey);
-  // Two input buffers, reused: the keystreams of the next range are written while ORT runs the
-  // previous one. PocMiner keeps at most two ranges in flight per worker, so a buffer is free
-  // again by the time a third range arrives. ORT reads its input during run() and keeps no reference.
-  const buffers = [0, 1].map(() => new Uint8Array(data.maxBatch * cls.T * cls.d));
+  // One reused input buffer per range in flight: the keystreams of the next ranges are written
+  // while ORT runs the current one. PocMiner never keeps more ranges in flight than there are
+  // buffers, so a buffer is free again when its turn comes. ORT keeps no reference after run().
+  const buffers = Array.from({ length: data.inFlight }, () => new Uint8Array(data.maxBatch * cls.T * cls.d));
   const fail = (err: unknown) =>
     port.postMessage({
       kind: 'error',
@@ -52,7 +54,7 @@ try {
       tail = tail.then(() => session.release()).finally(() => process.exit(0));
       return;
     }
-    const batch = (buffers[received++ % 2] as Uint8Array).subarray(0, job.count * cls.T * cls.d);
+    const batch = (buffers[received++ % buffers.length] as Uint8Array).subarray(0, job.count * cls.T * cls.d);
     try {
       inputs.write(BigInt(job.first), job.count, batch);
     } catch (err) {

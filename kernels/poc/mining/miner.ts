@@ -31,8 +31,11 @@ export interface MineLimits {
   readonly onProgress?: (count: number) => void;
 }
 
-/** Ranges kept in flight per worker: one running, one with its inputs already generated. */
-const IN_FLIGHT_PER_WORKER = 2;
+/**
+ * Ranges kept in flight per worker: one running, the next ones with their inputs generated, so
+ * the workers keep computing while the main thread is busy appending or syncing the store.
+ */
+const IN_FLIGHT_PER_WORKER = 3;
 
 export class PocMiner {
   private constructor(
@@ -52,6 +55,7 @@ export class PocMiner {
       pubkey: options.pubkey,
       threads: options.threads ?? 1,
       maxBatch: batch,
+      inFlight: IN_FLIGHT_PER_WORKER,
     };
     const script = new URL('./miner-worker.js', import.meta.url);
     const workers = Array.from({ length: count }, () => new Worker(script, { workerData: data }));

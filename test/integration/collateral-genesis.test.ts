@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gonka/collateral/v1/codecs.js';
 import { parseDec } from '../../x/auth/decimal.js';
-import { dumpStores } from '../sim/testkv-sim.js';
+import { dumpStores } from '../sim/chain-sim.js';
 import { PocChain } from './poc-chain.js';
 
 const coin = (amount: bigint) => ({ denom: 'ngonka', amount: amount.toString() });

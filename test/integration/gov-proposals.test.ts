@@ -32,7 +32,7 @@ import {
   QueryParamsResponse as CQRes,
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
-import { dumpStores } from '../sim/testkv-sim.js';
+import { dumpStores } from '../sim/chain-sim.js';
 import {
   ABSTAIN,
   advance,

@@ -1,6 +1,6 @@
 // Runs one seeded simulation in its own process and prints its result as JSON on stdout, so the
 // determinism test can compare two fresh processes. Usage: node sim-child.js <seed> <blocks>
-import { freshApp, simGenesis, simulate } from './testkv-sim.js';
+import { freshApp, simGenesis, simulate } from './chain-sim.js';
 
 const seed = Number(process.argv[2]);
 const blocks = Number(process.argv[3]);

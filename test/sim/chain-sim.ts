@@ -1,7 +1,9 @@
 // In-process seeded simulation (after the Cosmos SDK's x/simulation, research/cosmos-compat.md
-// §6.1): random testkv operations — writes, deletes, out-of-gas and malformed txs — block after
-// block through the app's ABCI handlers, with every module invariant and a model of the testkv
-// store checked after each block. New modules add their operations here as they land.
+// §6.1): random operations across every landed module — testkv writes and deletes, bank sends
+// and multisends, collateral deposits and withdrawals, governance proposals, deposits and votes,
+// with out-of-gas, malformed and failing txs in the mix — block after block through the app's
+// ABCI handlers, with every module invariant and a model of the testkv store checked after each
+// block. New modules add their operations in sim-ops.ts as they land.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +15,15 @@ import type { BaseApp } from '../../app/runtime/baseApp.js';
 import type { CommitMultiStore } from '../../app/runtime/store/types.js';
 import { seededRandom } from '../../testnet/perturb.js';
 import { encodeTestTx, testKvExtensions } from '../fixtures/testkv.js';
+import { collectProposals, planModuleTxs, type SimOpsState, simKeys, withSimAccounts } from './sim-ops.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 export const SIM_CHAIN_ID = 'gonka-sim';
 
-/** The simulation's starting genesis: every module's default, testkv included. */
-export const simGenesis = () => defaultAppState(testKvExtensions);
+/** The simulation's starting genesis: every module's default, testkv included, plus funded accounts and participants. */
+export const simGenesis = () =>
+  withSimAccounts(defaultAppState(testKvExtensions) as Record<string, any>, simKeys());
 
 export interface SimApp {
   app: BaseApp;
@@ -98,6 +102,9 @@ export interface SimResult {
   appHashes: string[];
   committedTxs: number;
   failedTxs: number;
+  /** Module operations attempted, by kind, and how many of them were committed successfully. */
+  moduleOps: Record<string, number>;
+  moduleOpsCommitted: number;
 }
 
 /**
@@ -117,16 +124,25 @@ export async function simulate(
 ): Promise<SimResult> {
   const rand = seededRandom(seed);
   const model = opts.model ?? new Map<string, string>();
-  const result: SimResult = { appHashes: [], committedTxs: 0, failedTxs: 0 };
+  const result: SimResult = {
+    appHashes: [],
+    committedTxs: 0,
+    failedTxs: 0,
+    moduleOps: {},
+    moduleOpsCommitted: 0,
+  };
+  const ops: SimOpsState = { proposals: [], kinds: result.moduleOps };
+  const keys = simKeys();
   const start = opts.fromHeight ?? 0;
   for (let height = start + 1; height <= start + blocks; height++) {
     const count = Math.floor(rand() * 10);
     const planned =
       opts.emptyFirstBlock && height === start + 1 ? [] : Array.from({ length: count }, () => randomTx(rand));
+    const moduleTxs = planModuleTxs(sim.app, keys, rand, ops);
     const hash = new Uint8Array(32).map(() => Math.floor(rand() * 256));
     const res = sim.app.finalizeBlock(
       RequestFinalizeBlock.fromPartial({
-        txs: planned.map((t) => t.bytes),
+        txs: [...planned.map((t) => t.bytes), ...moduleTxs],
         height: BigInt(height),
         time: { seconds: BigInt(1_800_000_000 + height), nanos: 0 },
         hash,
@@ -134,7 +150,12 @@ export async function simulate(
       }),
     );
     await sim.app.commit();
-    res.txResults.forEach((r, i) => {
+    res.txResults.slice(planned.length).forEach((r) => {
+      if (r.code === 0) result.moduleOpsCommitted++;
+      else result.failedTxs++;
+      collectProposals(r.events, ops);
+    });
+    res.txResults.slice(0, planned.length).forEach((r, i) => {
       const t = planned[i] as PlannedTx;
       if (r.code !== 0) {
         result.failedTxs++;

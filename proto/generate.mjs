@@ -17,6 +17,8 @@ export const SERVICES = [
   ['cosmos/bank/v1beta1/query', 'cosmos.bank.v1beta1.Query'],
   ['cosmos/tx/v1beta1/service', 'cosmos.tx.v1beta1.Service'],
   ['cosmos/base/tendermint/v1beta1/query', 'cosmos.base.tendermint.v1beta1.Service'],
+  ['cosmos/gov/v1/query', 'cosmos.gov.v1.Query'],
+  ['cosmos/gov/v1beta1/query', 'cosmos.gov.v1beta1.Query'],
 ];
 /** Types that travel inside Any values in those answers (grpcurl must resolve them). */
 const ANY_PAYLOADS = [
@@ -33,6 +35,12 @@ const ANY_PAYLOADS = [
   ['cosmos/bank/v1beta1/tx', 'MsgUpdateParamsResponse'],
   ['cosmos/bank/v1beta1/tx', 'MsgSetSendEnabled'],
   ['cosmos/bank/v1beta1/tx', 'MsgSetSendEnabledResponse'],
+  ['cosmos/gov/v1/tx', 'MsgSubmitProposal'],
+  ['cosmos/gov/v1/tx', 'MsgVote'],
+  ['cosmos/gov/v1/tx', 'MsgVoteWeighted'],
+  ['cosmos/gov/v1/tx', 'MsgDeposit'],
+  ['cosmos/gov/v1/tx', 'MsgUpdateParams'],
+  ['cosmos/gov/v1/tx', 'MsgCancelProposal'],
 ];
 const WELL_KNOWN = {
   'google/protobuf/any': ['google.protobuf.Any', 'google/protobuf/any.proto'],

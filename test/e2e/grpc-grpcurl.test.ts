@@ -69,12 +69,29 @@ describe('gRPC server through grpcurl', () => {
       'cosmos.bank.v1beta1.Query',
       'cosmos.tx.v1beta1.Service',
       'cosmos.base.tendermint.v1beta1.Service',
+      'cosmos.gov.v1.Query',
+      'cosmos.gov.v1beta1.Query',
+      'gonka.poc.v1.Query',
+      'gonka.collateral.v1.Query',
     ]) {
       assert.ok(services.includes(s), `${s} in ${services}`);
     }
     const d = grpcurl(port, ['describe', 'cosmos.bank.v1beta1.QueryBalanceRequest'], 2);
     assert.equal(d.status, 0, d.err);
     assert.match(d.out, /string denom = 2;/);
+  });
+
+  it('answers governance, PoC and collateral queries', () => {
+    const gov = call(port, 'cosmos.gov.v1.Query/Params', {});
+    assert.ok(gov.params?.quorum ?? gov.params?.votingPeriod ?? gov.votingParams, JSON.stringify(gov));
+    const proposals = call(port, 'cosmos.gov.v1beta1.Query/Proposals', {});
+    assert.ok(proposals, 'v1beta1 proposals answer');
+    const epoch = call(port, 'gonka.poc.v1.Query/Epoch', {});
+    assert.ok(epoch && Object.keys(epoch).length > 0, JSON.stringify(epoch));
+    const participants = call(port, 'gonka.poc.v1.Query/Participants', {});
+    assert.equal(participants.participants?.length, 1, 'the single validator is a participant');
+    const collateral = call(port, 'gonka.collateral.v1.Query/Params', {});
+    assert.ok(collateral.params, JSON.stringify(collateral));
   });
 
   it('answers bank Balance and auth Account, with x-cosmos-block-height', () => {

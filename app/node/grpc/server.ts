@@ -27,6 +27,13 @@ export const PROTO_FILES = [
   'cosmos/bank/v1beta1/tx.proto',
   'cosmos/crypto/secp256k1/keys.proto',
   'cosmos/crypto/ed25519/keys.proto',
+  'cosmos/gov/v1/query.proto',
+  'cosmos/gov/v1beta1/query.proto',
+  'cosmos/gov/v1/tx.proto',
+  'gonka/poc/v1/query.proto',
+  'gonka/poc/v1/tx.proto',
+  'gonka/collateral/v1/query.proto',
+  'gonka/collateral/v1/tx.proto',
 ];
 
 export interface GrpcServerOptions {
@@ -69,7 +76,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
 
   for (const [name, def] of Object.entries(definition)) {
     if ((def as { format?: string }).format !== undefined) continue; // a message or enum, not a service
-    if (!name.startsWith('cosmos.')) continue;
+    if (!name.startsWith('cosmos.') && !name.startsWith('gonka.')) continue;
     const methods = def as protoLoader.ServiceDefinition;
     const rawService: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
     const impl: grpc.UntypedServiceImplementation = {};
@@ -128,6 +135,11 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
       return { value: r.value, height: r.height };
     }
     const h = proxied.get(path);
+    if (!h && /\.Msg\//.test(path))
+      throw new GrpcError(
+        grpc.status.UNIMPLEMENTED,
+        `${path}: messages go in signed txs (cosmos.tx.v1beta1.Service/BroadcastTx)`,
+      );
     if (!h) throw new GrpcError(grpc.status.UNIMPLEMENTED, `${path} is not implemented`);
     return { value: await h(call.request) };
   }

@@ -114,6 +114,12 @@ export class BaseApp implements AbciApplication {
       if (height > latest)
         throw sdkErrors.invalidHeight(`height ${height} is not committed yet (latest ${latest})`);
       if (height <= 0) throw sdkErrors.invalidHeight('no committed state yet');
+      const kept = this.store.availableVersions();
+      if (!kept.includes(height)) {
+        throw sdkErrors.invalidHeight(
+          `height ${height} is pruned (queryable: ${kept[0]}..${kept[kept.length - 1]})`,
+        );
+      }
       const storeMatch = /^\/store\/([^/]+)\/key$/.exec(req.path);
       if (storeMatch) {
         const name = storeMatch[1]!;

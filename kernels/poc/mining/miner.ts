@@ -36,6 +36,8 @@ export interface MineLimits {
  * the workers keep computing while the main thread is busy appending or syncing the store.
  */
 const IN_FLIGHT_PER_WORKER = 3;
+/** How long close() waits for a worker to release its session before terminating it. */
+const CLOSE_DEADLINE_MS = 10_000;
 
 export class PocMiner {
   private constructor(
@@ -129,15 +131,20 @@ export class PocMiner {
     });
   }
 
+  /** Lets each worker release its session and exit; terminates any that has not within 10 s. */
   async close(): Promise<void> {
     await Promise.all(
-      this.workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            w.once('exit', () => resolve());
-            w.postMessage('close');
-          }),
-      ),
+      this.workers.map(async (w) => {
+        if (w.threadId === -1) return; // already exited (e.g. after an error)
+        const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+        w.postMessage('close');
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), CLOSE_DEADLINE_MS);
+        });
+        if ((await Promise.race([exited, deadline])) === 'late') await w.terminate();
+        clearTimeout(timer);
+      }),
     );
   }
 }

@@ -7,6 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Request, Response, ResponseCheckTx, ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
+import '../app/runtime/ante/protobufAlloc.js';
 import type { AbciApplication } from './application.js';
 import { consensusKinds, dispatch, type RequestKind, requestKind } from './dispatch.js';
 import { FrameDecoder, FramingError, frame } from './framing.js';

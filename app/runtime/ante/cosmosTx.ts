@@ -24,6 +24,7 @@ import { GasMeter } from '../gas.js';
 import type { MsgRouter } from '../router.js';
 import type { DecodedTx, TxFormat } from '../tx.js';
 import { decodeCosmosTx, decodeStrict } from './decode.js';
+import './protobufAlloc.js';
 import { isCompressedPubKey, verifySecp256k1 } from './secp256k1.js';
 import { SignatureCache } from './sigCache.js';
 

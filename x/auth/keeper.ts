@@ -78,6 +78,8 @@ export class AuthKeeper {
   private readonly moduleAddrs: Map<string, string>;
   private readonly modulePerms: Map<string, string[]>;
   private readonly moduleAddrSet: Set<string>;
+  /** The last stored params bytes and their parse (see getParams). */
+  private paramsMemo: { raw: Uint8Array; params: AuthParams } | undefined;
 
   constructor(moduleAccounts = DEFAULT_MODULE_ACCOUNTS) {
     this.moduleAccountNames = moduleAccounts.map((m) => m.name);
@@ -174,21 +176,31 @@ export class AuthKeeper {
   getParams(ctx: Context): AuthParams {
     const raw = ctx.kv(STORE).get(PARAMS_KEY);
     if (!raw) return defaultAuthParams();
-    const j = JSON.parse(dec.decode(raw)) as Record<string, string>;
-    return {
-      maxMemoCharacters: BigInt(j.max_memo_characters!),
-      txSigLimit: BigInt(j.tx_sig_limit!),
-      txSizeCostPerByte: BigInt(j.tx_size_cost_per_byte!),
-      sigVerifyCostEd25519: BigInt(j.sig_verify_cost_ed25519!),
-      sigVerifyCostSecp256k1: BigInt(j.sig_verify_cost_secp256k1!),
-      minGasPrice: parseDec(j.min_gas_price!),
-      maxTxBytes: BigInt(j.max_tx_bytes!),
-    };
+    // Every tx's ante reads params: parse each distinct stored value once (the store read above
+    // still happens, so gas is unchanged). A copy is returned so callers cannot alter the memo.
+    const memo = this.paramsMemo;
+    if (memo && Buffer.compare(memo.raw, raw) === 0) return { ...memo.params };
+    const params = parseAuthParams(raw);
+    this.paramsMemo = { raw: Uint8Array.from(raw), params };
+    return { ...params };
   }
 
   setParams(ctx: Context, p: AuthParams): void {
     ctx.kv(STORE).set(PARAMS_KEY, enc.encode(JSON.stringify(paramsToJson(p))));
   }
+}
+
+function parseAuthParams(raw: Uint8Array): AuthParams {
+  const j = JSON.parse(dec.decode(raw)) as Record<string, string>;
+  return {
+    maxMemoCharacters: BigInt(j.max_memo_characters!),
+    txSigLimit: BigInt(j.tx_sig_limit!),
+    txSizeCostPerByte: BigInt(j.tx_size_cost_per_byte!),
+    sigVerifyCostEd25519: BigInt(j.sig_verify_cost_ed25519!),
+    sigVerifyCostSecp256k1: BigInt(j.sig_verify_cost_secp256k1!),
+    minGasPrice: parseDec(j.min_gas_price!),
+    maxTxBytes: BigInt(j.max_tx_bytes!),
+  };
 }
 
 export function paramsToJson(p: AuthParams): Record<string, string> {

@@ -30,9 +30,11 @@ export function pairs(cls: PocClass, n: number): Pair[] {
 export async function ortOutputs(cls: PocClass, form: OrtFormName, list: readonly Pair[]): Promise<string[]> {
   const out: string[] = new Array(list.length);
   for (const blockHash of BLOCK_HASHES) {
+    const indices = list.flatMap((p, i) => (p.blockHash === blockHash ? [i] : []));
+    // Fewer than 10 pairs (the large test's one) leave block hashes without pairs: no session.
+    if (indices.length === 0) continue;
     const session = await PocOrtSession.create(createEpoch(cls, blockHash), { form, threads: 2 });
     try {
-      const indices = list.flatMap((p, i) => (p.blockHash === blockHash ? [i] : []));
       const outputs = await session.computeBatch(indices.map((i) => list[i]!));
       indices.forEach((i, k) => {
         out[i] = toHex(outputs[k]!);

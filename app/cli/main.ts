@@ -1,6 +1,7 @@
 // gonkad: the one command-line entry point. Each subcommand lives in commands/<name>.ts and
 // exports `register(program)`; results go to stdout, logs and progress to stderr.
 import { Command, CommanderError } from 'commander';
+import { StartupError } from '../node/start.js';
 import { commandModules } from './commands/index.js';
 import { UserError } from './errors.js';
 
@@ -19,6 +20,10 @@ try {
   if (err instanceof UserError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof StartupError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

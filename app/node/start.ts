@@ -13,6 +13,11 @@ import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { homePaths, readNodeConfig } from './home.js';
 import { openAppStore } from './openStore.js';
 
+/** A node that cannot start for a reason the operator can act on: reported as one line, exit 1. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 export interface StartOptions {
   home: string;
   /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
@@ -37,7 +42,14 @@ export async function startNode(opts: StartOptions): Promise<number> {
   const extensions = opts.extensions ?? (await testExtensions());
   const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
 
-  const store = await openAppStore(paths.appStore, appStoreNames(extensions));
+  let store: Awaited<ReturnType<typeof openAppStore>>;
+  try {
+    store = await openAppStore(paths.appStore, appStoreNames(extensions));
+  } catch (e) {
+    throw new StartupError(
+      `cannot open the app store in ${paths.appStore}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
   const app: BaseApp = createApp(store, logger('app'), version, extensions);
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();
@@ -69,7 +81,9 @@ export async function startNode(opts: StartOptions): Promise<number> {
     await server.listen(abciAddr);
   } catch (e) {
     await store.close();
-    throw new Error(`cannot listen for ABCI on ${abciAddr}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new StartupError(
+      `cannot listen for ABCI on ${abciAddr}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   log.info(
     { abci: abciAddr, rpc: `http://${cfg.host}:${cfg.ports.rpc}` },
@@ -92,10 +106,20 @@ export async function startNode(opts: StartOptions): Promise<number> {
   if (cfg.ports.grpc > 0) {
     try {
       const rpcUrl = `http://${cfg.host}:${cfg.ports.rpc}`;
-      grpcServer = await startGrpcServer({ app, host: cfg.host, port: cfg.ports.grpc, rpcUrl, version, logger: logger('grpc') });
+      grpcServer = await startGrpcServer({
+        app,
+        host: cfg.host,
+        port: cfg.ports.grpc,
+        rpcUrl,
+        version,
+        logger: logger('grpc'),
+      });
       log.info({ grpc: `${cfg.host}:${grpcServer.port}` }, 'gRPC server listening');
     } catch (e) {
-      void shutdown(1, `cannot start the gRPC server on ${cfg.host}:${cfg.ports.grpc}: ${e instanceof Error ? e.message : String(e)}`);
+      void shutdown(
+        1,
+        `cannot start the gRPC server on ${cfg.host}:${cfg.ports.grpc}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 

@@ -324,11 +324,22 @@ function recordOf(v: Version, names: readonly string[]): CommitRecord {
 }
 
 function checkRecord(record: CommitRecord, v: Version, names: readonly string[], hash: Buffer): void {
+  // A different set of stores than the one committed means the software's modules changed under an
+  // existing home: say so plainly (the app hash would not match either).
+  const committed = Object.keys(record.roots).sort();
+  const added = names.filter((n) => !committed.includes(n));
+  const removed = committed.filter((n) => !names.includes(n));
+  if (added.length > 0 || removed.length > 0) {
+    throw new Error(
+      `the module stores on disk at version ${record.version} (${committed.join(', ') || 'none'}) differ from ` +
+        `this software's (${names.join(', ')}): the module layout changed; ` +
+        'start from a fresh home (gonkad init --reset, or npm start -- --reset for the devnet)',
+    );
+  }
   for (const name of names) {
     const want = record.roots[name];
     const got = (v.stores.get(name) as StoreVersion).rootHash.toString('hex');
-    // A store added since (no recorded root) starts empty; the app hash check below still applies.
-    if (want !== undefined && want !== got) {
+    if (want !== got) {
       throw new Error(
         `store ${name} at version ${record.version}: root ${got} does not match the committed ${want}`,
       );
@@ -368,7 +379,9 @@ async function loadLatestState(db: Db, names: string[]): Promise<Map<string, Tre
         const { store } = parseStateKey(k);
         current = entries.get(store);
         if (current === undefined)
-          throw new Error(`database holds store "${store}", which is not configured`);
+          throw new Error(
+            `database holds store "${store}", which this software does not have: the module layout changed; start from a fresh home (gonkad init --reset, or npm start -- --reset for the devnet)`,
+          );
         prefix = Buffer.from(k.subarray(0, 2 + (k[1] as number)));
       }
       const keyBuf = k.subarray(prefix.length);

@@ -104,7 +104,11 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
           .queryAbci('/gonka.collateral.v1.Query/Params', CQReq.encode({}).finish())
           .then((r) => r.value),
       ).params!;
-      const cometParams = (await net.nodes[0]!.rpc.call<any>('consensus_params')).consensus_params;
+      // CometBFT can answer "could not find consensus params for height" for the newest height
+      // for a moment after a commit (its state is saved just after the block): poll.
+      const cometParams = await waitFor('consensus_params', async () => {
+        return (await net.nodes[0]!.rpc.call<any>('consensus_params')).consensus_params;
+      });
       const newMaxGas = 77_000_000n;
       const msgs = [
         {

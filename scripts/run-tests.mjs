@@ -55,7 +55,8 @@ for (const [i, phase] of phases.entries()) {
     [
       '--test',
       `--test-concurrency=${phase.concurrency}`,
-      '--test-timeout=900000',
+      // Per-file limit: 15 min; the long profile's single `large` PoC nonce in pure TS takes ~25 min here.
+      `--test-timeout=${process.env.GONKA_TEST_PROFILE === 'long' ? 60 * 60_000 : 15 * 60_000}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       `--test-reporter=${join(repoRoot, 'scripts', 'file-times-reporter.mjs')}`,

@@ -3,14 +3,15 @@
 // validator (gonkad start, fast profile) under a bounded loopback load generator, beside
 // CometBFT's built-in kvstore app (`cometbft start --proxy_app=kvstore`, same profile) under the
 // same generator. Sends/s counts txs committed in blocks from the first broadcast to the last commit.
-// The generator posts `broadcast_tx_sync` over node:http keep-alive connections (one per request
-// in flight): fetch/undici cost ≈ 0.7 ms of CPU per request here, 4× node:http, and that CPU is
-// taken from the same 2 cores the node runs on. CPU seconds of each process (app, CometBFT,
-// generator) are reported beside the rates, from /proc.
+// The generator shares the 2 cores with the node it measures, so it is kept cheap: each of the
+// BENCH_CONCURRENCY workers owns one keep-alive HTTP/1.1 connection and POSTs pre-built
+// `broadcast_tx_sync` requests on it, one at a time (fetch cost ≈ 0.7 ms of CPU per request here,
+// node:http ≈ 0.15 ms). CPU seconds of each process (app, CometBFT, generator) are reported
+// beside the rates, from /proc.
 // Sizes: BENCH_TXS (default 6000, one tx per account) and BENCH_CONCURRENCY (default 64 in flight).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
@@ -116,34 +117,84 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** POSTs one JSON-RPC body over a keep-alive connection; resolves with the parsed reply. */
-function postJson(url: URL, agent: Agent, body: string): Promise<{ result?: { code: number } }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: '/',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (d: Buffer) => parts.push(d));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(parts).toString('utf8')));
-          } catch (e) {
-            reject(e);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/**
+ * One keep-alive HTTP/1.1 connection to CometBFT's RPC that sends one request at a time and
+ * reads the reply by its Content-Length (CometBFT's replies to broadcast_tx_sync are small and
+ * never chunked; anything else fails the bench loudly).
+ */
+class RpcConnection {
+  private pending: Buffer = Buffer.alloc(0);
+  private waiter: { resolve(body: string): void; reject(e: Error): void } | undefined;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', (e) => this.fail(e));
+    socket.on('close', () => this.fail(new Error('RPC connection closed')));
+  }
+
+  static open(url: URL): Promise<RpcConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port) });
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(new RpcConnection(socket));
+      });
+    });
+  }
+
+  /** Sends one complete HTTP request; resolves with the response body. */
+  send(request: Buffer): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      this.socket.write(request);
+    });
+  }
+
+  close(): void {
+    this.waiter = undefined;
+    this.socket.destroy();
+  }
+
+  private fail(e: Error): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(e);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    const headEnd = this.pending.indexOf('\r\n\r\n');
+    if (headEnd < 0) return;
+    const head = this.pending.subarray(0, headEnd).toString('latin1');
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+    if (!head.startsWith('HTTP/1.1 200') || length === undefined) {
+      this.fail(new Error(`unexpected RPC reply: ${head.split('\r\n')[0]}`));
+      return;
+    }
+    const end = headEnd + 4 + Number(length);
+    if (this.pending.length < end) return;
+    const body = this.pending.subarray(headEnd + 4, end).toString('utf8');
+    this.pending = this.pending.subarray(end);
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.resolve(body);
+  }
+}
+
+/** The complete HTTP request bytes of a broadcast_tx_sync call. */
+function broadcastRequest(url: URL, tx: Uint8Array): Buffer {
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'broadcast_tx_sync',
+    params: { tx: Buffer.from(tx).toString('base64') },
   });
+  return Buffer.from(
+    `POST / HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 interface LoadResult {
@@ -163,31 +214,26 @@ async function load(
   const rpc = new CometRpc(rpcUrl);
   const startHeight = await rpc.height();
   const url = new URL(rpcUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  // Requests are built before the clock starts, as the txs are signed before it.
+  const requests = txs.map((tx) => broadcastRequest(url, tx));
+  const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => RpcConnection.open(url)));
   let next = 0;
   let accepted = 0;
   let rejected = 0;
   const cpu0 = { app: cpuSeconds(pids.app), comet: cpuSeconds(pids.comet), gen: process.cpuUsage() };
   const t0 = performance.now();
-  const worker = async () => {
-    while (next < txs.length) {
-      const tx = txs[next++]!;
-      const body = await postJson(
-        url,
-        agent,
-        JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'broadcast_tx_sync',
-          params: { tx: Buffer.from(tx).toString('base64') },
-        }),
-      );
-      if (body.result && body.result.code === 0) accepted++;
+  const worker = async (conn: RpcConnection) => {
+    while (next < requests.length) {
+      const reply = JSON.parse(await conn.send(requests[next++]!)) as { result?: { code: number } };
+      if (reply.result && reply.result.code === 0) accepted++;
       else rejected++;
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  agent.destroy();
+  try {
+    await Promise.all(connections.map(worker));
+  } finally {
+    for (const c of connections) c.close();
+  }
   // Count committed txs block by block until every accepted tx is in a block.
   let committed = 0;
   let scanned = startHeight;

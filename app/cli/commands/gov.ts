@@ -3,13 +3,7 @@
 // through CosmJS (signed with a keyring key) and ABCI queries over a node's CometBFT RPC. Hooks
 // into the `tx` and `query` groups (see collateral.ts's `group`).
 import { readFileSync } from 'node:fs';
-import {
-  DirectSecp256k1Wallet,
-  type EncodeObject,
-  type GeneratedType,
-  Registry,
-} from '@cosmjs/proto-signing';
-import { calculateFee, defaultRegistryTypes, GasPrice, SigningStargateClient } from '@cosmjs/stargate';
+import type { EncodeObject } from '@cosmjs/proto-signing';
 import type { Command } from 'commander';
 import { ProposalStatus, proposalStatusFromJSON, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import * as q1 from 'cosmjs-types/cosmos/gov/v1/query';
@@ -21,30 +15,26 @@ import {
   MsgVoteWeighted,
 } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { addressBytes, BECH32_PREFIX, moduleAddress } from '../../../x/auth/address.js';
+import { addressBytes, moduleAddress } from '../../../x/auth/address.js';
 import { GOV_MODULE } from '../../../x/auth/keeper.js';
 import { parseCoinsString } from '../../../x/bank/genesisAccounts.js';
 import { productionModules } from '../../app.js';
-import { defaultHome } from '../../node/home.js';
-import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../../node/keyring/fileKeyring.js';
-import { deriveKey } from '../../node/keyring/hd.js';
 import { MsgRouter, QueryRouter } from '../../runtime/router.js';
+import {
+  abciQuery,
+  group,
+  nodeOption,
+  signAndSend as sendTx,
+  type TxOpts,
+  txOptions,
+} from '../chainClient.js';
 import { UserError } from '../errors.js';
-import { abciQuery, group, nodeOption } from './collateral.js';
 
 const json = (v: unknown) =>
   `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`;
 const fail = (e: unknown): never => {
   throw new UserError(e instanceof Error ? e.message : String(e));
 };
-
-/** The gov messages this command signs (the proposal's inner messages are encoded by appMsgRouter). */
-function registry(): Registry {
-  return new Registry([
-    ...defaultRegistryTypes,
-    ['/cosmos.gov.v1.MsgCancelProposal', MsgCancelProposal as GeneratedType],
-  ]);
-}
 
 /** Every message the chain routes, with its codec: whatever a proposal may carry, this knows. */
 function appMsgRouter(): MsgRouter {
@@ -128,81 +118,16 @@ function checkAddress(a: string): void {
   }
 }
 
-type TxOpts = Record<string, string>;
-
-function txOptions(c: Command): Command {
-  return (
-    c
-      .option('--home <dir>', 'node home directory holding keyring-file/ (default $GONKA_HOME or ~/.gonka)')
-      .option(...nodeOption)
-      .option('--gas <n|auto>', 'gas limit, or auto (simulate × --gas-adjustment)', 'auto')
-      // CosmJS simulates with an empty fee, so the simulated gas lacks the fee transfer (~11k gas on
-      // this chain): next to a vote (~24k) 1.4× is not enough, hence a larger default here.
-      .option('--gas-adjustment <x>', 'multiplier on the simulated gas', '2')
-      .option('--gas-prices <price>', 'price per unit of gas', '0.1ngonka')
-  );
-}
-
-/** Signs `build(address)`'s messages with keyring key `from`, broadcasts, prints the result. */
-async function signAndSend(
-  from: string,
-  opts: TxOpts,
-  build: (address: string) => EncodeObject[],
-): Promise<void> {
-  const ring = new FileKeyring(opts.home ?? defaultHome());
-  let mnemonic: string;
-  try {
-    ring.show(from);
-    mnemonic = ring.mnemonic(from, await readPassphrase('passphrase: '));
-  } catch (e) {
-    if (e instanceof KeyringError) throw new UserError(e.message);
-    throw e;
-  } finally {
-    closeInput();
-  }
-  const wallet = await DirectSecp256k1Wallet.fromKey((await deriveKey(mnemonic)).privateKey, BECH32_PREFIX);
-  const [account] = await wallet.getAccounts();
-  let gasPrice: GasPrice;
-  try {
-    gasPrice = GasPrice.fromString(opts.gasPrices!);
-  } catch (e) {
-    throw new UserError(`invalid --gas-prices: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const msgs = build(account!.address);
-  const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, {
-    gasPrice,
-    registry: registry(),
-    broadcastPollIntervalMs: 500,
-  });
-  try {
-    let fee: number | ReturnType<typeof calculateFee>;
-    if (opts.gas === 'auto') fee = Number(opts.gasAdjustment);
-    else if (/^\d+$/.test(opts.gas!)) fee = calculateFee(Number(opts.gas), gasPrice);
-    else throw new UserError(`invalid --gas '${opts.gas}'`);
-    const res = await client.signAndBroadcast(account!.address, msgs, fee);
+/** Signs and broadcasts; a submitted proposal's id is added to the printed result. */
+function signAndSend(from: string, opts: TxOpts, build: (address: string) => EncodeObject[]): Promise<void> {
+  return sendTx(from, opts, build, (res) => {
     const ids = res.events.flatMap((e) =>
       e.type === 'submit_proposal'
         ? e.attributes.filter((a) => a.key === 'proposal_id').map((a) => a.value)
         : [],
     );
-    process.stdout.write(
-      json({
-        txhash: res.transactionHash,
-        height: res.height,
-        code: res.code,
-        gas_wanted: res.gasWanted,
-        gas_used: res.gasUsed,
-        raw_log: res.rawLog ?? '',
-        ...(ids.length > 0 ? { proposal_ids: ids } : {}),
-      }),
-    );
-    if (res.code !== 0) process.exitCode = 1;
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(e instanceof Error ? e.message : String(e));
-  } finally {
-    client.disconnect();
-  }
+    return ids.length > 0 ? { proposal_ids: ids } : {};
+  });
 }
 
 function registerTx(program: Command): void {

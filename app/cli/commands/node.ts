@@ -1,17 +1,17 @@
 // gonkad init | start | devnet: create a node home, run a node, or run the single-validator devnet.
-import { type Command, Option } from 'commander';
-import { defaultAppState } from '../../app.js';
-import { defaultHome, isInitialized, type NodePorts } from '../../node/home.js';
-import { initHome } from '../../node/init.js';
-import { startNode } from '../../node/start.js';
-import { UserError } from '../errors.js';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { homePaths } from '../../node/home.js';
-import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
+import { type Command, Option } from 'commander';
 import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAccounts.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
+import { defaultAppState } from '../../app.js';
+import { defaultHome, homePaths, isInitialized, type NodePorts } from '../../node/home.js';
+import { initHome } from '../../node/init.js';
+import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
+import { startNode } from '../../node/start.js';
+import { UserError } from '../errors.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
@@ -114,7 +114,9 @@ export function register(program: Command): void {
         const devnetDir = homePaths(home).devnet;
         mkdirSync(devnetDir, { recursive: true });
         writeFileSync(join(devnetDir, 'mnemonic.txt'), `${funded.mnemonic}\n`, { mode: 0o600 });
-        process.stderr.write(`[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`);
+        process.stderr.write(
+          `[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`,
+        );
       }
       process.stderr.write(`[devnet] starting; CometBFT RPC on http://127.0.0.1:26657 — Ctrl-C stops\n`);
       process.exitCode = await startNode({ home });

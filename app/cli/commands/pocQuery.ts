@@ -9,7 +9,7 @@ import {
   QueryParticipantsRequest,
   QueryParticipantsResponse,
 } from '../../../proto/gonka/poc/v1/codecs.js';
-import { abciQuery, group, nodeOption } from './collateral.js';
+import { abciQuery, group, nodeOption } from '../chainClient.js';
 
 const json = (v: unknown) =>
   `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;

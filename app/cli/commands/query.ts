@@ -3,9 +3,8 @@
 import { StargateClient } from '@cosmjs/stargate';
 import type { Command } from 'commander';
 import { addressBytes } from '../../../x/auth/address.js';
+import { nodeOption } from '../chainClient.js';
 import { UserError } from '../errors.js';
-
-const nodeOption = ['--node <url>', 'CometBFT RPC of a node', 'http://127.0.0.1:26657'] as const;
 
 function checkAddress(address: string): void {
   try {

@@ -4,30 +4,19 @@
 // end every header's app hash must equal a fresh reference replay of the same blocks.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { seededRandom } from '../../testnet/perturb.js';
 import { encodeTestTx, QUERY_GET, testKvExtensions } from '../fixtures/testkv.js';
 import { sized } from '../profile.js';
 import { TestNode } from './helpers/node.js';
 import { fetchBlocks, headerAppHashes, replay } from './helpers/replay.js';
 import { waitFor } from './helpers/rpc.js';
 
-/** Deterministic pseudo-random numbers (mulberry32) so a failing run can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const enc = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('crash recovery', () => {
   let node: TestNode;
-  const random = prng(20261125);
+  const random = seededRandom(20261125);
   /** Keys of txs CheckTx accepted: [key, value, tx hash]. */
   const submitted: [string, string, string][] = [];
   let loadOn = false;

@@ -5,19 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sized } from '../profile.js';
-import { accountOf, balanceOf, DENOM, multiSendMsg, sendMsg, signTx, TestChain } from './tx-harness.js';
-
-function prng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
+import { accountOf, balanceOf, DENOM, multiSendMsg, prng, sendMsg, signTx, TestChain } from './tx-harness.js';
 
 const ACCOUNTS = 12;
 const START = 5_000_000n;

@@ -5,20 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sized } from '../profile.js';
-import { accountOf, balanceOf, multiSendMsg, sendMsg, signTx, TestChain } from './tx-harness.js';
-
-/** xorshift32: a small seeded PRNG so every run mutates the same way. */
-function prng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
+import { accountOf, balanceOf, multiSendMsg, prng, sendMsg, signTx, TestChain } from './tx-harness.js';
 
 function mutate(src: Uint8Array, rnd: (n: number) => number): Uint8Array {
   const b = Array.from(src);

@@ -204,3 +204,16 @@ export function balanceOf(chain: TestChain, address: string, denom = DENOM): big
   });
   return BigInt(r.balance!.amount);
 }
+
+/** xorshift32: a small seeded PRNG, so every run draws the same numbers; prng(seed)(n) is in [0, n). */
+export function prng(seed: number) {
+  let x = seed >>> 0 || 1;
+  return (n: number) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}

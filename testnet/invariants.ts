@@ -82,3 +82,17 @@ export async function checkLiveness(net: Testnet, blocks = 3, timeoutMs = 60_000
   await net.waitForHeight(target, timeoutMs);
   return target;
 }
+
+/**
+ * Every module invariant (supply = Σ balances, collateral accounting, governance escrow, …) holds
+ * on every node's latest committed state, as its own app evaluates it (ABCI query /app/invariants).
+ */
+export async function checkModuleInvariants(net: Testnet): Promise<void> {
+  for (const [i, n] of net.nodes.entries()) {
+    const r = await n.rpc.abciQuery('/app/invariants', new Uint8Array(0));
+    if (r.code) throw new Error(`node ${i}: invariants query failed (code ${r.code})`);
+    const broken = JSON.parse(Buffer.from(r.value ?? '', 'base64').toString('utf8') || '[]') as string[];
+    if (broken.length > 0)
+      throw new Error(`node ${i} at height ${r.height}: invariants broken: ${broken.join('; ')}`);
+  }
+}

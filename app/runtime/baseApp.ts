@@ -49,6 +49,8 @@ import type { CacheMultiStore, CommitMultiStore } from './store/types.js';
 import type { DecodedTx, TxFormat } from './tx.js';
 
 export const APP_NAME = 'gonka-ts';
+/** ABCI query path answering the JSON list of broken invariants at a height. */
+export const INVARIANTS_QUERY = '/app/invariants';
 export const APP_VERSION = 1n;
 
 export interface BaseAppOptions {
@@ -130,6 +132,20 @@ export class BaseApp implements AbciApplication {
           value: r.value ?? new Uint8Array(0),
           height: BigInt(r.height),
           proofOps: r.proofOps ? { ops: r.proofOps } : undefined,
+        });
+      }
+      if (req.path === INVARIANTS_QUERY) {
+        // Every module's invariants over the committed state at `height`: a JSON list of the broken
+        // ones ([] when all hold). Test harnesses and operators check a live node with it.
+        const ctx = new Context(
+          'query',
+          this.emptyHeader(BigInt(height)),
+          readonlyMultiStoreAt(this.store, height),
+        );
+        const broken = this.modules.invariants(ctx);
+        return ResponseQuery.fromPartial({
+          value: new TextEncoder().encode(JSON.stringify(broken)),
+          height: BigInt(height),
         });
       }
       const route = this.queries.route(req.path);

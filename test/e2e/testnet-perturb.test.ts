@@ -14,6 +14,7 @@ import {
   checkAgreement,
   checkCommittedTxs,
   checkLiveness,
+  checkModuleInvariants,
   initTestnet,
   type Perturbation,
   planPerturbations,
@@ -84,8 +85,9 @@ describe('4-validator testnet under faults', () => {
         await applyPerturbation(net, p, () => holdAndCheck(net, p));
         const live = await checkLiveness(net, 3, 90_000);
         const common = await checkAgreement(net);
+        await checkModuleInvariants(net);
         process.stdout.write(
-          `# perturbation ${i + 1}/${plan.length}: ${p.kind} node${p.node}; all nodes at ≥ ${live}, hashes agree on 1..${common}\n`,
+          `# perturbation ${i + 1}/${plan.length}: ${p.kind} node${p.node}; all nodes at ≥ ${live}, hashes agree on 1..${common}, module invariants hold on every node\n`,
         );
       }
     } finally {
@@ -96,6 +98,7 @@ describe('4-validator testnet under faults', () => {
     await checkLiveness(net, 2, 90_000);
     const common = await checkAgreement(net);
     const committed = await checkCommittedTxs(net, load.accepted);
+    await checkModuleInvariants(net);
     process.stdout.write(
       `# sent ${load.sent}, accepted ${load.accepted.length}, committed ${committed.length}, agreement on 1..${common}; kinds: ${[...seen].join(', ')}\n`,
     );

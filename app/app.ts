@@ -1,16 +1,16 @@
 // Wires the application: modules in dependency order (DESIGN.md §2: auth ← bank ← collateral ←
 // poc ← {governance, bls} ← inference), their tx formats, and the store they live in.
 import type { Logger } from 'pino';
-import { BaseApp } from './runtime/baseApp.js';
-import type { AppModule } from './runtime/module.js';
-import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
+import { AuthKeeper, DEFAULT_MODULE_ACCOUNTS } from '../x/auth/keeper.js';
 import { authModule } from '../x/auth/module.js';
 import { bankModule } from '../x/bank/module.js';
-import { AuthKeeper, DEFAULT_MODULE_ACCOUNTS } from '../x/auth/keeper.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
-import { pocModule } from '../x/poc/module.js';
 import { governanceModule } from '../x/governance/module.js';
+import { pocModule } from '../x/poc/module.js';
+import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
+import { BaseApp } from './runtime/baseApp.js';
 import { consensusModule } from './runtime/consensus/module.js';
+import type { AppModule } from './runtime/module.js';
 import type { CommitMultiStore } from './runtime/store/types.js';
 import type { TxFormat } from './runtime/tx.js';
 
@@ -22,11 +22,16 @@ export interface AppExtensions {
 
 /** The production modules, in dependency order. Later issues add auth, bank, collateral, poc, … */
 export function productionModules(): AppModule[] {
-  const auth = authModule(new AuthKeeper([...DEFAULT_MODULE_ACCOUNTS, { name: COLLATERAL_MODULE, permissions: [] }]));
+  const auth = authModule(
+    new AuthKeeper([...DEFAULT_MODULE_ACCOUNTS, { name: COLLATERAL_MODULE, permissions: [] }]),
+  );
   const bank = bankModule(auth.keeper);
   const collateral = collateralModule(bank.keeper);
   const poc = pocModule(collateral.keeper);
-  poc.keeper.addEpochHook({ name: COLLATERAL_MODULE, onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch) });
+  poc.keeper.addEpochHook({
+    name: COLLATERAL_MODULE,
+    onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch),
+  });
   // consensus stays last: it moves updates staged by messages (governance runs them in its
   // EndBlock) into this block's consensus_param_updates.
   const governance = governanceModule(auth.keeper, bank.keeper, poc.keeper);

@@ -45,7 +45,11 @@ export async function ensureTools(log, names = pinnedTools.map((t) => t.name)) {
   if (missing.length === 0) return {};
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.status !== 0) {
-    log('cannot install ' + missing.map((t) => t.name).join(', ') + ': the Go toolchain (go) is not on PATH; install Go >= 1.22 and retry');
+    log(
+      'cannot install ' +
+        missing.map((t) => t.name).join(', ') +
+        ': the Go toolchain (go) is not on PATH; install Go >= 1.22 and retry',
+    );
     process.exit(1);
   }
   const timings = {};
@@ -54,7 +58,9 @@ export async function ensureTools(log, names = pinnedTools.map((t) => t.name)) {
       (tool) =>
         new Promise((resolve) => {
           const started = Date.now();
-          log(`installing ${tool.name} ${tool.version} with go install (first time only, one to three minutes)…`);
+          log(
+            `installing ${tool.name} ${tool.version} with go install (first time only, one to three minutes)…`,
+          );
           const child = spawn('go', ['install', `${tool.module}@${tool.version}`], {
             stdio: ['ignore', 'ignore', 'pipe'],
             env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-trimpath', GOBIN: toolsBin },
@@ -64,7 +70,10 @@ export async function ensureTools(log, names = pinnedTools.map((t) => t.name)) {
             errors += d;
           });
           // A heartbeat, since go install prints nothing while it compiles.
-          const beat = setInterval(() => log(`… still building ${tool.name} (${Math.round((Date.now() - started) / 1000)} s)`), 20_000);
+          const beat = setInterval(
+            () => log(`… still building ${tool.name} (${Math.round((Date.now() - started) / 1000)} s)`),
+            20_000,
+          );
           child.on('exit', (code) => {
             clearInterval(beat);
             if (code !== 0 || !installedOk(tool)) {

@@ -3,17 +3,17 @@
 // tx, some of them meant to fail (over-spending, over-withdrawing, votes on closed proposals), so
 // failure paths are exercised too. Operations are drawn from the seeded PRNG only.
 import { createHash } from 'node:crypto';
+import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { MsgUpdateParams as BankMsgUpdateParams } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { MsgDeposit } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
-import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { MsgUpdateParams as BankMsgUpdateParams } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gonka/collateral/v1/codecs.js';
-import { DENOM, TestKey, multiSendMsg, sendMsg, signTx } from '../integration/tx-harness.js';
 import { any, GOV_ADDRESS, submitMsg, voteMsg } from '../integration/gov-helpers.js';
+import { DENOM, multiSendMsg, sendMsg, signTx, TestKey } from '../integration/tx-harness.js';
 
 export const SIM_ACCOUNTS = 8;
 /** The first three accounts are PoC participants (voting power) of unequal weight. */

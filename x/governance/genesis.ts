@@ -164,7 +164,8 @@ export function exportGovGenesis(ctx: Context, k: GovKeeper): GovGenesis {
  * governance params were already changed from the mainnet-like defaults by the caller.
  */
 export function applyGovProfile(appState: Record<string, unknown>, params: GovParams): void {
-  const gov = (appState.governance ??= defaultGovGenesis()) as GovGenesis;
+  appState.governance ??= defaultGovGenesis();
+  const gov = appState.governance as GovGenesis;
   const dflt = JSON.stringify(govParamsToJson(defaultGovParams()));
   // Compared as written (not parsed): an invalid custom genesis is still the caller's, refused at InitChain.
   if (gov.params === undefined || JSON.stringify(gov.params) === dflt) gov.params = govParamsToJson(params);

@@ -5,9 +5,7 @@ import { NodeRpc } from '../../../testnet/rpc.js';
 export { waitFor } from '../../../testnet/rpc.js';
 
 export class CometRpc extends NodeRpc {
-  async block(
-    height: number,
-  ): Promise<{
+  async block(height: number): Promise<{
     header: { app_hash: string; time: string; height: string };
     txs: Uint8Array[];
     hash: string;

@@ -7,7 +7,9 @@ import { AbciServer } from '../../abci/server.js';
 import { type AppExtensions, appStoreNames, createApp } from '../app.js';
 import { logger } from '../log.js';
 import { repoPath } from '../paths.js';
+import { useOpenSslVerifier } from '../runtime/ante/secp256k1.js';
 import type { BaseApp } from '../runtime/baseApp.js';
+import { armFailpoint } from '../runtime/failpoints.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { homePaths, readNodeConfig } from './home.js';
@@ -36,6 +38,10 @@ async function testExtensions(): Promise<AppExtensions> {
 
 export async function startNode(opts: StartOptions): Promise<number> {
   const log = logger('node');
+  // Test-only crash points and the OpenSSL verifier switch come from the environment here, at the
+  // node's edge, never inside consensus code.
+  armFailpoint(process.env.GONKA_FAILPOINT);
+  if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
   const cfg = readNodeConfig(opts.home);
   const paths = homePaths(opts.home);
   const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8')) as { chain_id: string };

@@ -18,7 +18,6 @@ interface NativeSecp256k1 {
 
 /** The native binding only (`secp256k1/bindings`): its package's JS fallback is slower than OpenSSL. */
 function loadNative(): NativeSecp256k1 | undefined {
-  if (process.env.GONKA_SECP256K1 === 'openssl') return undefined;
   try {
     return createRequire(import.meta.url)('secp256k1/bindings') as NativeSecp256k1;
   } catch {
@@ -26,10 +25,16 @@ function loadNative(): NativeSecp256k1 | undefined {
   }
 }
 
-const native = loadNative();
+let native = loadNative();
 
 /** Which verifier this process uses (for benchmarks and logs). */
-export const secp256k1Backend: 'libsecp256k1' | 'openssl' = native ? 'libsecp256k1' : 'openssl';
+export let secp256k1Backend: 'libsecp256k1' | 'openssl' = native ? 'libsecp256k1' : 'openssl';
+
+/** Verifies with OpenSSL only (the node sets it from GONKA_SECP256K1=openssl); results are the same. */
+export function useOpenSslVerifier(): void {
+  native = undefined;
+  secp256k1Backend = 'openssl';
+}
 
 const keys = new Map<string, KeyObject>();
 const KEY_CACHE_LIMIT = 20_000;

@@ -18,6 +18,8 @@ export interface AbciServerOptions {
   /** Called once for an error the application cannot continue after. */
   onFatal(err: Error): void;
   maxFrameBytes?: number;
+  /** Observability hook: each answered request's method and seconds (queue wait included). */
+  observe?(method: string, seconds: number): void;
 }
 
 export type ListenAddress = { host: string; port: number } | { path: string };
@@ -131,7 +133,10 @@ export class AbciServer {
     try {
       // Echo and Flush carry no application state: answer them without waiting for the queue.
       if (kind === 'echo' || kind === 'flush') return await dispatch(this.app, req, kind);
-      return await this.queue.run(() => dispatch(this.app, req, kind));
+      const started = process.hrtime.bigint();
+      const res = await this.queue.run(() => dispatch(this.app, req, kind));
+      this.opts.observe?.(kind, Number(process.hrtime.bigint() - started) / 1e9);
+      return res;
     } catch (err) {
       return this.failure(kind, err instanceof Error ? err : new Error(String(err)), log);
     }

@@ -55,6 +55,7 @@ export function createApp(
   logger: Logger,
   version: string,
   ext: AppExtensions = {},
+  onCommit?: (height: number, txs: number) => void,
 ): BaseApp {
   const modules = appModules(ext);
   // The Cosmos format routes messages through the app's router, which exists once BaseApp does;
@@ -67,6 +68,7 @@ export function createApp(
     txFormats,
     logger,
     version,
+    onCommit,
   });
   registerAppServices(app);
   return app;

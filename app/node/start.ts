@@ -13,6 +13,7 @@ import { armFailpoint } from '../runtime/failpoints.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { homePaths, readNodeConfig } from './home.js';
+import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
 
 /** A node that cannot start for a reason the operator can act on: reported as one line, exit 1. */
@@ -56,13 +57,18 @@ export async function startNode(opts: StartOptions): Promise<number> {
       `cannot open the app store in ${paths.appStore}: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
-  const app: BaseApp = createApp(store, logger('app'), version, extensions);
+  const metrics = new NodeMetrics();
+  const app: BaseApp = createApp(store, logger('app'), version, extensions, (height, txs) => {
+    metrics.height.set(height);
+    metrics.txs.inc(txs);
+  });
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();
   log.info({ home: opts.home, chainId: genesis.chain_id, height: last.version }, 'app store opened');
 
   let comet: CometProcess | undefined;
   let grpcServer: RunningGrpcServer | undefined;
+  let metricsServer: { close(): Promise<void> } | undefined;
   let stopping = false;
   let resolveExit!: (code: number) => void;
   const exitCode = new Promise<number>((r) => (resolveExit = r));
@@ -72,6 +78,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
     stopping = true;
     (code === 0 ? log.info.bind(log) : log.error.bind(log))({ reason }, 'shutting down');
     await grpcServer?.close();
+    await metricsServer?.close();
     await comet?.stop();
     await server.close();
     await store.close();
@@ -81,6 +88,10 @@ export async function startNode(opts: StartOptions): Promise<number> {
   const server = new AbciServer(app, {
     logger: logger('abci'),
     onFatal: (err) => void shutdown(1, `fatal application error: ${err.message}`),
+    observe: (method, seconds) => {
+      metrics.abciRequests.inc({ method });
+      metrics.abciSeconds.observe({ method }, seconds);
+    },
   });
   const abciAddr = `tcp://${cfg.host}:${cfg.ports.abci}`;
   try {
@@ -125,6 +136,19 @@ export async function startNode(opts: StartOptions): Promise<number> {
       void shutdown(
         1,
         `cannot start the gRPC server on ${cfg.host}:${cfg.ports.grpc}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  if (cfg.ports.appMetrics > 0) {
+    try {
+      const m = await metrics.serve(cfg.host, cfg.ports.appMetrics);
+      metricsServer = m;
+      log.info({ metrics: `http://${cfg.host}:${m.port}/metrics` }, 'Prometheus metrics listening');
+    } catch (e) {
+      void shutdown(
+        1,
+        `cannot serve metrics on ${cfg.host}:${cfg.ports.appMetrics}: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
   }

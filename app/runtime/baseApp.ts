@@ -60,6 +60,8 @@ export interface BaseAppOptions {
   logger: Logger;
   /** Software version reported by Info. */
   version: string;
+  /** Observability hook after each commit (metrics); never affects state. */
+  onCommit?(height: number, txs: number): void;
 }
 
 export interface TxOutcome {
@@ -312,6 +314,7 @@ export class BaseApp implements AbciApplication {
     this.checkState = this.store.branchAt();
     this.checkHeader = { ...this.checkHeader, height: BigInt(info.version) };
     // One line per block, so a person watching the devnet sees it advance.
+    this.opts.onCommit?.(info.version, this.lastBlockTxs);
     this.log.info(
       { height: info.version, txs: this.lastBlockTxs, appHash: Buffer.from(info.hash).toString('hex') },
       'committed',

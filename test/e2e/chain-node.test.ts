@@ -123,4 +123,18 @@ describe('chain node behind real CometBFT', () => {
       'the replayed range contains txs',
     );
   });
+  it('serves Prometheus metrics: height, txs and ABCI requests by method', async () => {
+    const h = await node.rpc.height();
+    const text = await waitFor('metrics at the current height', async () => {
+      const res = await fetch(`http://127.0.0.1:${node.ports.metrics}/metrics`);
+      const body = await res.text();
+      const m = /^gonka_block_height (\d+)$/m.exec(body);
+      return m && Number(m[1]) >= h ? body : undefined;
+    });
+    const txs = /^gonka_block_txs_total (\d+)$/m.exec(text);
+    assert.ok(txs && Number(txs[1]) >= 21, `txs counted: ${txs?.[1]}`);
+    assert.match(text, /^gonka_abci_requests_total\{method="finalizeBlock"\} \d+$/m);
+    assert.match(text, /^gonka_abci_request_duration_seconds_bucket\{le="0.01",method="commit"\} \d+$/m);
+    assert.match(text, /^gonka_process_cpu_seconds_total /m);
+  });
 });

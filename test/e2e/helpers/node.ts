@@ -22,14 +22,14 @@ export class TestNode {
 
   private constructor(
     readonly home: string,
-    readonly ports: { rpc: number; p2p: number; abci: number; grpc: number },
+    readonly ports: { rpc: number; p2p: number; abci: number; grpc: number; metrics: number },
     readonly rpc: CometRpc,
     private readonly opts: TestNodeOptions,
   ) {}
 
   static async create(opts: TestNodeOptions = {}): Promise<TestNode> {
     const home = mkdtempSync(join(tmpdir(), 'gonka-e2e-'));
-    const [rpc, p2p, abci, grpc] = (await freePorts(4)) as [number, number, number, number];
+    const [rpc, p2p, abci, grpc, metrics] = (await freePorts(5)) as [number, number, number, number, number];
     const r = spawnSync(
       process.execPath,
       [
@@ -52,7 +52,7 @@ export class TestNode {
         '--comet-metrics-port',
         '0',
         '--app-metrics-port',
-        '0',
+        String(metrics),
       ],
       {
         encoding: 'utf8',
@@ -60,7 +60,12 @@ export class TestNode {
       },
     );
     if (r.status !== 0) throw new Error(`gonkad init failed: ${r.stderr}`);
-    return new TestNode(home, { rpc, p2p, abci, grpc }, new CometRpc(`http://127.0.0.1:${rpc}`), opts);
+    return new TestNode(
+      home,
+      { rpc, p2p, abci, grpc, metrics },
+      new CometRpc(`http://127.0.0.1:${rpc}`),
+      opts,
+    );
   }
 
   /** Starts `gonkad start`; env adds variables for this run only (e.g. a failpoint). */

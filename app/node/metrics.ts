@@ -1,0 +1,59 @@
+// The node's Prometheus metrics (prom-client) on the `appMetrics` port (9464 by default, DESIGN.md
+// §9): ABCI request counts and durations by method, committed height, txs and commit time, plus
+// Node's process metrics. Observability only: nothing here feeds back into consensus.
+import { createServer, type Server } from 'node:http';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly abciRequests = new Counter({
+    name: 'gonka_abci_requests_total',
+    help: 'ABCI requests answered, by method',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+  readonly abciSeconds = new Histogram({
+    name: 'gonka_abci_request_duration_seconds',
+    help: 'Time to answer an ABCI request, by method (queue wait included)',
+    labelNames: ['method'] as const,
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly height = new Gauge({
+    name: 'gonka_block_height',
+    help: 'Height of the last committed block',
+    registers: [this.registry],
+  });
+  readonly txs = new Counter({
+    name: 'gonka_block_txs_total',
+    help: 'Txs in committed blocks',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gonka_' });
+  }
+
+  /** Serves GET /metrics on host:port; resolves with the bound port. */
+  async serve(host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+    const server: Server = createServer((req, res) => {
+      if (req.method !== 'GET' || req.url !== '/metrics') {
+        res.writeHead(404).end('not found: GET /metrics\n');
+        return;
+      }
+      this.registry.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
+        (e: unknown) => res.writeHead(500).end(String(e)),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const addr = server.address();
+    return {
+      port: typeof addr === 'object' && addr ? addr.port : port,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+}

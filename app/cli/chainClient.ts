@@ -20,7 +20,7 @@ import type { Command } from 'commander';
 import { MsgCancelProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { collateralRegistryTypes } from '../../proto/gonka/collateral/v1/codecs.js';
 import { pocRegistryTypes } from '../../proto/gonka/poc/v1/codecs.js';
-import { BECH32_PREFIX } from '../../x/auth/address.js';
+import { addressBytes, BECH32_PREFIX } from '../../x/auth/address.js';
 import { defaultHome } from '../node/home.js';
 import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../node/keyring/fileKeyring.js';
 import { deriveKey } from '../node/keyring/hd.js';
@@ -32,6 +32,15 @@ export const nodeOption = ['--node <url>', 'CometBFT RPC of a node', 'http://127
 /** JSON for stdout: bigints as strings, bytes as base64. */
 export const json = (v: unknown) =>
   `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;
+
+/** Checks a bech32 account address given on the command line; a bad one is the user's error. */
+export function checkAddress(address: string): void {
+  try {
+    addressBytes(address);
+  } catch (e) {
+    throw new UserError(e instanceof Error ? e.message : String(e));
+  }
+}
 
 /** Group `name` under program, created if no earlier command module made it. */
 export function group(program: Command, name: string, description: string): Command {

@@ -45,6 +45,7 @@ import { GasMeter } from './gas.js';
 import { type AppModule, ModuleManager } from './module.js';
 import { readonlyMultiStoreAt } from './queryStore.js';
 import { MsgRouter, QueryRouter } from './router.js';
+import { VersionUnavailableError } from './store/index.js';
 import type { CacheMultiStore, CommitMultiStore } from './store/types.js';
 import type { DecodedTx, TxFormat } from './tx.js';
 
@@ -118,12 +119,6 @@ export class BaseApp implements AbciApplication {
       if (height > latest)
         throw sdkErrors.invalidHeight(`height ${height} is not committed yet (latest ${latest})`);
       if (height <= 0) throw sdkErrors.invalidHeight('no committed state yet');
-      const kept = this.store.availableVersions();
-      if (!kept.includes(height)) {
-        throw sdkErrors.invalidHeight(
-          `height ${height} is pruned (queryable: ${kept[0]}..${kept[kept.length - 1]})`,
-        );
-      }
       const storeMatch = /^\/store\/([^/]+)\/key$/.exec(req.path);
       if (storeMatch) {
         const name = storeMatch[1]!;
@@ -163,7 +158,9 @@ export class BaseApp implements AbciApplication {
         value: route.response.encode(response).finish(),
         height: BigInt(height),
       });
-    } catch (e) {
+    } catch (caught) {
+      // A pruned height is the caller's error (sdk 26), whichever store read found it.
+      const e = caught instanceof VersionUnavailableError ? sdkErrors.invalidHeight(caught.message) : caught;
       const r = errorResult(e);
       if (r.code === 1)
         this.log.error({ err: e instanceof Error ? e.stack : String(e), path: req.path }, 'query failed');

@@ -11,17 +11,17 @@ import {
   QueryUnbondingRequest,
   QueryUnbondingResponse,
 } from '../../../proto/gonka/collateral/v1/codecs.js';
-import { addressBytes } from '../../../x/auth/address.js';
-import { abciQuery, group, json, nodeOption, signAndSend, type TxOpts, txOptions } from '../chainClient.js';
+import {
+  abciQuery,
+  checkAddress,
+  group,
+  json,
+  nodeOption,
+  signAndSend,
+  type TxOpts,
+  txOptions,
+} from '../chainClient.js';
 import { UserError } from '../errors.js';
-
-function checkAddress(address: string): void {
-  try {
-    addressBytes(address);
-  } catch (e) {
-    throw new UserError(e instanceof Error ? e.message : String(e));
-  }
-}
 
 function parseAmount(s: string): { denom: string; amount: string } {
   const m = /^(\d{1,30})(ngonka)?$/.exec(s);

@@ -15,14 +15,16 @@ import {
   MsgVoteWeighted,
 } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { addressBytes, moduleAddress } from '../../../x/auth/address.js';
+import { moduleAddress } from '../../../x/auth/address.js';
 import { GOV_MODULE } from '../../../x/auth/keeper.js';
 import { parseCoinsString } from '../../../x/bank/genesisAccounts.js';
 import { productionModules } from '../../app.js';
 import { MsgRouter, QueryRouter } from '../../runtime/router.js';
 import {
   abciQuery,
+  checkAddress,
   group,
+  json,
   nodeOption,
   signAndSend as sendTx,
   type TxOpts,
@@ -30,8 +32,6 @@ import {
 } from '../chainClient.js';
 import { UserError } from '../errors.js';
 
-const json = (v: unknown) =>
-  `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2)}\n`;
 const fail = (e: unknown): never => {
   throw new UserError(e instanceof Error ? e.message : String(e));
 };
@@ -107,14 +107,6 @@ function coins(s: string) {
     return parseCoinsString(s).map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
   } catch (e) {
     return fail(e);
-  }
-}
-
-function checkAddress(a: string): void {
-  try {
-    addressBytes(a);
-  } catch (e) {
-    fail(e);
   }
 }
 

@@ -9,10 +9,8 @@ import {
   QueryParticipantsRequest,
   QueryParticipantsResponse,
 } from '../../../proto/gonka/poc/v1/codecs.js';
-import { abciQuery, group, nodeOption } from '../chainClient.js';
+import { abciQuery, group, json, nodeOption } from '../chainClient.js';
 
-const json = (v: unknown) =>
-  `${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x), 2)}\n`;
 const path = (m: string) => `/gonka.poc.v1.Query/${m}`;
 
 export function register(program: Command): void {

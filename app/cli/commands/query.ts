@@ -2,17 +2,8 @@
 // RPC (ABCI query), as any CosmJS client does.
 import { StargateClient } from '@cosmjs/stargate';
 import type { Command } from 'commander';
-import { addressBytes } from '../../../x/auth/address.js';
-import { nodeOption } from '../chainClient.js';
+import { checkAddress, nodeOption } from '../chainClient.js';
 import { UserError } from '../errors.js';
-
-function checkAddress(address: string): void {
-  try {
-    addressBytes(address);
-  } catch (e) {
-    throw new UserError(e instanceof Error ? e.message : String(e));
-  }
-}
 
 export function register(program: Command): void {
   const query = program.command('query').alias('q').description('query chain state');

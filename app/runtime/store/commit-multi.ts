@@ -36,6 +36,11 @@ import type {
   QueryResult,
 } from './types.js';
 
+/** A read at a height this store does not hold (pruned, or not committed yet). */
+export class VersionUnavailableError extends Error {
+  override name = 'VersionUnavailableError';
+}
+
 export interface OpenOptions {
   /** How many committed versions query() can serve (the latest included); older ones are pruned. Default 100. */
   keepRecent?: number;
@@ -283,8 +288,8 @@ export class PersistentMultiStore implements CommitMultiStore {
     const version = this.versions.get(h);
     if (version === undefined) {
       const available = this.availableVersions();
-      throw new Error(
-        `height ${h} is not available (kept: ${available[0]}..${available[available.length - 1]})`,
+      throw new VersionUnavailableError(
+        `height ${h} is not available: pruned or never committed (queryable: ${available[0]}..${available[available.length - 1]})`,
       );
     }
     return version;

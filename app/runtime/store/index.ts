@@ -2,6 +2,6 @@
 
 export { CacheKV } from './cache-kv.js';
 export { CacheMulti } from './cache-multi.js';
-export { type OpenOptions, PersistentMultiStore } from './commit-multi.js';
+export { type OpenOptions, PersistentMultiStore, VersionUnavailableError } from './commit-multi.js';
 export { type ProofOp, SIMPLE_PROOF_TYPE, SMT_PROOF_TYPE, verifyChainedProof } from './proofs.js';
 export * from './types.js';

@@ -15,6 +15,7 @@ import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { homePaths, readNodeConfig } from './home.js';
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
+import { reindexRecentEvents } from './reindexEvents.js';
 
 /** A node that cannot start for a reason the operator can act on: reported as one line, exit 1. */
 export class StartupError extends Error {
@@ -107,6 +108,16 @@ export async function startNode(opts: StartOptions): Promise<number> {
     'ABCI server listening; starting CometBFT',
   );
 
+  try {
+    const r = await reindexRecentEvents(opts.home, last.version);
+    if (r) log.info(r, 're-indexed the last committed heights for tx and event lookups');
+  } catch (e) {
+    // The chain itself is unaffected; only lookups of txs in those heights may miss.
+    log.warn(
+      { err: e instanceof Error ? e.message : String(e) },
+      'could not re-index recent heights (cometbft reindex-event); tx lookups for them may miss',
+    );
+  }
   const cometLog = opts.cometLog ?? join(opts.home, 'cometbft.log');
   comet = spawnCometBFT(opts.home, cometLog);
   // Operators and the test harness signal CometBFT by this pid (never by process name).

@@ -2,6 +2,8 @@
 // LevelDB, txs of the test-only testkv module. Covers issue 2 acceptance 2 (blocks, abci_info,
 // header app hashes), 4 (two fresh replays agree) and 5 (ICS23 proofs against the app hash).
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyChainedProof } from '../../app/runtime/store/index.js';
 import { encodeTestTx, QUERY_GET, testKvExtensions } from '../fixtures/testkv.js';
@@ -10,6 +12,7 @@ import { fetchBlocks, headerAppHashes, replay } from './helpers/replay.js';
 import { waitFor } from './helpers/rpc.js';
 
 const enc = new TextEncoder();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('chain node behind real CometBFT', () => {
   let node: TestNode;
@@ -136,5 +139,48 @@ describe('chain node behind real CometBFT', () => {
     assert.match(text, /^gonka_abci_requests_total\{method="finalizeBlock"\} \d+$/m);
     assert.match(text, /^gonka_abci_request_duration_seconds_bucket\{le="0.01",method="commit"\} \d+$/m);
     assert.match(text, /^gonka_process_cpu_seconds_total /m);
+  });
+
+  // CometBFT indexes txs after the commit, asynchronously; a node stopped mid-indexing never
+  // indexed that block (tendermint#3211). The node re-indexes its last committed heights before
+  // starting CometBFT: here the whole tx index is lost, and the last heights must come back.
+  it('re-indexes its last committed heights on start, so stopping mid-indexing loses no tx lookup', async () => {
+    let on = true;
+    let sent = 0;
+    const load = (async () => {
+      while (on && sent < 2000) {
+        sent++;
+        await node.rpc.broadcastSync(encodeTestTx({ writes: [[`idx-${sent}`, 'v']] })).catch(() => sleep(20));
+      }
+    })();
+    await sleep(800);
+    await node.stop();
+    on = false;
+    await load;
+    rmSync(join(node.home, 'data', 'tx_index.db'), { recursive: true, force: true });
+    node.start({ GONKA_LOG_LEVEL: 'info' });
+    const range = await waitFor(
+      'the re-index log line',
+      async () => {
+        const line = node.output.split('\n').find((l) => l.includes('re-indexed the last committed heights'));
+        return line ? (JSON.parse(line) as { from: number; to: number }) : undefined;
+      },
+      30_000,
+    );
+    assert.ok(range.to - range.from >= 3, `re-indexed ${range.from}..${range.to}`);
+    await node.waitForHeight(range.to + 1);
+    let txs = 0;
+    for (let h = range.from; h <= range.to; h++) {
+      const block = await node.rpc.block(h);
+      const found = await node.rpc.call<any>('tx_search', {
+        query: JSON.stringify(`tx.height=${h}`),
+        per_page: 100,
+      });
+      assert.equal(Number(found.total_count), block.txs.length, `txs of height ${h} found by tx_search`);
+      txs += block.txs.length;
+    }
+    assert.ok(txs > 0, `the re-indexed heights ${range.from}..${range.to} carry txs`);
+    const older = await node.rpc.call<any>('tx_search', { query: JSON.stringify(`tx.height<${range.from}`) });
+    assert.equal(Number(older.total_count), 0, 'older heights stay unindexed: the index really was lost');
   });
 });

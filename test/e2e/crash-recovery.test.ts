@@ -121,6 +121,14 @@ describe('crash recovery', () => {
     }
     assert.ok(committed > 20, `only ${committed} txs committed`);
     const top = (await node.rpc.height()) - 1;
+    // Every tx of every committed block is indexed, crashes mid-indexing included (the node
+    // re-indexes its last heights on start).
+    const inBlocks = (await node.rpc.blockMetas(1, top)).reduce((n, m) => n + m.numTxs, 0);
+    const indexed = await node.rpc.call<any>('tx_search', {
+      query: JSON.stringify(`tx.height>0 AND tx.height<=${top}`),
+      per_page: 1,
+    });
+    assert.equal(Number(indexed.total_count), inBlocks, 'txs indexed = txs in blocks 1..top');
     const blocks = await fetchBlocks(node.rpc, 1, top);
     const ref = await replay(node.genesis(), blocks, testKvExtensions);
     assert.deepEqual(ref.appHashes, await headerAppHashes(node.rpc, 1, top));

@@ -2,7 +2,7 @@
 // calls (proposals, proposal, deposits, deposit, tally, votes, vote, params). v1beta1 proposals
 // carry their first message as `content` (the SDK's conversion for v1 proposals); v1beta1 decimals
 // are LegacyDec's wire form (the 18-digit integer as a string / bytes).
-import { type Proposal, ProposalStatus, type Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { type Proposal, ProposalStatus, type TallyResult, type Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import * as q1 from 'cosmjs-types/cosmos/gov/v1/query';
 import * as g0 from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import * as q0 from 'cosmjs-types/cosmos/gov/v1beta1/query';
@@ -67,6 +67,15 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     if (!v) throw notFound(`voter: ${voter} not found for proposal: ${id}`);
     return v;
   };
+  // v1 and v1beta1 requests share these fields.
+  const pagedVotes = (ctx: Context, r: q1.QueryVotesRequest) => {
+    checkId(r.proposalId);
+    return paginate(r.pagination, (start) => k.iterateVotes(ctx, r.proposalId, start));
+  };
+  const pagedDeposits = (ctx: Context, r: q1.QueryDepositsRequest) => {
+    checkId(r.proposalId);
+    return paginate(r.pagination, (start) => k.iterateDeposits(ctx, r.proposalId, start));
+  };
   const deposit = (ctx: Context, id: bigint, depositor: string) => {
     checkId(id);
     checkAddress(depositor, 'depositor');
@@ -108,10 +117,7 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     request: q1.QueryVotesRequest,
     response: q1.QueryVotesResponse,
     handle(ctx, r) {
-      checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) =>
-        k.iterateVotes(ctx, r.proposalId, start),
-      );
+      const { items, pagination } = pagedVotes(ctx, r);
       return { votes: items, pagination };
     },
   });
@@ -140,10 +146,7 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     request: q1.QueryDepositsRequest,
     response: q1.QueryDepositsResponse,
     handle(ctx, r) {
-      checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) =>
-        k.iterateDeposits(ctx, r.proposalId, start),
-      );
+      const { items, pagination } = pagedDeposits(ctx, r);
       return { deposits: items, pagination };
     },
   });
@@ -181,10 +184,7 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     request: q0.QueryVotesRequest,
     response: q0.QueryVotesResponse,
     handle(ctx, r) {
-      checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) =>
-        k.iterateVotes(ctx, r.proposalId, start),
-      );
+      const { items, pagination } = pagedVotes(ctx, r);
       return { votes: items.map(toV1beta1Vote), pagination };
     },
   });
@@ -233,10 +233,7 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     request: q0.QueryDepositsRequest,
     response: q0.QueryDepositsResponse,
     handle(ctx, r) {
-      checkId(r.proposalId);
-      const { items, pagination } = paginate(r.pagination, (start) =>
-        k.iterateDeposits(ctx, r.proposalId, start),
-      );
+      const { items, pagination } = pagedDeposits(ctx, r);
       return { deposits: items, pagination };
     },
   });
@@ -244,29 +241,28 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
     path: `${GOV_V1BETA1_QUERY}/TallyResult`,
     request: q0.QueryTallyResultRequest,
     response: q0.QueryTallyResultResponse,
-    handle(ctx, r) {
-      const t = tally(ctx, r.proposalId);
-      return {
-        tally: { yes: t.yesCount, abstain: t.abstainCount, no: t.noCount, noWithVeto: t.noWithVetoCount },
-      };
-    },
+    handle: (ctx, r) => ({ tally: toV1beta1Tally(tally(ctx, r.proposalId)) }),
   });
 }
 
 const zeroTime = { seconds: 0n, nanos: 0 };
 
+/** v1 tally counts → v1beta1 field names; a proposal without a final tally counts zeros. */
+function toV1beta1Tally(t: TallyResult | undefined): g0.TallyResult {
+  return {
+    yes: t?.yesCount ?? '0',
+    abstain: t?.abstainCount ?? '0',
+    no: t?.noCount ?? '0',
+    noWithVeto: t?.noWithVetoCount ?? '0',
+  };
+}
+
 export function toV1beta1Proposal(p: Proposal): g0.Proposal {
-  const t = p.finalTallyResult;
   return g0.Proposal.fromPartial({
     proposalId: p.id,
     content: p.messages[0],
     status: p.status as number as g0.ProposalStatus,
-    finalTallyResult: {
-      yes: t?.yesCount ?? '0',
-      abstain: t?.abstainCount ?? '0',
-      no: t?.noCount ?? '0',
-      noWithVeto: t?.noWithVetoCount ?? '0',
-    },
+    finalTallyResult: toV1beta1Tally(p.finalTallyResult),
     submitTime: p.submitTime ?? zeroTime,
     depositEndTime: p.depositEndTime ?? zeroTime,
     totalDeposit: p.totalDeposit,

@@ -1,7 +1,7 @@
 // The Cosmos transaction format (cosmos.tx.v1beta1 TxRaw, SIGN_MODE_DIRECT, secp256k1) and its
-// ante handler, in DESIGN.md §3.5 order: decode → size limits → timeout height → memo → tx-size
-// gas (11) → fee and min gas price (13, 5) → pubkey → signature count → sequence (32) →
-// signature (4) → increment sequence. The ante branch is kept by BaseApp even if messages fail.
+// ante handler, in DESIGN.md §3.5 order: size limit (precheck, before decoding) → decode →
+// block max gas (41, in BaseApp) → timeout height → memo → tx-size gas (11) → fee and min gas
+// price (13, 5) → pubkey → signature count → sequence (32) → signature (4) → increment sequence. The ante branch is kept by BaseApp even if messages fail.
 import { createHash } from 'node:crypto';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
@@ -24,6 +24,7 @@ import { GasMeter } from '../gas.js';
 import type { MsgRouter } from '../router.js';
 import type { DecodedTx, TxFormat } from '../tx.js';
 import { decodeCosmosTx, decodeStrict } from './decode.js';
+import { DecodeCache } from './decodeCache.js';
 import './protobufAlloc.js';
 import { isCompressedPubKey, verifySecp256k1 } from './secp256k1.js';
 import { SignatureCache } from './sigCache.js';
@@ -44,33 +45,44 @@ export interface CosmosTxDeps {
   /** The app's message router (resolved lazily: it exists only once BaseApp is built). */
   msgs: () => MsgRouter;
   sigCache?: SignatureCache;
+  decodeCache?: DecodeCache<CosmosTx>;
 }
 
 /** Bytes a real signature adds to a simulated tx whose signature is empty (CosmJS simulates with one). */
 const SIMULATED_SIGNATURE_BYTES = 64n;
 const MAX_GAS_LIMIT = (1n << 63n) - 1n;
-/**
- * Decoded txs by hash. Decoding is a pure function of the bytes, so a tx decoded and validated in
- * CheckTx need not be decoded again in FinalizeBlock or on recheck; no gas is charged for
- * decoding, so the cache cannot change results. Successes only, bounded, oldest dropped first.
- */
-const DECODE_CACHE_LIMIT = 10_000;
+/** What a cached tx's decoded objects cost beyond its bytes, per message (Any, type URL string). */
+const CACHED_BYTES_PER_MSG = 256;
 
-export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCache: SignatureCache } {
+export function cosmosTxFormat(
+  deps: CosmosTxDeps,
+): TxFormat<CosmosTx> & { sigCache: SignatureCache; decodeCache: DecodeCache<CosmosTx> } {
   const sigCache = deps.sigCache ?? new SignatureCache();
-  const decoded = new Map<string, CosmosTx>();
+  const decoded = deps.decodeCache ?? new DecodeCache<CosmosTx>();
+  const cacheKey = (hash: Uint8Array) =>
+    Buffer.from(hash.buffer, hash.byteOffset, hash.length).toString('latin1');
 
   return {
     name: 'cosmos',
     sigCache,
+    decodeCache: decoded,
     // The fallback format: anything no other format claims is decoded (and rejected) as a TxRaw.
     matches: () => true,
 
-    decode(txBytes) {
-      const hash = createHash('sha256').update(txBytes).digest();
-      const key = hash.toString('latin1');
-      const hit = decoded.get(key);
+    precheck(ctx, txBytes) {
+      // Params are read without gas: they are configuration, not tx work.
+      const { maxTxBytes } = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
+      if (BigInt(txBytes.length) > maxTxBytes)
+        throw sdkErrors.txTooLarge(`tx is ${txBytes.length} bytes; limit ${maxTxBytes}`);
+    },
+
+    decode(input) {
+      const hash = createHash('sha256').update(input).digest();
+      const hit = decoded.get(cacheKey(hash));
       if (hit) return hit;
+      // The decoded fields are views into the bytes decoded: own them, so a cached tx never pins
+      // a larger buffer it was cut from (an ABCI frame, a gRPC message).
+      const txBytes = input.byteLength === input.buffer.byteLength ? input : input.slice();
       const { raw, body, authInfo } = decodeCosmosTx(txBytes);
       const router = deps.msgs();
       const signers: string[] = [];
@@ -82,20 +94,16 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
       if (signers.length === 0) throw sdkErrors.noSignatures('no signers');
       const gasLimit = authInfo.fee!.gasLimit;
       if (gasLimit > MAX_GAS_LIMIT) throw sdkErrors.invalidGasLimit(`gas limit ${gasLimit} is too large`);
-      const tx: CosmosTx = { msgs: body.messages, gasLimit, raw, body, authInfo, signers, hash };
-      if (decoded.size >= DECODE_CACHE_LIMIT) decoded.delete(decoded.keys().next().value!);
-      decoded.set(key, tx);
-      return tx;
+      return { msgs: body.messages, gasLimit, raw, body, authInfo, signers, hash };
     },
 
     ante(ctx, tx, txBytes) {
       const simulate = ctx.mode === 'simulate';
+      const checking = ctx.mode === 'check' || ctx.mode === 'recheck';
+      // A tx runs in FinalizeBlock once; what CheckTx cached for it is not needed again.
+      if (ctx.mode === 'finalize') decoded.delete(cacheKey(tx.hash));
       // Params are read without gas: they are configuration, not tx work.
       const params = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
-
-      // size limits
-      if (BigInt(txBytes.length) > params.maxTxBytes)
-        throw sdkErrors.txTooLarge(`tx is ${txBytes.length} bytes; limit ${params.maxTxBytes}`);
 
       // timeout height (CheckTx runs against the next block's height)
       const height =
@@ -214,6 +222,7 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
 
       // signature: the same gas whether verified, cached or simulated
       const txHash = tx.hash;
+      const verified: string[] = [];
       accounts.forEach((a, i) => {
         ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
         if (simulate) return;
@@ -222,8 +231,11 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
           throw sdkErrors.unauthorized(
             `sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`,
           );
-        const cacheKey = SignatureCache.key(txHash, a.base.accountNumber, pubKeys[i]!);
-        if (sigCache.has(cacheKey)) return;
+        const sigKey = SignatureCache.key(txHash, a.base.accountNumber, pubKeys[i]!);
+        if (sigCache.has(sigKey)) {
+          if (ctx.mode === 'finalize') sigCache.delete(sigKey);
+          return;
+        }
         const signDoc = SignDoc.encode({
           bodyBytes: tx.raw.bodyBytes,
           authInfoBytes: tx.raw.authInfoBytes,
@@ -235,7 +247,7 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
             `signature verification failed; please verify account number (${a.base.accountNumber}) and chain-id (${ctx.header.chainId})`,
           );
         }
-        sigCache.add(cacheKey);
+        verified.push(sigKey);
       });
 
       // increment sequence (and store a newly learned pubkey)
@@ -247,6 +259,12 @@ export function cosmosTxFormat(deps: CosmosTxDeps): TxFormat<CosmosTx> & { sigCa
         if (sig.length > 0)
           ctx.events.emit(event('tx', [['signature', Buffer.from(sig).toString('base64')]]));
       });
+
+      // Passed: only now may CheckTx's work be kept for recheck and FinalizeBlock.
+      if (checking) {
+        decoded.add(cacheKey(txHash), tx, txBytes.length + CACHED_BYTES_PER_MSG * tx.msgs.length);
+        for (const k of verified) sigCache.add(k);
+      }
     },
   };
 }

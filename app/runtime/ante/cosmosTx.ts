@@ -26,6 +26,7 @@ import type { DecodedTx, TxFormat } from '../tx.js';
 import { decodeCosmosTx, decodeStrict } from './decode.js';
 import { DecodeCache } from './decodeCache.js';
 import './protobufAlloc.js';
+import './protobufUtf8.js';
 import { isCompressedPubKey, verifySecp256k1 } from './secp256k1.js';
 import { SignatureCache } from './sigCache.js';
 
@@ -115,7 +116,7 @@ export function cosmosTxFormat(
       }
 
       // memo
-      const memoChars = [...tx.body.memo].length;
+      const memoChars = codePoints(tx.body.memo);
       if (BigInt(memoChars) > params.maxMemoCharacters) {
         throw sdkErrors.memoTooLarge(
           `maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`,
@@ -267,4 +268,11 @@ export function cosmosTxFormat(
       }
     },
   };
+}
+
+const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;
+
+/** Unicode code points in `s` (what `[...s].length` counts: a pair is one, a lone surrogate one). */
+function codePoints(s: string): number {
+  return s.length - (s.match(SURROGATE_PAIR)?.length ?? 0);
 }

@@ -2,8 +2,8 @@
 // fee-less, undecodable, each with distinct bytes — through CheckTx and through Simulate must not
 // grow the app's memory. Before the fix the decode cache kept every tx that decoded (up to 10,000,
 // rejected or simulated alike) and the size limit was checked only after decoding: this flood left
-// well over 1 GiB retained (1,000 of the txs are 0.6–1 MiB and decode). Now the size is checked
-// before decoding and the caches keep only txs that passed CheckTx's ante, bounded in bytes.
+// 5.6 GiB retained on that code (1,000 of the txs are 0.6–1 MiB and decode). Now the size is
+// checked before decoding and the caches keep only txs that passed CheckTx's ante, bounded in bytes.
 //
 // Bound: heapUsed + external + arrayBuffers after a forced GC grows by < 64 MiB over the flood
 // (the two caches are capped at 32 MiB + 16 MiB; this flood should leave them empty).
@@ -12,7 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SimulateRequest } from 'cosmjs-types/cosmos/tx/v1beta1/service';
-import { accountOf, sendMsg, signTx, TestChain } from './tx-harness.js';
+import { DecodeCache } from '../../app/runtime/ante/decodeCache.js';
+import { SignatureCache } from '../../app/runtime/ante/sigCache.js';
+import { accountOf, sendMsg, signTx, TestChain, type TestKey } from './tx-harness.js';
 
 const TXS = 2_000;
 const MAX_TX_BYTES = 1_048_576; // x/auth default max_tx_bytes
@@ -36,7 +38,7 @@ describe('tx flood: oversized, fee-less and undecodable txs leave no memory behi
   });
   after(async () => chain?.close());
 
-  it(`CheckTx and Simulate of ${TXS} distinct large txs grow memory by < 64 MiB`, () => {
+  it(`CheckTx and Simulate of ${TXS} distinct large txs grow memory by < 64 MiB`, (t) => {
     const [a, b] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
     const acc = accountOf(chain, a.address);
     const msgs = [sendMsg(a.address, b.address, 1n)];
@@ -93,9 +95,62 @@ describe('tx flood: oversized, fee-less and undecodable txs leave no memory behi
       assert.equal(code, simulate, `Simulate of tx ${i}`);
     }
     const growth = retained() - baseline;
+    t.diagnostic(`memory growth ${(growth / 2 ** 20).toFixed(1)} MiB`);
     assert.ok(
       growth < BOUND,
       `memory grew by ${(growth / 2 ** 20).toFixed(1)} MiB over the flood (bound ${BOUND / 2 ** 20} MiB)`,
     );
+  });
+});
+
+describe('the decode and signature caches keep only txs that passed CheckTx', () => {
+  it('never a rejected or simulated tx; a tx failing recheck or delivered leaves nothing', async () => {
+    const chain = await TestChain.create({ accounts: 3 });
+    try {
+      // The app's Cosmos format, reached through BaseApp's private list (test-only inspection).
+      const format = (chain.app as unknown as { txFormats: { name: string }[] }).txFormats.find(
+        (f) => f.name === 'cosmos',
+      ) as unknown as { decodeCache: DecodeCache<unknown>; sigCache: SignatureCache };
+      const sizes = () => [format.decodeCache.size, format.sigCache.size];
+      const [a, b, c] = chain.keys as [TestKey, TestKey, TestKey];
+      const send = (k: TestKey, sequence: bigint, o: { fee?: bigint; unsigned?: boolean } = {}) =>
+        signTx(k, {
+          msgs: [sendMsg(k.address, c.address, 1n)],
+          sequence,
+          accountNumber: accountOf(chain, k.address).accountNumber,
+          ...o,
+        });
+
+      assert.equal(chain.checkTx(send(a, 0n, { fee: 0n })).code, 13, 'fee-less: rejected');
+      assert.equal(chain.app.simulate(send(a, 0n, { unsigned: true })).code, 0, 'simulated: passes');
+      assert.deepEqual(sizes(), [0, 0], 'neither a rejected nor a simulated tx is kept');
+
+      const good = send(a, 0n);
+      assert.equal(chain.checkTx(good).code, 0);
+      assert.deepEqual(sizes(), [1, 1], 'a tx that passed ante is kept');
+      await chain.block([]); // a block without it: CometBFT rechecks it after the commit
+      assert.equal(chain.checkTx(good, true).code, 0, 'recheck passes');
+      assert.deepEqual(sizes(), [1, 1]);
+      await chain.block([good]);
+      assert.deepEqual(sizes(), [0, 0], 'delivered: nothing kept');
+
+      const pending = send(b, 0n);
+      assert.equal(chain.checkTx(pending).code, 0);
+      await chain.block([send(b, 0n, { fee: 30_000n })]); // another tx takes b's sequence 0
+      assert.equal(chain.checkTx(pending, true).code, 32, 'recheck fails on the sequence');
+      assert.deepEqual(sizes(), [0, 0], 'a tx failing recheck leaves nothing');
+    } finally {
+      await chain.close();
+    }
+  });
+
+  it('are bounded in bytes as well as entries', () => {
+    const d = new DecodeCache<number>(100, 10_000);
+    for (let i = 0; i < 50; i++) d.add(`k${i}`, i, 2_000);
+    assert.ok(d.bytes <= 10_000 && d.size === 3, `${d.size} entries, ${d.bytes} bytes`);
+    assert.equal(d.get('k49'), 49, 'the newest stay');
+    const s = new SignatureCache(1_000, 2_000);
+    for (let i = 0; i < 100; i++) s.add(`${'ab'.repeat(64)}/${i}`);
+    assert.ok(s.bytes <= 2_000, `${s.bytes} bytes`);
   });
 });

@@ -18,6 +18,7 @@ import {
 import { FEE_DENOM } from '../../../x/auth/params.js';
 import { coinsString, parseCoins } from '../../../x/bank/coins.js';
 import type { BankKeeper } from '../../../x/bank/keeper.js';
+import type { Context } from '../context.js';
 import { AppError, sdkErrors } from '../errors.js';
 import { event } from '../events.js';
 import { GasMeter } from '../gas.js';
@@ -99,175 +100,182 @@ export function cosmosTxFormat(
     },
 
     ante(ctx, tx, txBytes) {
-      const simulate = ctx.mode === 'simulate';
-      const checking = ctx.mode === 'check' || ctx.mode === 'recheck';
-      // A tx runs in FinalizeBlock once; what CheckTx cached for it is not needed again.
-      if (ctx.mode === 'finalize') decoded.delete(cacheKey(tx.hash));
-      // Params are read without gas: they are configuration, not tx work.
-      const params = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
-
-      // timeout height (CheckTx runs against the next block's height)
-      const height =
-        ctx.mode === 'check' || ctx.mode === 'recheck' || simulate
-          ? ctx.header.height + 1n
-          : ctx.header.height;
-      if (tx.body.timeoutHeight > 0n && height > tx.body.timeoutHeight) {
-        throw sdkErrors.txTimeoutHeight(`block height: ${height}, timeout height: ${tx.body.timeoutHeight}`);
-      }
-
-      // memo
-      const memoChars = codePoints(tx.body.memo);
-      if (BigInt(memoChars) > params.maxMemoCharacters) {
-        throw sdkErrors.memoTooLarge(
-          `maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`,
-        );
-      }
-
-      // tx-size gas; a simulated tx is charged as if its empty signatures were real ones
-      let sizeBytes = BigInt(txBytes.length);
-      if (simulate)
-        for (const s of tx.raw.signatures) if (s.length === 0) sizeBytes += SIMULATED_SIGNATURE_BYTES;
-      ctx.gasMeter.consume(params.txSizeCostPerByte * sizeBytes, 'txSize');
-
-      // fee and min gas price
-      const fee = tx.authInfo.fee!;
-      const feeCoins = parseCoins(fee.amount, true);
-      if (fee.granter) throw sdkErrors.notSupported('fee grants are not supported');
-      const payer = fee.payer || tx.signers[0]!;
-      if (!tx.signers.includes(payer)) throw sdkErrors.unauthorized(`fee payer ${payer} is not a signer`);
-      if (!simulate) {
-        const required = mulCeil(tx.gasLimit, params.minGasPrice);
-        const paid = feeCoins.find((c) => c.denom === FEE_DENOM)?.amount ?? 0n;
-        if (paid < required)
-          throw sdkErrors.insufficientFee(
-            `insufficient fees; got: ${coinsString(feeCoins) || `0${FEE_DENOM}`} required: ${required}${FEE_DENOM}`,
-          );
-      }
-      if (!deps.auth.hasAccount(ctx, payer))
-        throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
-      // Wallets simulate with an empty fee (CosmJS "auto"), then pay one: a simulation charges a
-      // nominal 1 ngonka so the fee transfer's store gas is in the estimate, as it is in delivery.
-      // Simulations never persist, so the nominal transfer moves nothing.
-      const nominal = simulate && feeCoins.length === 0;
-      const charged = nominal ? [{ denom: FEE_DENOM, amount: 1n }] : feeCoins;
-      if (charged.length > 0) {
-        try {
-          deps.bank.sendCoinsToModule(ctx, payer, FEE_COLLECTOR, charged);
-        } catch (e) {
-          const short = e instanceof AppError && sdkErrors.insufficientFunds.is(e);
-          if (short && !nominal)
-            throw sdkErrors.insufficientFunds(`${e.message}: insufficient funds to pay for fees`);
-          if (!short) throw e;
-        }
-      }
-      ctx.events.emit(
-        event('tx', [
-          ['fee', coinsString(feeCoins)],
-          ['fee_payer', payer],
-        ]),
-      );
-
-      // pubkey
-      const infos = tx.authInfo.signerInfos;
-      if (infos.length !== tx.signers.length)
-        throw sdkErrors.unauthorized(
-          `wrong number of signer infos; expected ${tx.signers.length}, got ${infos.length}`,
-        );
-      const accounts: Account[] = [];
-      const pubKeys: Uint8Array[] = [];
-      tx.signers.forEach((signer, i) => {
-        const account = deps.auth.getAccount(ctx, signer);
-        if (!account) throw sdkErrors.unknownAddress(`account ${signer} does not exist`);
-        const info = infos[i]!;
-        let pk: Uint8Array | undefined;
-        if (info.publicKey) {
-          if (info.publicKey.typeUrl !== SECP256K1_PUBKEY_TYPE)
-            throw sdkErrors.invalidPubKey(`unsupported pubkey type ${info.publicKey.typeUrl}`);
-          pk = decodeStrict(PubKey, info.publicKey.value, 'PubKey').key;
-          if (!isCompressedPubKey(pk))
-            throw sdkErrors.invalidPubKey('secp256k1 pubkey must be 33 compressed bytes');
-          if (addressFromPubKey(pk) !== signer)
-            throw sdkErrors.invalidPubKey(
-              `pubKey does not match signer address ${signer} with signer index: ${i}`,
-            );
-          const stored = account.base.pubKey;
-          if (stored && !Buffer.from(stored.value).equals(Buffer.from(info.publicKey.value))) {
-            throw sdkErrors.invalidPubKey(`pubKey does not match the one stored for account ${signer}`);
-          }
-          if (!stored) account.base.pubKey = secp256k1PubKeyAny(pk);
-        } else if (account.base.pubKey) {
-          pk = PubKey.decode(account.base.pubKey.value).key;
-        } else {
-          throw sdkErrors.invalidPubKey(`pubkey on account ${signer} is not set`);
-        }
-        accounts.push(account);
-        pubKeys.push(pk);
-      });
-
-      // signature count
-      if (BigInt(tx.signers.length) > params.txSigLimit) {
-        throw sdkErrors.tooManySignatures(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
-      }
-      if (tx.raw.signatures.length !== tx.signers.length) {
-        throw sdkErrors.unauthorized(
-          `wrong number of signatures; expected ${tx.signers.length}, got ${tx.raw.signatures.length}`,
-        );
-      }
-
-      // sequence
-      accounts.forEach((a, i) => {
-        const got = infos[i]!.sequence;
-        if (got !== a.base.sequence)
-          throw sdkErrors.wrongSequence(`account sequence mismatch, expected ${a.base.sequence}, got ${got}`);
-      });
-
-      // signature: the same gas whether verified, cached or simulated
-      const txHash = tx.hash;
-      const verified: string[] = [];
-      accounts.forEach((a, i) => {
-        ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
-        if (simulate) return;
-        const mode = infos[i]!.modeInfo?.single?.mode;
-        if (mode !== SignMode.SIGN_MODE_DIRECT)
-          throw sdkErrors.unauthorized(
-            `sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`,
-          );
-        const sigKey = SignatureCache.key(txHash, a.base.accountNumber, pubKeys[i]!);
-        if (sigCache.has(sigKey)) {
-          if (ctx.mode === 'finalize') sigCache.delete(sigKey);
-          return;
-        }
-        const signDoc = SignDoc.encode({
-          bodyBytes: tx.raw.bodyBytes,
-          authInfoBytes: tx.raw.authInfoBytes,
-          chainId: ctx.header.chainId,
-          accountNumber: a.base.accountNumber,
-        }).finish();
-        if (!verifySecp256k1(pubKeys[i]!, signDoc, tx.raw.signatures[i]!)) {
-          throw sdkErrors.unauthorized(
-            `signature verification failed; please verify account number (${a.base.accountNumber}) and chain-id (${ctx.header.chainId})`,
-          );
-        }
-        verified.push(sigKey);
-      });
-
-      // increment sequence (and store a newly learned pubkey)
-      accounts.forEach((a, i) => {
-        ctx.events.emit(event('tx', [['acc_seq', `${a.base.address}/${a.base.sequence}`]]));
-        a.base.sequence += 1n;
-        deps.auth.setAccount(ctx, a);
-        const sig = tx.raw.signatures[i]!;
-        if (sig.length > 0)
-          ctx.events.emit(event('tx', [['signature', Buffer.from(sig).toString('base64')]]));
-      });
-
-      // Passed: only now may CheckTx's work be kept for recheck and FinalizeBlock.
-      if (checking) {
-        decoded.add(cacheKey(txHash), tx, txBytes.length + CACHED_BYTES_PER_MSG * tx.msgs.length);
-        for (const k of verified) sigCache.add(k);
+      try {
+        anteSteps(ctx, tx, txBytes);
+      } catch (e) {
+        // A rejected tx keeps nothing: not a signature verified before this run failed.
+        if (ctx.mode !== 'simulate') sigCache.deleteTx(tx.hash);
+        throw e;
       }
     },
   };
+
+  function anteSteps(ctx: Context, tx: CosmosTx, txBytes: Uint8Array): void {
+    const simulate = ctx.mode === 'simulate';
+    const checking = ctx.mode === 'check' || ctx.mode === 'recheck';
+    // What CheckTx cached for this tx is taken out and put back only if this run passes: a tx
+    // that fails recheck leaves nothing behind, and FinalizeBlock (once per tx) keeps nothing.
+    if (!simulate) decoded.delete(cacheKey(tx.hash));
+    // Params are read without gas: they are configuration, not tx work.
+    const params = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
+
+    // timeout height (CheckTx runs against the next block's height)
+    const height =
+      ctx.mode === 'check' || ctx.mode === 'recheck' || simulate ? ctx.header.height + 1n : ctx.header.height;
+    if (tx.body.timeoutHeight > 0n && height > tx.body.timeoutHeight) {
+      throw sdkErrors.txTimeoutHeight(`block height: ${height}, timeout height: ${tx.body.timeoutHeight}`);
+    }
+
+    // memo
+    const memoChars = codePoints(tx.body.memo);
+    if (BigInt(memoChars) > params.maxMemoCharacters) {
+      throw sdkErrors.memoTooLarge(
+        `maximum number of characters is ${params.maxMemoCharacters} but received ${memoChars} characters`,
+      );
+    }
+
+    // tx-size gas; a simulated tx is charged as if its empty signatures were real ones
+    let sizeBytes = BigInt(txBytes.length);
+    if (simulate)
+      for (const s of tx.raw.signatures) if (s.length === 0) sizeBytes += SIMULATED_SIGNATURE_BYTES;
+    ctx.gasMeter.consume(params.txSizeCostPerByte * sizeBytes, 'txSize');
+
+    // fee and min gas price
+    const fee = tx.authInfo.fee!;
+    const feeCoins = parseCoins(fee.amount, true);
+    if (fee.granter) throw sdkErrors.notSupported('fee grants are not supported');
+    const payer = fee.payer || tx.signers[0]!;
+    if (!tx.signers.includes(payer)) throw sdkErrors.unauthorized(`fee payer ${payer} is not a signer`);
+    if (!simulate) {
+      const required = mulCeil(tx.gasLimit, params.minGasPrice);
+      const paid = feeCoins.find((c) => c.denom === FEE_DENOM)?.amount ?? 0n;
+      if (paid < required)
+        throw sdkErrors.insufficientFee(
+          `insufficient fees; got: ${coinsString(feeCoins) || `0${FEE_DENOM}`} required: ${required}${FEE_DENOM}`,
+        );
+    }
+    if (!deps.auth.hasAccount(ctx, payer))
+      throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
+    // Wallets simulate with an empty fee (CosmJS "auto"), then pay one: a simulation charges a
+    // nominal 1 ngonka so the fee transfer's store gas is in the estimate, as it is in delivery.
+    // Simulations never persist, so the nominal transfer moves nothing.
+    const nominal = simulate && feeCoins.length === 0;
+    const charged = nominal ? [{ denom: FEE_DENOM, amount: 1n }] : feeCoins;
+    if (charged.length > 0) {
+      try {
+        deps.bank.sendCoinsToModule(ctx, payer, FEE_COLLECTOR, charged);
+      } catch (e) {
+        const short = e instanceof AppError && sdkErrors.insufficientFunds.is(e);
+        if (short && !nominal)
+          throw sdkErrors.insufficientFunds(`${e.message}: insufficient funds to pay for fees`);
+        if (!short) throw e;
+      }
+    }
+    ctx.events.emit(
+      event('tx', [
+        ['fee', coinsString(feeCoins)],
+        ['fee_payer', payer],
+      ]),
+    );
+
+    // pubkey
+    const infos = tx.authInfo.signerInfos;
+    if (infos.length !== tx.signers.length)
+      throw sdkErrors.unauthorized(
+        `wrong number of signer infos; expected ${tx.signers.length}, got ${infos.length}`,
+      );
+    const accounts: Account[] = [];
+    const pubKeys: Uint8Array[] = [];
+    tx.signers.forEach((signer, i) => {
+      const account = deps.auth.getAccount(ctx, signer);
+      if (!account) throw sdkErrors.unknownAddress(`account ${signer} does not exist`);
+      const info = infos[i]!;
+      let pk: Uint8Array | undefined;
+      if (info.publicKey) {
+        if (info.publicKey.typeUrl !== SECP256K1_PUBKEY_TYPE)
+          throw sdkErrors.invalidPubKey(`unsupported pubkey type ${info.publicKey.typeUrl}`);
+        pk = decodeStrict(PubKey, info.publicKey.value, 'PubKey').key;
+        if (!isCompressedPubKey(pk))
+          throw sdkErrors.invalidPubKey('secp256k1 pubkey must be 33 compressed bytes');
+        if (addressFromPubKey(pk) !== signer)
+          throw sdkErrors.invalidPubKey(
+            `pubKey does not match signer address ${signer} with signer index: ${i}`,
+          );
+        const stored = account.base.pubKey;
+        if (stored && !Buffer.from(stored.value).equals(Buffer.from(info.publicKey.value))) {
+          throw sdkErrors.invalidPubKey(`pubKey does not match the one stored for account ${signer}`);
+        }
+        if (!stored) account.base.pubKey = secp256k1PubKeyAny(pk);
+      } else if (account.base.pubKey) {
+        pk = PubKey.decode(account.base.pubKey.value).key;
+      } else {
+        throw sdkErrors.invalidPubKey(`pubkey on account ${signer} is not set`);
+      }
+      accounts.push(account);
+      pubKeys.push(pk);
+    });
+
+    // signature count
+    if (BigInt(tx.signers.length) > params.txSigLimit) {
+      throw sdkErrors.tooManySignatures(`signatures: ${tx.signers.length}, limit: ${params.txSigLimit}`);
+    }
+    if (tx.raw.signatures.length !== tx.signers.length) {
+      throw sdkErrors.unauthorized(
+        `wrong number of signatures; expected ${tx.signers.length}, got ${tx.raw.signatures.length}`,
+      );
+    }
+
+    // sequence
+    accounts.forEach((a, i) => {
+      const got = infos[i]!.sequence;
+      if (got !== a.base.sequence)
+        throw sdkErrors.wrongSequence(`account sequence mismatch, expected ${a.base.sequence}, got ${got}`);
+    });
+
+    // signature: the same gas whether verified, cached or simulated
+    const txHash = tx.hash;
+    const verified: string[] = [];
+    accounts.forEach((a, i) => {
+      ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
+      if (simulate) return;
+      const mode = infos[i]!.modeInfo?.single?.mode;
+      if (mode !== SignMode.SIGN_MODE_DIRECT)
+        throw sdkErrors.unauthorized(`sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`);
+      const sigKey = SignatureCache.key(txHash, a.base.accountNumber, pubKeys[i]!);
+      if (sigCache.has(sigKey)) {
+        sigCache.delete(sigKey);
+        verified.push(sigKey);
+        return;
+      }
+      const signDoc = SignDoc.encode({
+        bodyBytes: tx.raw.bodyBytes,
+        authInfoBytes: tx.raw.authInfoBytes,
+        chainId: ctx.header.chainId,
+        accountNumber: a.base.accountNumber,
+      }).finish();
+      if (!verifySecp256k1(pubKeys[i]!, signDoc, tx.raw.signatures[i]!)) {
+        throw sdkErrors.unauthorized(
+          `signature verification failed; please verify account number (${a.base.accountNumber}) and chain-id (${ctx.header.chainId})`,
+        );
+      }
+      verified.push(sigKey);
+    });
+
+    // increment sequence (and store a newly learned pubkey)
+    accounts.forEach((a, i) => {
+      ctx.events.emit(event('tx', [['acc_seq', `${a.base.address}/${a.base.sequence}`]]));
+      a.base.sequence += 1n;
+      deps.auth.setAccount(ctx, a);
+      const sig = tx.raw.signatures[i]!;
+      if (sig.length > 0) ctx.events.emit(event('tx', [['signature', Buffer.from(sig).toString('base64')]]));
+    });
+
+    // Passed: only now may CheckTx's work be kept for recheck and FinalizeBlock.
+    if (checking) {
+      decoded.add(cacheKey(txHash), tx, txBytes.length + CACHED_BYTES_PER_MSG * tx.msgs.length);
+      for (const k of verified) sigCache.add(k);
+    }
+  }
 }
 
 const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;

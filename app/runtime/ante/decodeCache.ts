@@ -2,7 +2,8 @@
 // in FinalizeBlock. Decoding is a pure function of the bytes and charges no gas, so the cache can
 // never change a result. It holds only txs that passed the whole ante handler in CheckTx (never a
 // rejected or simulated one: those are exactly what an attacker can send for free), bounded in
-// entries and in tx bytes, oldest dropped first; FinalizeBlock takes a tx out once it runs.
+// entries and in tx bytes, oldest dropped first. Any later run of the tx takes it out and only a
+// passing CheckTx or recheck puts it back (a tx failing recheck leaves nothing; FinalizeBlock too).
 export class DecodeCache<T> {
   private readonly entries = new Map<string, { value: T; cost: number }>();
   private held = 0;

@@ -2,10 +2,13 @@
 // the work: gas is charged identically on a hit (gas is consensus data). Keyed by (tx hash, account
 // number, pubkey); it holds only signatures of txs that passed the whole ante handler in CheckTx
 // (the ante handler adds them at its end), bounded in entries and in key bytes, oldest dropped
-// first. FinalizeBlock takes its entry out (a committed tx is never checked again).
+// first. Any later run of the tx takes the entry out and only a CheckTx or recheck that passes
+// puts it back, so a tx that fails recheck leaves nothing and FinalizeBlock keeps nothing.
 export class SignatureCache {
   /** key → bytes it is counted as. */
   private readonly entries = new Map<string, number>();
+  /** tx hash (hex) → its keys, so a rejected tx's signatures can all be dropped. */
+  private readonly byTx = new Map<string, Set<string>>();
   private held = 0;
 
   constructor(
@@ -33,6 +36,10 @@ export class SignatureCache {
     }
     this.entries.set(key, cost);
     this.held += cost;
+    const tx = txOf(key);
+    let keys = this.byTx.get(tx);
+    if (!keys) this.byTx.set(tx, (keys = new Set()));
+    keys.add(key);
   }
 
   delete(key: string): void {
@@ -40,6 +47,16 @@ export class SignatureCache {
     if (cost === undefined) return;
     this.entries.delete(key);
     this.held -= cost;
+    const tx = txOf(key);
+    const keys = this.byTx.get(tx);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byTx.delete(tx);
+  }
+
+  /** Drops every signature cached for this tx. */
+  deleteTx(txHash: Uint8Array): void {
+    const keys = this.byTx.get(Buffer.from(txHash).toString('hex'));
+    if (keys) for (const k of [...keys]) this.delete(k);
   }
 
   get size(): number {
@@ -51,6 +68,9 @@ export class SignatureCache {
     return this.held;
   }
 }
+
+/** The tx hash part of a key (see key()). */
+const txOf = (key: string) => key.slice(0, key.indexOf('/'));
 
 /** Rough per-entry cost of a Map slot and string header, so many short keys are bounded too. */
 const ENTRY_OVERHEAD = 64;

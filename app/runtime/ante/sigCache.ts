@@ -37,9 +37,9 @@ export class SignatureCache {
     this.entries.set(key, cost);
     this.held += cost;
     const tx = txOf(key);
-    let keys = this.byTx.get(tx);
-    if (!keys) this.byTx.set(tx, (keys = new Set()));
+    const keys = this.byTx.get(tx) ?? new Set<string>();
     keys.add(key);
+    this.byTx.set(tx, keys);
   }
 
   delete(key: string): void {

@@ -7,11 +7,15 @@
 // - PrepareProposal leaves out txs over max_gas, and cuts module-injected and user txs to
 //   Σ (1 + uvarint(len) + len) ≤ max_tx_bytes — protobuf Data{txs}, what CometBFT's Txs.Validate
 //   measures — exactly at the limit (one byte less drops a tx);
-// - a governance MsgUpdateParams changes the enforced max_gas from the next block.
+// - a governance MsgUpdateParams changes the enforced max_gas from the next block, and a restarted
+//   app keeps enforcing it (the params live in the consensus store).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MsgUpdateParams } from 'cosmjs-types/cosmos/consensus/v1/tx';
+import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
 import { Data } from 'cosmjs-types/tendermint/types/types';
+import { pino } from 'pino';
+import { createApp } from '../../app/app.js';
 import type { AppModule } from '../../app/runtime/module.js';
 import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
@@ -154,5 +158,10 @@ describe('block.max_gas and proposal sizes', () => {
     const now = chain.checkTx(tx(k, 1_500_000n));
     assert.equal(now.code, 0, now.log);
     assert.equal(chain.checkTx(tx(k, 2_000_001n, 1n)).code, 41);
+    // A restarted node (a new app over the same store) enforces the same: CometBFT never resends
+    // the params after InitChain, so they live in state.
+    const restarted = createApp(chain.store, pino({ level: 'silent' }), 'test', { modules: [testModule] });
+    const again = restarted.checkTx({ tx: tx(k, 2_000_001n, 1n), type: CheckTxType.NEW });
+    assert.equal(again.code, 41, again.log);
   });
 });

@@ -37,9 +37,11 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
 import type { AbciApplication } from '../../abci/application.js';
+import { BlockGasMeter, checkTxGasWithinBlock, framedTxSize } from './blockGas.js';
+import { blockMaxGas, mergeConsensusParams, recordInitialConsensusParams } from './consensus/params.js';
 import { type BlockHeader, Context, type ExecMode } from './context.js';
 import { errorResult, sdkErrors } from './errors.js';
-import { event } from './events.js';
+import { EventManager, event } from './events.js';
 import { failpoint } from './failpoints.js';
 import { GasMeter } from './gas.js';
 import { type AppModule, ModuleManager } from './module.js';
@@ -86,6 +88,8 @@ export class BaseApp implements AbciApplication {
   /** CheckTx's branch of the last committed state; reset at every Commit. */
   private checkState: CacheMultiStore;
   private checkHeader: BlockHeader;
+  /** block.max_gas of the last committed state (what CheckTx and Simulate enforce). */
+  private checkMaxGas: bigint;
   /** Tx count of the last finalized block, for the commit log line. */
   private lastBlockTxs = 0;
 
@@ -97,6 +101,7 @@ export class BaseApp implements AbciApplication {
     this.log = opts.logger;
     this.checkState = this.store.branchAt();
     this.checkHeader = this.emptyHeader(BigInt(this.store.lastCommitInfo().version));
+    this.checkMaxGas = blockMaxGas(this.checkState);
   }
 
   // ---- connection: query ----------------------------------------------------------------------
@@ -177,7 +182,7 @@ export class BaseApp implements AbciApplication {
 
   checkTx(req: RequestCheckTx): ResponseCheckTx {
     const mode: ExecMode = req.type === CheckTxType.RECHECK ? 'recheck' : 'check';
-    const ctx = new Context(mode, this.checkHeader, this.checkState);
+    const ctx = this.txContext(mode, this.checkHeader, this.checkState, this.checkMaxGas);
     const out = this.runTx(ctx, req.tx);
     return ResponseCheckTx.fromPartial({
       code: out.code,
@@ -191,7 +196,7 @@ export class BaseApp implements AbciApplication {
 
   /** Runs a tx against a branch of the check state without keeping anything (gas estimation). */
   simulate(txBytes: Uint8Array): TxOutcome {
-    const ctx = new Context('simulate', this.checkHeader, this.checkState.branch());
+    const ctx = this.txContext('simulate', this.checkHeader, this.checkState.branch(), this.checkMaxGas);
     return this.runTx(ctx, txBytes);
   }
 
@@ -209,9 +214,16 @@ export class BaseApp implements AbciApplication {
     const branch = this.store.branch();
     const ctx = new Context('genesis', header, branch);
     this.modules.initGenesis(ctx, appState);
+    // The params CometBFT starts with (a genesis update replaces sections of them), so block 1 is
+    // held to the same block.max_gas as CometBFT holds it to.
+    recordInitialConsensusParams(
+      branch,
+      mergeConsensusParams(req.consensusParams, ctx.effects.consensusParamUpdates),
+    );
     branch.write();
     this.checkState = this.store.branchAt();
     this.checkHeader = header;
+    this.checkMaxGas = blockMaxGas(this.checkState);
     return ResponseInitChain.fromPartial({
       appHash: this.store.workingHash(),
       validators: ctx.effects.validatorUpdates?.map(toValidatorUpdate) ?? [],
@@ -220,31 +232,44 @@ export class BaseApp implements AbciApplication {
   }
 
   prepareProposal(req: RequestPrepareProposal): ResponsePrepareProposal {
-    const ctx = new Context(
+    const state = this.store.branchAt();
+    const ctx = this.txContext(
       'prepare',
       this.headerFrom(req.height, req.time, new Uint8Array(0), req.proposerAddress),
-      this.store.branchAt(),
+      state,
+      blockMaxGas(state),
     );
-    // Pass-through within max_tx_bytes is always valid; modules may rewrite the list.
+    // Modules may rewrite the list (inject txs); whatever they return is then cut to what CometBFT
+    // accepts: Σ framed size ≤ max_tx_bytes (its Txs.Validate, else CometBFT fails the proposal)
+    // and Σ gas_wanted ≤ block.max_gas (else ProcessProposal rejects it). A tx that does not fit is
+    // left out and later, smaller ones still considered.
     const txs = this.modules.prepareProposal(ctx, req);
-    let total = 0;
+    const blockGas = new BlockGasMeter(ctx.blockMaxGas);
+    let bytes = 0n;
     const kept: Uint8Array[] = [];
     for (const tx of txs) {
-      total += tx.length;
-      if (total > Number(req.maxTxBytes)) break;
+      const size = framedTxSize(tx.length);
+      if (bytes + size > req.maxTxBytes) continue;
+      const gasWanted = ctx.blockMaxGas > 0n ? this.gasWantedOf(ctx, tx) : 0n;
+      if (!blockGas.fits(gasWanted)) continue;
+      blockGas.consume(gasWanted);
+      bytes += size;
       kept.push(tx);
     }
     return ResponsePrepareProposal.fromPartial({ txs: kept });
   }
 
   processProposal(req: RequestProcessProposal): ResponseProcessProposal {
-    const ctx = new Context(
+    const state = this.store.branchAt();
+    const ctx = this.txContext(
       'process',
       this.headerFrom(req.height, req.time, req.hash, req.proposerAddress),
-      this.store.branchAt(),
+      state,
+      blockMaxGas(state),
     );
-    // Never reject a block because a user tx would fail; only module-level rules can reject.
-    const ok = this.modules.processProposal(ctx, req);
+    // Never reject a block because a user tx would fail; only block-level rules (Σ gas_wanted of
+    // the decodable txs ≤ block.max_gas, as the SDK checks it) and module rules can reject.
+    const ok = this.withinBlockGas(ctx, req.txs) && this.modules.processProposal(ctx, req);
     return ResponseProcessProposal.fromPartial({
       status: ok ? ProposalStatus.ACCEPT : ProposalStatus.REJECT,
     });
@@ -277,11 +302,12 @@ export class BaseApp implements AbciApplication {
       throw new Error(`FinalizeBlock for height ${req.height}, expected ${expected}`);
     const header = this.headerFrom(req.height, req.time, req.hash, req.proposerAddress);
     const block = this.store.branch();
-    const blockCtx = new Context('finalize', header, block);
+    const blockCtx = this.txContext('finalize', header, block, blockMaxGas(block));
+    const blockGas = new BlockGasMeter(blockCtx.blockMaxGas);
     this.modules.beginBlock(blockCtx);
     this.lastBlockTxs = req.txs.length;
     const txResults = req.txs.map((tx) => {
-      const out = this.runTx(blockCtx.with(block, new GasMeter()), tx);
+      const out = this.runTx(blockCtx.with(block, new GasMeter()), tx, blockGas);
       return {
         code: out.code,
         codespace: out.codespace,
@@ -310,6 +336,7 @@ export class BaseApp implements AbciApplication {
     const info = await this.store.commit();
     this.checkState = this.store.branchAt();
     this.checkHeader = { ...this.checkHeader, height: BigInt(info.version) };
+    this.checkMaxGas = blockMaxGas(this.checkState);
     // One line per block, so a person watching the devnet sees it advance.
     this.opts.onCommit?.(info.version, this.lastBlockTxs);
     this.log.info(
@@ -337,10 +364,12 @@ export class BaseApp implements AbciApplication {
   // ---- tx execution ------------------------------------------------------------------------------
 
   /**
-   * Decode → ante (own branch, kept even if messages fail) → messages (own branch, written only
-   * if all succeed). CheckTx stops after the ante handler, as the Cosmos SDK does.
+   * Precheck (size, before any decoding) → decode → message checks, gas limit ≤ block.max_gas
+   * (sdk 41) → FinalizeBlock only: reserve gas_wanted on the block gas meter (sdk 11, nothing
+   * runs) → ante (own branch, kept even if messages fail) → messages (own branch, written only if
+   * all succeed). CheckTx stops after the ante handler, as the Cosmos SDK does.
    */
-  runTx(ctx: Context, txBytes: Uint8Array): TxOutcome {
+  runTx(ctx: Context, txBytes: Uint8Array, blockGas?: BlockGasMeter): TxOutcome {
     const fail = (e: unknown, gasWanted: bigint, gasUsed: bigint): TxOutcome => {
       const r = errorResult(e);
       if (r.code === 1) this.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'tx execution bug');
@@ -350,6 +379,7 @@ export class BaseApp implements AbciApplication {
     if (!format) return fail(sdkErrors.txDecode('unknown tx format'), 0n, 0n);
     let tx: DecodedTx;
     try {
+      format.precheck?.(ctx, txBytes);
       tx = format.decode(txBytes);
     } catch (e) {
       return fail(e, 0n, 0n);
@@ -362,6 +392,8 @@ export class BaseApp implements AbciApplication {
         const { route, msg } = this.msgs.decodeAny(any);
         route.validate?.(msg);
       }
+      checkTxGasWithinBlock(tx.gasLimit, ctx.blockMaxGas);
+      blockGas?.consume(tx.gasLimit);
       format.ante(anteCtx, tx, txBytes);
     } catch (e) {
       return fail(e, tx.gasLimit, meter.consumed());
@@ -415,6 +447,37 @@ export class BaseApp implements AbciApplication {
       gasUsed: meter.consumed(),
       events,
     };
+  }
+
+  /**
+   * gas_wanted of a tx as block gas counts it: 0 for a tx no format decodes (it fails in
+   * FinalizeBlock before reserving block gas, so it never makes a block too heavy).
+   */
+  private gasWantedOf(ctx: Context, txBytes: Uint8Array): bigint {
+    const format = this.txFormats.find((f) => f.matches(txBytes));
+    if (!format) return 0n;
+    try {
+      format.precheck?.(ctx, txBytes);
+      return format.decode(txBytes).gasLimit;
+    } catch {
+      return 0n;
+    }
+  }
+
+  /** Σ gas_wanted ≤ block.max_gas (always true without a limit; nothing decoded then). */
+  private withinBlockGas(ctx: Context, txs: Uint8Array[]): boolean {
+    if (ctx.blockMaxGas <= 0n) return true;
+    let total = 0n;
+    for (const tx of txs) {
+      total += this.gasWantedOf(ctx, tx);
+      if (total > ctx.blockMaxGas) return false;
+    }
+    return true;
+  }
+
+  /** A context for running txs or proposals: block.max_gas travels with it to ante. */
+  private txContext(mode: ExecMode, header: BlockHeader, ms: CacheMultiStore, maxGas: bigint): Context {
+    return new Context(mode, header, ms, new GasMeter(), new EventManager(), {}, maxGas);
   }
 
   /** Invariants of every module over the last committed state plus the working state. */

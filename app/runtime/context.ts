@@ -43,6 +43,11 @@ export class Context {
     readonly gasMeter: GasMeter = new GasMeter(),
     readonly events: EventManager = new EventManager(),
     readonly effects: BlockEffects = {},
+    /**
+     * CometBFT's block.max_gas in force for this block (the last committed consensus params);
+     * ≤ 0 means no limit, as in the SDK. Ante refuses a tx asking for more (sdk 41).
+     */
+    readonly blockMaxGas: bigint = -1n,
   ) {}
 
   /** A module's store, metered by this context's gas meter. */
@@ -57,7 +62,7 @@ export class Context {
 
   /** The same block, on another store branch, with its own gas meter and events. */
   with(ms: MultiStore, gasMeter: GasMeter = this.gasMeter, events = new EventManager()): Context {
-    return new Context(this.mode, this.header, ms, gasMeter, events, this.effects);
+    return new Context(this.mode, this.header, ms, gasMeter, events, this.effects, this.blockMaxGas);
   }
 
   /** Block time in whole seconds (the only clock consensus code may read). */

@@ -1,7 +1,8 @@
-// The transaction pipeline the runtime drives: decode, then the ante handler (fees, sequence,
-// signatures — kept even when messages fail), then the messages in their own branch (written only
-// if all succeed). Tx formats plug in as TxFormat: the Cosmos TxRaw format is one; the test
-// fixture's minimal format is another, recognised by its prefix and registered only by tests.
+// The transaction pipeline the runtime drives: precheck on the raw bytes (size, before any
+// decoding), decode, then the ante handler (fees, sequence, signatures — kept even when messages
+// fail), then the messages in their own branch (written only if all succeed). Tx formats plug in
+// as TxFormat: the Cosmos TxRaw format is one; the test fixture's minimal format is another,
+// recognised by its prefix and registered only by tests.
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { Context } from './context.js';
 
@@ -15,11 +16,18 @@ export interface TxFormat<T extends DecodedTx = DecodedTx> {
   readonly name: string;
   /** Cheap check on the raw bytes: is this tx in this format? */
   matches(txBytes: Uint8Array): boolean;
+  /**
+   * Checks on the raw bytes that must pass before any decoding (the size limit, sdk 21), so an
+   * untrusted tx costs no more than its length to refuse. Throws AppError; charges no gas.
+   */
+  precheck?(ctx: Context, txBytes: Uint8Array): void;
   /** Full decode; throws AppError (sdk 2) on malformed input. */
   decode(txBytes: Uint8Array): T;
   /**
    * Checks and charges in DESIGN.md §3.5 order; runs on its own branch, kept even if messages
-   * fail. ctx.mode tells check/recheck/simulate/finalize apart.
+   * fail. ctx.mode tells check/recheck/simulate/finalize apart. A format that caches work across
+   * modes (decoding, signatures) may keep it only for a tx that passed this whole step in
+   * CheckTx, never for a rejected or simulated one.
    */
   ante(ctx: Context, tx: T, txBytes: Uint8Array): void;
 }

@@ -1,6 +1,8 @@
 // In-process chain for the tx, ante and bank tests: a real persistent store in a temp dir, the
 // production app, genesis with funded secp256k1 accounts, and blocks driven through the ABCI
 // handlers (FinalizeBlock + Commit), with txs signed SIGN_MODE_DIRECT by deterministic keys.
+// Optional: CometBFT consensus params for InitChain (block.max_gas) and extra test modules
+// (proposal hooks); PrepareProposal / ProcessProposal are driven the way CometBFT drives them.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +16,15 @@ import type { Any } from 'cosmjs-types/google/protobuf/any';
 import {
   CheckTxType,
   RequestFinalizeBlock,
+  RequestPrepareProposal,
+  RequestProcessProposal,
   RequestQuery,
   type ResponseFinalizeBlock,
+  ResponseProcessProposal_ProposalStatus,
 } from 'cosmjs-types/tendermint/abci/types';
+import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { pino } from 'pino';
-import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
+import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
@@ -60,6 +66,8 @@ export interface TxOptions {
   chainId?: string;
   /** Leave the signature empty (simulation). */
   unsigned?: boolean;
+  /** Put these bytes where the signature goes (junk or oversized signatures). */
+  signature?: Uint8Array;
 }
 
 export function signTx(key: TestKey, o: TxOptions): Uint8Array {
@@ -86,7 +94,7 @@ export function signTx(key: TestKey, o: TxOptions): Uint8Array {
     chainId: o.chainId ?? CHAIN_ID,
     accountNumber: o.accountNumber,
   }).finish();
-  const signature = o.unsigned ? new Uint8Array(0) : key.sign(signDoc);
+  const signature = o.signature ?? (o.unsigned ? new Uint8Array(0) : key.sign(signDoc));
   return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [signature] }).finish();
 }
 
@@ -126,10 +134,14 @@ export class TestChain {
     balance?: bigint;
     seed?: string;
     appState?: (s: Record<string, any>) => void;
+    /** CometBFT's block.max_gas sent in InitChain (omitted: no consensus params sent). */
+    maxGas?: bigint;
+    /** Test modules appended to the production ones. */
+    ext?: AppExtensions;
   }): Promise<TestChain> {
     const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
-    const store = await PersistentMultiStore.open(dir, appStoreNames(), { keepRecent: 5 });
-    const app = createApp(store, pino({ level: 'silent' }), 'test');
+    const store = await PersistentMultiStore.open(dir, appStoreNames(opts.ext), { keepRecent: 5 });
+    const app = createApp(store, pino({ level: 'silent' }), 'test', opts.ext);
     const keys = Array.from({ length: opts.accounts }, (_, i) =>
       TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`),
     );
@@ -145,6 +157,7 @@ export class TestChain {
       validators: [],
       appStateBytes: new TextEncoder().encode(JSON.stringify(state)),
       initialHeight: 1n,
+      consensusParams: opts.maxGas === undefined ? undefined : cometParams(opts.maxGas),
     });
     app.setChainId(CHAIN_ID);
     const chain = new TestChain(app, store, dir, keys);
@@ -164,6 +177,31 @@ export class TestChain {
     );
     await this.app.commit();
     return res;
+  }
+
+  /** PrepareProposal for the next height, as CometBFT calls it (maxTxBytes from the block size). */
+  prepare(txs: Uint8Array[], maxTxBytes = 22_020_096n): Uint8Array[] {
+    return this.app.prepareProposal(
+      RequestPrepareProposal.fromPartial({
+        height: this.height + 1n,
+        time: { seconds: 1_700_000_001n + this.height, nanos: 0 },
+        txs,
+        maxTxBytes,
+      }),
+    ).txs;
+  }
+
+  /** ProcessProposal for the next height: true when accepted. */
+  process(txs: Uint8Array[]): boolean {
+    const r = this.app.processProposal(
+      RequestProcessProposal.fromPartial({
+        height: this.height + 1n,
+        time: { seconds: 1_700_000_001n + this.height, nanos: 0 },
+        txs,
+        hash: new Uint8Array(32),
+      }),
+    );
+    return r.status === ResponseProcessProposal_ProposalStatus.ACCEPT;
   }
 
   checkTx(tx: Uint8Array, recheck = false) {
@@ -203,6 +241,20 @@ export function balanceOf(chain: TestChain, address: string, denom = DENOM): big
     denom,
   });
   return BigInt(r.balance!.amount);
+}
+
+/** CometBFT v0.38's default consensus params with the given block.max_gas. */
+export function cometParams(maxGas: bigint): ConsensusParams {
+  return ConsensusParams.fromPartial({
+    block: { maxBytes: 22_020_096n, maxGas },
+    evidence: {
+      maxAgeNumBlocks: 100_000n,
+      maxAgeDuration: { seconds: 172_800n, nanos: 0 },
+      maxBytes: 1_048_576n,
+    },
+    validator: { pubKeyTypes: ['ed25519'] },
+    abci: { voteExtensionsEnableHeight: 1n },
+  });
 }
 
 /** xorshift32: a small seeded PRNG, so every run draws the same numbers; prng(seed)(n) is in [0, n). */

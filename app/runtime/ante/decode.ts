@@ -10,10 +10,10 @@ export interface DecodedCosmosTx {
   authInfo: AuthInfo;
 }
 
+/** Byte equality in native code (a JS loop took milliseconds per MiB of tx). */
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 }
 
 /** Decodes with `codec` and requires the bytes to be exactly the canonical encoding. */

@@ -2,8 +2,9 @@
 // consensus params change only through governance, and the runtime alone returns
 // consensus_param_updates (DESIGN.md §2). The handler stages the update in this module's store —
 // so a failing tx or proposal discards it with its branch — and EndBlock moves it to
-// ctx.effects. This module must come after every module that can execute messages in EndBlock
-// (governance), so a proposal's update leaves in the same block.
+// ctx.effects and into the params in force (params.ts), which the runtime enforces from the next
+// block on — when CometBFT applies them. This module must come after every module that can execute
+// messages in EndBlock (governance), so a proposal's update leaves in the same block.
 import { MsgUpdateParams, MsgUpdateParamsResponse } from 'cosmjs-types/cosmos/consensus/v1/tx';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { addressBytes, moduleAddress } from '../../../x/auth/address.js';
@@ -12,9 +13,15 @@ import type { Context } from '../context.js';
 import { sdkErrors } from '../errors.js';
 import { event } from '../events.js';
 import type { AppModule } from '../module.js';
+import {
+  CONSENSUS_STORE,
+  mergeConsensusParams,
+  readConsensusParams,
+  writeConsensusParams,
+} from './params.js';
 import { consensusParamsFromMsg } from './validate.js';
 
-export const CONSENSUS_MODULE = 'consensus';
+export const CONSENSUS_MODULE = CONSENSUS_STORE;
 export const MSG_CONSENSUS_UPDATE_PARAMS = '/cosmos.consensus.v1.MsgUpdateParams';
 /** 0x01 → the ConsensusParams update staged in this block (protobuf); empty between blocks. */
 const PENDING_KEY = Uint8Array.of(0x01);
@@ -23,12 +30,8 @@ function stage(ctx: Context, update: ConsensusParams): void {
   const kv = ctx.kv(CONSENSUS_MODULE);
   const raw = kv.get(PENDING_KEY);
   // Two updates in one block: later sections replace earlier ones, as CometBFT applies them.
-  const merged = raw ? { ...ConsensusParams.decode(raw), ...stripUnset(update) } : update;
+  const merged = raw ? mergeConsensusParams(ConsensusParams.decode(raw), update)! : update;
   kv.set(PENDING_KEY, ConsensusParams.encode(ConsensusParams.fromPartial(merged)).finish());
-}
-
-function stripUnset(p: ConsensusParams): Partial<ConsensusParams> {
-  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
 }
 
 export function consensusModule(): AppModule {
@@ -60,7 +63,10 @@ export function consensusModule(): AppModule {
       const raw = kv.get(PENDING_KEY);
       if (!raw) return;
       kv.delete(PENDING_KEY);
-      ctx.effects.consensusParamUpdates = ConsensusParams.decode(raw);
+      const update = ConsensusParams.decode(raw);
+      ctx.effects.consensusParamUpdates = update;
+      const current = mergeConsensusParams(readConsensusParams(ctx.ms), update);
+      if (current) writeConsensusParams(kv, current);
     },
   };
 }

@@ -1,6 +1,6 @@
 // ABCI socket framing (CometBFT v0.37+): every message is uvarint(len) ‖ protobuf bytes.
-// The decoder buffers linearly: a large frame (FinalizeBlock with a 21 MB block) is copied once
-// into a buffer of its declared size instead of re-concatenating the backlog on every chunk.
+// The decoder buffers linearly: a large frame (FinalizeBlock with a 21 MB block) is joined once
+// from its chunks instead of re-concatenating the backlog on every chunk.
 
 /** Frames above this size are refused: CometBFT's own reader caps a frame at 2^31 − 1 bytes. */
 export const MAX_FRAME_BYTES = 2 ** 31 - 1;
@@ -28,39 +28,49 @@ export function frame(message: Uint8Array): Buffer {
   return out;
 }
 
+/** A frame-size limit: a fixed number, or a callback read at every length prefix (so it can follow
+ * consensus params that change at run time). */
+export type FrameLimit = number | (() => number);
+
 /**
  * Incremental frame decoder. push() chunks as they arrive; it returns every complete frame.
- * Throws FramingError on a malformed length prefix or a frame above maxFrameBytes; the stream
- * cannot be resynchronised after that.
+ * Throws FramingError on a malformed length prefix or a frame above the limit — checked on the
+ * prefix, before any memory is set aside for the body; the stream cannot be resynchronised after.
+ * A body is collected from the chunks as they arrive and joined once complete, so a peer that
+ * announces a large frame and sends nothing costs nothing (no allocation on the prefix alone).
  */
 export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** A frame whose length is known and whose body is being filled. */
-  private body: Buffer | undefined;
+  /** Declared length of the frame whose body is being collected; -1 while reading a prefix. */
+  private bodyLength = -1;
+  private bodyParts: Buffer[] = [];
   private bodyFilled = 0;
 
-  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+  constructor(private readonly maxFrameBytes: FrameLimit = MAX_FRAME_BYTES) {}
 
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     let offset = 0;
     while (offset < chunk.length) {
-      if (this.body) {
-        const take = Math.min(this.body.length - this.bodyFilled, chunk.length - offset);
-        chunk.copy(this.body, this.bodyFilled, offset, offset + take);
+      if (this.bodyLength >= 0) {
+        const take = Math.min(this.bodyLength - this.bodyFilled, chunk.length - offset);
+        // Views keep the chunk alive until the frame is joined; chunks are at most a socket read.
+        this.bodyParts.push(chunk.subarray(offset, offset + take));
         this.bodyFilled += take;
         offset += take;
-        if (this.bodyFilled === this.body.length) {
-          frames.push(this.body);
-          this.body = undefined;
+        if (this.bodyFilled === this.bodyLength) {
+          frames.push(Buffer.concat(this.bodyParts, this.bodyLength));
+          this.bodyParts = [];
+          this.bodyLength = -1;
         }
         continue;
       }
       // Reading a length prefix: it may straddle chunks, so it is assembled in `pending`.
       const rest = chunk.subarray(offset);
       const header = this.pendingBytes > 0 ? Buffer.concat([...this.pending, rest]) : rest;
-      const parsed = readUvarint(header, this.maxFrameBytes);
+      const limit = typeof this.maxFrameBytes === 'number' ? this.maxFrameBytes : this.maxFrameBytes();
+      const parsed = readUvarint(header, Math.min(limit, MAX_FRAME_BYTES));
       if (parsed === undefined) {
         // Incomplete prefix (at most 9 bytes so far): keep it and wait for more.
         this.pending = [Buffer.from(header)];
@@ -74,11 +84,11 @@ export class FrameDecoder {
       const length = parsed.value;
       const available = chunk.length - offset;
       if (available >= length) {
-        // Whole body in this chunk: hand out a copy-free view when it is the common small case.
+        // Whole body in this chunk: a copy-free view.
         frames.push(chunk.subarray(offset, offset + length));
         offset += length;
       } else {
-        this.body = Buffer.allocUnsafe(length);
+        this.bodyLength = length;
         this.bodyFilled = 0;
       }
     }
@@ -87,7 +97,7 @@ export class FrameDecoder {
 
   /** True when a partial frame is buffered (used to detect truncated input at end of stream). */
   hasPartial(): boolean {
-    return this.body !== undefined || this.pendingBytes > 0;
+    return this.bodyLength >= 0 || this.pendingBytes > 0;
   }
 }
 

@@ -59,18 +59,25 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   mkdirSync(opts.dir, { recursive: true });
 
   const linkCount = n * (n - 1);
-  const ports = await freePorts(n * 4 + linkCount);
+  const ports = await freePorts(n * 3 + linkCount);
   const take = () => ports.shift() as number;
   const validators: ValidatorEntry[] = [];
   for (let i = 0; i < n; i++) {
     const home = join(opts.dir, `node${i}`);
-    const p = { rpc: take(), p2p: take(), abci: take(), grpc: take() };
+    const p = { rpc: take(), p2p: take(), grpc: take() };
     initHome({
       home,
       chainId,
       moniker: `validator-${i}`,
       profile: 'fast',
-      ports: { ...p, cometMetrics: 0, appMetrics: 0 },
+      // Loopback listeners; ABCI on each home's private socket; no metrics listeners.
+      listen: {
+        rpc: `tcp://127.0.0.1:${p.rpc}`,
+        p2p: `tcp://127.0.0.1:${p.p2p}`,
+        grpc: `127.0.0.1:${p.grpc}`,
+        metrics: 'off',
+        cometMetrics: 'off',
+      },
       appState: opts.appState ?? {},
       peers: { localNetwork: true },
     });

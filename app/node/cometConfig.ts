@@ -1,8 +1,10 @@
-// Writes CometBFT's config.toml and genesis.json for our node: loopback listeners, the consensus
-// timing profile, the kv tx indexer, vote extensions from height 1, and app_state from our modules.
+// Writes CometBFT's config.toml and genesis.json for our node: its listeners (from ours: loopback
+// by default, proxy_app on the private ABCI socket), the consensus timing profile, the kv tx
+// indexer, vote extensions from height 1, and app_state from our modules.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'smol-toml';
-import { homePaths, type NodeConfig } from './home.js';
+import { configuredListeners, homePaths, type NodeConfig } from './home.js';
+import { abciAddress, type Listeners, OFF } from './listeners.js';
 import { type ProfileName, profiles } from './profiles.js';
 
 type Toml = Record<string, Record<string, unknown> | unknown>;
@@ -18,14 +20,10 @@ export function writeCometConfig(home: string, cfg: NodeConfig, peers: PeerOptio
   const path = homePaths(home).cometConfig;
   const toml = parse(readFileSync(path, 'utf8')) as Toml;
   const section = (name: string) => toml[name] as Record<string, unknown>;
-  const h = cfg.host;
   toml.moniker = cfg.moniker;
-  toml.proxy_app = `tcp://${h}:${cfg.ports.abci}`;
   toml.abci = 'socket';
   toml.log_level = 'info';
-  section('rpc').laddr = `tcp://${h}:${cfg.ports.rpc}`;
-  section('rpc').pprof_laddr = '';
-  section('p2p').laddr = `tcp://${h}:${cfg.ports.p2p}`;
+  applyListeners(home, toml, configuredListeners(cfg));
   section('p2p').external_address = '';
   section('p2p').persistent_peers = (peers.persistentPeers ?? []).join(',');
   if (peers.localNetwork) {
@@ -35,9 +33,32 @@ export function writeCometConfig(home: string, cfg: NodeConfig, peers: PeerOptio
   }
   Object.assign(section('consensus'), profiles[cfg.profile as ProfileName] ?? profiles.devnet);
   section('tx_index').indexer = 'kv';
-  section('instrumentation').prometheus = cfg.ports.cometMetrics > 0;
-  section('instrumentation').prometheus_listen_addr = `${h}:${cfg.ports.cometMetrics || 26660}`;
   writeFileSync(path, stringify(toml));
+}
+
+/**
+ * Rewrites only CometBFT's listener keys from ours. `gonkad start` calls it every start, so
+ * gonka.json (and start's flags) stay the one place listeners are set, and a home from before
+ * per-service listeners moves its proxy_app to the private ABCI socket.
+ */
+export function syncCometListeners(home: string, listeners: Listeners): void {
+  const path = homePaths(home).cometConfig;
+  const toml = parse(readFileSync(path, 'utf8')) as Toml;
+  applyListeners(home, toml, listeners);
+  writeFileSync(path, stringify(toml));
+}
+
+function applyListeners(home: string, toml: Toml, l: Listeners): void {
+  const section = (name: string) => toml[name] as Record<string, unknown>;
+  toml.proxy_app = abciAddress(home, l.abci).address;
+  section('rpc').laddr = l.rpc;
+  // Listeners we do not offer stay off: pprof and CometBFT's deprecated BroadcastTx gRPC.
+  section('rpc').pprof_laddr = '';
+  section('rpc').grpc_laddr = '';
+  section('p2p').laddr = l.p2p;
+  section('instrumentation').prometheus = l.cometMetrics !== OFF;
+  section('instrumentation').prometheus_listen_addr =
+    l.cometMetrics === OFF ? '127.0.0.1:26660' : l.cometMetrics;
 }
 
 export interface GenesisOptions {

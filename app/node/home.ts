@@ -1,36 +1,26 @@
 // The node home directory. CometBFT's own files live where it expects them (config/, data/);
-// ours sit beside them: config/gonka.json (our ports and options) and data/app/ (the app store).
+// ours sit beside them: config/gonka.json (listen addresses and options), data/app/ (the app
+// store) and abci.sock (the private ABCI socket).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-
-export interface NodePorts {
-  rpc: number;
-  p2p: number;
-  abci: number;
-  grpc: number;
-  /** CometBFT's Prometheus listener; 0 = disabled. */
-  cometMetrics: number;
-  /** Our prom-client listener; 0 = disabled. */
-  appMetrics: number;
-}
-
-export const defaultPorts: NodePorts = {
-  rpc: 26657,
-  p2p: 26656,
-  abci: 26658,
-  grpc: 9090,
-  cometMetrics: 26660,
-  appMetrics: 9464,
-};
+import { type Listeners, legacyListeners, resolveListeners } from './listeners.js';
 
 export interface NodeConfig {
   chainId: string;
   moniker: string;
-  /** Listen host for every service (127.0.0.1 by default). */
-  host: string;
-  ports: NodePorts;
   profile: string;
+  /** Per-service listen addresses (app/node/listeners.ts); a missing key takes its default. */
+  listen?: Partial<Listeners>;
+  /** Homes made before `listen`: one host for every service, and its ports. Read, never written. */
+  host?: string;
+  ports?: Record<string, number | undefined>;
+}
+
+/** The listen addresses of a home's config, with defaults (and legacy host/ports) filled in. */
+export function configuredListeners(cfg: NodeConfig, overrides: Partial<Listeners> = {}): Listeners {
+  const legacy = cfg.ports ? legacyListeners(cfg.host ?? '127.0.0.1', cfg.ports) : {};
+  return resolveListeners({ ...legacy, ...cfg.listen }, overrides);
 }
 
 /** $GONKA_HOME, else ~/.gonka. */

@@ -9,21 +9,15 @@ import {
 } from '../../x/poc/genesisValidators.js';
 import { toolPath } from '../paths.js';
 import { type PeerOptions, writeCometConfig, writeGenesis } from './cometConfig.js';
-import {
-  defaultPorts,
-  homePaths,
-  isInitialized,
-  type NodeConfig,
-  type NodePorts,
-  writeNodeConfig,
-} from './home.js';
+import { homePaths, isInitialized, type NodeConfig, writeNodeConfig } from './home.js';
+import { type Listeners, resolveListeners } from './listeners.js';
 
 export interface InitOptions {
   home: string;
   chainId: string;
   moniker?: string;
-  host?: string;
-  ports?: Partial<NodePorts>;
+  /** Listen addresses; services not named take their (loopback / private socket) default. */
+  listen?: Partial<Listeners>;
   profile?: string;
   appState?: Record<string, unknown>;
   /** Remove an existing home first. */
@@ -46,9 +40,8 @@ export function initHome(opts: InitOptions): NodeConfig {
   const cfg: NodeConfig = {
     chainId: opts.chainId,
     moniker: opts.moniker ?? 'gonka-node',
-    host: opts.host ?? '127.0.0.1',
-    ports: { ...defaultPorts, ...opts.ports },
     profile: opts.profile ?? 'devnet',
+    listen: resolveListeners(opts.listen),
   };
   writeNodeConfig(opts.home, cfg);
   writeCometConfig(opts.home, cfg, opts.peers);

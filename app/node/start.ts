@@ -1,7 +1,7 @@
 // `gonkad start`: the chain node. Opens the app store, serves ABCI on the configured address,
 // then starts CometBFT as a child process pointed at it. SIGINT/SIGTERM stop both cleanly; if
 // CometBFT dies or the application hits a fatal error, the node exits non-zero with a clear message.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbciServer } from '../../abci/server.js';
 import { type AppExtensions, appStoreNames, createApp } from '../app.js';
@@ -10,9 +10,19 @@ import { repoPath } from '../paths.js';
 import { useOpenSslVerifier } from '../runtime/ante/secp256k1.js';
 import type { BaseApp } from '../runtime/baseApp.js';
 import { armFailpoint } from '../runtime/failpoints.js';
+import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
+import { syncCometListeners } from './cometConfig.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
-import { homePaths, readNodeConfig } from './home.js';
+import { configuredListeners, homePaths, readNodeConfig } from './home.js';
+import {
+  abciAddress,
+  ListenerConfigError,
+  type Listeners,
+  localUrl,
+  OFF,
+  parseHostPort,
+} from './listeners.js';
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
 import { reindexRecentEvents } from './reindexEvents.js';
@@ -27,6 +37,21 @@ export interface StartOptions {
   /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
   cometLog?: string | 'inherit';
   extensions?: AppExtensions;
+  /** Listen addresses for this run, over config/gonka.json's (`gonkad start --rpc-laddr …`). */
+  listen?: Partial<Listeners>;
+}
+
+/** Removes a socket file left by a node that did not stop cleanly; refuses to remove anything else. */
+function removeStaleSocket(path: string): void {
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return; // nothing there
+  }
+  if (!st.isSocket())
+    throw new StartupError(`${path} exists and is not a socket; move it away or set another ABCI address`);
+  unlinkSync(path);
 }
 
 /** Test fixtures are loaded only when a test asks for them through the environment. */
@@ -46,7 +71,20 @@ export async function startNode(opts: StartOptions): Promise<number> {
   if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
   const cfg = readNodeConfig(opts.home);
   const paths = homePaths(opts.home);
-  const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8')) as { chain_id: string };
+  let listen: Listeners;
+  let abci: ReturnType<typeof abciAddress>;
+  try {
+    listen = configuredListeners(cfg, opts.listen);
+    abci = abciAddress(opts.home, listen.abci);
+  } catch (e) {
+    if (e instanceof ListenerConfigError) throw new StartupError(e.message);
+    throw e;
+  }
+  const genesisText = readFileSync(paths.genesis, 'utf8');
+  const genesis = JSON.parse(genesisText) as {
+    chain_id: string;
+    consensus_params?: { block?: { max_bytes?: string } };
+  };
   const extensions = opts.extensions ?? (await testExtensions());
   const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
 
@@ -82,31 +120,43 @@ export async function startNode(opts: StartOptions): Promise<number> {
     await metricsServer?.close();
     await comet?.stop();
     await server.close();
+    if (abci.socketPath) rmSync(abci.socketPath, { force: true });
     await store.close();
     resolveExit(code);
   };
 
+  const frameLimit = abciFrameLimit({
+    home: opts.home,
+    genesisBytes: statSync(paths.genesis).size,
+    genesisMaxBlockBytes: genesis.consensus_params?.block?.max_bytes,
+    lastHeight: () => store.lastCommitInfo().version,
+  });
   const server = new AbciServer(app, {
     logger: logger('abci'),
+    maxFrameBytes: () => frameLimit.cap(),
+    onResponse: (kind, res) => frameLimit.observe(kind, res),
     onFatal: (err) => void shutdown(1, `fatal application error: ${err.message}`),
     observe: (method, seconds) => {
       metrics.abciRequests.inc({ method });
       metrics.abciSeconds.observe({ method }, seconds);
     },
   });
-  const abciAddr = `tcp://${cfg.host}:${cfg.ports.abci}`;
+  const abciAddr = abci.address;
   try {
+    if (abci.socketPath) removeStaleSocket(abci.socketPath);
     await server.listen(abciAddr);
+    // CometBFT reads its listeners from config.toml: ours are the source (flags included).
+    syncCometListeners(opts.home, listen);
   } catch (e) {
+    await server.close();
     await store.close();
+    if (e instanceof StartupError) throw e;
     throw new StartupError(
       `cannot listen for ABCI on ${abciAddr}: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
-  log.info(
-    { abci: abciAddr, rpc: `http://${cfg.host}:${cfg.ports.rpc}` },
-    'ABCI server listening; starting CometBFT',
-  );
+  const rpcUrl = localUrl('http', listen.rpc);
+  log.info({ abci: abciAddr, rpc: rpcUrl, p2p: listen.p2p }, 'ABCI server listening; starting CometBFT');
 
   try {
     const r = await reindexRecentEvents(opts.home, last.version);
@@ -131,35 +181,32 @@ export async function startNode(opts: StartOptions): Promise<number> {
     );
   });
 
-  if (cfg.ports.grpc > 0) {
+  if (listen.grpc !== OFF) {
     try {
-      const rpcUrl = `http://${cfg.host}:${cfg.ports.rpc}`;
-      grpcServer = await startGrpcServer({
-        app,
-        host: cfg.host,
-        port: cfg.ports.grpc,
-        rpcUrl,
-        version,
-        logger: logger('grpc'),
-      });
-      log.info({ grpc: `${cfg.host}:${grpcServer.port}` }, 'gRPC server listening');
+      const { host, port } = parseHostPort(listen.grpc, 'grpc');
+      grpcServer = await startGrpcServer({ app, host, port, rpcUrl, version, logger: logger('grpc') });
+      log.info({ grpc: `${listen.grpc} (port ${grpcServer.port})` }, 'gRPC server listening');
     } catch (e) {
       void shutdown(
         1,
-        `cannot start the gRPC server on ${cfg.host}:${cfg.ports.grpc}: ${e instanceof Error ? e.message : String(e)}`,
+        `cannot start the gRPC server on ${listen.grpc}: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
   }
 
-  if (cfg.ports.appMetrics > 0) {
+  if (listen.metrics !== OFF) {
     try {
-      const m = await metrics.serve(cfg.host, cfg.ports.appMetrics);
+      const { host, port } = parseHostPort(listen.metrics, 'metrics');
+      const m = await metrics.serve(host, port);
       metricsServer = m;
-      log.info({ metrics: `http://${cfg.host}:${m.port}/metrics` }, 'Prometheus metrics listening');
+      log.info(
+        { metrics: `${listen.metrics} (port ${m.port}) GET /metrics` },
+        'Prometheus metrics listening',
+      );
     } catch (e) {
       void shutdown(
         1,
-        `cannot serve metrics on ${cfg.host}:${cfg.ports.appMetrics}: ${e instanceof Error ? e.message : String(e)}`,
+        `cannot serve metrics on ${listen.metrics}: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
   }

@@ -7,41 +7,68 @@ import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAcco
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
 import { defaultAppState } from '../../app.js';
-import { defaultHome, homePaths, isInitialized, type NodePorts } from '../../node/home.js';
+import {
+  configuredListeners,
+  defaultHome,
+  homePaths,
+  isInitialized,
+  readNodeConfig,
+} from '../../node/home.js';
 import { initHome } from '../../node/init.js';
 import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
+import { type Listeners, localUrl, normalizeListener, type Service } from '../../node/listeners.js';
 import { startNode } from '../../node/start.js';
 import { UserError } from '../errors.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
 
-const portOptions: [keyof NodePorts, string][] = [
-  ['rpc', 'CometBFT RPC port'],
-  ['p2p', 'CometBFT P2P port'],
-  ['abci', 'ABCI socket port'],
-  ['grpc', 'gRPC port'],
-  ['cometMetrics', 'CometBFT Prometheus port (0 = off)'],
-  ['appMetrics', 'gonkad Prometheus port (0 = off)'],
+/** One flag per listener; each also has a key under `listen` in config/gonka.json. */
+const listenerFlags: [Service, string, string][] = [
+  ['p2p', '--p2p-laddr <host:port>', 'CometBFT P2P listen address (default 127.0.0.1:26656)'],
+  ['rpc', '--rpc-laddr <host:port>', 'CometBFT RPC listen address (default 127.0.0.1:26657)'],
+  ['grpc', '--grpc-address <host:port|off>', 'gRPC listen address (default 127.0.0.1:9090)'],
+  [
+    'metrics',
+    '--metrics-address <host:port|off>',
+    'gonkad Prometheus listen address (default 127.0.0.1:9464)',
+  ],
+  [
+    'cometMetrics',
+    '--comet-metrics-address <host:port|off>',
+    "CometBFT's Prometheus listen address (default 127.0.0.1:26660)",
+  ],
+  [
+    'abci',
+    '--abci-address <unix://path|tcp://host:port>',
+    'ABCI address between gonkad and CometBFT (default unix://abci.sock: a 0600 socket in the home)',
+  ],
 ];
 
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`invalid port '${v}'`);
-  return n;
+function addListenerFlags(cmd: Command): Command {
+  for (const [service, flags, desc] of listenerFlags)
+    cmd.option(flags, desc, (v: string) => {
+      try {
+        return normalizeListener(service, v);
+      } catch (e) {
+        throw new UserError(e instanceof Error ? e.message : String(e));
+      }
+    });
+  return cmd;
 }
 
-function flag(name: string): string {
-  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-port <port>`;
-}
-
-function collectPorts(opts: Record<string, unknown>): Partial<NodePorts> {
-  const ports: Partial<NodePorts> = {};
-  for (const [name] of portOptions) {
-    const v = opts[`${name}Port`];
-    if (v !== undefined) ports[name] = v as number;
+function collectListeners(opts: Record<string, unknown>): Partial<Listeners> {
+  const out: Partial<Listeners> = {};
+  for (const [service, flags] of listenerFlags) {
+    // commander's key for --p2p-laddr is p2pLaddr, for --comet-metrics-address cometMetricsAddress.
+    const key = flags
+      .split(' ')[0]!
+      .slice(2)
+      .replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const v = opts[key];
+    if (typeof v === 'string') out[service] = v;
   }
-  return ports;
+  return out;
 }
 
 export function register(program: Command): void {
@@ -56,9 +83,8 @@ export function register(program: Command): void {
         .choices(['devnet', 'fast'])
         .default('devnet'),
     )
-    .option('--reset', 'remove an existing home first')
-    .option('--host <ip>', 'listen address for every service', '127.0.0.1');
-  for (const [name, desc] of portOptions) init.option(flag(name), desc, parsePort);
+    .option('--reset', 'remove an existing home first');
+  addListenerFlags(init);
   init.action((opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
     if (isInitialized(home) && !opts.reset)
@@ -67,58 +93,65 @@ export function register(program: Command): void {
       home,
       chainId: opts.chainId,
       moniker: opts.moniker,
-      host: opts.host,
       profile: opts.profile,
       reset: Boolean(opts.reset),
-      ports: collectPorts(opts),
+      listen: collectListeners(opts),
       appState: defaultAppState(),
     });
-    process.stdout.write(`${JSON.stringify({ home, chainId: cfg.chainId, ports: cfg.ports })}\n`);
+    process.stdout.write(`${JSON.stringify({ home, chainId: cfg.chainId, listen: cfg.listen })}\n`);
   });
 
-  program
+  const start = program
     .command('start')
-    .description('run the chain node: ABCI application plus a CometBFT child process')
+    .description(
+      'run the chain node: ABCI application plus a CometBFT child process (listener flags override config/gonka.json for this run)',
+    )
     .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
-    .option('--comet-log <file|inherit>', "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'")
-    .action(async (opts) => {
-      const home = (opts.home as string | undefined) ?? defaultHome();
-      if (!isInitialized(home))
-        throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
-      process.exitCode = await startNode({ home, cometLog: opts.cometLog });
-    });
+    .option(
+      '--comet-log <file|inherit>',
+      "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'",
+    );
+  addListenerFlags(start).action(async (opts) => {
+    const home = (opts.home as string | undefined) ?? defaultHome();
+    if (!isInitialized(home))
+      throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
+    process.exitCode = await startNode({ home, cometLog: opts.cometLog, listen: collectListeners(opts) });
+  });
 
-  program
+  const devnet = program
     .command('devnet')
     .description('run a single-validator devnet (what `npm start` runs); initializes the home on first use')
     .option('--home <dir>', 'devnet home (default $GONKA_HOME or ~/.gonka)')
-    .option('--reset', 'start from a fresh home')
-    .action(async (opts) => {
-      const home = (opts.home as string | undefined) ?? defaultHome();
-      if (opts.reset || !isInitialized(home)) {
-        process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
-        // The funded devnet account (a devnet convenience, never for real networks).
-        const funded = await deriveKey(generateMnemonic());
-        const appState = defaultAppState();
-        addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
-        applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
-        initHome({
-          home,
-          chainId: 'gonka-devnet',
-          moniker: 'devnet-validator',
-          profile: 'devnet',
-          reset: true,
-          appState,
-          operator: funded.address,
-        });
-        const devnetDir = homePaths(home).devnet;
-        mkdirSync(devnetDir, { recursive: true });
-        writeFileSync(join(devnetDir, 'mnemonic.txt'), `${funded.mnemonic}\n`, { mode: 0o600 });
-        process.stderr.write(
-          `[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`,
-        );
-      }
-      process.stderr.write(`[devnet] starting; CometBFT RPC on http://127.0.0.1:26657 — Ctrl-C stops\n`);
-      process.exitCode = await startNode({ home });
-    });
+    .option('--reset', 'start from a fresh home');
+  addListenerFlags(devnet).action(async (opts) => {
+    const home = (opts.home as string | undefined) ?? defaultHome();
+    const listen = collectListeners(opts);
+    if (opts.reset || !isInitialized(home)) {
+      process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
+      // The funded devnet account (a devnet convenience, never for real networks).
+      const funded = await deriveKey(generateMnemonic());
+      const appState = defaultAppState();
+      addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
+      applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
+      initHome({
+        home,
+        chainId: 'gonka-devnet',
+        moniker: 'devnet-validator',
+        profile: 'devnet',
+        reset: true,
+        appState,
+        operator: funded.address,
+        listen,
+      });
+      const devnetDir = homePaths(home).devnet;
+      mkdirSync(devnetDir, { recursive: true });
+      writeFileSync(join(devnetDir, 'mnemonic.txt'), `${funded.mnemonic}\n`, { mode: 0o600 });
+      process.stderr.write(
+        `[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`,
+      );
+    }
+    const rpc = localUrl('http', configuredListeners(readNodeConfig(home), listen).rpc);
+    process.stderr.write(`[devnet] starting; CometBFT RPC on ${rpc} — Ctrl-C stops\n`);
+    process.exitCode = await startNode({ home, listen });
+  });
 }

@@ -13,6 +13,8 @@ const cli = repoPath('dist', 'app', 'cli', 'main.js');
 export interface TestNodeOptions {
   fixtures?: 'testkv';
   env?: Record<string, string>;
+  /** More `gonkad init` arguments (a later listener flag replaces the helper's own). */
+  initArgs?: string[];
 }
 
 export class TestNode {
@@ -22,14 +24,14 @@ export class TestNode {
 
   private constructor(
     readonly home: string,
-    readonly ports: { rpc: number; p2p: number; abci: number; grpc: number; metrics: number },
+    readonly ports: { rpc: number; p2p: number; grpc: number; metrics: number },
     readonly rpc: CometRpc,
     private readonly opts: TestNodeOptions,
   ) {}
 
   static async create(opts: TestNodeOptions = {}): Promise<TestNode> {
     const home = mkdtempSync(join(tmpdir(), 'gonka-e2e-'));
-    const [rpc, p2p, abci, grpc, metrics] = (await freePorts(5)) as [number, number, number, number, number];
+    const [rpc, p2p, grpc, metrics] = (await freePorts(4)) as [number, number, number, number];
     const r = spawnSync(
       process.execPath,
       [
@@ -41,18 +43,18 @@ export class TestNode {
         'fast',
         '--chain-id',
         'gonka-e2e',
-        '--rpc-port',
-        String(rpc),
-        '--p2p-port',
-        String(p2p),
-        '--abci-port',
-        String(abci),
-        '--grpc-port',
-        String(grpc),
-        '--comet-metrics-port',
-        '0',
-        '--app-metrics-port',
-        String(metrics),
+        '--rpc-laddr',
+        `127.0.0.1:${rpc}`,
+        '--p2p-laddr',
+        `127.0.0.1:${p2p}`,
+        '--grpc-address',
+        `127.0.0.1:${grpc}`,
+        '--comet-metrics-address',
+        'off',
+        '--metrics-address',
+        `127.0.0.1:${metrics}`,
+        // ABCI: the default private unix socket, <home>/abci.sock.
+        ...(opts.initArgs ?? []),
       ],
       {
         encoding: 'utf8',
@@ -60,20 +62,15 @@ export class TestNode {
       },
     );
     if (r.status !== 0) throw new Error(`gonkad init failed: ${r.stderr}`);
-    return new TestNode(
-      home,
-      { rpc, p2p, abci, grpc, metrics },
-      new CometRpc(`http://127.0.0.1:${rpc}`),
-      opts,
-    );
+    return new TestNode(home, { rpc, p2p, grpc, metrics }, new CometRpc(`http://127.0.0.1:${rpc}`), opts);
   }
 
-  /** Starts `gonkad start`; env adds variables for this run only (e.g. a failpoint). */
-  start(env: Record<string, string> = {}): void {
+  /** Starts `gonkad start`; env adds variables for this run only (e.g. a failpoint), args flags. */
+  start(env: Record<string, string> = {}, args: string[] = []): void {
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null)
       throw new Error('node already running');
     this.output = '';
-    const proc = spawn(process.execPath, [cli, 'start', '--home', this.home], {
+    const proc = spawn(process.execPath, [cli, 'start', '--home', this.home, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,

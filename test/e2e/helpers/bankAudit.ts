@@ -132,19 +132,18 @@ export interface BankTx {
 export function bankTxs(committed: CommittedTx[], senders: Set<string>): BankTx[] {
   const out: BankTx[] = [];
   for (const c of committed) {
-    let raw: TxRaw;
+    let decoded: { send: MsgSend; auth: AuthInfo } | undefined;
     try {
-      raw = TxRaw.decode(c.bytes);
+      const raw = TxRaw.decode(c.bytes);
+      const body = TxBody.decode(raw.bodyBytes);
+      const msg = body.messages[0];
+      if (body.messages.length === 1 && msg?.typeUrl === '/cosmos.bank.v1beta1.MsgSend')
+        decoded = { send: MsgSend.decode(msg.value), auth: AuthInfo.decode(raw.authInfoBytes) };
     } catch {
-      continue; // another tx format (the testkv fixture)
+      // another tx format (the testkv fixture)
     }
-    if (raw.bodyBytes.length === 0) continue;
-    const body = TxBody.decode(raw.bodyBytes);
-    const msg = body.messages[0];
-    if (body.messages.length !== 1 || msg?.typeUrl !== '/cosmos.bank.v1beta1.MsgSend') continue;
-    const send = MsgSend.decode(msg.value);
-    if (!senders.has(send.fromAddress)) continue;
-    const auth = AuthInfo.decode(raw.authInfoBytes);
+    if (!decoded || !senders.has(decoded.send.fromAddress)) continue;
+    const { send, auth } = decoded;
     const feeEvent = (c.result.events ?? []).find(
       (e) => e.type === 'tx' && e.attributes.some((a) => a.key === 'fee'),
     );
@@ -171,7 +170,7 @@ export interface BankModel {
 }
 
 /** Applies the committed bank txs' results to the genesis funds of the load. */
-export function applyModel(load: BankLoad, txs: BankTx[]): BankModel {
+export function applyModel(load: Pick<BankLoad, 'keys' | 'sinks'>, txs: BankTx[]): BankModel {
   const balances = new Map<string, bigint>();
   const sequences = new Map<string, bigint>();
   for (const k of load.keys) {
@@ -210,7 +209,7 @@ async function balanceAt(rpc: CometRpc, address: string, height: number): Promis
 /** Every node's balances and sequences of the load's accounts at `height` equal the model. */
 export async function checkBankState(
   targets: LoadTarget[],
-  load: BankLoad,
+  load: Pick<BankLoad, 'keys'>,
   model: BankModel,
   height: number,
 ): Promise<void> {
@@ -253,7 +252,11 @@ export interface LoadAccounting {
 }
 
 /** Sorts every accepted tx into committed or one of the accounted-for kinds of loss. */
-export function accountLoad(load: BankLoad, txs: BankTx[], model: BankModel): LoadAccounting {
+export function accountLoad(
+  load: Pick<BankLoad, 'sends' | 'epochs' | 'targets' | 'sent'>,
+  txs: BankTx[],
+  model: BankModel,
+): LoadAccounting {
   const committed = new Set(txs.map((t) => t.hash));
   const tookSequence = new Set(txs.filter((t) => t.fee > 0n).map((t) => `${t.sender}/${t.sequence}`));
   const accepted = new Map<string, SendRecord[]>();

@@ -163,7 +163,8 @@ export class BankLoad {
         resync: false,
       });
     }
-    this.watcher = setInterval(() => this.observe(), 20);
+    // Unref'd: a test that fails before finish() must not be kept alive by the watcher.
+    this.watcher = setInterval(() => this.observe(), 20).unref();
     this.done = this.run();
   }
 

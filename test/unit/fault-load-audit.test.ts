@@ -65,6 +65,7 @@ describe('fault e2e audit: accounting of accepted sends', () => {
     const hashes = (xs: SendRecord[]) => xs.map((x) => x.hash);
     assert.deepEqual(hashes(r.lostWithKilledNode), ['A1']);
     assert.deepEqual(r.byNode, { node0: 1 });
+    assert.equal(r.maxLostInOneRun, 1);
     assert.deepEqual(hashes(r.gapEvicted), ['A2', 'D1']);
     assert.deepEqual(hashes(r.superseded), ['B0']);
     assert.deepEqual(hashes(r.unexplained), ['C0']);

@@ -249,6 +249,8 @@ export interface LoadAccounting {
   unexplained: SendRecord[];
   /** Lost-with-killed-node count per target name. */
   byNode: Record<string, number>;
+  /** The most lost-with-killed-node txs that one ended run (a node between two kills) held. */
+  maxLostInOneRun: number;
 }
 
 /** Sorts every accepted tx into committed or one of the accounted-for kinds of loss. */
@@ -275,6 +277,7 @@ export function accountLoad(
     superseded: [],
     unexplained: [],
     byNode: {},
+    maxLostInOneRun: 0,
   };
   const sentHashes = new Set(load.sends.map((s) => s.hash));
   for (const t of txs) {
@@ -294,6 +297,10 @@ export function accountLoad(
     } else if (tookSequence.has(`${rec.sender}/${rec.sequence}`)) out.superseded.push(rec);
     else lost.push(rec);
   }
+  const perRun = new Map<string, number>();
+  for (const r of out.lostWithKilledNode)
+    perRun.set(`${r.target}/${r.epoch}`, (perRun.get(`${r.target}/${r.epoch}`) ?? 0) + 1);
+  out.maxLostInOneRun = Math.max(0, ...perRun.values());
   // An uncommitted tx only on live nodes is expected to fail recheck when an earlier sequence of
   // its sender never committed (so the final sequence stopped below it) and that earlier tx is
   // itself accounted for: lost with a killed node, or sent with an unknown outcome.
@@ -316,7 +323,7 @@ export function describeAccounting(a: LoadAccounting): string {
   return (
     `sent ${a.sent}, accepted ${a.accepted}, rejected ${a.rejected}, unknown outcome ${a.unknownOutcome}; ` +
     `accepted and committed ${a.acceptedCommitted}; load txs in blocks ${a.committed} (${a.committedOk} succeeded, ${a.committed - a.committedOk} failed in the message with the fee taken); ` +
-    `lost with a killed node's mempool ${a.lostWithKilledNode.length} ${JSON.stringify(a.byNode)}, ` +
+    `lost with a killed node's mempool ${a.lostWithKilledNode.length} ${JSON.stringify(a.byNode)} (at most ${a.maxLostInOneRun} from one run), ` +
     `evicted after a sequence gap ${a.gapEvicted.length}, superseded by a re-signed tx ${a.superseded.length}, ` +
     `unexplained ${a.unexplained.length}`
   );

@@ -1,18 +1,28 @@
-// Crash recovery on a real CometBFT (issue 2, acceptance 3): kill -9 of the app at each named
-// failpoint and at random moments, and kill -9 of CometBFT at random moments, all under a bounded
-// tx load. After every restart the chain must continue, no committed tx may be lost, and at the
-// end every header's app hash must equal a fresh reference replay of the same blocks.
+// Crash recovery on a real CometBFT (issue 2, acceptance 3; issue 10, acceptance 6): kill -9 of
+// the app at each named failpoint and at random moments, and kill -9 of CometBFT at random moments,
+// all under two bounded loads: unsigned testkv txs and signed bank sends (fees, sequences, mempool
+// recheck). After every restart the chain must continue, no committed tx may be lost, every
+// accepted bank send must commit or have been in the mempool of a run that crashed, the bank state
+// must equal a model of the committed results, and at the end every header's app hash must equal a
+// fresh reference replay of the same blocks.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { seededRandom } from '../../testnet/perturb.js';
 import { encodeTestTx, QUERY_GET, testKvExtensions } from '../fixtures/testkv.js';
 import { sized } from '../profile.js';
+import { auditBankLoad, describeAccounting, settleMempools } from './helpers/bankAudit.js';
+import { BankLoad, fundLoadAccounts, type LoadTarget, loadKeys } from './helpers/bankLoad.js';
 import { TestNode } from './helpers/node.js';
 import { fetchBlocks, headerAppHashes, replay } from './helpers/replay.js';
 import { waitFor } from './helpers/rpc.js';
 
 const enc = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BANK_SEED = 20261206;
+const BANK_ACCOUNTS = 4;
+const BANK_DEPTH = 3;
 
 describe('crash recovery', () => {
   let node: TestNode;
@@ -22,6 +32,7 @@ describe('crash recovery', () => {
   let loadOn = false;
   let loadDone: Promise<void> = Promise.resolve();
   let seq = 0;
+  let bank: BankLoad;
 
   /** A bounded background load: one tx every 40 ms while on, at most 5,000 in total. */
   function startLoad() {
@@ -59,14 +70,35 @@ describe('crash recovery', () => {
 
   before(async () => {
     node = await TestNode.create({ fixtures: 'testkv' });
+    const genesisPath = join(node.home, 'config', 'genesis.json');
+    const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
+    fundLoadAccounts(genesis.app_state, loadKeys(BANK_SEED, BANK_ACCOUNTS));
+    writeFileSync(genesisPath, JSON.stringify(genesis));
     node.start();
     await node.waitForHeight(2, 60_000);
+    const target: LoadTarget = {
+      name: 'node',
+      rpc: node.rpc,
+      live: () => node.proc !== undefined && node.proc.exitCode === null && node.proc.signalCode === null,
+      runId: () => node.proc,
+    };
+    bank = new BankLoad([target], {
+      accounts: BANK_ACCOUNTS,
+      seed: BANK_SEED,
+      maxTxs: sized(1500, 5000),
+      intervalMs: 60,
+      depth: BANK_DEPTH,
+      chainId: genesis.chain_id,
+    });
     startLoad();
+    await bank.start();
   });
 
   after(async () => {
     loadOn = false;
     await loadDone;
+    await bank?.stop();
+    bank?.finish();
     await node?.destroy();
   });
 
@@ -105,7 +137,34 @@ describe('crash recovery', () => {
   it('lost no committed tx and matches a reference replay at every height', async () => {
     loadOn = false;
     await loadDone;
+    await bank.stop();
     await node.waitForHeight((await node.rpc.height()) + 2);
+    // Signed sends: every accepted one committed (with the results the bank state shows) or was in
+    // the mempool of a run that crashed, or failed recheck behind such a lost tx of its sender.
+    const upTo = await settleMempools(bank.targets);
+    bank.finish();
+    const { accounting: a } = await auditBankLoad(bank.targets, bank, upTo);
+    process.stdout.write(
+      `# bank load: ${describeAccounting(a)}; runs ended ${bank.endedRuns}, resets ${bank.resets}\n`,
+    );
+    assert.deepEqual(
+      a.unexplained.map((r) => `${r.hash} seq ${r.sequence}`),
+      [],
+      'every accepted tx committed or is accounted for',
+    );
+    // A run holds at most `depth` unconfirmed sends per account; twice that allows for sends
+    // re-signed after a stall while older ones still sat in that mempool.
+    const perRun = BANK_ACCOUNTS * 2 * BANK_DEPTH;
+    assert.ok(
+      a.maxLostInOneRun <= perRun,
+      `one run lost ${a.maxLostInOneRun} accepted sends, bound ${perRun}`,
+    );
+    assert.ok(
+      a.lostWithKilledNode.length <= bank.endedRuns * perRun,
+      `lost with ended runs ${a.lostWithKilledNode.length} > ${bank.endedRuns} runs × ${perRun}`,
+    );
+    assert.ok(a.acceptedCommitted > 20, `only ${a.acceptedCommitted} signed sends committed`);
+    assert.ok(a.committed > a.committedOk, 'some sends failed in the message, fee taken');
     let committed = 0;
     for (const [key, value, hash] of submitted) {
       // Mempool contents are not durable across a crash; committed txs are.

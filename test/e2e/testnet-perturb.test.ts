@@ -1,7 +1,10 @@
-// Issue 4 acceptance 1: a 4-validator local testnet (real CometBFT + app processes, peers linked
-// through harness-owned relays) under a bounded testkv tx load survives seeded random single-node
-// perturbations — kill -9 of the app or of CometBFT, pause, partition, restart — with no
-// divergence in block or app hashes, no lost committed tx, and continued liveness.
+// Issue 4 acceptance 1, issue 10 acceptance 6: a 4-validator local testnet (real CometBFT + app
+// processes, peers linked through harness-owned relays) under two bounded loads — unsigned testkv
+// txs and signed bank sends to random live nodes (fees, sequences, mempool recheck) — survives
+// seeded random single-node perturbations — kill -9 of the app or of CometBFT, pause, partition,
+// restart — with no divergence in block or app hashes, every committed tx on every node at the
+// same height with the same result, the bank state equal on every node and to a model of the
+// committed results, no accepted send lost except with a killed node's mempool, and liveness.
 // `npm test` runs 3 perturbations, `npm run test:long` 20.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,10 +26,17 @@ import {
 } from '../../testnet/index.js';
 import { encodeTestTx, QUERY_GET } from '../fixtures/testkv.js';
 import { sized } from '../profile.js';
+import { auditBankLoad, describeAccounting, settleMempools } from './helpers/bankAudit.js';
+import { BankLoad, fundLoadAccounts, type LoadTarget, loadKeys } from './helpers/bankLoad.js';
+import { CometRpc } from './helpers/rpc.js';
 
 const SEED = 17; // first three: partition, pause, kill -9 of an app
 const PERTURBATIONS = sized(3, 20);
 const enc = new TextEncoder();
+const CHAIN_ID = 'gonka-testnet-e2e';
+const BANK_SEED = 41;
+const BANK_ACCOUNTS = 6;
+const BANK_DEPTH = 3;
 
 /**
  * Holds a fault while checking it took effect: the other three keep making blocks, and a
@@ -53,7 +63,9 @@ describe('4-validator testnet under faults', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-testnet-'));
-    await initTestnet({ dir, validators: 4, chainId: 'gonka-testnet-e2e', appState: defaultAppState() });
+    const appState = defaultAppState();
+    fundLoadAccounts(appState, loadKeys(BANK_SEED, BANK_ACCOUNTS));
+    await initTestnet({ dir, validators: 4, chainId: CHAIN_ID, appState });
     net = Testnet.open(dir, { env: { GONKA_TEST_FIXTURES: 'testkv' } });
     await net.start();
     await net.waitForHeight(2, 90_000);
@@ -77,6 +89,21 @@ describe('4-validator testnet under faults', () => {
       }),
     });
     load.start();
+    const targets: LoadTarget[] = net.nodes.map((n) => ({
+      name: n.entry.name,
+      rpc: new CometRpc(n.rpc.url),
+      live: () => n.running && !n.paused,
+      runId: () => n.appPid,
+    }));
+    const bank = new BankLoad(targets, {
+      accounts: BANK_ACCOUNTS,
+      seed: BANK_SEED,
+      maxTxs: PERTURBATIONS * 80 + 80,
+      intervalMs: 60,
+      depth: BANK_DEPTH,
+      chainId: CHAIN_ID,
+    });
+    await bank.start();
     const plan = planPerturbations(SEED, PERTURBATIONS, net.nodes.length);
     const seen = new Set<string>();
     try {
@@ -92,16 +119,44 @@ describe('4-validator testnet under faults', () => {
       }
     } finally {
       await load.stop();
+      await bank.stop();
     }
+    // Whatever a live mempool holds commits (or fails recheck) before the full restart below,
+    // which would otherwise drop it.
+    await settleMempools(targets);
     // Finally restart everything at once: the network resumes from its stores.
     await net.restartAll();
     await checkLiveness(net, 2, 90_000);
+    bank.finish();
     const common = await checkAgreement(net);
     const committed = await checkCommittedTxs(net, load.accepted);
     await checkModuleInvariants(net);
+    // Every tx of blocks 1..common on every node with the same result, the bank state everywhere
+    // equal to the model, every accepted send committed or accounted for.
+    const { committed: inBlocks, accounting: a } = await auditBankLoad(targets, bank, common);
     process.stdout.write(
-      `# sent ${load.sent}, accepted ${load.accepted.length}, committed ${committed.length}, agreement on 1..${common}; kinds: ${[...seen].join(', ')}\n`,
+      `# testkv: sent ${load.sent}, accepted ${load.accepted.length}, committed ${committed.length}, agreement on 1..${common}; kinds: ${[...seen].join(', ')}\n` +
+        `# ${inBlocks.length} txs in blocks 1..${common}, identical with identical results on every node\n` +
+        `# bank load: ${describeAccounting(a)}; runs ended ${bank.endedRuns}, resets ${bank.resets}\n`,
     );
+    assert.deepEqual(
+      a.unexplained.map((r) => `${r.hash} seq ${r.sequence} to ${targets[r.target]!.name}`),
+      [],
+      'every accepted send committed or is accounted for',
+    );
+    // A run holds at most `depth` unconfirmed sends per account; twice that allows for sends
+    // re-signed after a stall while older ones still sat in that mempool.
+    const perRun = BANK_ACCOUNTS * 2 * BANK_DEPTH;
+    assert.ok(
+      a.maxLostInOneRun <= perRun,
+      `one run lost ${a.maxLostInOneRun} accepted sends, bound ${perRun}`,
+    );
+    assert.ok(
+      a.lostWithKilledNode.length <= bank.endedRuns * perRun,
+      `lost with ended runs ${a.lostWithKilledNode.length} > ${bank.endedRuns} runs × ${perRun}`,
+    );
+    assert.ok(a.acceptedCommitted > 20, `only ${a.acceptedCommitted} signed sends committed`);
+    assert.ok(a.committed > a.committedOk, 'some sends failed in the message, fee taken');
     assert.ok(committed.length > 0, 'the load committed txs');
     assert.ok(
       committed.length >= load.accepted.length * 0.5,

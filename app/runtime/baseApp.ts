@@ -42,6 +42,7 @@ import { errorResult, sdkErrors } from './errors.js';
 import { event } from './events.js';
 import { failpoint } from './failpoints.js';
 import { GasMeter } from './gas.js';
+import { InvariantBreach } from './invariants.js';
 import { type AppModule, ModuleManager } from './module.js';
 import { readonlyMultiStoreAt } from './queryStore.js';
 import { MsgRouter, QueryRouter } from './router.js';
@@ -278,7 +279,7 @@ export class BaseApp implements AbciApplication {
     const header = this.headerFrom(req.height, req.time, req.hash, req.proposerAddress);
     const block = this.store.branch();
     const blockCtx = new Context('finalize', header, block);
-    this.modules.beginBlock(blockCtx);
+    this.loudOnBreach(() => this.modules.beginBlock(blockCtx));
     this.lastBlockTxs = req.txs.length;
     const txResults = req.txs.map((tx) => {
       const out = this.runTx(blockCtx.with(block, new GasMeter()), tx);
@@ -293,7 +294,7 @@ export class BaseApp implements AbciApplication {
         info: '',
       };
     });
-    this.modules.endBlock(blockCtx);
+    this.loudOnBreach(() => this.modules.endBlock(blockCtx));
     block.write();
     const appHash = this.store.workingHash();
     return ResponseFinalizeBlock.fromPartial({
@@ -415,6 +416,25 @@ export class BaseApp implements AbciApplication {
       gasUsed: meter.consumed(),
       events,
     };
+  }
+
+  /**
+   * An exception escaping BeginBlock/EndBlock would halt the chain at this height on every node:
+   * it is an invariant breach (DESIGN.md §3.8-9), logged loudly with the module before the
+   * ABCI server reports it as fatal and the node exits.
+   */
+  private loudOnBreach(run: () => void): void {
+    try {
+      run();
+    } catch (e) {
+      const breach = e instanceof InvariantBreach ? e : undefined;
+      this.log.fatal(
+        { module: breach?.module, phase: breach?.phase, err: breach?.cause ?? e },
+        breach?.message ??
+          `INVARIANT BREACH in block execution: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      throw e;
+    }
   }
 
   /** Invariants of every module over the last committed state plus the working state. */

@@ -2,6 +2,7 @@
 // maturity epoch (still slashable), proportional slashing to the governance account at most once
 // per (participant, reason) per epoch, and the jailed set. The epoch comes from x/poc through
 // onEpochAdvance, so this module needs nothing above it.
+import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
 import {
   type CollateralParams,
@@ -84,19 +85,24 @@ export class CollateralKeeper {
     ctx.kv(STORE).set(EPOCH_KEY, u64(epoch));
   }
 
-  /** x/poc's epoch hook: record the epoch, then release every entry that has matured. */
+  /**
+   * x/poc's epoch hook: record the epoch, then release every entry that has matured. Each release
+   * is bookkeeping on its own branch: one that fails is a `bookkeeping_failure` event and its
+   * entry stays queued (retried at the next epoch), never a halt.
+   */
   onEpochAdvance(ctx: Context, epoch: bigint): void {
     this.setCurrentEpoch(ctx, epoch);
-    const kv = ctx.kv(STORE);
-    const due = [...kv.iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
+    const due = [...ctx.kv(STORE).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
     for (const [k, v] of due) {
       const participant = addressString(k.subarray(9));
       const amount = amountOf(v);
-      kv.delete(k);
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, participant, [
-        { denom: COLLATERAL_DENOM, amount },
-      ]);
-      ctx.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
+      bookkeeping(ctx, { module: STORE, action: 'release', id: participant }, (c) => {
+        c.kv(STORE).delete(k);
+        this.bank.sendCoinsFromModule(c, COLLATERAL_MODULE, participant, [
+          { denom: COLLATERAL_DENOM, amount },
+        ]);
+        c.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
+      });
     }
   }
 

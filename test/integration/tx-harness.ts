@@ -17,8 +17,8 @@ import {
   RequestQuery,
   type ResponseFinalizeBlock,
 } from 'cosmjs-types/tendermint/abci/types';
-import { pino } from 'pino';
-import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
+import { type Logger, pino } from 'pino';
+import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
@@ -126,14 +126,17 @@ export class TestChain {
     balance?: bigint;
     seed?: string;
     appState?: (s: Record<string, any>) => void;
+    /** Extra modules (test fixtures) appended after the production ones. */
+    ext?: AppExtensions;
+    logger?: Logger;
   }): Promise<TestChain> {
     const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
-    const store = await PersistentMultiStore.open(dir, appStoreNames(), { keepRecent: 5 });
-    const app = createApp(store, pino({ level: 'silent' }), 'test');
+    const store = await PersistentMultiStore.open(dir, appStoreNames(opts.ext), { keepRecent: 5 });
+    const app = createApp(store, opts.logger ?? pino({ level: 'silent' }), 'test', opts.ext);
     const keys = Array.from({ length: opts.accounts }, (_, i) =>
       TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`),
     );
-    const state = defaultAppState() as Record<string, any>;
+    const state = defaultAppState(opts.ext) as Record<string, any>;
     state.bank.balances = keys.map((k) => ({
       address: k.address,
       coins: [{ denom: DENOM, amount: String(opts.balance ?? 1_000_000_000n) }],

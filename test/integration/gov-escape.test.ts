@@ -12,9 +12,9 @@ import { RequestFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { BOOKKEEPING_FAILURE } from '../../app/runtime/bookkeeping.js';
 import { type BlockHeader, Context } from '../../app/runtime/context.js';
-import type { BankKeeper } from '../../x/bank/keeper.js';
 import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_DEPOSITS_MODULE } from '../../x/auth/keeper.js';
+import type { BankKeeper } from '../../x/bank/keeper.js';
 import {
   advance,
   any,

@@ -4,6 +4,7 @@
 // onEpochAdvance, so this module needs nothing above it.
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
+import { assertInvariant } from '../../app/runtime/invariants.js';
 import {
   type CollateralParams,
   Params,
@@ -114,6 +115,7 @@ export class CollateralKeeper {
   }
 
   private setCollateral(ctx: Context, participant: string, amount: bigint): void {
+    assertInvariant(amount >= 0n, `negative collateral ${amount} for ${participant}`);
     const key = collateralKey(addressBytes(participant));
     if (amount === 0n) ctx.kv(STORE).delete(key);
     else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
@@ -143,7 +145,9 @@ export class CollateralKeeper {
     const completion = this.currentEpoch(ctx) + this.parsedParams(ctx).unbondingPeriodEpochs;
     const key = unbondingKey(completion, addressBytes(participant));
     const prev = ctx.kv(STORE).get(key);
-    ctx.kv(STORE).set(key, enc.encode(((prev ? amountOf(prev) : 0n) + amount).toString()));
+    const queued = (prev ? amountOf(prev) : 0n) + amount;
+    assertInvariant(queued > 0n, `unbonding entry of ${participant} would be ${queued}`);
+    ctx.kv(STORE).set(key, enc.encode(queued.toString()));
     ctx.events.emit(ev.withdraw(participant, `${amount}${COLLATERAL_DENOM}`, completion));
     return completion;
   }
@@ -216,6 +220,7 @@ export class CollateralKeeper {
       const amount = BigInt(e.amount);
       const cut = mulFloor(amount, fraction);
       if (cut === 0n) continue;
+      assertInvariant(cut > 0n && cut <= amount, `slash cut ${cut} of unbonding entry ${amount}`);
       fromUnbonding += cut;
       if (amount === cut) ctx.kv(STORE).delete(e.key);
       else ctx.kv(STORE).set(e.key, enc.encode((amount - cut).toString()));

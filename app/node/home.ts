@@ -31,6 +31,8 @@ export interface NodeConfig {
   host: string;
   ports: NodePorts;
   profile: string;
+  /** Run every module's invariant after every Nth Commit and halt on a broken one; 0/absent = off. */
+  checkInvariantsEvery?: number;
 }
 
 /** $GONKA_HOME, else ~/.gonka. */

@@ -12,7 +12,8 @@ import type { BaseApp } from '../runtime/baseApp.js';
 import { armFailpoint } from '../runtime/failpoints.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
-import { homePaths, readNodeConfig } from './home.js';
+import { homePaths, type NodeConfig, readNodeConfig } from './home.js';
+import { parseInvariantPeriod, periodicInvariantCheck } from './invariantCheck.js';
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
 import { reindexRecentEvents } from './reindexEvents.js';
@@ -27,6 +28,8 @@ export interface StartOptions {
   /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
   cometLog?: string | 'inherit';
   extensions?: AppExtensions;
+  /** `--check-invariants-every`: overrides the config key checkInvariantsEvery (0 = off). */
+  checkInvariantsEvery?: number;
 }
 
 /** Test fixtures are loaded only when a test asks for them through the environment. */
@@ -38,6 +41,16 @@ async function testExtensions(): Promise<AppExtensions> {
   return mod.testKvExtensions;
 }
 
+function invariantPeriodOf(opts: StartOptions, cfg: NodeConfig): number {
+  try {
+    if (opts.checkInvariantsEvery !== undefined)
+      return parseInvariantPeriod(opts.checkInvariantsEvery, '--check-invariants-every');
+    return parseInvariantPeriod(cfg.checkInvariantsEvery ?? 0, 'checkInvariantsEvery in config/gonka.json');
+  } catch (e) {
+    throw new StartupError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 export async function startNode(opts: StartOptions): Promise<number> {
   const log = logger('node');
   // Test-only crash points and the OpenSSL verifier switch come from the environment here, at the
@@ -45,6 +58,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
   armFailpoint(process.env.GONKA_FAILPOINT);
   if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
   const cfg = readNodeConfig(opts.home);
+  const invariantPeriod = invariantPeriodOf(opts, cfg);
   const paths = homePaths(opts.home);
   const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8')) as { chain_id: string };
   const extensions = opts.extensions ?? (await testExtensions());
@@ -59,10 +73,17 @@ export async function startNode(opts: StartOptions): Promise<number> {
     );
   }
   const metrics = new NodeMetrics();
+  const checkInvariants = periodicInvariantCheck(
+    () => app.checkInvariants(),
+    invariantPeriod,
+    logger('invariants'),
+  );
   const app: BaseApp = createApp(store, logger('app'), version, extensions, (height, txs) => {
     metrics.height.set(height);
     metrics.txs.inc(txs);
+    checkInvariants(height);
   });
+  if (invariantPeriod > 0) log.info({ every: invariantPeriod }, 'checking invariants after commits');
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();
   log.info({ home: opts.home, chainId: genesis.chain_id, height: last.version }, 'app store opened');

@@ -15,6 +15,8 @@ export interface NodeConfig {
   /** Homes made before `listen`: one host for every service, and its ports. Read, never written. */
   host?: string;
   ports?: Record<string, number | undefined>;
+  /** Run every module's invariant after every Nth Commit and halt on a broken one; 0/absent = off. */
+  checkInvariantsEvery?: number;
 }
 
 /** The listen addresses of a home's config, with defaults (and legacy host/ports) filled in. */

@@ -14,7 +14,8 @@ import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { syncCometListeners } from './cometConfig.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
-import { configuredListeners, homePaths, readNodeConfig } from './home.js';
+import { configuredListeners, homePaths, type NodeConfig, readNodeConfig } from './home.js';
+import { parseInvariantPeriod, periodicInvariantCheck } from './invariantCheck.js';
 import {
   abciAddress,
   ListenerConfigError,
@@ -39,6 +40,8 @@ export interface StartOptions {
   extensions?: AppExtensions;
   /** Listen addresses for this run, over config/gonka.json's (`gonkad start --rpc-laddr …`). */
   listen?: Partial<Listeners>;
+  /** `--check-invariants-every`: overrides the config key checkInvariantsEvery (0 = off). */
+  checkInvariantsEvery?: number;
 }
 
 /** Removes a socket file left by a node that did not stop cleanly; refuses to remove anything else. */
@@ -63,6 +66,16 @@ async function testExtensions(): Promise<AppExtensions> {
   return mod.testKvExtensions;
 }
 
+function invariantPeriodOf(opts: StartOptions, cfg: NodeConfig): number {
+  try {
+    if (opts.checkInvariantsEvery !== undefined)
+      return parseInvariantPeriod(opts.checkInvariantsEvery, '--check-invariants-every');
+    return parseInvariantPeriod(cfg.checkInvariantsEvery ?? 0, 'checkInvariantsEvery in config/gonka.json');
+  } catch (e) {
+    throw new StartupError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 export async function startNode(opts: StartOptions): Promise<number> {
   const log = logger('node');
   // Test-only crash points and the OpenSSL verifier switch come from the environment here, at the
@@ -70,6 +83,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
   armFailpoint(process.env.GONKA_FAILPOINT);
   if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
   const cfg = readNodeConfig(opts.home);
+  const invariantPeriod = invariantPeriodOf(opts, cfg);
   const paths = homePaths(opts.home);
   let listen: Listeners;
   let abci: ReturnType<typeof abciAddress>;
@@ -97,10 +111,17 @@ export async function startNode(opts: StartOptions): Promise<number> {
     );
   }
   const metrics = new NodeMetrics();
+  const checkInvariants = periodicInvariantCheck(
+    () => app.checkInvariants(),
+    invariantPeriod,
+    logger('invariants'),
+  );
   const app: BaseApp = createApp(store, logger('app'), version, extensions, (height, txs) => {
     metrics.height.set(height);
     metrics.txs.inc(txs);
+    checkInvariants(height);
   });
+  if (invariantPeriod > 0) log.info({ every: invariantPeriod }, 'checking invariants after commits');
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();
   log.info({ home: opts.home, chainId: genesis.chain_id, height: last.version }, 'app store opened');

@@ -44,6 +44,7 @@ import { errorResult, sdkErrors } from './errors.js';
 import { EventManager, event } from './events.js';
 import { failpoint } from './failpoints.js';
 import { GasMeter } from './gas.js';
+import { InvariantBreach } from './invariants.js';
 import { type AppModule, ModuleManager } from './module.js';
 import { readonlyMultiStoreAt } from './queryStore.js';
 import { MsgRouter, QueryRouter } from './router.js';
@@ -304,7 +305,7 @@ export class BaseApp implements AbciApplication {
     const block = this.store.branch();
     const blockCtx = this.txContext('finalize', header, block, blockMaxGas(block));
     const blockGas = new BlockGasMeter(blockCtx.blockMaxGas);
-    this.modules.beginBlock(blockCtx);
+    this.loudOnBreach(() => this.modules.beginBlock(blockCtx));
     this.lastBlockTxs = req.txs.length;
     const txResults = req.txs.map((tx) => {
       const out = this.runTx(blockCtx.with(block, new GasMeter()), tx, blockGas);
@@ -319,7 +320,7 @@ export class BaseApp implements AbciApplication {
         info: '',
       };
     });
-    this.modules.endBlock(blockCtx);
+    this.loudOnBreach(() => this.modules.endBlock(blockCtx));
     block.write();
     const appHash = this.store.workingHash();
     return ResponseFinalizeBlock.fromPartial({
@@ -478,6 +479,25 @@ export class BaseApp implements AbciApplication {
   /** A context for running txs or proposals: block.max_gas travels with it to ante. */
   private txContext(mode: ExecMode, header: BlockHeader, ms: CacheMultiStore, maxGas: bigint): Context {
     return new Context(mode, header, ms, new GasMeter(), new EventManager(), {}, maxGas);
+  }
+
+  /**
+   * An exception escaping BeginBlock/EndBlock would halt the chain at this height on every node:
+   * it is an invariant breach (DESIGN.md §3.8-9), logged loudly with the module before the
+   * ABCI server reports it as fatal and the node exits.
+   */
+  private loudOnBreach(run: () => void): void {
+    try {
+      run();
+    } catch (e) {
+      const breach = e instanceof InvariantBreach ? e : undefined;
+      this.log.fatal(
+        { module: breach?.module, phase: breach?.phase, err: breach?.cause ?? e },
+        breach?.message ??
+          `INVARIANT BREACH in block execution: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      throw e;
+    }
   }
 
   /** Invariants of every module over the last committed state plus the working state. */

@@ -8,6 +8,7 @@ import type {
   RequestVerifyVoteExtension,
 } from 'cosmjs-types/tendermint/abci/types';
 import type { Context } from './context.js';
+import { runBlockHook } from './invariants.js';
 import type { MsgRouter, QueryRouter } from './router.js';
 
 export interface ModuleServices {
@@ -100,12 +101,19 @@ export class ModuleManager {
     return out;
   }
 
+  /** An exception from a module's hook is an InvariantBreach naming that module. */
   beginBlock(ctx: Context): void {
-    for (const n of this.order.beginBlock) this.get(n).beginBlock?.(ctx);
+    for (const n of this.order.beginBlock) {
+      const m = this.get(n);
+      if (m.beginBlock) runBlockHook(n, 'begin_block', () => m.beginBlock!(ctx));
+    }
   }
 
   endBlock(ctx: Context): void {
-    for (const n of this.order.endBlock) this.get(n).endBlock?.(ctx);
+    for (const n of this.order.endBlock) {
+      const m = this.get(n);
+      if (m.endBlock) runBlockHook(n, 'end_block', () => m.endBlock!(ctx));
+    }
   }
 
   invariants(ctx: Context): string[] {

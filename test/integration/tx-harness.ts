@@ -23,7 +23,7 @@ import {
   ResponseProcessProposal_ProposalStatus,
 } from 'cosmjs-types/tendermint/abci/types';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
@@ -138,14 +138,15 @@ export class TestChain {
     maxGas?: bigint;
     /** Test modules appended to the production ones. */
     ext?: AppExtensions;
+    logger?: Logger;
   }): Promise<TestChain> {
     const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
     const store = await PersistentMultiStore.open(dir, appStoreNames(opts.ext), { keepRecent: 5 });
-    const app = createApp(store, pino({ level: 'silent' }), 'test', opts.ext);
+    const app = createApp(store, opts.logger ?? pino({ level: 'silent' }), 'test', opts.ext);
     const keys = Array.from({ length: opts.accounts }, (_, i) =>
       TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`),
     );
-    const state = defaultAppState() as Record<string, any>;
+    const state = defaultAppState(opts.ext) as Record<string, any>;
     state.bank.balances = keys.map((k) => ({
       address: k.address,
       coins: [{ denom: DENOM, amount: String(opts.balance ?? 1_000_000_000n) }],

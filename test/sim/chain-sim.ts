@@ -12,10 +12,22 @@ import { pino } from 'pino';
 import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import { openAppStore } from '../../app/node/openStore.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
+import { BOOKKEEPING_FAILURE } from '../../app/runtime/bookkeeping.js';
+import { Context } from '../../app/runtime/context.js';
 import type { CommitMultiStore } from '../../app/runtime/store/types.js';
 import { seededRandom } from '../../testnet/perturb.js';
+import type { PocKeeper } from '../../x/poc/keeper.js';
+import { POC_MODULE } from '../../x/poc/module.js';
 import { encodeTestTx, testKvExtensions } from '../fixtures/testkv.js';
-import { collectProposals, planModuleTxs, type SimOpsState, simKeys, withSimAccounts } from './sim-ops.js';
+import type { TestKey } from '../integration/tx-harness.js';
+import {
+  collectProposals,
+  planModuleTxs,
+  SIM_WEIGHTS,
+  type SimOpsState,
+  simKeys,
+  withSimAccounts,
+} from './sim-ops.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -84,6 +96,24 @@ function randomTx(rand: () => number): PlannedTx {
   return { bytes: encodeTestTx({ writes, deletes, gas }), writes, deletes };
 }
 
+/**
+ * Schedules a seeded next-epoch weight for one participant on the working state (PoC results will
+ * do this from txs; until then the simulation does it directly), so participants' weights change
+ * at epoch boundaries and x/poc's stored total must follow them (its invariant is checked below).
+ */
+function scheduleWeight(sim: SimApp, keys: TestKey[], rand: () => number, height: number): void {
+  const poc = (sim.app.modules.modules.get(POC_MODULE) as unknown as { keeper: PocKeeper }).keeper;
+  const header = {
+    chainId: SIM_CHAIN_ID,
+    height: BigInt(height),
+    time: { seconds: 0n, nanos: 0 },
+    hash: new Uint8Array(0),
+    proposerAddress: new Uint8Array(0),
+  };
+  const who = keys[Math.floor(rand() * SIM_WEIGHTS.length)]!.address;
+  poc.setNextWeight(new Context('finalize', header, sim.store), who, BigInt(1 + Math.floor(rand() * 100)));
+}
+
 /** Checks module invariants and that the testkv store equals the model; throws on the first breach. */
 function checkBlock(sim: SimApp, model: Map<string, string>, height: number): void {
   const broken = sim.app.checkInvariants();
@@ -139,6 +169,7 @@ export async function simulate(
     const planned =
       opts.emptyFirstBlock && height === start + 1 ? [] : Array.from({ length: count }, () => randomTx(rand));
     const moduleTxs = planModuleTxs(sim.app, keys, rand, ops);
+    if (height % 5 === 0) scheduleWeight(sim, keys, rand, height);
     const hash = new Uint8Array(32).map(() => Math.floor(rand() * 256));
     const res = sim.app.finalizeBlock(
       RequestFinalizeBlock.fromPartial({
@@ -150,6 +181,13 @@ export async function simulate(
       }),
     );
     await sim.app.commit();
+    // End-block bookkeeping (refunds, burns, releases) never fails on a sound chain: a failure
+    // event here is a bug the invariants may not see.
+    const failure = res.events.find((e) => e.type === BOOKKEEPING_FAILURE);
+    if (failure)
+      throw new Error(
+        `height ${height}: bookkeeping failure ${JSON.stringify(failure.attributes.map((a) => [a.key, a.value]))}`,
+      );
     res.txResults.slice(planned.length).forEach((r) => {
       if (r.code === 0) result.moduleOpsCommitted++;
       else result.failedTxs++;

@@ -33,11 +33,17 @@ export interface Account {
 export const FEE_COLLECTOR = 'fee_collector';
 /** The governance module account: the authority of every MsgUpdateParams. */
 export const GOV_MODULE = 'gov';
+/**
+ * Escrow of governance deposits, apart from the gov account: a passed proposal acts only as `gov`
+ * (its messages must have the gov authority as their one signer), so it can never spend deposits.
+ */
+export const GOV_DEPOSITS_MODULE = 'gov_deposits';
 
 /** Module accounts the chain creates at genesis, with their permissions (SDK names). */
 export const DEFAULT_MODULE_ACCOUNTS: { name: string; permissions: string[] }[] = [
   { name: FEE_COLLECTOR, permissions: [] },
   { name: GOV_MODULE, permissions: ['burner'] },
+  { name: GOV_DEPOSITS_MODULE, permissions: ['burner'] },
 ];
 
 const enc = new TextEncoder();

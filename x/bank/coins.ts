@@ -6,8 +6,10 @@ import { sdkErrors } from '../../app/runtime/errors.js';
 const DENOM_RE = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 const AMOUNT_RE = /^\d{1,78}$/;
 
+export const isValidDenom = (denom: string): boolean => DENOM_RE.test(denom);
+
 export function validateDenom(denom: string): void {
-  if (!DENOM_RE.test(denom)) throw sdkErrors.invalidCoins(`invalid denom '${denom.slice(0, 130)}'`);
+  if (!isValidDenom(denom)) throw sdkErrors.invalidCoins(`invalid denom '${denom.slice(0, 130)}'`);
 }
 
 export function parseAmount(s: string): bigint {

@@ -1,13 +1,21 @@
 // x/bank keeper: balances, supply, denom metadata and send-enabled flags. Every balance change
 // goes through subtract/add here, so supply = Σ balances holds by construction (mint and burn
 // adjust both sides) and zero balances are deleted rather than stored.
+//
+// Preconditions asserted on every store write (an InvariantError, never a user error: message
+// validation must have refused such input long before): no negative amount, no malformed denom,
+// and no unknown denom — a positive balance may be written only for a denom that has a supply
+// entry. Supply entries are created only by genesisCredit (InitChain) and mintCoins, which write
+// the supply before the balance, so a send, burn or refund can never bring a denom into being.
+// The assertion reads the supply through the unmetered store: checks cost no gas.
 import { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
+import { assertInvariant } from '../../app/runtime/invariants.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import type { AuthKeeper } from '../auth/keeper.js';
 import { prefixEnd } from '../auth/keys.js';
-import type { Coins } from './coins.js';
+import { type Coins, isValidDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
 import {
@@ -63,12 +71,18 @@ export class BankKeeper {
   }
 
   private setBalance(ctx: Context, address: string, denom: string, amount: bigint): void {
+    assertCoin(denom, amount, `balance of ${address}`);
+    assertInvariant(
+      amount === 0n || ctx.ms.getStore(STORE).has(supplyKey(denom)),
+      `balance of unknown denom '${denom}' (no supply entry) for ${address}`,
+    );
     const key = balanceKey(addressBytes(address), denom);
     if (amount === 0n) ctx.kv(STORE).delete(key);
     else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
   }
 
   private subtract(ctx: Context, address: string, coins: readonly Coins[]): void {
+    for (const c of coins) assertCoin(c.denom, c.amount, `amount taken from ${address}`);
     for (const c of coins) {
       const have = this.balance(ctx, address, c.denom);
       if (have < c.amount) {
@@ -82,6 +96,7 @@ export class BankKeeper {
   }
 
   private add(ctx: Context, address: string, coins: readonly Coins[]): void {
+    for (const c of coins) assertCoin(c.denom, c.amount, `amount added to ${address}`);
     for (const c of coins)
       this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
     ctx.events.emit(ev.coinReceived(address, coins));
@@ -126,6 +141,7 @@ export class BankKeeper {
   }
 
   private setSupply(ctx: Context, denom: string, amount: bigint): void {
+    assertCoin(denom, amount, 'supply');
     if (amount === 0n) ctx.kv(STORE).delete(supplyKey(denom));
     else ctx.kv(STORE).set(supplyKey(denom), enc.encode(amount.toString()));
   }
@@ -140,6 +156,7 @@ export class BankKeeper {
     if (!this.auth.hasPermission(module, 'minter'))
       throw sdkErrors.unauthorized(`module ${module} may not mint`);
     const address = this.auth.ensureModuleAccount(ctx, module).base.address;
+    for (const c of coins) assertCoin(c.denom, c.amount, `amount minted by ${module}`);
     for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
     this.add(ctx, address, coins);
     ctx.events.emit(ev.coinbase(address, coins));
@@ -157,8 +174,9 @@ export class BankKeeper {
   /** Genesis only: credits a balance and the supply together. */
   genesisCredit(ctx: Context, address: string, coins: readonly Coins[]): void {
     for (const c of coins) {
-      this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
+      // Supply first: it is what makes the denom known to setBalance.
       this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
+      this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
     }
   }
 
@@ -252,4 +270,10 @@ export class BankKeeper {
     }
     return broken;
   }
+}
+
+/** A coin amount or stored value: never negative, denom well-formed (else an InvariantError). */
+function assertCoin(denom: string, amount: bigint, what: string): void {
+  assertInvariant(amount >= 0n, `negative ${what}: ${amount}${denom}`);
+  assertInvariant(isValidDenom(denom), `malformed denom in ${what}: '${denom.slice(0, 130)}'`);
 }

@@ -2,7 +2,9 @@
 // maturity epoch (still slashable), proportional slashing to the governance account at most once
 // per (participant, reason) per epoch, and the jailed set. The epoch comes from x/poc through
 // onEpochAdvance, so this module needs nothing above it.
+import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
+import { assertInvariant } from '../../app/runtime/invariants.js';
 import {
   type CollateralParams,
   Params,
@@ -84,19 +86,24 @@ export class CollateralKeeper {
     ctx.kv(STORE).set(EPOCH_KEY, u64(epoch));
   }
 
-  /** x/poc's epoch hook: record the epoch, then release every entry that has matured. */
+  /**
+   * x/poc's epoch hook: record the epoch, then release every entry that has matured. Each release
+   * is bookkeeping on its own branch: one that fails is a `bookkeeping_failure` event and its
+   * entry stays queued (retried at the next epoch), never a halt.
+   */
   onEpochAdvance(ctx: Context, epoch: bigint): void {
     this.setCurrentEpoch(ctx, epoch);
-    const kv = ctx.kv(STORE);
-    const due = [...kv.iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
+    const due = [...ctx.kv(STORE).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
     for (const [k, v] of due) {
       const participant = addressString(k.subarray(9));
       const amount = amountOf(v);
-      kv.delete(k);
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, participant, [
-        { denom: COLLATERAL_DENOM, amount },
-      ]);
-      ctx.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
+      bookkeeping(ctx, { module: STORE, action: 'release', id: participant }, (c) => {
+        c.kv(STORE).delete(k);
+        this.bank.sendCoinsFromModule(c, COLLATERAL_MODULE, participant, [
+          { denom: COLLATERAL_DENOM, amount },
+        ]);
+        c.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
+      });
     }
   }
 
@@ -108,6 +115,7 @@ export class CollateralKeeper {
   }
 
   private setCollateral(ctx: Context, participant: string, amount: bigint): void {
+    assertInvariant(amount >= 0n, `negative collateral ${amount} for ${participant}`);
     const key = collateralKey(addressBytes(participant));
     if (amount === 0n) ctx.kv(STORE).delete(key);
     else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
@@ -137,7 +145,9 @@ export class CollateralKeeper {
     const completion = this.currentEpoch(ctx) + this.parsedParams(ctx).unbondingPeriodEpochs;
     const key = unbondingKey(completion, addressBytes(participant));
     const prev = ctx.kv(STORE).get(key);
-    ctx.kv(STORE).set(key, enc.encode(((prev ? amountOf(prev) : 0n) + amount).toString()));
+    const queued = (prev ? amountOf(prev) : 0n) + amount;
+    assertInvariant(queued > 0n, `unbonding entry of ${participant} would be ${queued}`);
+    ctx.kv(STORE).set(key, enc.encode(queued.toString()));
     ctx.events.emit(ev.withdraw(participant, `${amount}${COLLATERAL_DENOM}`, completion));
     return completion;
   }
@@ -210,6 +220,7 @@ export class CollateralKeeper {
       const amount = BigInt(e.amount);
       const cut = mulFloor(amount, fraction);
       if (cut === 0n) continue;
+      assertInvariant(cut > 0n && cut <= amount, `slash cut ${cut} of unbonding entry ${amount}`);
       fromUnbonding += cut;
       if (amount === cut) ctx.kv(STORE).delete(e.key);
       else ctx.kv(STORE).set(e.key, enc.encode((amount - cut).toString()));

@@ -1,6 +1,6 @@
 // What x/governance needs from other modules. Voting power is the voter's current PoC weight
-// (x/poc); coins move through x/bank (deposits escrowed in the `gov` module account, refunded or
-// burned); messages of a passed proposal run through the app's MsgRouter.
+// (x/poc); coins move through x/bank (deposits escrowed in the `gov_deposits` module account,
+// refunded or burned); messages of a passed proposal run through the app's MsgRouter.
 import type { Context } from '../../app/runtime/context.js';
 import type { Coins } from '../bank/coins.js';
 

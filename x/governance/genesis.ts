@@ -4,7 +4,7 @@
 import { Deposit, Proposal, ProposalStatus, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Context } from '../../app/runtime/context.js';
-import { GOV_MODULE } from '../auth/keeper.js';
+import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { addCoins, coinsEqual, parseCoins } from '../bank/coins.js';
 import { govErrors } from './errors.js';
 import type { GovKeeper } from './keeper.js';
@@ -95,8 +95,10 @@ export function initGovGenesis(ctx: Context, k: GovKeeper, raw: unknown): void {
     throw fail('starting_proposal_id must be a positive integer');
   const nextId = BigInt(g.starting_proposal_id);
   k.setNextProposalId(ctx, nextId);
-  // The gov account exists from genesis: it escrows deposits and receives slashed collateral.
+  // Both accounts exist from genesis: gov (the authority proposals act as; it receives slashed
+  // collateral) and gov_deposits (the escrow of deposits, which genesis balances must cover).
   k.auth.ensureModuleAccount(ctx, GOV_MODULE);
+  k.auth.ensureModuleAccount(ctx, GOV_DEPOSITS_MODULE);
 
   const proposals = new Map<bigint, Proposal>();
   let open = 0n;

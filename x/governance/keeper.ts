@@ -1,12 +1,14 @@
-// x/governance keeper: proposals, deposits (escrowed in the `gov` module account), votes, the two
-// end-time queues, params and the constitution. The end blocker (abci.ts) and the message server
+// x/governance keeper: proposals, deposits (escrowed in the `gov_deposits` module account, apart
+// from the `gov` account a passed proposal acts as), votes, the two end-time queues, params and the
+// constitution. The end blocker (abci.ts) and the message server
 // drive it; it never imports another module's keeper, only the interfaces in expectedKeepers.ts.
 import { Deposit, Proposal, ProposalStatus, type TallyResult, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { addressBytes } from '../auth/address.js';
-import { GOV_MODULE } from '../auth/keeper.js';
+import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { prefixEnd } from '../auth/keys.js';
 import { addCoins, type Coins, coinsString, parseCoins, toWire } from '../bank/coins.js';
 import { mulCeil, mulFloor } from './decimal.js';
@@ -73,6 +75,11 @@ export class GovKeeper {
   /** The governance module account: the authority of every MsgUpdateParams. */
   authority(): string {
     return this.auth.moduleAddress(GOV_MODULE);
+  }
+
+  /** The account escrowing deposits: no proposal can act as it. */
+  depositsAddress(): string {
+    return this.auth.moduleAddress(GOV_DEPOSITS_MODULE);
   }
 
   // ---- params and constitution ------------------------------------------------------------------
@@ -259,7 +266,7 @@ export class GovKeeper {
         throw govErrors.invalidDepositDenom(
           `deposited ${coinsString(coins)}, but gov accepts only ${[...allowed].join(', ')}`,
         );
-    this.bank.sendCoinsToModule(ctx, depositor, GOV_MODULE, coins);
+    this.bank.sendCoinsToModule(ctx, depositor, GOV_DEPOSITS_MODULE, coins);
     const prev = this.getDeposit(ctx, p.id, depositor);
     const merged = addCoins([prev ? parseCoins(prev.amount) : [], coins]);
     this.setDeposit(ctx, { proposalId: p.id, depositor, amount: toWire(merged) });
@@ -290,15 +297,22 @@ export class GovKeeper {
       );
   }
 
-  /** Pays every deposit back and deletes the records. */
+  /**
+   * End block: pays every deposit back and deletes the records. Each refund is bookkeeping on its
+   * own branch: one that fails (the escrow is short, which only a bug can cause now that no
+   * proposal can spend it) is a `bookkeeping_failure` event, never a halt; its coins stay in
+   * gov_deposits and the record goes with the proposal.
+   */
   refundDeposits(ctx: Context, id: bigint): void {
     for (const [k, d] of [...this.iterateDeposits(ctx, id)]) {
-      this.bank.sendCoinsFromModule(ctx, GOV_MODULE, d.depositor, parseCoins(d.amount));
       ctx.kv(STORE).delete(k);
+      bookkeeping(ctx, { module: STORE, action: 'refund', id: `${id}/${d.depositor}` }, (c) =>
+        this.bank.sendCoinsFromModule(c, GOV_DEPOSITS_MODULE, d.depositor, parseCoins(d.amount)),
+      );
     }
   }
 
-  /** Burns every deposit (supply shrinks with the module balance) and deletes the records. */
+  /** End block: burns every deposit (supply shrinks with the escrow) and deletes the records. */
   burnDeposits(ctx: Context, id: bigint): void {
     const all: Coins[][] = [];
     for (const [k, d] of [...this.iterateDeposits(ctx, id)]) {
@@ -306,7 +320,10 @@ export class GovKeeper {
       ctx.kv(STORE).delete(k);
     }
     const total = addCoins(all);
-    if (total.length > 0) this.bank.burnCoins(ctx, GOV_MODULE, total);
+    if (total.length > 0)
+      bookkeeping(ctx, { module: STORE, action: 'burn', id: id.toString() }, (c) =>
+        this.bank.burnCoins(c, GOV_DEPOSITS_MODULE, total),
+      );
   }
 
   /** Cancel: cancel_ratio of each deposit is burned (or sent to cancel_dest); the rest is refunded. */
@@ -323,14 +340,14 @@ export class GovKeeper {
           amount: c.amount - (fee.find((f) => f.denom === c.denom)?.amount ?? 0n),
         }))
         .filter((c) => c.amount > 0n);
-      if (refund.length > 0) this.bank.sendCoinsFromModule(ctx, GOV_MODULE, d.depositor, refund);
+      if (refund.length > 0) this.bank.sendCoinsFromModule(ctx, GOV_DEPOSITS_MODULE, d.depositor, refund);
       fees.push(fee);
       ctx.kv(STORE).delete(k);
     }
     const total = addCoins(fees);
     if (total.length === 0) return;
-    if (params.proposalCancelDest === '') this.bank.burnCoins(ctx, GOV_MODULE, total);
-    else this.bank.sendCoinsFromModule(ctx, GOV_MODULE, params.proposalCancelDest, total);
+    if (params.proposalCancelDest === '') this.bank.burnCoins(ctx, GOV_DEPOSITS_MODULE, total);
+    else this.bank.sendCoinsFromModule(ctx, GOV_DEPOSITS_MODULE, params.proposalCancelDest, total);
   }
 
   // ---- votes ------------------------------------------------------------------------------------------
@@ -371,15 +388,18 @@ export class GovKeeper {
 
   // ---- invariants -------------------------------------------------------------------------------------
 
-  /** The gov account holds at least every recorded deposit; open count matches the queues. */
+  /**
+   * The deposit escrow (gov_deposits) holds at least every recorded deposit (more only after a
+   * refund or burn failed, which left its coins there); open count matches the queues.
+   */
   invariants(ctx: Context): string[] {
     const broken: string[] = [];
     const sums = addCoins([...this.iterateAllDeposits(ctx)].map((d) => parseCoins(d.amount)));
-    const gov = this.authority();
+    const escrow = this.depositsAddress();
     for (const c of sums) {
-      const have = this.bank.balance(ctx, gov, c.denom);
+      const have = this.bank.balance(ctx, escrow, c.denom);
       if (have < c.amount)
-        broken.push(`gov account holds ${have}${c.denom} < deposits ${c.amount}${c.denom}`);
+        broken.push(`gov_deposits holds ${have}${c.denom} < deposits ${c.amount}${c.denom}`);
     }
     let open = 0n;
     for (const [, p] of this.iterateProposals(ctx)) {

@@ -6,6 +6,7 @@
 // H+2, so the next epoch's set is sent from EndBlock(nextStart − 2); the boundary block's
 // BeginBlock then makes the next weights current and runs the epoch hooks (x/collateral first).
 import type { Context } from '../../app/runtime/context.js';
+import { assertInvariant } from '../../app/runtime/invariants.js';
 import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { prefixEnd, readU64, u64 } from '../auth/keys.js';
@@ -22,6 +23,7 @@ import {
   participantKey,
   powerKey,
   STORE,
+  TOTAL_WEIGHT_KEY,
 } from './keys.js';
 import { defaultPocParams, validatePocParams } from './params.js';
 
@@ -111,9 +113,12 @@ export class PocKeeper implements WeightSource {
     return raw ? Participant.decode(raw) : undefined;
   }
 
+  /** Writes a participant and moves the stored total by the change in its weight. */
   setParticipant(ctx: Context, p: Participant): void {
     validateParticipant(p);
+    const before = this.getParticipant(ctx, p.address)?.weight ?? 0n;
     ctx.kv(STORE).set(participantKey(addressBytes(p.address)), Participant.encode(p).finish());
+    if (p.weight !== before) this.setTotalWeight(ctx, this.totalWeight(ctx) - before + p.weight);
   }
 
   *iterateParticipants(ctx: Context): Generator<Participant> {
@@ -129,10 +134,23 @@ export class PocKeeper implements WeightSource {
     return this.getParticipant(ctx, address)?.weight ?? 0n;
   }
 
+  /** Σ of every participant's weight this epoch: the stored total, one read (not a scan). */
   totalWeight(ctx: Context): bigint {
-    let total = 0n;
-    for (const p of this.iterateParticipants(ctx)) total += p.weight;
-    return total;
+    const raw = ctx.kv(STORE).get(TOTAL_WEIGHT_KEY);
+    return raw ? readU64(raw) : 0n;
+  }
+
+  private setTotalWeight(ctx: Context, total: bigint): void {
+    assertInvariant(total >= 0n, `poc total weight would become ${total}`);
+    if (total === 0n) ctx.kv(STORE).delete(TOTAL_WEIGHT_KEY);
+    else ctx.kv(STORE).set(TOTAL_WEIGHT_KEY, u64(total));
+  }
+
+  /** Σ weights recomputed from the participants (the invariant's other side). */
+  sumOfWeights(ctx: Context): bigint {
+    let sum = 0n;
+    for (const p of this.iterateParticipants(ctx)) sum += p.weight;
+    return sum;
   }
 
   /** Schedules a participant's weight for the next epoch (PoC results, later issues; tests now). */

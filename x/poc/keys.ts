@@ -14,6 +14,9 @@ export const PARTICIPANT_PREFIX = Uint8Array.of(0x02);
 export const NEXT_WEIGHT_PREFIX = Uint8Array.of(0x03);
 /** 0x04 | addr → the CometBFT power last sent for this participant (8 bytes BE); absent = 0 */
 export const POWER_PREFIX = Uint8Array.of(0x04);
+/** 0x05 → Σ participant weights this epoch (8 bytes BE), kept by setParticipant on every change
+ * (absent = 0); the weight invariant checks it against the sum over 0x02. */
+export const TOTAL_WEIGHT_KEY = Uint8Array.of(0x05);
 
 export const participantKey = (addr: Uint8Array) => concat(PARTICIPANT_PREFIX, addr);
 export const nextWeightKey = (addr: Uint8Array) => concat(NEXT_WEIGHT_PREFIX, addr);

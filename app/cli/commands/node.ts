@@ -107,15 +107,22 @@ export function register(program: Command): void {
       'run the chain node: ABCI application plus a CometBFT child process (listener flags override config/gonka.json for this run)',
     )
     .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
+    .option('--comet-log <file|inherit>', "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'")
     .option(
-      '--comet-log <file|inherit>',
-      "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'",
+      '--check-invariants-every <n>',
+      'after every Nth commit run every module invariant; a broken one halts the node (exit 1). ' +
+        'Default: checkInvariantsEvery in config/gonka.json, else 0 (off)',
     );
   addListenerFlags(start).action(async (opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
     if (!isInitialized(home))
       throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
-    process.exitCode = await startNode({ home, cometLog: opts.cometLog, listen: collectListeners(opts) });
+    process.exitCode = await startNode({
+      home,
+      cometLog: opts.cometLog,
+      listen: collectListeners(opts),
+      checkInvariantsEvery: opts.checkInvariantsEvery,
+    });
   });
 
   const devnet = program

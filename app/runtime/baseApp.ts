@@ -275,7 +275,10 @@ export class BaseApp implements AbciApplication {
     const expected = BigInt(this.store.lastCommitInfo().version) + 1n;
     if (req.height !== expected)
       throw new Error(`FinalizeBlock for height ${req.height}, expected ${expected}`);
-    const header = this.headerFrom(req.height, req.time, req.hash, req.proposerAddress);
+    const header: BlockHeader = {
+      ...this.headerFrom(req.height, req.time, req.hash, req.proposerAddress),
+      consensusInfo: { misbehavior: req.misbehavior, lastCommitVotes: req.decidedLastCommit?.votes ?? [] },
+    };
     const block = this.store.branch();
     const blockCtx = new Context('finalize', header, block);
     this.modules.beginBlock(blockCtx);

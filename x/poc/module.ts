@@ -5,6 +5,7 @@ import { defaultPocGenesis, exportPocGenesis, initPocGenesis, type PocGenesis } 
 import { PocKeeper } from './keeper.js';
 import { registerPocMsgs } from './msgServer.js';
 import { registerPocQueries } from './query.js';
+import { consAddressOf, iterateConsAddressIndex } from './validatorIndex.js';
 
 export const POC_MODULE = 'poc';
 
@@ -27,6 +28,13 @@ export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
       const broken: string[] = [];
       const sum = keeper.participants(ctx).reduce((s, p) => s + p.weight, 0n);
       if (sum !== keeper.totalWeight(ctx)) broken.push(`sum of weights ${sum} != total weight`);
+      for (const { consAddr, participant } of iterateConsAddressIndex(ctx)) {
+        const p = keeper.getParticipant(ctx, participant);
+        if (!p || !Buffer.from(consAddressOf(p.consensusPubkey)).equals(Buffer.from(consAddr)))
+          broken.push(`validator index entry ${Buffer.from(consAddr).toString('hex')} is stale`);
+      }
+      if (keeper.validatorCount(ctx) !== keeper.participants(ctx).length)
+        broken.push('validator index and participants differ in size');
       for (const v of keeper.powers(ctx))
         if (!keeper.getParticipant(ctx, v.address))
           broken.push(`power sent for non-participant ${v.address}`);

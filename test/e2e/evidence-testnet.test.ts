@@ -39,6 +39,12 @@ const JAIL_BLOCKS = 8;
 const DENOM = 'ngonka';
 const CHAIN_ID = 'gonka-evidence-e2e';
 
+/** An evidence entry of CometBFT's /block JSON. */
+interface CometEvidence {
+  type: string;
+  value: { vote_a: { validator_address: string } };
+}
+
 describe('evidence and liveness on a 4-validator testnet', () => {
   let dir: string;
   let net: Testnet;
@@ -196,6 +202,20 @@ describe('evidence and liveness on a 4-validator testnet', () => {
       90_000,
     );
     assert.ok((await jailed()).includes(operator));
+    // The jail came from evidence CometBFT committed in a block, naming validator k's key.
+    const top = await rpc().height();
+    let evidence: CometEvidence | undefined;
+    for (let h = top; h > Math.max(0, top - 60) && !evidence; h--) {
+      const b = await rpc().call<{ block: { evidence: { evidence: CometEvidence[] } } }>('block', {
+        height: h,
+      });
+      evidence = (b.block.evidence.evidence ?? []).find((e) => e.type === 'tendermint/DuplicateVoteEvidence');
+    }
+    assert.ok(evidence, 'a committed block carries DuplicateVoteEvidence');
+    assert.equal(
+      evidence.value.vote_a.validator_address,
+      JSON.parse(readFileSync(homePaths(v.home).privValidatorKey, 'utf8')).address,
+    );
     await waitFor(
       `validator ${k} out of CometBFT set`,
       async () => !(await cometValidators()).has(pubKeyOf(k)),

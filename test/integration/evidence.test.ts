@@ -20,6 +20,7 @@ import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import {
   MsgDepositCollateral,
   MsgUnjail,
+  MsgUpdateParams,
   QueryCollateralRequest,
   QueryCollateralResponse,
   QuerySigningInfoRequest,
@@ -27,7 +28,8 @@ import {
   QuerySigningInfosRequest,
   QuerySigningInfosResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { consensusKey, GOV_ADDRESS, PocChain } from './poc-chain.js';
+import { dumpStores } from '../sim/chain-sim.js';
+import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
 const WEIGHT = 10n;
 const WINDOW = 10n;
@@ -227,6 +229,55 @@ describe('evidence and liveness: jail, slash, unjail', () => {
     assert.equal(page.infos.length, 3);
     assert.equal(page.pagination!.total, 4n);
     assert.ok(page.pagination!.nextKey.length > 0);
+    assert.deepEqual(chain.invariants(), []);
+  });
+
+  it('signing infos and missed blocks survive a genesis export/import store for store', async () => {
+    absent.add(3);
+    await block();
+    await block();
+    absent.delete(3);
+    assert.equal(signingInfo(3).missedBlocksCounter, 2n);
+    assert.deepEqual(chain.invariants(), []);
+    const g = chain.app.exportGenesis() as Record<string, any>;
+    assert.equal(g.collateral.signing_infos.length, 4);
+    assert.equal(g.collateral.missed_blocks.length, 2);
+    const copy = await PocChain.fromAppState(JSON.parse(JSON.stringify(g)));
+    try {
+      const [a, b] = [dumpStores(chain.store), dumpStores(copy.store)];
+      assert.deepEqual(b.collateral, a.collateral);
+      assert.deepEqual(b.poc, a.poc, 'the validator index is rebuilt from the participants');
+    } finally {
+      await copy.close();
+    }
+    // An inconsistent bitmap is refused.
+    g.collateral.missed_blocks.pop();
+    await assert.rejects(PocChain.fromAppState(g), /missed_blocks_counter does not match/);
+  });
+
+  it('a signed_blocks_window change by governance restarts every window', async () => {
+    absent.add(3);
+    await block();
+    absent.delete(3);
+    assert.ok(signingInfo(3).missedBlocksCounter > 0n);
+    const at = chain.height + 1n;
+    chain.at(at, (ctx, c) =>
+      runAsAuthority(
+        c,
+        ctx,
+        MsgUpdateParams.typeUrl,
+        MsgUpdateParams.encode({
+          authority: GOV_ADDRESS,
+          params: { ...c.collateral.getParams(ctx), signedBlocksWindow: 12n },
+        }).finish(),
+      ),
+    );
+    await block();
+    for (const i of [1, 2, 3]) {
+      const info = signingInfo(i);
+      assert.equal(info.startHeight, at, `validator ${i}`);
+      assert.ok(info.missedBlocksCounter === 0n && info.indexOffset === 0n, `validator ${i}`);
+    }
     assert.deepEqual(chain.invariants(), []);
   });
 

@@ -6,6 +6,7 @@ import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesi
 import { COLLATERAL_MODULE, CollateralKeeper } from './keeper.js';
 import { registerCollateralMsgs } from './msgServer.js';
 import { registerCollateralQueries } from './query.js';
+import { signingInfoInvariants } from './signingInfo.js';
 import { handleConsensusInfo } from './slashing.js';
 
 export { COLLATERAL_MODULE };
@@ -25,6 +26,6 @@ export function collateralModule(bank: BankKeeper): AppModule & { keeper: Collat
     beginBlock(ctx) {
       if (keeper.validators) handleConsensusInfo(ctx, keeper, keeper.validators);
     },
-    invariants: (ctx) => keeper.invariants(ctx),
+    invariants: (ctx) => [...keeper.invariants(ctx), ...signingInfoInvariants(ctx)],
   };
 }

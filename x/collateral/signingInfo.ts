@@ -72,3 +72,14 @@ export function* iterateMissedBlocks(ctx: Context): Generator<{ participant: str
     };
   }
 }
+
+/** Each signing info's missed_blocks_counter equals its bitmap's missed entries. */
+export function signingInfoInvariants(ctx: Context): string[] {
+  const broken: string[] = [];
+  for (const [, i] of iterateSigningInfos(ctx)) {
+    const n = BigInt(missedIndexes(ctx, i.participant).length);
+    if (n !== i.missedBlocksCounter)
+      broken.push(`${i.participant}: missed_blocks_counter ${i.missedBlocksCounter} != ${n} missed blocks`);
+  }
+  return broken;
+}

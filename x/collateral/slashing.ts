@@ -12,6 +12,7 @@ import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import type { ValidatorLookup } from './expectedKeepers.js';
 import { type CollateralKeeper, SLASH_DOUBLE_SIGN, SLASH_DOWNTIME } from './keeper.js';
+import type { ParsedCollateralParams } from './params.js';
 import {
   clearMissed,
   getSigningInfo,
@@ -50,11 +51,12 @@ export function handleConsensusInfo(
   if (!info || (info.misbehavior.length === 0 && info.lastCommitVotes.length === 0)) return;
   const bound = validators.validatorCount(ctx);
   if (bound === 0) return;
+  const params = keeper.parsedParams(ctx);
 
   const punished = new Set<string>();
   const scan = Math.min(info.misbehavior.length, MAX_MISBEHAVIOR_ENTRIES);
   for (let i = 0; i < scan && punished.size < bound; i++) {
-    const p = handleMisbehavior(ctx, keeper, validators, info.misbehavior[i]!);
+    const p = handleMisbehavior(ctx, keeper, validators, params, info.misbehavior[i]!);
     if (p) punished.add(p);
   }
 
@@ -66,7 +68,7 @@ export function handleConsensusInfo(
     const addr = hex(votes[i]!.validator?.address ?? new Uint8Array(0));
     if (seen.has(addr)) continue;
     seen.add(addr);
-    handleVote(ctx, keeper, validators, votes[i]!);
+    handleVote(ctx, keeper, validators, params, votes[i]!);
   }
 }
 
@@ -75,6 +77,7 @@ function handleMisbehavior(
   ctx: Context,
   keeper: CollateralKeeper,
   validators: ValidatorLookup,
+  params: ParsedCollateralParams,
   m: Misbehavior,
 ): string | undefined {
   if (m.type !== MisbehaviorType.DUPLICATE_VOTE && m.type !== MisbehaviorType.LIGHT_CLIENT_ATTACK) return;
@@ -82,7 +85,6 @@ function handleMisbehavior(
   const participant = validators.participantByConsAddress(ctx, m.validator.address);
   if (!participant) return;
   const height = ctx.header.height;
-  const params = keeper.parsedParams(ctx);
   if (m.height > height || height - m.height > params.maxEvidenceAgeBlocks) return;
   const info = getSigningInfo(ctx, participant) ?? newSigningInfo(participant, height);
   if (info.tombstoned) return; // already punished for good: a repeated entry changes nothing
@@ -98,6 +100,7 @@ function handleVote(
   ctx: Context,
   keeper: CollateralKeeper,
   validators: ValidatorLookup,
+  params: ParsedCollateralParams,
   vote: VoteInfo,
 ): void {
   if (!vote.validator || vote.validator.power <= 0n) return;
@@ -105,7 +108,6 @@ function handleVote(
   // A jailed validator still signs (or not) for two more blocks: it is not counted, as in x/slashing.
   if (!participant || keeper.isJailed(ctx, participant)) return;
   const height = ctx.header.height;
-  const params = keeper.parsedParams(ctx);
   const window = params.signedBlocksWindow;
   const info = getSigningInfo(ctx, participant) ?? newSigningInfo(participant, height);
 

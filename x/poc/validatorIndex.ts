@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from '../../app/runtime/context.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { prefixEnd } from '../auth/keys.js';
+import { pocErrors } from './errors.js';
 import { CONS_ADDRESS_PREFIX, consAddressKey, STORE } from './keys.js';
 
 export const CONS_ADDRESS_LENGTH = 20;
@@ -26,8 +27,15 @@ export function indexConsensusKey(
   newKey: Uint8Array,
 ): void {
   const kv = ctx.kv(STORE);
+  const key = consAddressKey(consAddressOf(newKey));
+  const holder = kv.get(key);
+  // One consensus key, one participant: otherwise evidence could punish the wrong one.
+  if (holder && !sameBytes(holder, addressBytes(participant)))
+    throw pocErrors.invalidParticipant(
+      `${participant}: consensus key already used by participant ${addressString(holder)}`,
+    );
   if (oldKey && !sameBytes(oldKey, newKey)) kv.delete(consAddressKey(consAddressOf(oldKey)));
-  kv.set(consAddressKey(consAddressOf(newKey)), addressBytes(participant));
+  kv.set(key, addressBytes(participant));
 }
 
 /** The participant whose consensus key has this CometBFT address; undefined when none does. */

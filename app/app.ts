@@ -28,6 +28,7 @@ export function productionModules(): AppModule[] {
   const bank = bankModule(auth.keeper);
   const collateral = collateralModule(bank.keeper);
   const poc = pocModule(collateral.keeper);
+  collateral.keeper.setValidatorLookup(poc.keeper);
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,
     onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch),

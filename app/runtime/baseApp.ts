@@ -301,7 +301,10 @@ export class BaseApp implements AbciApplication {
     const expected = BigInt(this.store.lastCommitInfo().version) + 1n;
     if (req.height !== expected)
       throw new Error(`FinalizeBlock for height ${req.height}, expected ${expected}`);
-    const header = this.headerFrom(req.height, req.time, req.hash, req.proposerAddress);
+    const header: BlockHeader = {
+      ...this.headerFrom(req.height, req.time, req.hash, req.proposerAddress),
+      consensusInfo: { misbehavior: req.misbehavior, lastCommitVotes: req.decidedLastCommit?.votes ?? [] },
+    };
     const block = this.store.branch();
     const blockCtx = this.txContext('finalize', header, block, blockMaxGas(block));
     const blockGas = new BlockGasMeter(blockCtx.blockMaxGas);

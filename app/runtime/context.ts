@@ -2,6 +2,7 @@
 // meter that every store access is charged to, and the events emitted so far. Keepers take a
 // Context and never await.
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import type { Misbehavior, VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 import { EventManager } from './events.js';
 import { GasKVStore, GasMeter } from './gas.js';
 import type { KVStore, MultiStore } from './store/types.js';
@@ -25,12 +26,26 @@ export interface BlockHeader {
   /** Hash of the block being executed (RequestFinalizeBlock.hash); empty outside FinalizeBlock. */
   hash: Uint8Array;
   proposerAddress: Uint8Array;
+  /** FinalizeBlock only: what CometBFT decided about the validators (x/collateral's evidence and liveness). */
+  consensusInfo?: BlockConsensusInfo;
+}
+
+/**
+ * RequestFinalizeBlock's `misbehavior` and `decided_last_commit.votes`, as CometBFT sent them. They
+ * come from our own CometBFT but are unbounded lists: their consumer bounds them by the validator
+ * count before working on them.
+ */
+export interface BlockConsensusInfo {
+  misbehavior: readonly Misbehavior[];
+  lastCommitVotes: readonly VoteInfo[];
 }
 
 /** Effects of a block that only the runtime turns into ABCI response fields. */
 export interface BlockEffects {
   validatorUpdates?: { pubKeyEd25519: Uint8Array; power: bigint }[];
   consensusParamUpdates?: import('cosmjs-types/tendermint/types/params').ConsensusParams;
+  /** Set when a participant was jailed or unjailed in this block: x/poc sends the changed powers at EndBlock. */
+  jailChanged?: boolean;
 }
 
 export class Context {

@@ -120,7 +120,11 @@ export class PocChain {
     this.actions.set(h, [...(this.actions.get(h) ?? []), action]);
   }
 
-  async block(txs: Uint8Array[] = []): Promise<ResponseFinalizeBlock> {
+  /** `consensus`: what CometBFT reports about validators (misbehavior, decided_last_commit). */
+  async block(
+    txs: Uint8Array[] = [],
+    consensus: Pick<Partial<RequestFinalizeBlock>, 'misbehavior' | 'decidedLastCommit'> = {},
+  ): Promise<ResponseFinalizeBlock> {
     this.height += 1n;
     const res = this.app.finalizeBlock(
       RequestFinalizeBlock.fromPartial({
@@ -128,6 +132,7 @@ export class PocChain {
         time: { seconds: 1_700_000_000n + this.height, nanos: 0 },
         txs,
         hash: new Uint8Array(32),
+        ...consensus,
       }),
     );
     await this.app.commit();

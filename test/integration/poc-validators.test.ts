@@ -1,7 +1,7 @@
 // x/poc's validator set: InitChain returns the genesis weights; a weight change scheduled during
 // an epoch leaves FinalizeBlock(next_start − 2) as validator_updates (CometBFT applies them at
 // next_start), the boundary block starts the next epoch with those weights; jailed participants
-// drop to 0 at the next boundary and come back after unjail; a set with no power is never sent;
+// drop to 0 in the block that jails them and come back in the block that unjails them; a set with no power is never sent;
 // an epoch_length change applies from the next epoch.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -103,16 +103,17 @@ describe('x/poc validator updates', () => {
     assert.deepEqual(chain.invariants(), []);
   });
 
-  it('a jailed participant gets power 0 from the next boundary, and its weight back after unjail', async () => {
-    // Epoch 1 = [9, 17): send at 15.
+  it('a jailed participant gets power 0 in the block that jails it, and its weight back in the block that unjails it', async () => {
+    // Epoch 1 = [9, 17): jailed at 10, power 0 sent at 10 (effective 12), not again at 15.
     chain.at(10, (ctx, c) => c.collateral.jail(ctx, c.keys[1]!.address));
     let blocks = await chain.runTo(17);
-    assert.deepEqual(updatesOf(blocks.get(15n)), [{ key: key(1), power: 0n }]);
-    for (const [h, r] of blocks) if (h !== 15n) assert.deepEqual(updatesOf(r), [], `height ${h}`);
-    // Epoch 2 = [17, 25): unjail at 18, the weight returns at 23 (for 25).
+    assert.deepEqual(updatesOf(blocks.get(10n)), [{ key: key(1), power: 0n }]);
+    for (const [h, r] of blocks) if (h !== 10n) assert.deepEqual(updatesOf(r), [], `height ${h}`);
+    // Epoch 2 = [17, 25): unjailed at 18, the weight is sent at 18.
     chain.at(18, (ctx, c) => c.collateral.unjail(ctx, c.keys[1]!.address));
     blocks = await chain.runTo(25);
-    assert.deepEqual(updatesOf(blocks.get(23n)), [{ key: key(1), power: 30n }]);
+    assert.deepEqual(updatesOf(blocks.get(18n)), [{ key: key(1), power: 30n }]);
+    for (const [h, r] of blocks) if (h !== 18n) assert.deepEqual(updatesOf(r), [], `height ${h}`);
   });
 
   it('never sends a set with no power left', async () => {

@@ -79,6 +79,13 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
       ['collateral_per_weight_unit zero', { collateralPerWeightUnit: '0' }],
       ['unbonding_period_epochs zero', { unbondingPeriodEpochs: 0n }],
       ['unbonding_period_epochs above the bound', { unbondingPeriodEpochs: 1001n }],
+      ['slash_fraction_double_sign above 1', { slashFractionDoubleSign: '1.01' }],
+      ['slash_fraction_double_sign missing', { slashFractionDoubleSign: '' }],
+      ['min_signed_per_window above 1', { minSignedPerWindow: '2' }],
+      ['signed_blocks_window zero', { signedBlocksWindow: 0n }],
+      ['signed_blocks_window above the bound', { signedBlocksWindow: 100_001n }],
+      ['downtime_jail_blocks above the bound', { downtimeJailBlocks: 40_000_001n }],
+      ['max_evidence_age_blocks zero', { maxEvidenceAgeBlocks: 0n }],
     ];
     for (const [what, patch] of bad) {
       const msg = any(collateralPb.MsgUpdateParams, {

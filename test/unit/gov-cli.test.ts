@@ -29,6 +29,11 @@ describe('gonkad tx gov submit-proposal: proposal file messages', () => {
         base_weight_ratio: '0.2',
         collateral_per_weight_unit: '4.2',
         grace_period_end_epoch: '180',
+        slash_fraction_double_sign: '0.05',
+        signed_blocks_window: '100',
+        min_signed_per_window: '0.5',
+        downtime_jail_blocks: '600',
+        max_evidence_age_blocks: '100000',
       },
     });
     assert.equal(c.params.unbondingPeriodEpochs, 2n);

@@ -8,4 +8,9 @@ export const collateralErrors = {
   invalidParams: registerError('collateral', 5, 'invalid params'),
   invalidSlash: registerError('collateral', 6, 'invalid slash'),
   invalidGenesis: registerError('collateral', 7, 'invalid genesis'),
+  notJailed: registerError('collateral', 8, 'validator not jailed; cannot be unjailed'),
+  jailPeriodNotOver: registerError('collateral', 9, 'validator still jailed; cannot be unjailed'),
+  tombstoned: registerError('collateral', 10, 'validator is tombstoned for double signing'),
+  insufficientForUnjail: registerError('collateral', 11, 'collateral too low to unjail'),
+  notParticipant: registerError('collateral', 12, 'not a participant'),
 };

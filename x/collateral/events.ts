@@ -43,3 +43,26 @@ export const jail = (participant: string, jailed: boolean): Event =>
   event(jailed ? 'jail' : 'unjail', [['participant', participant]]);
 
 export const updateParams = (): Event => event('update_params', [['module', 'collateral']]);
+
+/** x/slashing's `liveness` event: one per missed block of a validator counted in the window. */
+export const liveness = (participant: string, missedBlocks: bigint, height: bigint): Event =>
+  event('liveness', [
+    ['address', participant],
+    ['missed_blocks', missedBlocks.toString()],
+    ['height', height.toString()],
+  ]);
+
+/** x/slashing's `slash` event for a consensus infraction (double_sign or missing_signature). */
+export const consensusSlash = (
+  participant: string,
+  power: bigint,
+  reason: string,
+  infractionHeight: bigint,
+): Event =>
+  event('slash', [
+    ['address', participant],
+    ['power', power.toString()],
+    ['reason', reason],
+    ['jailed', participant],
+    ['infraction_height', infractionHeight.toString()],
+  ]);

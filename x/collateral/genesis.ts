@@ -6,6 +6,15 @@ import { addressBytes } from '../auth/address.js';
 import { collateralErrors } from './errors.js';
 import { COLLATERAL_DENOM, COLLATERAL_MODULE, type CollateralKeeper } from './keeper.js';
 import { collateralParamsFromJson, collateralParamsToJson } from './params.js';
+import {
+  getSigningInfo,
+  isMissed,
+  iterateMissedBlocks,
+  iterateSigningInfos,
+  missedIndexes,
+  setMissed,
+  setSigningInfo,
+} from './signingInfo.js';
 
 export interface CollateralGenesis {
   params: ReturnType<typeof collateralParamsToJson>;
@@ -14,6 +23,16 @@ export interface CollateralGenesis {
   unbonding?: { participant: string; completion_epoch: string; amount: string }[];
   jailed?: string[];
   slash_records?: { participant: string; reason: string; epoch: string }[];
+  signing_infos?: {
+    participant: string;
+    start_height: string;
+    index_offset: string;
+    jailed_until: string;
+    tombstoned: boolean;
+    missed_blocks_counter: string;
+  }[];
+  /** Missed-block bitmap entries: the window index of each missed block, per participant. */
+  missed_blocks?: { participant: string; index: string }[];
 }
 
 export function defaultCollateralGenesis(): CollateralGenesis {
@@ -62,6 +81,7 @@ export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, ra
       r.reason,
       uint(`slash record epoch of ${r.participant}`, r.epoch),
     );
+  importSigningInfos(ctx, keeper, g);
 
   const held = keeper.totalHeld(ctx);
   const moduleAddr = keeper.bank.auth.moduleAddress(COLLATERAL_MODULE);
@@ -92,5 +112,50 @@ export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper):
       reason: r.reason,
       epoch: r.epoch.toString(),
     })),
+    signing_infos: [...iterateSigningInfos(ctx)].map(([, i]) => ({
+      participant: i.participant,
+      start_height: i.startHeight.toString(),
+      index_offset: i.indexOffset.toString(),
+      jailed_until: i.jailedUntil.toString(),
+      tombstoned: i.tombstoned,
+      missed_blocks_counter: i.missedBlocksCounter.toString(),
+    })),
+    missed_blocks: [...iterateMissedBlocks(ctx)].map((m) => ({
+      participant: m.participant,
+      index: m.index.toString(),
+    })),
   };
+}
+
+/** Signing infos and their bitmaps: each counter must equal its missed entries, each index < window. */
+function importSigningInfos(ctx: Context, keeper: CollateralKeeper, g: Partial<CollateralGenesis>): void {
+  const window = keeper.parsedParams(ctx).signedBlocksWindow;
+  for (const i of g.signing_infos ?? []) {
+    addressBytes(i.participant);
+    if (getSigningInfo(ctx, i.participant))
+      throw collateralErrors.invalidGenesis(`signing info of ${i.participant} listed twice`);
+    setSigningInfo(ctx, {
+      participant: i.participant,
+      startHeight: uint(`start_height of ${i.participant}`, i.start_height),
+      indexOffset: uint(`index_offset of ${i.participant}`, i.index_offset),
+      jailedUntil: uint(`jailed_until of ${i.participant}`, i.jailed_until),
+      tombstoned: i.tombstoned === true,
+      missedBlocksCounter: uint(`missed_blocks_counter of ${i.participant}`, i.missed_blocks_counter),
+    });
+  }
+  for (const m of g.missed_blocks ?? []) {
+    const what = `missed block ${m.participant}@${m.index}`;
+    if (!getSigningInfo(ctx, m.participant))
+      throw collateralErrors.invalidGenesis(`${what}: no signing info for the participant`);
+    const index = uint(what, m.index);
+    if (index >= window)
+      throw collateralErrors.invalidGenesis(`${what}: index is not below the window ${window}`);
+    if (isMissed(ctx, m.participant, index)) throw collateralErrors.invalidGenesis(`${what} listed twice`);
+    setMissed(ctx, m.participant, index, true);
+  }
+  for (const [, i] of iterateSigningInfos(ctx))
+    if (BigInt(missedIndexes(ctx, i.participant).length) !== i.missedBlocksCounter)
+      throw collateralErrors.invalidGenesis(
+        `signing info of ${i.participant}: missed_blocks_counter does not match its missed blocks`,
+      );
 }

@@ -17,6 +17,7 @@ import { prefixEnd, readU64, u64 } from '../auth/keys.js';
 import type { BankKeeper } from '../bank/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
+import type { ValidatorLookup } from './expectedKeepers.js';
 import {
   COLLATERAL_PREFIX,
   collateralKey,
@@ -46,6 +47,7 @@ export const COLLATERAL_DENOM = 'ngonka';
 /** Reasons with a param-defined fraction; other modules may use their own reason strings. */
 export const SLASH_INVALID = 'invalid';
 export const SLASH_DOWNTIME = 'downtime';
+export const SLASH_DOUBLE_SIGN = 'double_sign';
 const REASON_RE = /^[a-z][a-z0-9_]{0,63}$/;
 
 const enc = new TextEncoder();
@@ -60,7 +62,14 @@ export interface SlashResult {
 }
 
 export class CollateralKeeper {
+  /** x/poc's view of validators (wired in app.ts once x/poc exists); evidence is ignored without it. */
+  validators?: ValidatorLookup;
+
   constructor(readonly bank: BankKeeper) {}
+
+  setValidatorLookup(v: ValidatorLookup): void {
+    this.validators = v;
+  }
 
   // ---- params and epoch ----------------------------------------------------------------------
 
@@ -191,6 +200,7 @@ export class CollateralKeeper {
     const p = this.parsedParams(ctx);
     if (reason === SLASH_INVALID) return p.slashFractionInvalid;
     if (reason === SLASH_DOWNTIME) return p.slashFractionDowntime;
+    if (reason === SLASH_DOUBLE_SIGN) return p.slashFractionDoubleSign;
     throw collateralErrors.invalidSlash(`no param fraction for reason '${reason}'`);
   }
 
@@ -254,16 +264,21 @@ export class CollateralKeeper {
     return ctx.kv(STORE).has(jailedKey(addressBytes(participant)));
   }
 
-  /** Jailed participants get no CometBFT power from the next validator-set update on. */
+  /**
+   * Jailed participants get no CometBFT power: x/poc sends the change at this block's EndBlock
+   * (ctx.effects.jailChanged), effective two blocks later.
+   */
   jail(ctx: Context, participant: string): void {
     if (this.isJailed(ctx, participant)) return;
     ctx.kv(STORE).set(jailedKey(addressBytes(participant)), Uint8Array.of(1));
+    ctx.effects.jailChanged = true;
     ctx.events.emit(ev.jail(participant, true));
   }
 
   unjail(ctx: Context, participant: string): void {
     if (!this.isJailed(ctx, participant)) return;
     ctx.kv(STORE).delete(jailedKey(addressBytes(participant)));
+    ctx.effects.jailChanged = true;
     ctx.events.emit(ev.jail(participant, false));
   }
 

@@ -29,3 +29,14 @@ export function parseSlashRecordKey(k: Uint8Array): { addr: Uint8Array; reason: 
   const n = k[1]!;
   return { addr: k.subarray(2, 2 + n), reason: new TextDecoder().decode(k.subarray(2 + n)) };
 }
+
+/** 0x06 | addr → ValidatorSigningInfo (protobuf) */
+export const SIGNING_INFO_PREFIX = Uint8Array.of(0x06);
+/** 0x07 | len(addr) | addr | bitmap index (8 bytes BE) → 0x01 for a missed block; signed = absent */
+export const MISSED_BLOCK_PREFIX = Uint8Array.of(0x07);
+
+export const signingInfoKey = (addr: Uint8Array) => concat(SIGNING_INFO_PREFIX, addr);
+export const missedBlocksPrefix = (addr: Uint8Array) =>
+  concat(MISSED_BLOCK_PREFIX, Uint8Array.of(addr.length), addr);
+export const missedBlockKey = (addr: Uint8Array, index: bigint) =>
+  concat(missedBlocksPrefix(addr), u64(index));

@@ -1,10 +1,13 @@
-// x/collateral as an AppModule. It has no begin/end block of its own: x/poc calls onEpochAdvance.
+// x/collateral as an AppModule. Its BeginBlock handles CometBFT's misbehavior and last-commit
+// votes (slashing.ts); epochs come from x/poc calling onEpochAdvance.
 import type { AppModule } from '../../app/runtime/module.js';
 import type { BankKeeper } from '../bank/keeper.js';
 import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesis } from './genesis.js';
 import { COLLATERAL_MODULE, CollateralKeeper } from './keeper.js';
 import { registerCollateralMsgs } from './msgServer.js';
 import { registerCollateralQueries } from './query.js';
+import { signingInfoInvariants } from './signingInfo.js';
+import { handleConsensusInfo } from './slashing.js';
 
 export { COLLATERAL_MODULE };
 
@@ -20,6 +23,9 @@ export function collateralModule(bank: BankKeeper): AppModule & { keeper: Collat
     defaultGenesis: defaultCollateralGenesis,
     initGenesis: (ctx, g) => initCollateralGenesis(ctx, keeper, g),
     exportGenesis: (ctx) => exportCollateralGenesis(ctx, keeper),
-    invariants: (ctx) => keeper.invariants(ctx),
+    beginBlock(ctx) {
+      if (keeper.validators) handleConsensusInfo(ctx, keeper, keeper.validators);
+    },
+    invariants: (ctx) => [...keeper.invariants(ctx), ...signingInfoInvariants(ctx)],
   };
 }

@@ -1,4 +1,4 @@
-// x/collateral messages: deposit, withdraw (into the unbonding queue), MsgUpdateParams
+// x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
 // (authority = the governance module account).
 import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import { sdkErrors } from '../../app/runtime/errors.js';
@@ -6,6 +6,8 @@ import type { MsgRouter } from '../../app/runtime/router.js';
 import {
   MsgDepositCollateral,
   MsgDepositCollateralResponse,
+  MsgUnjail,
+  MsgUnjailResponse,
   MsgUpdateParams,
   MsgUpdateParamsResponse,
   MsgWithdrawCollateral,
@@ -17,6 +19,7 @@ import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
 import { parseCollateralParams } from './params.js';
+import { restartAllWindows, unjailValidator } from './slashing.js';
 
 /** The amount of a collateral coin: ngonka, a positive integer. */
 export function collateralAmount(coin: Coin | undefined): bigint {
@@ -62,6 +65,22 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     }),
   });
 
+  msgs.register({
+    typeUrl: MsgUnjail.typeUrl,
+    request: MsgUnjail,
+    responseTypeUrl: MsgUnjailResponse.typeUrl,
+    response: MsgUnjailResponse,
+    signers: (m) => [m.participant],
+    validate(m) {
+      addressBytes(m.participant);
+    },
+    handle(ctx, m) {
+      if (!keeper.validators) throw collateralErrors.notParticipant('no validator set is wired');
+      unjailValidator(ctx, keeper, keeper.validators, m.participant);
+      return {};
+    },
+  });
+
   const authority = moduleAddress(GOV_MODULE);
   msgs.register({
     typeUrl: MsgUpdateParams.typeUrl,
@@ -76,8 +95,11 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     handle(ctx, m) {
       if (m.authority !== authority)
         throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
-      parseCollateralParams(m.params);
+      const before = keeper.parsedParams(ctx).signedBlocksWindow;
+      const next = parseCollateralParams(m.params);
       keeper.setParams(ctx, m.params!);
+      // Bitmap indexes are offset mod window: a new window starts every validator's count afresh.
+      if (next.signedBlocksWindow !== before) restartAllWindows(ctx);
       ctx.events.emit(ev.updateParams());
       return {};
     },

@@ -1,4 +1,5 @@
-// The gonka.collateral.v1.Query service: Params, Collateral (active), Unbonding, Jailed.
+// The gonka.collateral.v1.Query service: Params, Collateral (active), Unbonding, Jailed,
+// SigningInfo and SigningInfos (paginated).
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
 import {
@@ -8,11 +9,17 @@ import {
   QueryJailedResponse,
   QueryParamsRequest,
   QueryParamsResponse,
+  QuerySigningInfoRequest,
+  QuerySigningInfoResponse,
+  QuerySigningInfosRequest,
+  QuerySigningInfosResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { addressBytes } from '../auth/address.js';
+import { paginate } from '../auth/pagination.js';
 import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
+import { getSigningInfo, iterateSigningInfos } from './signingInfo.js';
 
 export const COLLATERAL_QUERY = '/gonka.collateral.v1.Query';
 
@@ -54,5 +61,25 @@ export function registerCollateralQueries(queries: QueryRouter, keeper: Collater
     request: QueryJailedRequest,
     response: QueryJailedResponse,
     handle: (ctx) => ({ participants: keeper.jailed(ctx) }),
+  });
+  queries.register({
+    path: `${COLLATERAL_QUERY}/SigningInfo`,
+    request: QuerySigningInfoRequest,
+    response: QuerySigningInfoResponse,
+    handle(ctx, r) {
+      checkAddress(r.address);
+      const info = getSigningInfo(ctx, r.address);
+      if (!info) throw sdkErrors.notFound(`no signing info for ${r.address}`);
+      return { info };
+    },
+  });
+  queries.register({
+    path: `${COLLATERAL_QUERY}/SigningInfos`,
+    request: QuerySigningInfosRequest,
+    response: QuerySigningInfosResponse,
+    handle(ctx, r) {
+      const { items, pagination } = paginate(r.pagination, (start) => iterateSigningInfos(ctx, start));
+      return { infos: items, pagination };
+    },
   });
 }

@@ -26,6 +26,7 @@ import {
   TOTAL_WEIGHT_KEY,
 } from './keys.js';
 import { defaultPocParams, validatePocParams } from './params.js';
+import { indexConsensusKey, indexedValidatorCount, participantByConsAddress } from './validatorIndex.js';
 
 /** ed25519 public keys are 32 bytes; CometBFT rejects anything else. */
 export const ED25519_PUBKEY_LENGTH = 32;
@@ -99,11 +100,16 @@ export class PocKeeper implements WeightSource {
     for (const h of this.hooks) h.onEpochAdvance(ctx, next.epoch);
   }
 
-  /** EndBlock: from nextStart − 2 on, send CometBFT whatever differs from the next epoch's set. */
+  /**
+   * EndBlock: from nextStart − 2 on, send CometBFT whatever differs from the next epoch's set;
+   * before that, only when this block jailed or unjailed someone, the current set with the jailed at
+   * 0 — so a jailing takes effect at H+2 instead of at the next epoch.
+   */
   endBlock(ctx: Context): void {
     const s = this.epochState(ctx);
-    if (ctx.header.height + 2n < s.nextStartHeight) return;
-    this.emitValidatorUpdates(ctx, this.targetPowers(ctx, true));
+    if (ctx.header.height + 2n >= s.nextStartHeight)
+      this.emitValidatorUpdates(ctx, this.targetPowers(ctx, true));
+    else if (ctx.effects.jailChanged) this.emitValidatorUpdates(ctx, this.targetPowers(ctx, false));
   }
 
   // ---- participants and weights ------------------------------------------------------------------
@@ -113,12 +119,25 @@ export class PocKeeper implements WeightSource {
     return raw ? Participant.decode(raw) : undefined;
   }
 
-  /** Writes a participant and moves the stored total by the change in its weight. */
+  /** Writes a participant, moves the stored total by the change in its weight and keeps the
+   * CometBFT-address index in step with its consensus key. */
   setParticipant(ctx: Context, p: Participant): void {
     validateParticipant(p);
-    const before = this.getParticipant(ctx, p.address)?.weight ?? 0n;
+    const old = this.getParticipant(ctx, p.address);
+    const before = old?.weight ?? 0n;
     ctx.kv(STORE).set(participantKey(addressBytes(p.address)), Participant.encode(p).finish());
     if (p.weight !== before) this.setTotalWeight(ctx, this.totalWeight(ctx) - before + p.weight);
+    indexConsensusKey(ctx, p.address, old?.consensusPubkey, p.consensusPubkey);
+  }
+
+  /** The participant running the CometBFT validator with this 20-byte address, if any. */
+  participantByConsAddress(ctx: Context, consAddr: Uint8Array): string | undefined {
+    return participantByConsAddress(ctx, consAddr);
+  }
+
+  /** How many validators there can be (one per participant): bounds CometBFT's per-block lists. */
+  validatorCount(ctx: Context): number {
+    return indexedValidatorCount(ctx);
   }
 
   *iterateParticipants(ctx: Context): Generator<Participant> {

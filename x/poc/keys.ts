@@ -21,3 +21,6 @@ export const TOTAL_WEIGHT_KEY = Uint8Array.of(0x05);
 export const participantKey = (addr: Uint8Array) => concat(PARTICIPANT_PREFIX, addr);
 export const nextWeightKey = (addr: Uint8Array) => concat(NEXT_WEIGHT_PREFIX, addr);
 export const powerKey = (addr: Uint8Array) => concat(POWER_PREFIX, addr);
+/** 0x06 | CometBFT validator address (SHA-256(consensus pubkey)[:20]) → participant address bytes */
+export const CONS_ADDRESS_PREFIX = Uint8Array.of(0x06);
+export const consAddressKey = (consAddr: Uint8Array) => concat(CONS_ADDRESS_PREFIX, consAddr);

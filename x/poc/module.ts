@@ -5,6 +5,7 @@ import { defaultPocGenesis, exportPocGenesis, initPocGenesis, type PocGenesis } 
 import { PocKeeper } from './keeper.js';
 import { registerPocMsgs } from './msgServer.js';
 import { registerPocQueries } from './query.js';
+import { consAddressOf, iterateConsAddressIndex } from './validatorIndex.js';
 
 export const POC_MODULE = 'poc';
 
@@ -30,6 +31,13 @@ export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
       const sum = keeper.sumOfWeights(ctx);
       const total = keeper.totalWeight(ctx);
       if (sum !== total) broken.push(`sum of weights ${sum} != stored total weight ${total}`);
+      for (const { consAddr, participant } of iterateConsAddressIndex(ctx)) {
+        const p = keeper.getParticipant(ctx, participant);
+        if (!p || !Buffer.from(consAddressOf(p.consensusPubkey)).equals(Buffer.from(consAddr)))
+          broken.push(`validator index entry ${Buffer.from(consAddr).toString('hex')} is stale`);
+      }
+      if (keeper.validatorCount(ctx) !== keeper.participants(ctx).length)
+        broken.push('validator index and participants differ in size');
       for (const v of keeper.powers(ctx))
         if (!keeper.getParticipant(ctx, v.address))
           broken.push(`power sent for non-participant ${v.address}`);

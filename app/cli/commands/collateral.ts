@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   MsgDepositCollateral,
+  MsgUnjail,
   MsgWithdrawCollateral,
   QueryCollateralRequest,
   QueryCollateralResponse,
@@ -8,6 +9,8 @@ import {
   QueryJailedResponse,
   QueryParamsRequest,
   QueryParamsResponse,
+  QuerySigningInfoRequest,
+  QuerySigningInfoResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
 } from '../../../proto/gonka/collateral/v1/codecs.js';
@@ -56,6 +59,18 @@ export function register(program: Command): void {
     .description('x/collateral transactions');
   txCommand(tx, 'deposit');
   txCommand(tx, 'withdraw');
+  txOptions(
+    tx
+      .command('unjail')
+      .description(
+        "ask for a jailed validator's power back (after downtime_jail_blocks; never when tombstoned)",
+      )
+      .argument('<from>', 'name of the participant key in the keyring'),
+  ).action(async (from: string, opts: TxOpts) => {
+    await signAndSend(from, opts, (participant) => [
+      { typeUrl: MsgUnjail.typeUrl, value: MsgUnjail.fromPartial({ participant }) },
+    ]);
+  });
 
   const q = group(program, 'query', 'query chain state')
     .command('collateral')
@@ -103,6 +118,20 @@ export function register(program: Command): void {
     .action(async (o: { node: string }) => {
       process.stdout.write(
         json(await abciQuery(o.node, path('Jailed'), QueryJailedRequest, QueryJailedResponse, {})),
+      );
+    });
+  q.command('signing-info')
+    .description("a validator's liveness record (start height, missed blocks, jailed until, tombstoned)")
+    .argument('<participant>', 'gonka1… address')
+    .option(...nodeOption)
+    .action(async (address: string, o: { node: string }) => {
+      checkAddress(address);
+      process.stdout.write(
+        json(
+          await abciQuery(o.node, path('SigningInfo'), QuerySigningInfoRequest, QuerySigningInfoResponse, {
+            address,
+          }),
+        ),
       );
     });
 }

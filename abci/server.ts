@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Request, Response, ResponseCheckTx, ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
 import '../app/runtime/ante/protobufAlloc.js';
+import { INTERNAL_ERROR_MESSAGE } from '../app/runtime/errors.js';
 import type { AbciApplication } from './application.js';
 import { consensusKinds, dispatch, type RequestKind, requestKind } from './dispatch.js';
 import { FrameDecoder, FramingError, frame } from './framing.js';
@@ -149,7 +150,7 @@ export class AbciServer {
         query: ResponseQuery.fromPartial({
           code: 1,
           codespace: 'sdk',
-          log: `internal error: ${err.message}`,
+          log: INTERNAL_ERROR_MESSAGE, // the message and stack are in the node's log
         }),
       };
     }
@@ -159,7 +160,7 @@ export class AbciServer {
         checkTx: ResponseCheckTx.fromPartial({
           code: 1,
           codespace: 'sdk',
-          log: `internal error: ${err.message}`,
+          log: INTERNAL_ERROR_MESSAGE, // the message and stack are in the node's log
         }),
       };
     }

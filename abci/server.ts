@@ -12,6 +12,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Request, Response, ResponseCheckTx, ResponseQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
 import '../app/runtime/ante/protobufAlloc.js';
+import { INTERNAL_ERROR_MESSAGE } from '../app/runtime/errors.js';
 import type { AbciApplication } from './application.js';
 import { consensusKinds, dispatch, type RequestKind, requestKind } from './dispatch.js';
 import { FrameDecoder, type FrameLimit, FramingError, frame } from './framing.js';
@@ -261,7 +262,7 @@ export class AbciServer {
         query: ResponseQuery.fromPartial({
           code: 1,
           codespace: 'sdk',
-          log: `internal error: ${err.message}`,
+          log: INTERNAL_ERROR_MESSAGE, // the message and stack are in the node's log
         }),
       };
     }
@@ -271,7 +272,7 @@ export class AbciServer {
         checkTx: ResponseCheckTx.fromPartial({
           code: 1,
           codespace: 'sdk',
-          log: `internal error: ${err.message}`,
+          log: INTERNAL_ERROR_MESSAGE, // the message and stack are in the node's log
         }),
       };
     }

@@ -68,8 +68,16 @@ export const sdkErrors = {
   invalidGasLimit: registerError('sdk', 41, 'invalid gas limit'),
 };
 
-/** (codespace, code, log) for any thrown value; non-AppErrors are internal (code 1). */
+/**
+ * What clients see of an error that is not an AppError (a bug): this fixed text, with codespace
+ * 'sdk' and code 1. The message itself may carry internals (paths, state, engine-specific wording)
+ * and is logged by the caller of errorResult instead; a fixed text also keeps ExecTxResult.log and
+ * stored failure reasons the same on every node whatever the JS engine's wording.
+ */
+export const INTERNAL_ERROR_MESSAGE = 'internal error';
+
+/** (codespace, code, log) for any thrown value; non-AppErrors are internal (code 1), redacted. */
 export function errorResult(e: unknown): { codespace: string; code: number; log: string } {
   if (e instanceof AppError) return { codespace: e.codespace, code: e.code, log: e.message };
-  return { codespace: 'sdk', code: 1, log: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+  return { codespace: 'sdk', code: 1, log: INTERNAL_ERROR_MESSAGE };
 }

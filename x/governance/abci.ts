@@ -5,7 +5,7 @@
 // error in failed_reason. Everything here is bounded by max_open_proposals.
 import { type Proposal, ProposalStatus } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Context } from '../../app/runtime/context.js';
-import { errorResult } from '../../app/runtime/errors.js';
+import { errorResult, sdkErrors } from '../../app/runtime/errors.js';
 import { GasMeter } from '../../app/runtime/gas.js';
 import * as ev from './events.js';
 import { type GovKeeper, tallyToProto } from './keeper.js';
@@ -84,7 +84,8 @@ function execute(ctx: Context, k: GovKeeper, p: Proposal): string | undefined {
       route.validate?.(msg);
       const signers = route.signers(msg);
       if (signers.length !== 1 || signers[0] !== authority)
-        throw new Error(`message ${i} (${any.typeUrl}) is not signed by the governance account`);
+        // An AppError, so its text (not the redacted internal-error text) lands in failed_reason.
+        throw sdkErrors.unauthorized(`message ${i} (${any.typeUrl}) is not signed by the governance account`);
       route.handle(execCtx, msg);
     });
   } catch (e) {

@@ -1,6 +1,6 @@
 // gonkad keys add | list | show | export: secp256k1 keys from BIP39 mnemonics (HD path
 // m/44'/118'/0'/0/0, the Cosmos default) in an encrypted file keyring under the node home.
-// The passphrase comes from $GONKA_KEYRING_PASSPHRASE or stdin.
+// The passphrase comes from $GONKA_KEYRING_PASSPHRASE, a terminal (no echo) or piped stdin.
 import type { Command } from 'commander';
 import { defaultHome } from '../../node/home.js';
 import {

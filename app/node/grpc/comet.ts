@@ -16,28 +16,70 @@ import { BECH32_PREFIX } from '../../../x/auth/address.js';
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are untyped; each use reads known fields
 export type RpcJson = any;
 
-export class CometRpcClient {
-  constructor(readonly url: string) {}
+/** A JSON-RPC parameter: integers go as decimal strings (CometBFT reads int64 that way), bytes as base64. */
+export type RpcParam = string | boolean | undefined;
 
-  async call<T = RpcJson>(
-    method: string,
-    params: Record<string, string | number | boolean | undefined> = {},
-  ): Promise<T> {
-    const qs = Object.entries(params)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
-      .join('&');
-    const res = await fetch(`${this.url}/${method}${qs ? `?${qs}` : ''}`, {
-      signal: AbortSignal.timeout(10_000),
+/**
+ * CometBFT's JSON-RPC over POST: the request is a JSON body, so a tx travels base64-encoded in it
+ * and any tx up to max_tx_bytes fits (a hex tx in a GET URL fails beyond ≈ 512 KB).
+ */
+export class CometRpcClient {
+  private nextId = 0;
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async call<T = RpcJson>(method: string, params: Record<string, RpcParam> = {}): Promise<T> {
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: ++this.nextId,
+      method,
+      params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)),
     });
-    const body = (await res.json()) as { result?: T; error?: { message: string; data?: string } };
-    if (body.error)
-      throw new RpcError(`${body.error.message}${body.error.data ? `: ${body.error.data}` : ''}`);
-    return body.result as T;
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new CometUnavailableError(`CometBFT RPC unreachable (${method}): ${describe(e)}`);
+    }
+    let json: { result?: T; error?: { code?: number; message?: string; data?: string } };
+    try {
+      json = (await res.json()) as typeof json;
+    } catch (e) {
+      throw new CometUnavailableError(
+        `CometBFT RPC answered ${method} with HTTP ${res.status}: ${describe(e)}`,
+      );
+    }
+    if (json.error) {
+      const { code, message, data } = json.error;
+      throw new RpcError(Number(code ?? 0), `${message ?? 'error'}${data ? `: ${data}` : ''}`);
+    }
+    if (json.result === undefined)
+      throw new CometUnavailableError(`CometBFT RPC answered ${method} without a result`);
+    return json.result;
   }
 }
 
-export class RpcError extends Error {}
+const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** CometBFT answered with an error: the request it was built from was wrong (a caller's mistake). */
+export class RpcError extends Error {
+  constructor(
+    readonly rpcCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** CometBFT could not be reached or answered garbage: the only case that is UNAVAILABLE. */
+export class CometUnavailableError extends Error {}
 
 const hex = (s: string | undefined) => Buffer.from(s ?? '', 'hex');
 const b64 = (s: string | undefined | null) => Buffer.from(s ?? '', 'base64');

@@ -33,20 +33,51 @@ import {
 import { Tx } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { BaseApp } from '../../runtime/baseApp.js';
-import { blockFrom, type CometRpcClient, type RpcJson, txResponseFrom, validatorsFrom } from './comet.js';
+import {
+  blockFrom,
+  type CometRpcClient,
+  RpcError,
+  type RpcJson,
+  txResponseFrom,
+  validatorsFrom,
+} from './comet.js';
+import { GrpcError } from './grpcError.js';
+import { queryHeight } from './heights.js';
+import { assertVarintsFit, checkHeight, INT64_MAX } from './ints.js';
 
-export class GrpcError extends Error {
-  constructor(
-    readonly code: Status,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { GrpcError };
 
 type Handler = (req: Uint8Array) => Promise<Uint8Array>;
 
 const MAX_PAGE = 100n;
+
+/** Decodes a caller's request; malformed bytes are INVALID_ARGUMENT, never an internal error. */
+function decodeRequest<T>(codec: { decode(b: Uint8Array): T }, bytes: Uint8Array, what: string): T {
+  assertVarintsFit(bytes);
+  try {
+    return codec.decode(bytes);
+  } catch (e) {
+    throw new GrpcError(
+      Status.INVALID_ARGUMENT,
+      `malformed ${what}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+/** A Cosmos Tx from CometBFT's base64, or an empty one for a tx in another format (test txs). */
+function decodeStoredTx(b64: string): Tx {
+  try {
+    return Tx.decode(Buffer.from(b64, 'base64'));
+  } catch {
+    return Tx.fromPartial({});
+  }
+}
+
+/** A page number CometBFT can read (its `page` is an int64). */
+function pageParam(page: bigint): string {
+  if (page > INT64_MAX) throw new GrpcError(Status.OUT_OF_RANGE, `page ${page} is out of range`);
+  return page.toString();
+}
 
 export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: string): Map<string, Handler> {
   const h = new Map<string, Handler>();
@@ -54,7 +85,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
   const blockTime = async (height: string): Promise<string> => {
     const cached = blockTimes.get(height);
     if (cached) return cached;
-    const b = await rpc.call('block', { height });
+    const b = await rpc.call('block', { height: String(height) });
     const t = b.block.header.time as string;
     if (blockTimes.size > 1000) blockTimes.clear();
     blockTimes.set(height, t);
@@ -64,7 +95,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
   // ---- cosmos.tx.v1beta1.Service ----------------------------------------------------------------
   const TX = '/cosmos.tx.v1beta1.Service';
   h.set(`${TX}/BroadcastTx`, async (bytes) => {
-    const req = BroadcastTxRequest.decode(bytes);
+    const req = decodeRequest(BroadcastTxRequest, bytes, 'BroadcastTxRequest');
     if (req.txBytes.length === 0) throw new GrpcError(Status.INVALID_ARGUMENT, 'invalid empty tx');
     const method =
       req.mode === BroadcastMode.BROADCAST_MODE_ASYNC
@@ -77,7 +108,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
         Status.INVALID_ARGUMENT,
         'supported broadcast modes: BROADCAST_MODE_SYNC, BROADCAST_MODE_ASYNC',
       );
-    const r = await rpc.call(method, { tx: `0x${Buffer.from(req.txBytes).toString('hex')}` });
+    const r = await rpc.call(method, { tx: Buffer.from(req.txBytes).toString('base64') });
     return BroadcastTxResponse.encode({
       txResponse: TxResponse.fromPartial({
         txhash: r.hash,
@@ -89,36 +120,34 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     }).finish();
   });
   h.set(`${TX}/GetTx`, async (bytes) => {
-    const req = GetTxRequest.decode(bytes);
+    const req = decodeRequest(GetTxRequest, bytes, 'GetTxRequest');
     if (!/^[0-9a-fA-F]{64}$/.test(req.hash))
       throw new GrpcError(Status.INVALID_ARGUMENT, 'tx hash must be 64 hex characters');
     let item: RpcJson;
     try {
-      item = await rpc.call('tx', { hash: `0x${req.hash}` });
+      item = await rpc.call('tx', { hash: Buffer.from(req.hash, 'hex').toString('base64') });
     } catch (e) {
-      throw new GrpcError(
-        Status.NOT_FOUND,
-        `tx not found: ${req.hash} (${e instanceof Error ? e.message : String(e)})`,
-      );
+      if (!(e instanceof RpcError)) throw e; // CometBFT unreachable stays UNAVAILABLE
+      throw new GrpcError(Status.NOT_FOUND, `tx not found: ${req.hash} (${e.message})`);
     }
     const txResponse = txResponseFrom(item, await blockTime(item.height));
-    return GetTxResponse.encode({ tx: Tx.decode(Buffer.from(item.tx, 'base64')), txResponse }).finish();
+    return GetTxResponse.encode({ tx: decodeStoredTx(item.tx), txResponse }).finish();
   });
   h.set(`${TX}/GetTxsEvent`, async (bytes) => {
-    const req = GetTxsEventRequest.decode(bytes);
+    const req = decodeRequest(GetTxsEventRequest, bytes, 'GetTxsEventRequest');
     const query = req.query || req.events.join(' AND ');
     if (!query) throw new GrpcError(Status.INVALID_ARGUMENT, 'query cannot be empty');
     const limit = req.limit > 0n ? (req.limit > MAX_PAGE ? MAX_PAGE : req.limit) : 100n;
     const page = req.page > 0n ? req.page : 1n;
     const r = await rpc.call('tx_search', {
-      query: JSON.stringify(query),
-      page: Number(page),
-      per_page: Number(limit),
-      order_by: JSON.stringify(req.orderBy === OrderBy.ORDER_BY_DESC ? 'desc' : 'asc'),
+      query,
+      page: pageParam(page),
+      per_page: limit.toString(),
+      order_by: req.orderBy === OrderBy.ORDER_BY_DESC ? 'desc' : 'asc',
     });
     const txResponses = [];
     for (const item of r.txs ?? []) txResponses.push(txResponseFrom(item, await blockTime(item.height)));
-    const txs = (r.txs ?? []).map((item: RpcJson) => Tx.decode(Buffer.from(item.tx, 'base64')));
+    const txs = (r.txs ?? []).map((item: RpcJson) => decodeStoredTx(item.tx));
     return GetTxsEventResponse.encode({
       txs,
       txResponses,
@@ -126,7 +155,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     }).finish();
   });
   h.set(`${TX}/TxDecode`, async (bytes) => {
-    const req = TxDecodeRequest.decode(bytes);
+    const req = decodeRequest(TxDecodeRequest, bytes, 'TxDecodeRequest');
     try {
       return TxDecodeResponse.encode({ tx: Tx.decode(req.txBytes) }).finish();
     } catch (e) {
@@ -137,7 +166,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     }
   });
   h.set(`${TX}/TxEncode`, async (bytes) => {
-    const req = TxEncodeRequest.decode(bytes);
+    const req = decodeRequest(TxEncodeRequest, bytes, 'TxEncodeRequest');
     if (!req.tx) throw new GrpcError(Status.INVALID_ARGUMENT, 'invalid empty tx');
     return TxEncodeResponse.encode({ txBytes: Tx.encode(req.tx).finish() }).finish();
   });
@@ -181,12 +210,20 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
   h.set(`${TM}/GetLatestBlock`, async () =>
     GetLatestBlockResponse.encode(blockFrom(await rpc.call('block'))).finish(),
   );
-  h.set(`${TM}/GetBlockByHeight`, async (bytes) => {
-    const req = GetBlockByHeightRequest.decode(bytes);
-    if (req.height <= 0n) throw new GrpcError(Status.INVALID_ARGUMENT, 'height must be positive');
+  /** A block height a caller asked for: positive and no higher than CometBFT's latest block. */
+  const blockHeight = async (height: bigint): Promise<bigint> => {
+    checkHeight(height, 'height', { allowZero: false });
     const latest = BigInt((await rpc.call('status')).sync_info.latest_block_height);
-    if (req.height > latest)
-      throw new GrpcError(Status.INVALID_ARGUMENT, 'requested block height is bigger then the chain length');
+    if (height > latest)
+      throw new GrpcError(
+        Status.INVALID_ARGUMENT,
+        `requested block height is bigger then the chain length (height ${height}, latest ${latest})`,
+      );
+    return height;
+  };
+  h.set(`${TM}/GetBlockByHeight`, async (bytes) => {
+    const req = decodeRequest(GetBlockByHeightRequest, bytes, 'GetBlockByHeightRequest');
+    await blockHeight(req.height);
     return GetBlockByHeightResponse.encode(
       blockFrom(await rpc.call('block', { height: req.height.toString() })),
     ).finish();
@@ -199,14 +236,14 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     const pageNo = page && page.offset > 0n ? page.offset / perPage + 1n : 1n;
     return validatorsFrom(
       await rpc.call('validators', {
-        height: height?.toString(),
-        page: Number(pageNo),
-        per_page: Number(perPage),
+        height: height === undefined ? undefined : (await blockHeight(height)).toString(),
+        page: pageParam(pageNo),
+        per_page: perPage.toString(),
       }),
     );
   };
   h.set(`${TM}/GetLatestValidatorSet`, async (bytes) => {
-    const req = GetLatestValidatorSetRequest.decode(bytes);
+    const req = decodeRequest(GetLatestValidatorSetRequest, bytes, 'GetLatestValidatorSetRequest');
     const v = await validatorSet(undefined, req.pagination);
     return GetLatestValidatorSetResponse.encode({
       blockHeight: v.blockHeight,
@@ -215,7 +252,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     }).finish();
   });
   h.set(`${TM}/GetValidatorSetByHeight`, async (bytes) => {
-    const req = GetValidatorSetByHeightRequest.decode(bytes);
+    const req = decodeRequest(GetValidatorSetByHeightRequest, bytes, 'GetValidatorSetByHeightRequest');
     const v = await validatorSet(req.height, req.pagination);
     return GetValidatorSetByHeightResponse.encode({
       blockHeight: v.blockHeight,
@@ -224,9 +261,10 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     }).finish();
   });
   h.set(`${TM}/ABCIQuery`, async (bytes) => {
-    const req = ABCIQueryRequest.decode(bytes);
+    const req = decodeRequest(ABCIQueryRequest, bytes, 'ABCIQueryRequest');
+    const height = queryHeight(app, req.height, 'height');
     const r = app.query(
-      RequestQuery.fromPartial({ data: req.data, path: req.path, height: req.height, prove: req.prove }),
+      RequestQuery.fromPartial({ data: req.data, path: req.path, height, prove: req.prove }),
     );
     return ABCIQueryResponse.encode({
       code: r.code,

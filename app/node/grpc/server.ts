@@ -9,11 +9,15 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
+import { defaultAuthParams } from '../../../x/auth/params.js';
 import { repoPath } from '../../paths.js';
 import type { BaseApp } from '../../runtime/baseApp.js';
-import { CometRpcClient, RpcError } from './comet.js';
+import { CometRpcClient } from './comet.js';
 import { fixedFileDescriptors } from './descriptors.js';
-import { GrpcError, proxiedHandlers } from './proxied.js';
+import { GrpcErrorReporter } from './errorStatus.js';
+import { GrpcError } from './grpcError.js';
+import { pinnedHeight } from './heights.js';
+import { proxiedHandlers } from './proxied.js';
 
 export const HEIGHT_HEADER = 'x-cosmos-block-height';
 
@@ -44,6 +48,23 @@ export interface GrpcServerOptions {
   rpcUrl: string;
   version: string;
   logger: Logger;
+  /** The largest tx callers may send (x/auth max_tx_bytes); bounds every request. Default: x/auth's default. */
+  maxTxBytes?: bigint;
+}
+
+/** Room in a request beyond its tx (the request's own fields, a Simulate's framing). */
+export const MESSAGE_HEADROOM_BYTES = 4 * 1024 * 1024;
+/** CometBFT's hard cap on a block (types.MaxBlockSizeBytes): no answer we build is larger. */
+const COMET_MAX_BLOCK_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Message size limits: a request carries at most one tx, so it may be max_tx_bytes plus headroom;
+ * grpc-js refuses a longer one from its length prefix (RESOURCE_EXHAUSTED) before buffering it.
+ * Answers are the node's own (a block at most), so their bound is only a backstop.
+ */
+export function messageLimits(maxTxBytes: bigint): { receive: number; send: number } {
+  const receive = Number(maxTxBytes) + MESSAGE_HEADROOM_BYTES;
+  return { receive, send: Math.max(receive, COMET_MAX_BLOCK_BYTES + MESSAGE_HEADROOM_BYTES) };
 }
 
 export interface RunningGrpcServer {
@@ -72,7 +93,12 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   );
   const rpc = new CometRpcClient(opts.rpcUrl);
   const proxied = proxiedHandlers(opts.app, rpc, opts.version);
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  const limits = messageLimits(opts.maxTxBytes ?? defaultAuthParams().maxTxBytes);
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': limits.receive,
+    'grpc.max_send_message_length': limits.send,
+  });
+  const reporter = new GrpcErrorReporter(opts.logger);
 
   for (const [name, def] of Object.entries(definition)) {
     if ((def as { format?: string }).format !== undefined) continue; // a message or enum, not a service
@@ -97,17 +123,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
             if (height !== undefined) md.set(HEIGHT_HEADER, height.toString());
             callback(null, Buffer.from(value), md);
           },
-          (e: unknown) => {
-            if (e instanceof GrpcError) callback({ code: e.code, details: e.message });
-            else if (e instanceof RpcError) callback({ code: grpc.status.UNAVAILABLE, details: e.message });
-            else {
-              opts.logger.error(
-                { err: e instanceof Error ? e.stack : String(e), path: m.path },
-                'gRPC handler failed',
-              );
-              callback({ code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) });
-            }
-          },
+          (e: unknown) => callback(reporter.toStatus(e, m.path)),
         );
       };
     }
@@ -123,13 +139,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
     call: grpc.ServerUnaryCall<Buffer, Buffer>,
   ): Promise<{ value: Uint8Array; height?: bigint }> {
     if (opts.app.queries.route(path)) {
-      const pinned = call.metadata.get(HEIGHT_HEADER)[0];
-      let height = 0n;
-      if (pinned !== undefined) {
-        if (!/^\d+$/.test(String(pinned)))
-          throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid ${HEIGHT_HEADER} '${String(pinned)}'`);
-        height = BigInt(String(pinned));
-      }
+      const height = pinnedHeight(opts.app, call.metadata.get(HEIGHT_HEADER)[0], HEIGHT_HEADER);
       const r = opts.app.query(RequestQuery.fromPartial({ path, data: call.request, height }));
       if (r.code !== 0) throw new GrpcError(statusFor(r.codespace, r.code), r.log);
       return { value: r.value, height: r.height };

@@ -1,10 +1,16 @@
 // An encrypted file keyring: one JSON file per key under <home>/keyring-file/, holding the name,
 // address and public key in the clear (so list/show need no passphrase) and the BIP39 mnemonic
-// encrypted with AES-256-GCM under a scrypt-derived key.
+// encrypted with AES-256-GCM under a scrypt-derived key. Files are 0600 in a 0700 directory,
+// checked (and tightened, with a warning) every time the keyring is opened.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KeyringError } from './errors.js';
+import { KEY_DIR_MODE, KEY_FILE_MODE, stderrWarn, tightenMode, type Warn } from './filePerms.js';
 import { type DerivedKey, deriveKey, generateMnemonic } from './hd.js';
+
+export { closeInput, readLine, readPassphrase } from './prompt.js';
+export { KeyringError };
 
 export interface KeyInfo {
   name: string;
@@ -31,12 +37,20 @@ interface KeyFile extends KeyInfo {
 const SCRYPT = { n: 1 << 15, r: 8, p: 1 };
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-export class KeyringError extends Error {}
-
 export class FileKeyring {
   readonly dir: string;
-  constructor(home: string) {
+  constructor(
+    home: string,
+    private readonly warn: Warn = stderrWarn,
+  ) {
     this.dir = join(home, 'keyring-file');
+  }
+
+  /** The keyring directory exists (when it does) with mode 0700. */
+  private checkDir(): boolean {
+    if (!existsSync(this.dir)) return false;
+    tightenMode(this.dir, KEY_DIR_MODE, this.warn);
+    return true;
   }
 
   private path(name: string): string {
@@ -81,13 +95,14 @@ export class FileKeyring {
         ciphertext: ciphertext.toString('base64'),
       },
     };
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    if (!this.checkDir()) mkdirSync(this.dir, { recursive: true, mode: KEY_DIR_MODE });
+    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: KEY_FILE_MODE, flag: 'wx' });
+    tightenMode(path, KEY_FILE_MODE, this.warn); // a umask cannot loosen it, but say so if anything did
     return key;
   }
 
   list(): KeyInfo[] {
-    if (!existsSync(this.dir)) return [];
+    if (!this.checkDir()) return [];
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
@@ -123,33 +138,8 @@ export class FileKeyring {
   private read(name: string): KeyFile {
     const path = this.path(name);
     if (!existsSync(path)) throw new KeyringError(`no key named '${name}' in ${this.dir}`);
+    this.checkDir();
+    tightenMode(path, KEY_FILE_MODE, this.warn);
     return JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
   }
-}
-
-/** The passphrase: $GONKA_KEYRING_PASSPHRASE, else the next line of stdin. */
-export async function readPassphrase(prompt: string): Promise<string> {
-  const env = process.env.GONKA_KEYRING_PASSPHRASE;
-  if (env !== undefined) return env;
-  return readLine(prompt);
-}
-
-// One reader for the whole process, so successive prompts (mnemonic, then passphrase) get
-// successive lines even when stdin is a pipe.
-let lines: AsyncIterator<string> | undefined;
-
-export async function readLine(prompt: string): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write(prompt);
-  if (!lines) {
-    const { createInterface } = await import('node:readline');
-    lines = createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
-  }
-  const next = await lines.next();
-  return next.done ? '' : String(next.value).trim();
-}
-
-/** Lets the process exit once all prompts are answered. */
-export function closeInput(): void {
-  process.stdin.unref?.();
-  process.stdin.destroy();
 }

@@ -84,3 +84,14 @@ export function writeGenesis(home: string, opts: GenesisOptions): void {
   genesis.app_state = opts.appState;
   writeFileSync(path, `${JSON.stringify(genesis, null, 2)}\n`);
 }
+
+/**
+ * The largest tx CometBFT's mempool accepts (`mempool.max_tx_bytes`, CometBFT's default 1 MiB when
+ * absent): the gRPC server sizes its message limit from it, so any tx CometBFT would take can be
+ * broadcast or simulated through gRPC and nothing much larger is ever buffered.
+ */
+export function cometMaxTxBytes(home: string): number {
+  const toml = parse(readFileSync(homePaths(home).cometConfig, 'utf8')) as Toml;
+  const value = (toml.mempool as Record<string, unknown> | undefined)?.max_tx_bytes;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 1_048_576;
+}

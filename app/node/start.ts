@@ -12,7 +12,7 @@ import type { BaseApp } from '../runtime/baseApp.js';
 import { armFailpoint } from '../runtime/failpoints.js';
 import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
-import { syncCometListeners } from './cometConfig.js';
+import { cometMaxTxBytes, syncCometListeners } from './cometConfig.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { configuredListeners, homePaths, type NodeConfig, readNodeConfig } from './home.js';
 import { parseInvariantPeriod, periodicInvariantCheck } from './invariantCheck.js';
@@ -205,7 +205,15 @@ export async function startNode(opts: StartOptions): Promise<number> {
   if (listen.grpc !== OFF) {
     try {
       const { host, port } = parseHostPort(listen.grpc, 'grpc');
-      grpcServer = await startGrpcServer({ app, host, port, rpcUrl, version, logger: logger('grpc') });
+      grpcServer = await startGrpcServer({
+        app,
+        host,
+        port,
+        rpcUrl,
+        version,
+        logger: logger('grpc'),
+        maxTxBytes: BigInt(cometMaxTxBytes(opts.home)),
+      });
       log.info({ grpc: `${listen.grpc} (port ${grpcServer.port})` }, 'gRPC server listening');
     } catch (e) {
       void shutdown(

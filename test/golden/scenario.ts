@@ -66,7 +66,8 @@ const vals = [0, 1, 2, 3].map((i) => TestKey.fromSeed(`golden-validator-${i}`));
 const users = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => TestKey.fromSeed(`golden-user-${i}`));
 const fresh = Array.from({ length: 24 }, (_, i) => TestKey.fromSeed(`golden-new-${i}`));
 const stranger = TestKey.fromSeed('golden-never-funded');
-const WEIGHTS = [40n, 30n, 20n, 10n];
+// Totals of 1000 make the tally's exact boundaries reachable (quorum 0.25, veto 0.334, threshold 0.5).
+const WEIGHTS = [400n, 250n, 250n, 100n];
 
 const any = (typeUrl: string, codec: { encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({
   typeUrl,
@@ -282,6 +283,10 @@ export async function runScenario(): Promise<Driver> {
     d.tx(U.u1, good(U.u1), { expectAnte: false, timeoutHeight: 3n }), // sdk 30
     d.tx(U.u1, good(U.u1), { expectAnte: false, signerOver: { sequence: 99n } }), // sdk 32
     d.tx(U.u1, good(U.u1), { timeoutHeight: 1_000n, memo: 'ok: timeout in the future' }),
+    // boundaries: expired by exactly one block; due this very block; memo of exactly the limit
+    d.tx(U.u2, good(U.u2), { expectAnte: false, timeoutHeight: d.height }), // sdk 30
+    d.tx(U.u2, good(U.u2), { timeoutHeight: d.height + 1n }),
+    d.tx(U.u3, good(U.u3), { memo: 'y'.repeat(256) }),
   ]);
   // sdk 14: eight signers (limit 7); then a legitimate two-signer tx
   await d.block([
@@ -425,6 +430,11 @@ export async function runScenario(): Promise<Driver> {
   await d.block([
     d.tx(U.u0, [withdrawCol(U.u0, coin(1_000_000n))]),
     d.tx(U.u0, [withdrawCol(U.u0, coin(1_000_000n))]),
+    d.tx(U.u7, [depositCol(U.u7, coin(1_000n))]),
+  ]);
+  await d.block([
+    d.tx(U.u7, [withdrawCol(U.u7, coin(1_000n))]), // exactly everything
+    d.tx(U.u7, [withdrawCol(U.u7, coin(1n))]), // collateral 4
   ]);
 
   // ---- governance: proposals of every module's params ----------------------------------------
@@ -588,23 +598,40 @@ export async function runScenario(): Promise<Driver> {
       ],
       { gas: 2_000_000n },
     ), // passes, gov 103 on execution
+    d.tx(U.u3, [submit(U.u3, A, MIN_DEPOSIT)], { gas: 2_000_000n }), // yes = exactly half: rejected
+    d.tx(U.u5, [submit(U.u5, A, MIN_DEPOSIT)], { gas: 2_000_000n }), // voted = exactly the quorum: passes
+    d.tx(U.u6, [submit(U.u6, A, MIN_DEPOSIT)], { gas: 2_000_000n }), // veto = exactly the threshold: passes
   ]);
-  const [pVeto, pQuorum, , pCancel, pExp, pFail, pBadParams] = sub2.map(proposalId) as bigint[];
+  const [pVeto, pQuorum, , pCancel, pExp, pFail, pBadParams, pTie, pQuorumExact, pVetoExact] = sub2.map(
+    proposalId,
+  ) as bigint[];
   await d.block([
     d.tx(V.v0, [
       vote(pVeto!, V.v0, VETO),
       vote(pExp!, V.v0, YES),
       vote(pFail!, V.v0, YES),
       vote(pBadParams!, V.v0, YES),
+      vote(pTie!, V.v0, YES),
     ]),
     d.tx(V.v1, [
       vote(pVeto!, V.v1, VETO),
       vote(pExp!, V.v1, NO),
       vote(pFail!, V.v1, YES),
       vote(pBadParams!, V.v1, YES),
+      vote(pTie!, V.v1, NO),
+      vote(pQuorumExact!, V.v1, YES),
+      weighted(pVetoExact!, V.v1, [
+        [VETO, '0.668'],
+        [YES, '0.332'],
+      ]),
     ]),
-    d.tx(V.v2, [vote(pVeto!, V.v2, YES), vote(pExp!, V.v2, YES)]),
-    d.tx(V.v3, [vote(pQuorum!, V.v3, YES)]),
+    d.tx(V.v2, [
+      vote(pVeto!, V.v2, YES),
+      vote(pExp!, V.v2, YES),
+      vote(pTie!, V.v2, NO),
+      vote(pVetoExact!, V.v2, YES),
+    ]),
+    d.tx(V.v3, [vote(pQuorum!, V.v3, YES), vote(pTie!, V.v3, YES), vote(pExp!, V.v3, NO)]),
     d.tx(U.u6, [cancel(pCancel!, U.u6)]), // gov 18: not the proposer
     d.tx(U.u7, [cancel(pCancel!, U.u7)]),
     d.tx(U.u7, [cancel(pCancel!, U.u7)]), // gov 2: gone

@@ -134,10 +134,27 @@ export class Driver {
       nextValidatorsHash: new Uint8Array(32),
       proposerAddress: proposer,
     });
-    const res = await this.golden.finalizeAndCommit(req);
+    // A proposal ProcessProposal rejects is never committed: CometBFT moves to another round,
+    // here an empty proposal. Recorded so the replay checks the rejection too.
+    const rejected: Uint8Array[][] = [];
+    let status = this.golden.processProposal(req, req.txs);
+    if (status !== 'ACCEPT' && req.txs.length > 0) {
+      rejected.push(req.txs);
+      req.txs = [];
+      status = this.golden.processProposal(req, req.txs);
+    }
+    let res: Awaited<ReturnType<GoldenApp['finalizeAndCommit']>>;
+    try {
+      res = await this.golden.finalizeAndCommit(req);
+    } catch (e) {
+      // Not a tx outcome but a chain halt: no recording can be made past it.
+      throw new Error(`FinalizeBlock at height ${h} threw (a real chain would halt here): ${String(e)}`, {
+        cause: e,
+      });
+    }
     this.height = h;
     this.inBlock.clear();
-    this.blocks.push(blockRecord(req, res, true));
+    this.blocks.push(blockRecord(req, res, true, status, rejected));
     if (res.validatorUpdates.length > 0) {
       const next = new Map(this.setAt(h + 1n).map((v) => [Buffer.from(v.pubKey).toString('hex'), v]));
       for (const u of res.validatorUpdates) {

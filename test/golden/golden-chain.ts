@@ -12,8 +12,10 @@ import {
   type ExecTxResult,
   RequestFinalizeBlock,
   RequestInitChain,
+  RequestProcessProposal,
   type ResponseFinalizeBlock,
   type ResponseInitChain,
+  ResponseProcessProposal_ProposalStatus,
   ValidatorUpdate,
 } from 'cosmjs-types/tendermint/abci/types';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
@@ -52,6 +54,13 @@ export interface TxResultRecord {
 export interface BlockRecord {
   height: string;
   time: { seconds: string; nanos: number };
+  /**
+   * Proposals for this height that ProcessProposal rejected before this block (each a list of
+   * base64 txs, proposed with this block's other fields): a replay must reject them too.
+   */
+  rejected_proposals?: string[][];
+  /** ProcessProposal's answer for this block's txs (a committed block is normally ACCEPT). */
+  process_proposal: string;
   /** The block's txs, base64, in block order. */
   txs: string[];
   /** RequestFinalizeBlock without its txs (votes, misbehavior, proposer, hash), protobuf base64. */
@@ -113,10 +122,14 @@ export function blockRecord(
   req: RequestFinalizeBlock,
   res: ResponseFinalizeBlock,
   withLog: boolean,
+  processProposal: string,
+  rejected: Uint8Array[][] = [],
 ): BlockRecord {
   return {
     height: req.height.toString(),
     time: { seconds: req.time!.seconds.toString(), nanos: req.time!.nanos },
+    ...(rejected.length > 0 ? { rejected_proposals: rejected.map((txs) => txs.map(b64)) } : {}),
+    process_proposal: processProposal,
     txs: req.txs.map(b64),
     request: b64(RequestFinalizeBlock.encode({ ...req, txs: [] }).finish()),
     tx_results: res.txResults.map((r) => txResultRecord(r, withLog)),
@@ -163,6 +176,23 @@ export class GoldenApp {
     const res = this.app.initChain(req);
     this.app.setChainId(req.chainId);
     return res;
+  }
+
+  /** ProcessProposal for the block `req` describes, carrying `txs`: 'ACCEPT', 'REJECT', … */
+  processProposal(req: RequestFinalizeBlock, txs: Uint8Array[]): string {
+    const res = this.app.processProposal(
+      RequestProcessProposal.fromPartial({
+        txs,
+        proposedLastCommit: req.decidedLastCommit,
+        misbehavior: req.misbehavior,
+        hash: req.hash,
+        height: req.height,
+        time: req.time,
+        nextValidatorsHash: req.nextValidatorsHash,
+        proposerAddress: req.proposerAddress,
+      }),
+    );
+    return ResponseProcessProposal_ProposalStatus[res.status] ?? String(res.status);
   }
 
   async finalizeAndCommit(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {

@@ -1,7 +1,7 @@
 // Golden consensus vectors (issue 10, acceptance 5): replays the checked-in recording
 // (test/golden/consensus-v1.json, made by `npm run golden:record`) into a fresh production app
 // through InitChain / FinalizeBlock / Commit and compares every consensus-visible field the
-// recording holds — per tx code, codespace, gas_wanted, gas_used, TxMsgData and events; per block
+// recording holds — ProcessProposal's answer; per tx code, codespace, gas_wanted, gas_used, TxMsgData and events; per block
 // events, validator updates, consensus param updates and the app hash. Unlike the determinism
 // tests, which compare two runs of today's code, this compares today's code with the recorded one:
 // a changed gas cost, stored encoding or validation rule fails here.
@@ -48,7 +48,20 @@ describe('golden consensus vectors', () => {
 
     for (const [i, expected] of rec.blocks.entries()) {
       const req = requestOf(expected);
-      const actual = blockRecord(req, await golden.finalizeAndCommit(req), true);
+      const rejected = (expected.rejected_proposals ?? []).map((txs) =>
+        txs.map((t) => new Uint8Array(Buffer.from(t, 'base64'))),
+      );
+      for (const [j, txs] of rejected.entries()) {
+        const status = golden.processProposal(req, txs);
+        if (status !== 'REJECT')
+          fail(`block ${i} (height ${expected.height}), rejected proposal ${j}`, {
+            path: '.process_proposal',
+            expected: 'REJECT',
+            actual: status,
+          });
+      }
+      const status = golden.processProposal(req, req.txs);
+      const actual = blockRecord(req, await golden.finalizeAndCommit(req), true, status, rejected);
       // log texts are kept in the recording for readers only; they are not consensus data.
       const strip = (b: typeof expected) => ({
         ...b,

@@ -38,7 +38,7 @@ import {
 import type { Logger } from 'pino';
 import type { AbciApplication } from '../../abci/application.js';
 import { type BlockHeader, Context, type ExecMode } from './context.js';
-import { errorResult, sdkErrors } from './errors.js';
+import { errorResult, isError, sdkErrors } from './errors.js';
 import { event } from './events.js';
 import { failpoint } from './failpoints.js';
 import { GasMeter } from './gas.js';
@@ -53,6 +53,21 @@ export const APP_NAME = 'gonka-ts';
 /** ABCI query path answering the JSON list of broken invariants at a height. */
 export const INVARIANTS_QUERY = '/app/invariants';
 export const APP_VERSION = 1n;
+/**
+ * Default gas budget of one query (node config `queryGasLimit`). Reads are charged at the store
+ * wrapper with the tx gas table; 3,000,000 gas is about 8,000 iterated balance entries or 1,000
+ * point reads, a few ms on a 2-core machine (BENCHMARKS.md, query-flood), so a query never holds
+ * the event loop long enough to delay a block.
+ */
+export const DEFAULT_QUERY_GAS_LIMIT = 3_000_000n;
+
+/** How queries are served: node config, never consensus state. */
+export interface QueryOptions {
+  /** Gas budget per query (> 0); DEFAULT_QUERY_GAS_LIMIT when absent. */
+  gasLimit?: bigint;
+  /** Serve /app/invariants (a full state scan): only for test networks and operators who ask. */
+  exposeInvariants?: boolean;
+}
 
 export interface BaseAppOptions {
   store: CommitMultiStore;
@@ -63,6 +78,8 @@ export interface BaseAppOptions {
   version: string;
   /** Observability hook after each commit (metrics); never affects state. */
   onCommit?(height: number, txs: number): void;
+  /** Query budget and the invariants query switch (node config). */
+  query?: QueryOptions;
 }
 
 export interface TxOutcome {
@@ -133,7 +150,12 @@ export class BaseApp implements AbciApplication {
       }
       if (req.path === INVARIANTS_QUERY) {
         // Every module's invariants over the committed state at `height`: a JSON list of the broken
-        // ones ([] when all hold). Test harnesses and operators check a live node with it.
+        // ones ([] when all hold). A full state scan, so only a node started with
+        // --expose-invariants-query serves it (test networks, an operator's own node).
+        if (!this.opts.query?.exposeInvariants)
+          throw sdkErrors.unauthorized(
+            `${INVARIANTS_QUERY} is disabled on this node (it scans the whole state); start the node with --expose-invariants-query to serve it`,
+          );
         const ctx = new Context(
           'query',
           this.emptyHeader(BigInt(height)),
@@ -147,13 +169,26 @@ export class BaseApp implements AbciApplication {
       }
       const route = this.queries.route(req.path);
       if (!route) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
+      // Every store read is charged to a meter limited by the node's query budget, so no query
+      // (count_total, offset, a long prefix) can hold the single event loop for long.
+      const budget = this.opts.query?.gasLimit ?? DEFAULT_QUERY_GAS_LIMIT;
       const ctx = new Context(
         'query',
         this.emptyHeader(BigInt(height)),
         readonlyMultiStoreAt(this.store, height),
+        new GasMeter(budget),
       );
       const request = decodeOrThrow(route.request, req.data, req.path);
-      const response = route.handle(ctx, request);
+      let response: unknown;
+      try {
+        response = route.handle(ctx, request);
+      } catch (e) {
+        if (isError(e, 'sdk', 11))
+          throw sdkErrors.outOfGas(
+            `query ${req.path} needs more than this node's query gas budget of ${budget} (node config queryGasLimit); narrow it: a smaller pagination.limit, pagination.key (next_key) instead of offset, no count_total on an unindexed list`,
+          );
+        throw e;
+      }
       return ResponseQuery.fromPartial({
         value: route.response.encode(response).finish(),
         height: BigInt(height),

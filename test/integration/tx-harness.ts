@@ -19,7 +19,7 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
-import type { BaseApp } from '../../app/runtime/baseApp.js';
+import type { BaseApp, QueryOptions } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
 import { addressFromPubKey } from '../../x/auth/address.js';
@@ -126,10 +126,12 @@ export class TestChain {
     balance?: bigint;
     seed?: string;
     appState?: (s: Record<string, any>) => void;
+    /** Query budget / invariants switch (node config). */
+    query?: QueryOptions;
   }): Promise<TestChain> {
     const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
     const store = await PersistentMultiStore.open(dir, appStoreNames(), { keepRecent: 5 });
-    const app = createApp(store, pino({ level: 'silent' }), 'test');
+    const app = createApp(store, pino({ level: 'silent' }), 'test', {}, undefined, opts.query);
     const keys = Array.from({ length: opts.accounts }, (_, i) =>
       TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`),
     );

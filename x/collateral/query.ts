@@ -12,6 +12,7 @@ import {
   QueryUnbondingResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { addressBytes } from '../auth/address.js';
+import { paginate } from '../auth/pagination.js';
 import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
 
 export const COLLATERAL_QUERY = '/gonka.collateral.v1.Query';
@@ -53,6 +54,9 @@ export function registerCollateralQueries(queries: QueryRouter, keeper: Collater
     path: `${COLLATERAL_QUERY}/Jailed`,
     request: QueryJailedRequest,
     response: QueryJailedResponse,
-    handle: (ctx) => ({ participants: keeper.jailed(ctx) }),
+    handle(ctx, r) {
+      const { items, pagination } = paginate(r.pagination, (start) => keeper.iterateJailed(ctx, start));
+      return { participants: items, pagination };
+    },
   });
 }

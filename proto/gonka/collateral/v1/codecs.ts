@@ -1,4 +1,5 @@
 // Codecs for gonka.collateral.v1 (field numbers as in collateral.proto, tx.proto, query.proto).
+import { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import { messageCodec } from '../../codec.js';
 
@@ -91,10 +92,16 @@ export const QueryUnbondingResponse = messageCodec<{ entries: UnbondingEntry[] }
   'gonka.collateral.v1.QueryUnbondingResponse',
   [{ name: 'entries', no: 1, kind: { message: UnbondingEntry }, repeated: true }],
 );
-export const QueryJailedRequest = messageCodec<Empty>('gonka.collateral.v1.QueryJailedRequest', []);
-export const QueryJailedResponse = messageCodec<{ participants: string[] }>(
+export const QueryJailedRequest = messageCodec<{ pagination?: PageRequest }>(
+  'gonka.collateral.v1.QueryJailedRequest',
+  [{ name: 'pagination', no: 1, kind: { message: PageRequest } }],
+);
+export const QueryJailedResponse = messageCodec<{ participants: string[]; pagination?: PageResponse }>(
   'gonka.collateral.v1.QueryJailedResponse',
-  [{ name: 'participants', no: 1, kind: 'string', repeated: true }],
+  [
+    { name: 'participants', no: 1, kind: 'string', repeated: true },
+    { name: 'pagination', no: 2, kind: { message: PageResponse } },
+  ],
 );
 
 /** Messages a CosmJS Registry needs to sign x/collateral txs: `new Registry([...collateralRegistryTypes])`. */

@@ -31,6 +31,10 @@ export interface NodeConfig {
   host: string;
   ports: NodePorts;
   profile: string;
+  /** Gas budget of one query (decimal string, > 0); the app's default (3,000,000) when absent. */
+  queryGasLimit?: string;
+  /** Serve the /app/invariants query (a full state scan); also `gonkad start --expose-invariants-query`. */
+  exposeInvariantsQuery?: boolean;
 }
 
 /** $GONKA_HOME, else ~/.gonka. */

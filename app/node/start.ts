@@ -8,11 +8,11 @@ import { type AppExtensions, appStoreNames, createApp } from '../app.js';
 import { logger } from '../log.js';
 import { repoPath } from '../paths.js';
 import { useOpenSslVerifier } from '../runtime/ante/secp256k1.js';
-import type { BaseApp } from '../runtime/baseApp.js';
+import type { BaseApp, QueryOptions } from '../runtime/baseApp.js';
 import { armFailpoint } from '../runtime/failpoints.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
-import { homePaths, readNodeConfig } from './home.js';
+import { homePaths, type NodeConfig, readNodeConfig } from './home.js';
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
 import { reindexRecentEvents } from './reindexEvents.js';
@@ -27,6 +27,35 @@ export interface StartOptions {
   /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
   cometLog?: string | 'inherit';
   extensions?: AppExtensions;
+  /** Serve /app/invariants (also config key exposeInvariantsQuery). */
+  exposeInvariantsQuery?: boolean;
+}
+
+/** The node's query options from its config (and the start flag), checked before anything starts. */
+export function queryOptionsOf(cfg: NodeConfig, exposeFlag = false): QueryOptions {
+  const raw = cfg.queryGasLimit;
+  let gasLimit: bigint | undefined;
+  if (raw !== undefined) {
+    if (!/^[1-9]\d{0,17}$/.test(String(raw)))
+      throw new StartupError(
+        `queryGasLimit in config/gonka.json must be a positive integer below 10^18, got ${JSON.stringify(raw)}`,
+      );
+    gasLimit = BigInt(raw);
+  }
+  return { gasLimit, exposeInvariants: exposeFlag || cfg.exposeInvariantsQuery === true };
+}
+
+/** Every query the app answers (ABCI or gRPC) is timed into the metrics: the event-loop time it held. */
+function instrumentQueries(app: BaseApp, metrics: NodeMetrics): void {
+  const inner = app.query.bind(app);
+  app.query = (req) => {
+    const start = performance.now();
+    try {
+      return inner(req);
+    } finally {
+      metrics.observeQuery((performance.now() - start) / 1000);
+    }
+  };
 }
 
 /** Test fixtures are loaded only when a test asks for them through the environment. */
@@ -45,6 +74,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
   armFailpoint(process.env.GONKA_FAILPOINT);
   if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
   const cfg = readNodeConfig(opts.home);
+  const queryOptions = queryOptionsOf(cfg, opts.exposeInvariantsQuery);
   const paths = homePaths(opts.home);
   const genesis = JSON.parse(readFileSync(paths.genesis, 'utf8')) as { chain_id: string };
   const extensions = opts.extensions ?? (await testExtensions());
@@ -59,10 +89,18 @@ export async function startNode(opts: StartOptions): Promise<number> {
     );
   }
   const metrics = new NodeMetrics();
-  const app: BaseApp = createApp(store, logger('app'), version, extensions, (height, txs) => {
-    metrics.height.set(height);
-    metrics.txs.inc(txs);
-  });
+  const app: BaseApp = createApp(
+    store,
+    logger('app'),
+    version,
+    extensions,
+    (height, txs) => {
+      metrics.height.set(height);
+      metrics.txs.inc(txs);
+    },
+    queryOptions,
+  );
+  instrumentQueries(app, metrics);
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();
   log.info({ home: opts.home, chainId: genesis.chain_id, height: last.version }, 'app store opened');

@@ -10,8 +10,8 @@ import { formatDec, parseDec } from './decimal.js';
 import {
   ACCOUNT_PREFIX,
   accountByNumberKey,
-  GENESIS_NUMBER_GAPS_KEY,
   accountKey,
+  GENESIS_NUMBER_GAPS_KEY,
   NEXT_ACCOUNT_NUMBER_KEY,
   PARAMS_KEY,
   prefixEnd,

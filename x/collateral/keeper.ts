@@ -314,7 +314,9 @@ export class CollateralKeeper {
     for (const e of this.iterateUnbonding(ctx)) {
       queued++;
       if (!kv.has(unbondingByParticipantKey(addressBytes(e.participant), e.completionEpoch)))
-        return [`unbonding entry of ${e.participant} at epoch ${e.completionEpoch} is missing from its index`];
+        return [
+          `unbonding entry of ${e.participant} at epoch ${e.completionEpoch} is missing from its index`,
+        ];
     }
     let indexed = 0;
     for (const _ of kv.iterator(UNBONDING_BY_PARTICIPANT_PREFIX, prefixEnd(UNBONDING_BY_PARTICIPANT_PREFIX)))

@@ -32,7 +32,9 @@ export function registerPocQueries(queries: QueryRouter, keeper: PocKeeper): voi
     request: QueryParticipantsRequest,
     response: QueryParticipantsResponse,
     handle(ctx, r) {
-      const { items, pagination } = paginate(r.pagination, (start) => keeper.iterateParticipantEntries(ctx, start));
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        keeper.iterateParticipantEntries(ctx, start),
+      );
       return { participants: items, totalWeight: keeper.totalWeight(ctx), pagination };
     },
   });

@@ -81,11 +81,19 @@ export function register(program: Command): void {
     .description('run the chain node: ABCI application plus a CometBFT child process')
     .option('--home <dir>', 'node home directory (default $GONKA_HOME or ~/.gonka)')
     .option('--comet-log <file|inherit>', "CometBFT's log: a file (default <home>/cometbft.log) or 'inherit'")
+    .option(
+      '--expose-invariants-query',
+      'serve the /app/invariants ABCI query, a full state scan (test networks; config key exposeInvariantsQuery)',
+    )
     .action(async (opts) => {
       const home = (opts.home as string | undefined) ?? defaultHome();
       if (!isInitialized(home))
         throw new UserError(`${home} is not an initialized node home (run \`gonkad init --home ${home}\`)`);
-      process.exitCode = await startNode({ home, cometLog: opts.cometLog });
+      process.exitCode = await startNode({
+        home,
+        cometLog: opts.cometLog,
+        exposeInvariantsQuery: Boolean(opts.exposeInvariantsQuery),
+      });
     });
 
   program

@@ -4,6 +4,8 @@
 // the local CometBFT RPC. Reflection (grpc.reflection v1 and v1alpha) serves our own .proto files
 // in proto/, which reproduce cosmjs-types' field numbers. Heights: the `x-cosmos-block-height`
 // request header pins a query's height; every query answer carries the height it was read at.
+// Module queries go through a QueryScheduler (bounded queue, few-ms slices) so a flood of them
+// cannot stall the consensus connection served on the same event loop.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -14,6 +16,7 @@ import type { BaseApp } from '../../runtime/baseApp.js';
 import { CometRpcClient, RpcError } from './comet.js';
 import { fixedFileDescriptors } from './descriptors.js';
 import { GrpcError, proxiedHandlers } from './proxied.js';
+import { QueryScheduler, QueueFullError } from './queryScheduler.js';
 
 export const HEIGHT_HEADER = 'x-cosmos-block-height';
 
@@ -44,6 +47,8 @@ export interface GrpcServerOptions {
   rpcUrl: string;
   version: string;
   logger: Logger;
+  /** Where module queries run (bounded queue, short slices); a default one when absent. */
+  scheduler?: QueryScheduler;
 }
 
 export interface RunningGrpcServer {
@@ -70,6 +75,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
       keepCase: true,
     },
   );
+  const scheduler = opts.scheduler ?? new QueryScheduler();
   const rpc = new CometRpcClient(opts.rpcUrl);
   const proxied = proxiedHandlers(opts.app, rpc, opts.version);
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
@@ -130,7 +136,14 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
           throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid ${HEIGHT_HEADER} '${String(pinned)}'`);
         height = BigInt(String(pinned));
       }
-      const r = opts.app.query(RequestQuery.fromPartial({ path, data: call.request, height }));
+      // Queued and run in short slices (queryScheduler.ts), never straight from the I/O callback.
+      const request = RequestQuery.fromPartial({ path, data: call.request, height });
+      const r = await scheduler
+        .submit(() => opts.app.query(request))
+        .catch((e: unknown) => {
+          if (e instanceof QueueFullError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, e.message);
+          throw e;
+        });
       if (r.code !== 0) throw new GrpcError(statusFor(r.codespace, r.code), r.log);
       return { value: r.value, height: r.height };
     }

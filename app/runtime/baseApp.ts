@@ -59,7 +59,7 @@ export const APP_VERSION = 1n;
  * point reads, a few ms on a 2-core machine (BENCHMARKS.md, query-flood), so a query never holds
  * the event loop long enough to delay a block.
  */
-export const DEFAULT_QUERY_GAS_LIMIT = 3_000_000n;
+export const DEFAULT_QUERY_GAS_LIMIT = 1_000_000n;
 
 /** How queries are served: node config, never consensus state. */
 export interface QueryOptions {

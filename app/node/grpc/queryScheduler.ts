@@ -2,8 +2,9 @@
 // queries never holds the event loop that also serves CometBFT's consensus connection. Each query
 // is bounded by the app's query gas budget; the scheduler bounds how many wait (beyond
 // `maxPending` a caller gets RESOURCE_EXHAUSTED at once, no work done) and how long one macrotask
-// runs queries (`sliceMs`) before yielding with setImmediate, so ABCI socket reads and writes
-// interleave with queries instead of queueing behind all of them.
+// runs queries (`sliceMs`) before yielding (setImmediate, or a pause that keeps queries to `share`
+// of the loop's time while a flood lasts), so ABCI socket reads and writes interleave with queries
+// instead of queueing behind all of them.
 
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
@@ -14,11 +15,17 @@ export interface QuerySchedulerOptions {
   maxPending: number;
   /** Run queries for at most about this long per macrotask, then yield. */
   sliceMs: number;
+  /**
+   * Most of the event loop's time queries may take while they keep coming (0 < share ≤ 1): after a
+   * slice of d ms the next starts no sooner than d·(1 − share)/share ms later, so consensus
+   * requests, their I/O and the node's other work always keep the rest.
+   */
+  share?: number;
   /** Observability: how long each query ran (seconds), queue wait excluded. */
   observe?(seconds: number): void;
 }
 
-export const DEFAULT_QUERY_SCHEDULER: QuerySchedulerOptions = { maxPending: 256, sliceMs: 4 };
+export const DEFAULT_QUERY_SCHEDULER: QuerySchedulerOptions = { maxPending: 256, sliceMs: 4, share: 0.5 };
 
 interface Job {
   run(): unknown;
@@ -51,15 +58,17 @@ export class QueryScheduler {
     });
   }
 
-  private schedule(): void {
+  private schedule(restMs = 0): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.drain());
+    if (restMs >= 1) setTimeout(() => this.drain(), restMs);
+    else setImmediate(() => this.drain());
   }
 
   private drain(): void {
     this.scheduled = false;
-    const sliceEnd = performance.now() + this.opts.sliceMs;
+    const sliceStart = performance.now();
+    const sliceEnd = sliceStart + this.opts.sliceMs;
     while (this.pending() > 0) {
       const job = this.queue[this.head] as Job;
       this.queue[this.head++] = undefined as unknown as Job;
@@ -77,6 +86,10 @@ export class QueryScheduler {
       this.queue.splice(0, this.head);
       this.head = 0;
     }
-    if (this.pending() > 0) this.schedule();
+    if (this.pending() > 0) {
+      const share = this.opts.share ?? 1;
+      const ran = performance.now() - sliceStart;
+      this.schedule(share >= 1 ? 0 : Math.min(100, (ran * (1 - share)) / share));
+    }
   }
 }

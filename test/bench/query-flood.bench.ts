@@ -177,14 +177,83 @@ function intervals(times: number[]): number[] {
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-async function queryMaxSeconds(port: number): Promise<number> {
+interface QueryStats {
+  maxMs: number;
+  /** Queries the node ran, and how many of them took over 20 ms (histogram buckets). */
+  ran: number;
+  over20ms: number;
+}
+
+async function queryStats(port: number): Promise<QueryStats> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const m = /^gonka_query_max_duration_seconds (\S+)$/m.exec(text);
-  const buckets = [...text.matchAll(/^gonka_query_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)]
-    .map((b) => `≤${b[1]}s:${b[2]}`)
-    .join(' ');
-  process.stderr.write(`[query-flood] query durations (cumulative): ${buckets}\n`);
-  return m ? Number(m[1]) : Number.NaN;
+  const max = /^gonka_query_max_duration_seconds (\S+)$/m.exec(text);
+  const bucket = (le: string) =>
+    Number(
+      new RegExp(
+        `^gonka_query_duration_seconds_bucket\\{le="${le.replace('+', '\\+')}"\\} (\\d+)$`,
+        'm',
+      ).exec(text)?.[1] ?? 0,
+    );
+  const ran = bucket('+Inf');
+  return { maxMs: max ? Number(max[1]) * 1000 : Number.NaN, ran, over20ms: ran - bucket('0.02') };
+}
+
+interface PhaseResult {
+  name: string;
+  idle: number[];
+  flood: number[];
+  loadIdle: number;
+  loadFlood: number;
+  floodS: number;
+  tally: Tally;
+  queries: QueryStats;
+}
+
+/** IDLE_BLOCKS idle blocks, then FLOOD_BLOCKS under CONCURRENCY workers (rpcWorkers of them over RPC). */
+async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<PhaseResult> {
+  const idleFrom = await node.rpc.height();
+  await node.waitForHeight(idleFrom + IDLE_BLOCKS, 300_000);
+  const loadIdle = loadavg()[0] ?? 0;
+  const before = await queryStats(node.ports.metrics);
+
+  // Each worker sends its next heavy query as soon as the last one answers.
+  const queries = heavyQueries();
+  const client = new grpc.Client(`127.0.0.1:${node.ports.grpc}`, grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: Math.max(1, rpcWorkers) });
+  const tally: Tally = { sent: 0, byOutcome: new Map() };
+  let stop = false;
+  const worker = async (w: number) => {
+    for (let i = w; !stop; i++) {
+      const [path, data] = queries[i % queries.length] as [string, Uint8Array];
+      if (path === INVARIANTS_QUERY && rpcWorkers === 0) continue; // an ABCI-only path
+      tally.sent++;
+      const rpc = w < rpcWorkers || path === INVARIANTS_QUERY;
+      count(tally, await (rpc ? rpcQuery(agent, node.ports.rpc, path, data) : grpcCall(client, path, data)));
+    }
+  };
+  const floodFrom = (await node.rpc.height()) + 1;
+  const tf = performance.now();
+  const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+  await node.waitForHeight(floodFrom + FLOOD_BLOCKS, 600_000);
+  const loadFlood = loadavg()[0] ?? 0;
+  stop = true;
+  const floodS = (performance.now() - tf) / 1000;
+  await Promise.all(workers);
+  client.close();
+  agent.destroy();
+  const after = await queryStats(node.ports.metrics);
+  return {
+    name,
+    idle: intervals(await headerTimes(node, idleFrom, idleFrom + IDLE_BLOCKS)),
+    flood: intervals(await headerTimes(node, floodFrom, floodFrom + FLOOD_BLOCKS)),
+    loadIdle,
+    loadFlood,
+    floodS,
+    tally,
+    queries: { maxMs: after.maxMs, ran: after.ran - before.ran, over20ms: after.over20ms - before.over20ms },
+  };
 }
 
 async function main(): Promise<void> {
@@ -206,66 +275,38 @@ async function main(): Promise<void> {
     const initS = (performance.now() - t1) / 1000;
     process.stderr.write(`[query-flood] InitChain + first blocks in ${initS.toFixed(0)} s\n`);
 
-    // Idle: IDLE_BLOCKS consecutive blocks with nothing but the node's own work.
-    const idleFrom = await node.rpc.height();
-    await node.waitForHeight(idleFrom + IDLE_BLOCKS, 120_000);
-    const idleTo = idleFrom + IDLE_BLOCKS;
-    const loadIdle = loadavg()[0] ?? 0;
-
-    // Flood: CONCURRENCY workers, each sending its next heavy query as soon as the last answers.
-    const queries = heavyQueries();
-    const client = new grpc.Client(`127.0.0.1:${node.ports.grpc}`, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
-    });
-    const agent = new Agent({ keepAlive: true, maxSockets: RPC_WORKERS });
-    const tally: Tally = { sent: 0, byOutcome: new Map() };
-    let stop = false;
-    const worker = async (w: number) => {
-      for (let i = w; !stop; i++) {
-        const [path, data] = queries[i % queries.length] as [string, Uint8Array];
-        tally.sent++;
-        const rpc = w < RPC_WORKERS || (path === INVARIANTS_QUERY && RPC_WORKERS > 0); // invariants: ABCI only
-        count(
-          tally,
-          await (rpc ? rpcQuery(agent, node.ports.rpc, path, data) : grpcCall(client, path, data)),
-        );
-      }
-    };
-    const floodFrom = (await node.rpc.height()) + 1;
-    const tf = performance.now();
-    const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-    await node.waitForHeight(floodFrom + FLOOD_BLOCKS, 600_000);
-    const floodTo = floodFrom + FLOOD_BLOCKS;
-    const loadFlood = loadavg()[0] ?? 0;
-    stop = true;
-    const floodS = (performance.now() - tf) / 1000;
-    await Promise.all(workers);
-    client.close();
-    agent.destroy();
-
-    const idle = intervals(await headerTimes(node, idleFrom, idleTo));
-    const flood = intervals(await headerTimes(node, floodFrom, floodTo));
-    const idleMean = mean(idle);
-    const floodMean = mean(flood);
-    const longestGap = Math.max(...flood);
-    const maxQueryMs = (await queryMaxSeconds(node.ports.metrics)) * 1000;
-    const done = [...tally.byOutcome.values()].reduce((s, n) => s + n, 0);
-    printTable(
-      `Query flood at ${BALANCES.toLocaleString('en')} balances (genesis ${(bytes / 2 ** 20).toFixed(0)} MiB, InitChain + 2 blocks ${initS.toFixed(0)} s): ${CONCURRENCY} concurrent heaviest queries (${CONCURRENCY - RPC_WORKERS} gRPC, ${RPC_WORKERS} RPC abci_query); load average ${loadIdle.toFixed(1)} idle, ${loadFlood.toFixed(1)} flooded`,
-      ['measure', 'value', 'goal'],
-      [
-        ['idle mean block interval', `${idleMean.toFixed(0)} ms (${idle.length} intervals)`, ''],
-        ['flood mean block interval', `${floodMean.toFixed(0)} ms (${flood.length} intervals)`, ''],
-        ['mean interval ratio (flood ÷ idle)', (floodMean / idleMean).toFixed(2), '≤ 1.1'],
-        ['longest gap ÷ idle interval', `${(longestGap / idleMean).toFixed(2)} (${longestGap} ms)`, '≤ 2'],
-        ['longest single query (node gauge)', `${maxQueryMs.toFixed(1)} ms`, '≤ 20 ms'],
+    const phases = [await phase(node, 'gRPC only', 0)];
+    if (RPC_WORKERS > 0) phases.push(await phase(node, `gRPC + ${RPC_WORKERS} RPC abci_query`, RPC_WORKERS));
+    const rows: string[][] = [];
+    for (const p of phases) {
+      const idleMean = mean(p.idle);
+      const floodMean = mean(p.flood);
+      const longestGap = Math.max(...p.flood);
+      const done = [...p.tally.byOutcome.values()].reduce((s, n) => s + n, 0);
+      rows.push(
         [
-          'queries answered during the flood',
-          `${done} in ${floodS.toFixed(0)} s (${(done / floodS).toFixed(0)}/s)`,
+          `**${p.name}**`,
+          `load average ${p.loadIdle.toFixed(1)} idle, ${p.loadFlood.toFixed(1)} flooded`,
           '',
         ],
-        ...[...tally.byOutcome].sort().map(([k, n]) => [`  ${k}`, String(n), '']),
-      ],
+        ['idle mean block interval', `${idleMean.toFixed(0)} ms (${p.idle.length} intervals)`, ''],
+        ['flood mean block interval', `${floodMean.toFixed(0)} ms (${p.flood.length} intervals)`, ''],
+        ['mean interval ratio (flood ÷ idle)', (floodMean / idleMean).toFixed(2), '≤ 1.1'],
+        ['longest gap ÷ idle interval', `${(longestGap / idleMean).toFixed(2)} (${longestGap} ms)`, '≤ 2'],
+        ['longest single query so far (node gauge)', `${p.queries.maxMs.toFixed(1)} ms`, '≤ 20 ms'],
+        ['queries the node ran / over 20 ms', `${p.queries.ran} / ${p.queries.over20ms}`, ''],
+        [
+          'answers during the flood',
+          `${done} in ${p.floodS.toFixed(0)} s (${(done / p.floodS).toFixed(0)}/s)`,
+          '',
+        ],
+        ...[...p.tally.byOutcome].sort().map(([k, n]) => [`  ${k}`, String(n), '']),
+      );
+    }
+    printTable(
+      `Query flood at ${BALANCES.toLocaleString('en')} balances (genesis ${(bytes / 2 ** 20).toFixed(0)} MiB, InitChain + 2 blocks ${initS.toFixed(0)} s): ${CONCURRENCY} concurrent heaviest queries`,
+      ['measure', 'value', 'goal'],
+      rows,
     );
   } finally {
     await node.destroy().catch(() => {});

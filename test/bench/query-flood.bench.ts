@@ -32,6 +32,8 @@ const CONCURRENCY = Number(process.env.BENCH_QUERY_CONCURRENCY ?? 2000);
 const RPC_WORKERS = Number(process.env.BENCH_RPC_WORKERS ?? Math.min(400, Math.floor(CONCURRENCY / 4)));
 const IDLE_BLOCKS = Number(process.env.BENCH_IDLE_BLOCKS ?? 30);
 const FLOOD_BLOCKS = Number(process.env.BENCH_FLOOD_BLOCKS ?? 30);
+/** A flood phase ends after this long even if blocks stall (then the open gap is counted). */
+const FLOOD_MAX_S = Number(process.env.BENCH_FLOOD_MAX_S ?? 120);
 const SETUP_TIMEOUT_MS = Number(process.env.BENCH_SETUP_TIMEOUT_MS ?? 30 * 60_000);
 const DENOM = 'ngonka';
 
@@ -175,6 +177,14 @@ function intervals(times: number[]): number[] {
   return out;
 }
 
+/** Intervals between flooded blocks; when the flood ended on a stall, the open gap up to its end too. */
+function floodIntervals(times: number[], stalledUntil?: number): number[] {
+  const out = intervals(times);
+  const last = times[times.length - 1];
+  if (stalledUntil !== undefined && last !== undefined) out.push(stalledUntil - last);
+  return out;
+}
+
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 interface QueryStats {
@@ -236,7 +246,16 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
   const floodFrom = (await node.rpc.height()) + 1;
   const tf = performance.now();
   const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-  await node.waitForHeight(floodFrom + FLOOD_BLOCKS, 600_000);
+  // FLOOD_BLOCKS blocks, or FLOOD_MAX_S seconds when blocks stall (the open gap then counts).
+  const deadline = Date.now() + FLOOD_MAX_S * 1000;
+  let floodTo = floodFrom - 1;
+  while (Date.now() < deadline) {
+    floodTo = await node.rpc.height().catch(() => floodTo);
+    if (floodTo >= floodFrom + FLOOD_BLOCKS) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  floodTo = Math.min(floodTo, floodFrom + FLOOD_BLOCKS);
+  const floodEnd = Date.now();
   const loadFlood = loadavg()[0] ?? 0;
   stop = true;
   const floodS = (performance.now() - tf) / 1000;
@@ -247,7 +266,10 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
   return {
     name,
     idle: intervals(await headerTimes(node, idleFrom, idleFrom + IDLE_BLOCKS)),
-    flood: intervals(await headerTimes(node, floodFrom, floodFrom + FLOOD_BLOCKS)),
+    flood: floodIntervals(
+      await headerTimes(node, floodFrom - 1, floodTo),
+      floodTo < floodFrom + FLOOD_BLOCKS ? floodEnd : undefined,
+    ),
     loadIdle,
     loadFlood,
     floodS,

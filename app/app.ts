@@ -8,7 +8,7 @@ import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
 import { governanceModule } from '../x/governance/module.js';
 import { pocModule } from '../x/poc/module.js';
 import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
-import { BaseApp } from './runtime/baseApp.js';
+import { BaseApp, type QueryOptions } from './runtime/baseApp.js';
 import { consensusModule } from './runtime/consensus/module.js';
 import type { AppModule } from './runtime/module.js';
 import type { CommitMultiStore } from './runtime/store/types.js';
@@ -57,6 +57,7 @@ export function createApp(
   version: string,
   ext: AppExtensions = {},
   onCommit?: (height: number, txs: number) => void,
+  query?: QueryOptions,
 ): BaseApp {
   const modules = appModules(ext);
   // The Cosmos format routes messages through the app's router, which exists once BaseApp does;
@@ -70,6 +71,7 @@ export function createApp(
     logger,
     version,
     onCommit,
+    query,
   });
   registerAppServices(app);
   return app;

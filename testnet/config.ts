@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCometConfig } from '../app/node/cometConfig.js';
-import { homePaths, readNodeConfig } from '../app/node/home.js';
+import { homePaths, readNodeConfig, writeNodeConfig } from '../app/node/home.js';
 import { initHome } from '../app/node/init.js';
 import { deriveKey, generateMnemonic } from '../app/node/keyring/hd.js';
 import { toolPath } from '../app/paths.js';
@@ -81,6 +81,8 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
       appState: opts.appState ?? {},
       peers: { localNetwork: true },
     });
+    // The harness checks every node's invariants after each perturbation (/app/invariants).
+    writeNodeConfig(home, { ...readNodeConfig(home), exposeInvariantsQuery: true });
     validators.push({ name: `validator-${i}`, home, nodeId: nodeId(home), ports: p });
   }
 

@@ -17,6 +17,10 @@ export interface NodeConfig {
   ports?: Record<string, number | undefined>;
   /** Run every module's invariant after every Nth Commit and halt on a broken one; 0/absent = off. */
   checkInvariantsEvery?: number;
+  /** Gas budget of one query (decimal string, > 0); the app's default (3,000,000) when absent. */
+  queryGasLimit?: string;
+  /** Serve the /app/invariants query (a full state scan); also `gonkad start --expose-invariants-query`. */
+  exposeInvariantsQuery?: boolean;
 }
 
 /** The listen addresses of a home's config, with defaults (and legacy host/ports) filled in. */

@@ -1,5 +1,6 @@
 // The node's Prometheus metrics (prom-client) on the `appMetrics` port (9464 by default, DESIGN.md
-// §9): ABCI request counts and durations by method, committed height, txs and commit time, plus
+// §9): ABCI request counts and durations by method, query durations (the longest too), committed
+// height, txs and commit time, plus
 // Node's process metrics. Observability only: nothing here feeds back into consensus.
 import { createServer, type Server } from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -30,8 +31,29 @@ export class NodeMetrics {
     registers: [this.registry],
   });
 
+  readonly querySeconds = new Histogram({
+    name: 'gonka_query_duration_seconds',
+    help: 'Time one query (ABCI Query or gRPC) held the event loop, queue wait excluded',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+  readonly queryMaxSeconds = new Gauge({
+    name: 'gonka_query_max_duration_seconds',
+    help: 'Longest single query since the node started',
+    registers: [this.registry],
+  });
+  private queryMax = 0;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gonka_' });
+  }
+
+  observeQuery(seconds: number): void {
+    this.querySeconds.observe(seconds);
+    if (seconds > this.queryMax) {
+      this.queryMax = seconds;
+      this.queryMaxSeconds.set(seconds);
+    }
   }
 
   /** Serves GET /metrics on host:port; resolves with the bound port. */

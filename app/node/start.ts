@@ -8,7 +8,7 @@ import { type AppExtensions, appStoreNames, createApp } from '../app.js';
 import { logger } from '../log.js';
 import { repoPath } from '../paths.js';
 import { useOpenSslVerifier } from '../runtime/ante/secp256k1.js';
-import type { BaseApp } from '../runtime/baseApp.js';
+import type { BaseApp, QueryOptions } from '../runtime/baseApp.js';
 import { armFailpoint } from '../runtime/failpoints.js';
 import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
@@ -42,6 +42,35 @@ export interface StartOptions {
   listen?: Partial<Listeners>;
   /** `--check-invariants-every`: overrides the config key checkInvariantsEvery (0 = off). */
   checkInvariantsEvery?: number;
+  /** Serve /app/invariants (also config key exposeInvariantsQuery). */
+  exposeInvariantsQuery?: boolean;
+}
+
+/** The node's query options from its config (and the start flag), checked before anything starts. */
+export function queryOptionsOf(cfg: NodeConfig, exposeFlag = false): QueryOptions {
+  const raw = cfg.queryGasLimit;
+  let gasLimit: bigint | undefined;
+  if (raw !== undefined) {
+    if (!/^[1-9]\d{0,17}$/.test(String(raw)))
+      throw new StartupError(
+        `queryGasLimit in config/gonka.json must be a positive integer below 10^18, got ${JSON.stringify(raw)}`,
+      );
+    gasLimit = BigInt(raw);
+  }
+  return { gasLimit, exposeInvariants: exposeFlag || cfg.exposeInvariantsQuery === true };
+}
+
+/** Every query the app answers (ABCI or gRPC) is timed into the metrics: the event-loop time it held. */
+function instrumentQueries(app: BaseApp, metrics: NodeMetrics): void {
+  const inner = app.query.bind(app);
+  app.query = (req) => {
+    const start = performance.now();
+    try {
+      return inner(req);
+    } finally {
+      metrics.observeQuery((performance.now() - start) / 1000);
+    }
+  };
 }
 
 /** Removes a socket file left by a node that did not stop cleanly; refuses to remove anything else. */
@@ -84,6 +113,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
   if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
   const cfg = readNodeConfig(opts.home);
   const invariantPeriod = invariantPeriodOf(opts, cfg);
+  const queryOptions = queryOptionsOf(cfg, opts.exposeInvariantsQuery);
   const paths = homePaths(opts.home);
   let listen: Listeners;
   let abci: ReturnType<typeof abciAddress>;
@@ -116,11 +146,19 @@ export async function startNode(opts: StartOptions): Promise<number> {
     invariantPeriod,
     logger('invariants'),
   );
-  const app: BaseApp = createApp(store, logger('app'), version, extensions, (height, txs) => {
-    metrics.height.set(height);
-    metrics.txs.inc(txs);
-    checkInvariants(height);
-  });
+  const app: BaseApp = createApp(
+    store,
+    logger('app'),
+    version,
+    extensions,
+    (height, txs) => {
+      metrics.height.set(height);
+      metrics.txs.inc(txs);
+      checkInvariants(height);
+    },
+    queryOptions,
+  );
+  instrumentQueries(app, metrics);
   if (invariantPeriod > 0) log.info({ every: invariantPeriod }, 'checking invariants after commits');
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();

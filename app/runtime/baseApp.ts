@@ -40,7 +40,7 @@ import type { AbciApplication } from '../../abci/application.js';
 import { BlockGasMeter, checkTxGasWithinBlock, framedTxSize } from './blockGas.js';
 import { blockMaxGas, mergeConsensusParams, recordInitialConsensusParams } from './consensus/params.js';
 import { type BlockHeader, Context, type ExecMode } from './context.js';
-import { errorResult, sdkErrors } from './errors.js';
+import { errorResult, isError, sdkErrors } from './errors.js';
 import { EventManager, event } from './events.js';
 import { failpoint } from './failpoints.js';
 import { GasMeter } from './gas.js';
@@ -56,6 +56,21 @@ export const APP_NAME = 'gonka-ts';
 /** ABCI query path answering the JSON list of broken invariants at a height. */
 export const INVARIANTS_QUERY = '/app/invariants';
 export const APP_VERSION = 1n;
+/**
+ * Default gas budget of one query (node config `queryGasLimit`). Reads are charged at the store
+ * wrapper with the tx gas table; 3,000,000 gas is about 8,000 iterated balance entries or 1,000
+ * point reads, a few ms on a 2-core machine (BENCHMARKS.md, query-flood), so a query never holds
+ * the event loop long enough to delay a block.
+ */
+export const DEFAULT_QUERY_GAS_LIMIT = 1_000_000n;
+
+/** How queries are served: node config, never consensus state. */
+export interface QueryOptions {
+  /** Gas budget per query (> 0); DEFAULT_QUERY_GAS_LIMIT when absent. */
+  gasLimit?: bigint;
+  /** Serve /app/invariants (a full state scan): only for test networks and operators who ask. */
+  exposeInvariants?: boolean;
+}
 
 export interface BaseAppOptions {
   store: CommitMultiStore;
@@ -66,6 +81,8 @@ export interface BaseAppOptions {
   version: string;
   /** Observability hook after each commit (metrics); never affects state. */
   onCommit?(height: number, txs: number): void;
+  /** Query budget and the invariants query switch (node config). */
+  query?: QueryOptions;
 }
 
 export interface TxOutcome {
@@ -120,10 +137,14 @@ export class BaseApp implements AbciApplication {
 
   query(req: RequestQuery): ResponseQuery {
     const latest = this.store.lastCommitInfo().version;
-    const height = req.height === 0n ? latest : Number(req.height);
+    // The asked height stays a bigint until it is known to be a committed version: as a JavaScript
+    // number 2^63−1 would round to 2^63 and come back as −2^63 in the answer.
+    const asked = req.height === 0n ? BigInt(latest) : req.height;
+    const height = asked > 0n && asked <= BigInt(latest) ? Number(asked) : 0;
     try {
-      if (height > latest)
-        throw sdkErrors.invalidHeight(`height ${height} is not committed yet (latest ${latest})`);
+      if (asked > BigInt(latest))
+        throw sdkErrors.invalidHeight(`height ${asked} is not committed yet (latest ${latest})`);
+      if (asked < 0n) throw sdkErrors.invalidHeight(`height ${asked} is negative`);
       if (height <= 0) throw sdkErrors.invalidHeight('no committed state yet');
       const storeMatch = /^\/store\/([^/]+)\/key$/.exec(req.path);
       if (storeMatch) {
@@ -139,7 +160,12 @@ export class BaseApp implements AbciApplication {
       }
       if (req.path === INVARIANTS_QUERY) {
         // Every module's invariants over the committed state at `height`: a JSON list of the broken
-        // ones ([] when all hold). Test harnesses and operators check a live node with it.
+        // ones ([] when all hold). A full state scan, so only a node started with
+        // --expose-invariants-query serves it (test networks, an operator's own node).
+        if (!this.opts.query?.exposeInvariants)
+          throw sdkErrors.unauthorized(
+            `${INVARIANTS_QUERY} is disabled on this node (it scans the whole state); start the node with --expose-invariants-query to serve it`,
+          );
         const ctx = new Context(
           'query',
           this.emptyHeader(BigInt(height)),
@@ -153,13 +179,26 @@ export class BaseApp implements AbciApplication {
       }
       const route = this.queries.route(req.path);
       if (!route) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
+      // Every store read is charged to a meter limited by the node's query budget, so no query
+      // (count_total, offset, a long prefix) can hold the single event loop for long.
+      const budget = this.opts.query?.gasLimit ?? DEFAULT_QUERY_GAS_LIMIT;
       const ctx = new Context(
         'query',
         this.emptyHeader(BigInt(height)),
         readonlyMultiStoreAt(this.store, height),
+        new GasMeter(budget),
       );
       const request = decodeOrThrow(route.request, req.data, req.path);
-      const response = route.handle(ctx, request);
+      let response: unknown;
+      try {
+        response = route.handle(ctx, request);
+      } catch (e) {
+        if (isError(e, 'sdk', 11))
+          throw sdkErrors.outOfGas(
+            `query ${req.path} needs more than this node's query gas budget of ${budget} (node config queryGasLimit); narrow it: a smaller pagination.limit, pagination.key (next_key) instead of offset, no count_total on an unindexed list`,
+          );
+        throw e;
+      }
       return ResponseQuery.fromPartial({
         value: route.response.encode(response).finish(),
         height: BigInt(height),

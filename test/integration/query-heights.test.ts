@@ -46,5 +46,14 @@ describe('queries by height', () => {
     assert.match(pruned.log, /pruned/);
     const future = balanceAt(chain.height + 5n) as { code: number };
     assert.equal(future.code, 26);
+    // Heights are int64 on the wire: 2^63−1 (and a negative one) answer 26 naming the height asked,
+    // never a rounded 2^63 that comes back as −2^63.
+    const max = (1n << 63n) - 1n;
+    const huge = balanceAt(max) as { code: number; log: string; height: bigint };
+    assert.equal(huge.code, 26);
+    assert.match(huge.log, new RegExp(`height ${max} is not committed`));
+    assert.ok(huge.height >= 0n, `answer height ${huge.height}`);
+    const negative = balanceAt(-5n) as { code: number; height: bigint };
+    assert.equal(negative.code, 26);
   });
 });

@@ -25,7 +25,7 @@ import {
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { type Logger, pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
-import type { BaseApp } from '../../app/runtime/baseApp.js';
+import type { BaseApp, QueryOptions } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
 import { addressFromPubKey } from '../../x/auth/address.js';
@@ -139,10 +139,19 @@ export class TestChain {
     /** Test modules appended to the production ones. */
     ext?: AppExtensions;
     logger?: Logger;
+    /** Query budget / invariants switch (node config). */
+    query?: QueryOptions;
   }): Promise<TestChain> {
     const dir = mkdtempSync(join(tmpdir(), 'gonka-txtest-'));
     const store = await PersistentMultiStore.open(dir, appStoreNames(opts.ext), { keepRecent: 5 });
-    const app = createApp(store, opts.logger ?? pino({ level: 'silent' }), 'test', opts.ext);
+    const app = createApp(
+      store,
+      opts.logger ?? pino({ level: 'silent' }),
+      'test',
+      opts.ext,
+      undefined,
+      opts.query,
+    );
     const keys = Array.from({ length: opts.accounts }, (_, i) =>
       TestKey.fromSeed(`${opts.seed ?? 'acct'}-${i}`),
     );

@@ -12,7 +12,7 @@ import {
   paramsFromJson,
   paramsToJson,
 } from './keeper.js';
-import { accountByNumberKey, NEXT_ACCOUNT_NUMBER_KEY, STORE, u64 } from './keys.js';
+import { accountByNumberKey, GENESIS_NUMBER_GAPS_KEY, NEXT_ACCOUNT_NUMBER_KEY, STORE, u64 } from './keys.js';
 import { validateAuthParams } from './params.js';
 
 export interface GenesisAccountJson {
@@ -55,6 +55,9 @@ export function initAuthGenesis(ctx: Context, keeper: AuthKeeper, raw: unknown):
     if (n >= next) next = n + 1n;
   }
   ctx.kv(STORE).set(NEXT_ACCOUNT_NUMBER_KEY, u64(next));
+  // Numbers below `next` that no genesis account holds: the account count is next − gaps from here on.
+  const gaps = next - BigInt(numbers.size);
+  if (gaps > 0n) ctx.kv(STORE).set(GENESIS_NUMBER_GAPS_KEY, u64(gaps));
   for (const name of keeper.moduleAccountNames) keeper.ensureModuleAccount(ctx, name);
 }
 

@@ -11,6 +11,7 @@ import {
   ACCOUNT_PREFIX,
   accountByNumberKey,
   accountKey,
+  GENESIS_NUMBER_GAPS_KEY,
   NEXT_ACCOUNT_NUMBER_KEY,
   PARAMS_KEY,
   prefixEnd,
@@ -140,6 +141,22 @@ export class AuthKeeper {
     for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {
       yield [k, decodeAccountAny(Any.decode(v))];
     }
+  }
+
+  /** Number of accounts: next account number − numbers genesis left unused (no scan). */
+  accountCount(ctx: Context): bigint {
+    const kv = ctx.kv(STORE);
+    const next = kv.get(NEXT_ACCOUNT_NUMBER_KEY);
+    const gaps = kv.get(GENESIS_NUMBER_GAPS_KEY);
+    return (next ? readU64(next) : 0n) - (gaps ? readU64(gaps) : 0n);
+  }
+
+  /** The account count from a scan equals the maintained one (invariant; a full scan). */
+  invariants(ctx: Context): string[] {
+    let scanned = 0n;
+    for (const _ of ctx.kv(STORE).iterator(ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) scanned++;
+    const counted = this.accountCount(ctx);
+    return scanned === counted ? [] : [`account count ${counted} != ${scanned} accounts stored`];
   }
 
   addressByNumber(ctx: Context, number: bigint): string | undefined {

@@ -10,6 +10,12 @@ export const NEXT_ACCOUNT_NUMBER_KEY = Uint8Array.of(0x02);
 export const ACCOUNT_BY_NUMBER_PREFIX = Uint8Array.of(0x03);
 /** 0x04 → minimum gas price (decimal string, ngonka per gas) */
 export const MIN_GAS_PRICE_KEY = Uint8Array.of(0x04);
+/**
+ * 0x05 → account numbers genesis left unused (8 bytes BE). Accounts are never deleted and every
+ * account after genesis takes the next number, so the account count is next number − this: the
+ * Accounts query's count_total without a scan and without a counter write in every tx.
+ */
+export const GENESIS_NUMBER_GAPS_KEY = Uint8Array.of(0x05);
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
   let n = 0;

@@ -15,5 +15,6 @@ export function authModule(keeper: AuthKeeper = new AuthKeeper()): AppModule & {
     defaultGenesis: defaultAuthGenesis,
     initGenesis: (ctx, g) => initAuthGenesis(ctx, keeper, g),
     exportGenesis: (ctx) => exportAuthGenesis(ctx, keeper),
+    invariants: (ctx) => keeper.invariants(ctx),
   };
 }

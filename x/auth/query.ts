@@ -54,7 +54,9 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
     request: QueryAccountsRequest,
     response: QueryAccountsResponse,
     handle(ctx, req) {
-      const { items, pagination } = paginate(req.pagination, (start) => keeper.iterateAccounts(ctx, start));
+      const { items, pagination } = paginate(req.pagination, (start) => keeper.iterateAccounts(ctx, start), {
+        count: () => keeper.accountCount(ctx),
+      });
       return { accounts: items.map(encodeAccountAny), pagination };
     },
   });

@@ -14,7 +14,7 @@ import { sdkErrors } from '../../app/runtime/errors.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import type { AuthKeeper } from '../auth/keeper.js';
-import { prefixEnd } from '../auth/keys.js';
+import { prefixEnd, readU64, u64 } from '../auth/keys.js';
 import { type Coins, isValidDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
@@ -23,7 +23,12 @@ import {
   BALANCES_PREFIX,
   balanceKey,
   DENOM_METADATA_PREFIX,
+  DENOM_OWNER_PREFIX,
+  denomHoldersKey,
   denomMetadataKey,
+  denomOwnerKey,
+  denomOwnersPrefix,
+  ownerOfIndexKey,
   PARAMS_KEY,
   parseBalanceKey,
   SEND_ENABLED_PREFIX,
@@ -35,6 +40,8 @@ import {
 import { defaultBankParams } from './params.js';
 
 const enc = new TextEncoder();
+const startsWith = (b: Uint8Array, prefix: Uint8Array) =>
+  b.length >= prefix.length && prefix.every((x, i) => b[i] === x);
 const dec = new TextDecoder();
 
 export class BankKeeper {
@@ -70,15 +77,55 @@ export class BankKeeper {
     }
   }
 
-  private setBalance(ctx: Context, address: string, denom: string, amount: bigint): void {
+  /**
+   * Writes a balance whose previous amount the caller just read (`prev`). A balance appearing or
+   * disappearing also updates the denom → holder index and the denom's holder count.
+   */
+  private setBalance(ctx: Context, address: string, denom: string, amount: bigint, prev: bigint): void {
     assertCoin(denom, amount, `balance of ${address}`);
     assertInvariant(
       amount === 0n || ctx.ms.getStore(STORE).has(supplyKey(denom)),
       `balance of unknown denom '${denom}' (no supply entry) for ${address}`,
     );
-    const key = balanceKey(addressBytes(address), denom);
-    if (amount === 0n) ctx.kv(STORE).delete(key);
-    else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
+    const kv = ctx.kv(STORE);
+    const addr = addressBytes(address);
+    const key = balanceKey(addr, denom);
+    if (amount === 0n) kv.delete(key);
+    else kv.set(key, enc.encode(amount.toString()));
+    if (prev === 0n && amount !== 0n) {
+      kv.set(denomOwnerKey(denom, addr), Uint8Array.of(1));
+      this.setHolderCount(ctx, denom, this.holderCount(ctx, denom) + 1n);
+    } else if (prev !== 0n && amount === 0n) {
+      kv.delete(denomOwnerKey(denom, addr));
+      this.setHolderCount(ctx, denom, this.holderCount(ctx, denom) - 1n);
+    }
+  }
+
+  /** Number of addresses with a non-zero balance of `denom` (maintained, no scan). */
+  holderCount(ctx: Context, denom: string): bigint {
+    const raw = ctx.kv(STORE).get(denomHoldersKey(denom));
+    return raw ? readU64(raw) : 0n;
+  }
+
+  private setHolderCount(ctx: Context, denom: string, n: bigint): void {
+    if (n === 0n) ctx.kv(STORE).delete(denomHoldersKey(denom));
+    else ctx.kv(STORE).set(denomHoldersKey(denom), u64(n));
+  }
+
+  /** Holders of `denom` with their balance, in address-byte order, from the index (raw index key `startKey`). */
+  *iterateDenomOwners(
+    ctx: Context,
+    denom: string,
+    startKey?: Uint8Array,
+  ): Generator<[Uint8Array, { address: string; amount: bigint }]> {
+    const prefix = denomOwnersPrefix(denom);
+    if (startKey && !startsWith(startKey, prefix))
+      throw sdkErrors.invalidRequest(`pagination key is not a ${denom} owner key (use next_key as answered)`);
+    for (const [k] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix))) {
+      const addr = ownerOfIndexKey(k);
+      const raw = ctx.kv(STORE).get(balanceKey(addr, denom));
+      yield [k, { address: addressString(addr), amount: raw ? BigInt(dec.decode(raw)) : 0n }];
+    }
   }
 
   private subtract(ctx: Context, address: string, coins: readonly Coins[]): void {
@@ -90,15 +137,17 @@ export class BankKeeper {
           `spendable balance ${have}${c.denom} is smaller than ${c.amount}${c.denom}`,
         );
       }
-      this.setBalance(ctx, address, c.denom, have - c.amount);
+      this.setBalance(ctx, address, c.denom, have - c.amount, have);
     }
     ctx.events.emit(ev.coinSpent(address, coins));
   }
 
   private add(ctx: Context, address: string, coins: readonly Coins[]): void {
     for (const c of coins) assertCoin(c.denom, c.amount, `amount added to ${address}`);
-    for (const c of coins)
-      this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
+    for (const c of coins) {
+      const have = this.balance(ctx, address, c.denom);
+      this.setBalance(ctx, address, c.denom, have + c.amount, have);
+    }
     ctx.events.emit(ev.coinReceived(address, coins));
   }
 
@@ -176,7 +225,8 @@ export class BankKeeper {
     for (const c of coins) {
       // Supply first: it is what makes the denom known to setBalance.
       this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
-      this.setBalance(ctx, address, c.denom, this.balance(ctx, address, c.denom) + c.amount);
+      const have = this.balance(ctx, address, c.denom);
+      this.setBalance(ctx, address, c.denom, have + c.amount, have);
     }
   }
 
@@ -261,12 +311,37 @@ export class BankKeeper {
       if (coin.amount <= 0n) return [`non-positive balance stored for ${coin.denom}`];
       sums.set(coin.denom, (sums.get(coin.denom) ?? 0n) + coin.amount);
     }
-    const broken: string[] = [];
+    const broken = this.holderIndexInvariant(ctx);
     const supply = new Map([...this.iterateSupply(ctx)].map(([, c]) => [c.denom, c.amount]));
     for (const denom of new Set([...sums.keys(), ...supply.keys()])) {
       const s = supply.get(denom) ?? 0n;
       const b = sums.get(denom) ?? 0n;
       if (s !== b) broken.push(`total supply ${s}${denom} != sum of balances ${b}${denom}`);
+    }
+    return broken;
+  }
+
+  /** The denom → holder index and holder counts match the balances exactly (a full scan). */
+  private holderIndexInvariant(ctx: Context): string[] {
+    const holders = new Map<string, bigint>();
+    const kv = ctx.kv(STORE);
+    for (const [k] of kv.iterator(BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
+      const { addr, denom } = parseBalanceKey(k);
+      holders.set(denom, (holders.get(denom) ?? 0n) + 1n);
+      if (!kv.has(denomOwnerKey(denom, addr)))
+        return [`balance of ${addressString(addr)} in ${denom} is missing from the denom owner index`];
+    }
+    const indexed = new Map<string, bigint>();
+    for (const [k] of kv.iterator(DENOM_OWNER_PREFIX, prefixEnd(DENOM_OWNER_PREFIX))) {
+      const denom = dec.decode(k.subarray(2, 2 + k[1]!));
+      indexed.set(denom, (indexed.get(denom) ?? 0n) + 1n);
+    }
+    const broken: string[] = [];
+    for (const denom of [...new Set([...holders.keys(), ...indexed.keys()])].sort()) {
+      const h = holders.get(denom) ?? 0n;
+      const i = indexed.get(denom) ?? 0n;
+      const c = this.holderCount(ctx, denom);
+      if (h !== i || h !== c) broken.push(`${denom}: ${h} balances, ${i} indexed owners, holder count ${c}`);
     }
     return broken;
   }

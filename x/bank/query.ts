@@ -71,19 +71,21 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
       throw sdkErrors.keyNotFound(`rpc error: code = NotFound desc = client metadata for denom ${denom}`);
     return { metadata: m };
   };
+  // From the denom → holder index: a page costs O(limit) reads and count_total is the maintained
+  // holder count, however many balances the chain holds.
   const owners = (ctx: Context, denom: string, page: QueryDenomOwnersRequest['pagination']) => {
     checkDenom(denom);
-    const { items, pagination } = paginate(page, function* () {
-      for (const [k, { address, coin }] of keeper.iterateAllBalances(ctx)) {
-        if (coin.denom === denom)
-          yield [k, { address, balance: { denom, amount: coin.amount.toString() } }] as [
+    const { items, pagination } = paginate(
+      page,
+      function* (start) {
+        for (const [k, { address, amount }] of keeper.iterateDenomOwners(ctx, denom, start))
+          yield [k, { address, balance: { denom, amount: amount.toString() } }] as [
             Uint8Array,
             { address: string; balance: { denom: string; amount: string } },
           ];
-      }
-    });
-    if (page?.key && page.key.length > 0)
-      throw invalidArg('key pagination is not supported for denom owners; use offset');
+      },
+      { count: () => keeper.holderCount(ctx, denom) },
+    );
     return { denomOwners: items, pagination };
   };
 

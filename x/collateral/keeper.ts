@@ -29,7 +29,10 @@ import {
   SLASH_RECORD_PREFIX,
   STORE,
   slashRecordKey,
+  UNBONDING_BY_PARTICIPANT_PREFIX,
   UNBONDING_PREFIX,
+  unbondingByParticipantKey,
+  unbondingByParticipantPrefix,
   unbondingEpochPrefix,
   unbondingKey,
 } from './keys.js';
@@ -104,10 +107,12 @@ export class CollateralKeeper {
     this.setCurrentEpoch(ctx, epoch);
     const due = [...ctx.kv(STORE).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
     for (const [k, v] of due) {
-      const participant = addressString(k.subarray(9));
+      const addr = k.subarray(9);
+      const participant = addressString(addr);
       const amount = amountOf(v);
       bookkeeping(ctx, { module: STORE, action: 'release', id: participant }, (c) => {
         c.kv(STORE).delete(k);
+        c.kv(STORE).delete(unbondingByParticipantKey(addr, readU64(k.subarray(1, 9))));
         this.bank.sendCoinsFromModule(c, COLLATERAL_MODULE, participant, [
           { denom: COLLATERAL_DENOM, amount },
         ]);
@@ -152,11 +157,13 @@ export class CollateralKeeper {
       );
     this.setCollateral(ctx, participant, have - amount);
     const completion = this.currentEpoch(ctx) + this.parsedParams(ctx).unbondingPeriodEpochs;
-    const key = unbondingKey(completion, addressBytes(participant));
+    const addr = addressBytes(participant);
+    const key = unbondingKey(completion, addr);
     const prev = ctx.kv(STORE).get(key);
     const queued = (prev ? amountOf(prev) : 0n) + amount;
     assertInvariant(queued > 0n, `unbonding entry of ${participant} would be ${queued}`);
     ctx.kv(STORE).set(key, enc.encode(queued.toString()));
+    if (!prev) ctx.kv(STORE).set(unbondingByParticipantKey(addr, completion), Uint8Array.of(1));
     ctx.events.emit(ev.withdraw(participant, `${amount}${COLLATERAL_DENOM}`, completion));
     return completion;
   }
@@ -172,20 +179,28 @@ export class CollateralKeeper {
       };
   }
 
+  /** One participant's unbonding entries in maturity order, through the participant index. */
+  *iterateUnbondingOf(ctx: Context, participant: string): Generator<UnbondingEntry & { key: Uint8Array }> {
+    const addr = addressBytes(participant);
+    const prefix = unbondingByParticipantPrefix(addr);
+    const kv = ctx.kv(STORE);
+    for (const [k] of kv.iterator(prefix, prefixEnd(prefix))) {
+      const completionEpoch = readU64(k.subarray(prefix.length));
+      const key = unbondingKey(completionEpoch, addr);
+      const v = kv.get(key);
+      if (v) yield { key, participant, completionEpoch, amount: dec.decode(v) };
+    }
+  }
+
   unbondingOf(ctx: Context, participant: string): UnbondingEntry[] {
-    return [...this.iterateUnbonding(ctx)]
-      .filter((e) => e.participant === participant)
-      .map(({ key: _k, ...e }) => e);
+    return [...this.iterateUnbondingOf(ctx, participant)].map(({ key: _k, ...e }) => e);
   }
 
   /** Genesis only: writes an unbonding entry as exported. */
   setUnbonding(ctx: Context, e: UnbondingEntry): void {
-    ctx
-      .kv(STORE)
-      .set(
-        unbondingKey(e.completionEpoch, addressBytes(e.participant)),
-        enc.encode(BigInt(e.amount).toString()),
-      );
+    const addr = addressBytes(e.participant);
+    ctx.kv(STORE).set(unbondingKey(e.completionEpoch, addr), enc.encode(BigInt(e.amount).toString()));
+    ctx.kv(STORE).set(unbondingByParticipantKey(addr, e.completionEpoch), Uint8Array.of(1));
   }
 
   /** Genesis only. */
@@ -225,15 +240,17 @@ export class CollateralKeeper {
     const fromActive = mulFloor(active, fraction);
     this.setCollateral(ctx, participant, active - fromActive);
     let fromUnbonding = 0n;
-    const entries = [...this.iterateUnbonding(ctx)].filter((e) => e.participant === participant);
+    const entries = [...this.iterateUnbondingOf(ctx, participant)];
     for (const e of entries) {
       const amount = BigInt(e.amount);
       const cut = mulFloor(amount, fraction);
       if (cut === 0n) continue;
       assertInvariant(cut > 0n && cut <= amount, `slash cut ${cut} of unbonding entry ${amount}`);
       fromUnbonding += cut;
-      if (amount === cut) ctx.kv(STORE).delete(e.key);
-      else ctx.kv(STORE).set(e.key, enc.encode((amount - cut).toString()));
+      if (amount === cut) {
+        ctx.kv(STORE).delete(e.key);
+        ctx.kv(STORE).delete(unbondingByParticipantKey(addr, e.completionEpoch));
+      } else ctx.kv(STORE).set(e.key, enc.encode((amount - cut).toString()));
     }
     const total = fromActive + fromUnbonding;
     if (total > 0n)
@@ -282,6 +299,12 @@ export class CollateralKeeper {
     ctx.events.emit(ev.jail(participant, false));
   }
 
+  /** Jailed participants in address order with their raw keys, from `startKey` (pagination). */
+  *iterateJailed(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, string]> {
+    for (const [k] of ctx.kv(STORE).iterator(startKey ?? JAILED_PREFIX, prefixEnd(JAILED_PREFIX)))
+      yield [k, addressString(k.subarray(1))];
+  }
+
   jailed(ctx: Context): string[] {
     return [...ctx.kv(STORE).iterator(JAILED_PREFIX, prefixEnd(JAILED_PREFIX))].map(([k]) =>
       addressString(k.subarray(1)),
@@ -312,6 +335,19 @@ export class CollateralKeeper {
 
   /** The module account holds exactly the active plus unbonding collateral. */
   invariants(ctx: Context): string[] {
+    const kv = ctx.kv(STORE);
+    let queued = 0;
+    for (const e of this.iterateUnbonding(ctx)) {
+      queued++;
+      if (!kv.has(unbondingByParticipantKey(addressBytes(e.participant), e.completionEpoch)))
+        return [
+          `unbonding entry of ${e.participant} at epoch ${e.completionEpoch} is missing from its index`,
+        ];
+    }
+    let indexed = 0;
+    for (const _ of kv.iterator(UNBONDING_BY_PARTICIPANT_PREFIX, prefixEnd(UNBONDING_BY_PARTICIPANT_PREFIX)))
+      indexed++;
+    if (indexed !== queued) return [`unbonding index has ${indexed} entries, the queue ${queued}`];
     const held = this.totalHeld(ctx);
     const balance = this.bank.balance(ctx, this.bank.auth.moduleAddress(COLLATERAL_MODULE), COLLATERAL_DENOM);
     return held === balance ? [] : [`collateral held ${held} != module account balance ${balance}`];

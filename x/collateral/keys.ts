@@ -18,9 +18,19 @@ export const JAILED_PREFIX = Uint8Array.of(0x04);
 /** 0x05 | len(addr) | addr | reason → epoch of the last slash for that reason (8 bytes BE) */
 export const SLASH_RECORD_PREFIX = Uint8Array.of(0x05);
 
+/**
+ * 0x10 | len(addr) | addr | completion epoch → 0x01 for every unbonding entry: one participant's entries
+ * without scanning the whole queue (slashing, the Unbonding query).
+ */
+export const UNBONDING_BY_PARTICIPANT_PREFIX = Uint8Array.of(0x10);
+
 export const collateralKey = (addr: Uint8Array) => concat(COLLATERAL_PREFIX, addr);
 export const unbondingEpochPrefix = (epoch: bigint) => concat(UNBONDING_PREFIX, u64(epoch));
 export const unbondingKey = (epoch: bigint, addr: Uint8Array) => concat(UNBONDING_PREFIX, u64(epoch), addr);
+export const unbondingByParticipantPrefix = (addr: Uint8Array) =>
+  concat(UNBONDING_BY_PARTICIPANT_PREFIX, Uint8Array.of(addr.length), addr);
+export const unbondingByParticipantKey = (addr: Uint8Array, epoch: bigint) =>
+  concat(unbondingByParticipantPrefix(addr), u64(epoch));
 export const jailedKey = (addr: Uint8Array) => concat(JAILED_PREFIX, addr);
 export const slashRecordKey = (addr: Uint8Array, reason: string) =>
   concat(SLASH_RECORD_PREFIX, Uint8Array.of(addr.length), addr, enc.encode(reason));

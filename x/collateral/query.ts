@@ -60,7 +60,10 @@ export function registerCollateralQueries(queries: QueryRouter, keeper: Collater
     path: `${COLLATERAL_QUERY}/Jailed`,
     request: QueryJailedRequest,
     response: QueryJailedResponse,
-    handle: (ctx) => ({ participants: keeper.jailed(ctx) }),
+    handle(ctx, r) {
+      const { items, pagination } = paginate(r.pagination, (start) => keeper.iterateJailed(ctx, start));
+      return { participants: items, pagination };
+    },
   });
   queries.register({
     path: `${COLLATERAL_QUERY}/SigningInfo`,

@@ -145,6 +145,14 @@ export class PocKeeper implements WeightSource {
       yield Participant.decode(v);
   }
 
+  /** Participants with their raw store keys, from `startKey` (pagination). */
+  *iterateParticipantEntries(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Participant]> {
+    for (const [k, v] of ctx
+      .kv(STORE)
+      .iterator(startKey ?? PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX)))
+      yield [k, Participant.decode(v)];
+  }
+
   participants(ctx: Context): Participant[] {
     return [...this.iterateParticipants(ctx)];
   }

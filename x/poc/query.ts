@@ -1,5 +1,5 @@
-// The gonka.poc.v1.Query service: Params, Epoch, Participants (bounded by the participant count,
-// which only genesis and accepted PoC results grow).
+// The gonka.poc.v1.Query service: Params, Epoch, Participants (paginated like every list query;
+// total_weight is over every participant).
 import type { QueryRouter } from '../../app/runtime/router.js';
 import {
   QueryEpochRequest,
@@ -9,6 +9,7 @@ import {
   QueryParticipantsRequest,
   QueryParticipantsResponse,
 } from '../../proto/gonka/poc/v1/codecs.js';
+import { paginate } from '../auth/pagination.js';
 import type { PocKeeper } from './keeper.js';
 
 export const POC_QUERY = '/gonka.poc.v1.Query';
@@ -30,9 +31,11 @@ export function registerPocQueries(queries: QueryRouter, keeper: PocKeeper): voi
     path: `${POC_QUERY}/Participants`,
     request: QueryParticipantsRequest,
     response: QueryParticipantsResponse,
-    handle(ctx) {
-      const participants = keeper.participants(ctx);
-      return { participants, totalWeight: participants.reduce((s, p) => s + p.weight, 0n) };
+    handle(ctx, r) {
+      const { items, pagination } = paginate(r.pagination, (start) =>
+        keeper.iterateParticipantEntries(ctx, start),
+      );
+      return { participants: items, totalWeight: keeper.totalWeight(ctx), pagination };
     },
   });
 }

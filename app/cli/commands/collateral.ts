@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import {
   MsgDepositCollateral,
   MsgUnjail,
@@ -116,9 +117,18 @@ export function register(program: Command): void {
     .description('jailed participants')
     .option(...nodeOption)
     .action(async (o: { node: string }) => {
-      process.stdout.write(
-        json(await abciQuery(o.node, path('Jailed'), QueryJailedRequest, QueryJailedResponse, {})),
-      );
+      // Every page (1,000 a page).
+      const participants: string[] = [];
+      let key: Uint8Array = new Uint8Array(0);
+      for (let pages = 0; pages < 1000; pages++) {
+        const r = await abciQuery(o.node, path('Jailed'), QueryJailedRequest, QueryJailedResponse, {
+          pagination: PageRequest.fromPartial({ key, limit: 1000n }),
+        });
+        participants.push(...r.participants);
+        key = r.pagination?.nextKey ?? new Uint8Array(0);
+        if (key.length === 0) break;
+      }
+      process.stdout.write(json({ participants }));
     });
   q.command('signing-info')
     .description("a validator's liveness record (start height, missed blocks, jailed until, tombstoned)")

@@ -112,6 +112,10 @@ export function register(program: Command): void {
       '--check-invariants-every <n>',
       'after every Nth commit run every module invariant; a broken one halts the node (exit 1). ' +
         'Default: checkInvariantsEvery in config/gonka.json, else 0 (off)',
+    )
+    .option(
+      '--expose-invariants-query',
+      'serve the /app/invariants ABCI query, a full state scan (test networks; config key exposeInvariantsQuery)',
     );
   addListenerFlags(start).action(async (opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
@@ -122,6 +126,7 @@ export function register(program: Command): void {
       cometLog: opts.cometLog,
       listen: collectListeners(opts),
       checkInvariantsEvery: opts.checkInvariantsEvery,
+      exposeInvariantsQuery: Boolean(opts.exposeInvariantsQuery),
     });
   });
 

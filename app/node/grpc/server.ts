@@ -4,6 +4,8 @@
 // the local CometBFT RPC. Reflection (grpc.reflection v1 and v1alpha) serves our own .proto files
 // in proto/, which reproduce cosmjs-types' field numbers. Heights: the `x-cosmos-block-height`
 // request header pins a query's height; every query answer carries the height it was read at.
+// Module queries go through a QueryScheduler (bounded queue, few-ms slices) so a flood of them
+// cannot stall the consensus connection served on the same event loop.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -18,6 +20,7 @@ import { GrpcErrorReporter } from './errorStatus.js';
 import { GrpcError } from './grpcError.js';
 import { pinnedHeight } from './heights.js';
 import { proxiedHandlers } from './proxied.js';
+import { QueryScheduler, QueueFullError } from './queryScheduler.js';
 
 export const HEIGHT_HEADER = 'x-cosmos-block-height';
 
@@ -50,6 +53,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** The largest tx callers may send (x/auth max_tx_bytes); bounds every request. Default: x/auth's default. */
   maxTxBytes?: bigint;
+  /** Where module queries run (bounded queue, short slices); a default one when absent. */
+  scheduler?: QueryScheduler;
 }
 
 /** Room in a request beyond its tx (the request's own fields, a Simulate's framing). */
@@ -91,6 +96,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
       keepCase: true,
     },
   );
+  const scheduler = opts.scheduler ?? new QueryScheduler();
   const rpc = new CometRpcClient(opts.rpcUrl);
   const proxied = proxiedHandlers(opts.app, rpc, opts.version);
   const limits = messageLimits(opts.maxTxBytes ?? defaultAuthParams().maxTxBytes);
@@ -140,7 +146,14 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   ): Promise<{ value: Uint8Array; height?: bigint }> {
     if (opts.app.queries.route(path)) {
       const height = pinnedHeight(opts.app, call.metadata.get(HEIGHT_HEADER)[0], HEIGHT_HEADER);
-      const r = opts.app.query(RequestQuery.fromPartial({ path, data: call.request, height }));
+      // Queued and run in short slices (queryScheduler.ts), never straight from the I/O callback.
+      const request = RequestQuery.fromPartial({ path, data: call.request, height });
+      const r = await scheduler
+        .submit(() => opts.app.query(request))
+        .catch((e: unknown) => {
+          if (e instanceof QueueFullError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, e.message);
+          throw e;
+        });
       if (r.code !== 0) throw new GrpcError(statusFor(r.codespace, r.code), r.log);
       return { value: r.value, height: r.height };
     }

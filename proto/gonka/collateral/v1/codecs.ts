@@ -127,10 +127,16 @@ export const QueryUnbondingResponse = messageCodec<{ entries: UnbondingEntry[] }
   'gonka.collateral.v1.QueryUnbondingResponse',
   [{ name: 'entries', no: 1, kind: { message: UnbondingEntry }, repeated: true }],
 );
-export const QueryJailedRequest = messageCodec<Empty>('gonka.collateral.v1.QueryJailedRequest', []);
-export const QueryJailedResponse = messageCodec<{ participants: string[] }>(
+export const QueryJailedRequest = messageCodec<{ pagination?: PageRequest }>(
+  'gonka.collateral.v1.QueryJailedRequest',
+  [{ name: 'pagination', no: 1, kind: { message: PageRequest } }],
+);
+export const QueryJailedResponse = messageCodec<{ participants: string[]; pagination?: PageResponse }>(
   'gonka.collateral.v1.QueryJailedResponse',
-  [{ name: 'participants', no: 1, kind: 'string', repeated: true }],
+  [
+    { name: 'participants', no: 1, kind: 'string', repeated: true },
+    { name: 'pagination', no: 2, kind: { message: PageResponse } },
+  ],
 );
 
 export const QuerySigningInfoRequest = messageCodec<{ address: string }>(

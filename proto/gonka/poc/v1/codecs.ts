@@ -1,4 +1,5 @@
 // Codecs for gonka.poc.v1 (field numbers as in poc.proto, tx.proto, query.proto).
+import { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { messageCodec } from '../../codec.js';
 
 export interface PocParams {
@@ -54,16 +55,22 @@ export const QueryEpochResponse = messageCodec<QueryEpochResponse>('gonka.poc.v1
   { name: 'nextStartHeight', no: 3, kind: 'uint64' },
   { name: 'epochLength', no: 4, kind: 'uint64' },
 ]);
-export const QueryParticipantsRequest = messageCodec<Empty>('gonka.poc.v1.QueryParticipantsRequest', []);
+export const QueryParticipantsRequest = messageCodec<{ pagination?: PageRequest }>(
+  'gonka.poc.v1.QueryParticipantsRequest',
+  [{ name: 'pagination', no: 1, kind: { message: PageRequest } }],
+);
 export interface QueryParticipantsResponse {
   participants: Participant[];
+  /** Σ weight of every participant (not only this page). */
   totalWeight: bigint;
+  pagination?: PageResponse;
 }
 export const QueryParticipantsResponse = messageCodec<QueryParticipantsResponse>(
   'gonka.poc.v1.QueryParticipantsResponse',
   [
     { name: 'participants', no: 1, kind: { message: Participant }, repeated: true },
     { name: 'totalWeight', no: 2, kind: 'uint64' },
+    { name: 'pagination', no: 3, kind: { message: PageResponse } },
   ],
 );
 

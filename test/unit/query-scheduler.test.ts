@@ -1,0 +1,45 @@
+// The gRPC query scheduler bounds its queue (RESOURCE_EXHAUSTED beyond it, no work done) and runs
+// queries in slices, yielding to the event loop between them so consensus I/O interleaves.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { QueryScheduler, QueueFullError } from '../../app/node/grpc/queryScheduler.js';
+
+describe('query scheduler', () => {
+  it('refuses a query beyond maxPending without running it', async () => {
+    const s = new QueryScheduler({ maxPending: 3, sliceMs: 10 });
+    let ran = 0;
+    const accepted = Array.from({ length: 3 }, (_, i) => s.submit(() => ++ran && i));
+    await assert.rejects(
+      s.submit(() => ++ran),
+      QueueFullError,
+    );
+    assert.deepEqual(await Promise.all(accepted), [0, 1, 2]);
+    assert.equal(ran, 3);
+    assert.equal(s.pending(), 0);
+    assert.equal(await s.submit(() => 'again'), 'again', 'room again once drained');
+  });
+
+  it('yields to other macrotasks between slices', async () => {
+    // sliceMs 0: every query ends its slice, so a setImmediate queued meanwhile runs between them.
+    const s = new QueryScheduler({ maxPending: 100, sliceMs: 0 });
+    const order: string[] = [];
+    const jobs = Array.from({ length: 4 }, (_, i) =>
+      s.submit(() => {
+        order.push(`q${i}`);
+        if (i === 0) setImmediate(() => order.push('io'));
+      }),
+    );
+    await Promise.all(jobs);
+    assert.ok(order.indexOf('io') > 0 && order.indexOf('io') < order.length - 1, order.join(','));
+  });
+
+  it('passes a query error to its caller only', async () => {
+    const s = new QueryScheduler({ maxPending: 10, sliceMs: 5 });
+    const bad = s.submit(() => {
+      throw new Error('boom');
+    });
+    const good = s.submit(() => 42);
+    await assert.rejects(bad, /boom/);
+    assert.equal(await good, 42);
+  });
+});

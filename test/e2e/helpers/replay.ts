@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RequestFinalizeBlock, RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
+import { RequestFinalizeBlock, RequestInitChain, type VoteInfo } from 'cosmjs-types/tendermint/abci/types';
+import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp } from '../../../app/app.js';
 import { openAppStore } from '../../../app/node/openStore.js';
@@ -16,6 +17,42 @@ export interface RecordedBlock {
   time: { seconds: bigint; nanos: number };
   hash: Uint8Array;
   proposer: Uint8Array;
+  /**
+   * decided_last_commit votes as CometBFT sent them with this block: the previous height's
+   * validator set in set order, each with its address, power and block_id_flag from the block's
+   * last_commit (x/collateral's liveness tracking reads them, so they are state-relevant).
+   */
+  votes?: VoteInfo[];
+}
+
+type GenesisConsensusParams = {
+  block?: { max_bytes?: string; max_gas?: string };
+  evidence?: { max_age_num_blocks?: string; max_age_duration?: string; max_bytes?: string };
+  validator?: { pub_key_types?: string[] };
+  version?: { app?: string };
+  abci?: { vote_extensions_enable_height?: string };
+};
+
+/**
+ * The ConsensusParams CometBFT sends in InitChain for a genesis file's `consensus_params` (every
+ * section, durations in nanoseconds): the app stores them, so a replay must send the same.
+ */
+export function consensusParamsFromGenesis(
+  cp: GenesisConsensusParams | undefined,
+): ConsensusParams | undefined {
+  if (!cp) return undefined;
+  const ns = BigInt(cp.evidence?.max_age_duration ?? '0');
+  return ConsensusParams.fromPartial({
+    block: { maxBytes: BigInt(cp.block?.max_bytes ?? '0'), maxGas: BigInt(cp.block?.max_gas ?? '0') },
+    evidence: {
+      maxAgeNumBlocks: BigInt(cp.evidence?.max_age_num_blocks ?? '0'),
+      maxAgeDuration: { seconds: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) },
+      maxBytes: BigInt(cp.evidence?.max_bytes ?? '0'),
+    },
+    validator: { pubKeyTypes: cp.validator?.pub_key_types ?? [] },
+    version: { app: BigInt(cp.version?.app ?? '0') },
+    abci: { voteExtensionsEnableHeight: BigInt(cp.abci?.vote_extensions_enable_height ?? '0') },
+  });
 }
 
 export function parseRfc3339(s: string): { seconds: bigint; nanos: number } {
@@ -30,15 +67,36 @@ export async function fetchBlocks(rpc: CometRpc, from: number, to: number): Prom
   const out: RecordedBlock[] = [];
   for (let h = from; h <= to; h++) {
     const r = await rpc.call<any>('block', { height: h });
+    if ((r.block.evidence?.evidence ?? []).length > 0)
+      throw new Error(`block ${h} carries evidence: the reference replay does not convert misbehavior yet`);
     out.push({
       height: h,
       txs: (r.block.data.txs ?? []).map((t: string) => Buffer.from(t, 'base64')),
       time: parseRfc3339(r.block.header.time),
       hash: Buffer.from(r.block_id.hash, 'hex'),
       proposer: Buffer.from(r.block.header.proposer_address, 'hex'),
+      votes: h > 1 ? await lastCommitVotes(rpc, h - 1, r.block.last_commit?.signatures ?? []) : [],
     });
   }
   return out;
+}
+
+/** CometBFT's decided_last_commit for the block after `height`: the set at `height` in set order. */
+async function lastCommitVotes(
+  rpc: CometRpc,
+  height: number,
+  signatures: { block_id_flag: number }[],
+): Promise<VoteInfo[]> {
+  const set = await rpc.call<any>('validators', { height, per_page: 100 });
+  const validators = set.validators as { address: string; voting_power: string }[];
+  if (validators.length !== signatures.length)
+    throw new Error(
+      `height ${height}: ${validators.length} validators but ${signatures.length} commit signatures`,
+    );
+  return validators.map((v, i) => ({
+    validator: { address: Buffer.from(v.address, 'hex'), power: BigInt(v.voting_power) },
+    blockIdFlag: signatures[i]!.block_id_flag,
+  }));
 }
 
 /** Header app hashes for heights from..to (header of h+1 carries the app hash after h). */
@@ -53,7 +111,12 @@ export async function headerAppHashes(rpc: CometRpc, from: number, to: number): 
 
 /** Replays blocks 1..n on a fresh app; returns app hash (hex) and tx result codes per height. */
 export async function replay(
-  genesis: { chain_id: string; genesis_time: string; app_state: unknown },
+  genesis: {
+    chain_id: string;
+    genesis_time: string;
+    app_state: unknown;
+    consensus_params?: GenesisConsensusParams;
+  },
   blocks: RecordedBlock[],
   ext: AppExtensions,
 ): Promise<{ appHashes: string[]; codes: number[][]; gasUsed: bigint[][] }> {
@@ -67,6 +130,7 @@ export async function replay(
         time: parseRfc3339(genesis.genesis_time),
         appStateBytes: new TextEncoder().encode(JSON.stringify(genesis.app_state ?? {})),
         initialHeight: 1n,
+        consensusParams: consensusParamsFromGenesis(genesis.consensus_params),
       }),
     );
     const appHashes: string[] = [];
@@ -80,6 +144,7 @@ export async function replay(
           time: b.time,
           hash: b.hash,
           proposerAddress: b.proposer,
+          decidedLastCommit: { round: 0, votes: b.votes ?? [] },
         }),
       );
       await app.commit();

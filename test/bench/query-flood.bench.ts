@@ -30,6 +30,7 @@ const BALANCES = Number(process.env.BENCH_BALANCES ?? 1_000_000);
 const CONCURRENCY = Number(process.env.BENCH_QUERY_CONCURRENCY ?? 2000);
 /** Share of the flood sent as RPC abci_query (CometBFT caps RPC connections at 900 by default). */
 const RPC_WORKERS = Number(process.env.BENCH_RPC_WORKERS ?? Math.min(400, Math.floor(CONCURRENCY / 4)));
+const WARMUP_BLOCKS = Number(process.env.BENCH_WARMUP_BLOCKS ?? 30);
 const IDLE_BLOCKS = Number(process.env.BENCH_IDLE_BLOCKS ?? 30);
 const FLOOD_BLOCKS = Number(process.env.BENCH_FLOOD_BLOCKS ?? 30);
 /** A flood phase ends after this long even if blocks stall (then the open gap is counted). */
@@ -189,6 +190,9 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 interface QueryStats {
   maxMs: number;
+  /** The node's major (mark-compact) GCs: count and total seconds (prom-client's GC histogram). */
+  majorGcs: number;
+  majorGcS: number;
   /** Queries the node ran, and how many of them took over 20 ms (histogram buckets). */
   ran: number;
   over20ms: number;
@@ -205,7 +209,19 @@ async function queryStats(port: number): Promise<QueryStats> {
       ).exec(text)?.[1] ?? 0,
     );
   const ran = bucket('+Inf');
-  return { maxMs: max ? Number(max[1]) * 1000 : Number.NaN, ran, over20ms: ran - bucket('0.02') };
+  const gc = (what: string) =>
+    Number(
+      new RegExp(`^gonka_nodejs_gc_duration_seconds_${what}\\{kind="major"\\} (\\S+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return {
+    maxMs: max ? Number(max[1]) * 1000 : Number.NaN,
+    ran,
+    over20ms: ran - bucket('0.02'),
+    majorGcs: gc('count'),
+    majorGcS: gc('sum'),
+  };
 }
 
 interface PhaseResult {
@@ -274,7 +290,13 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
     loadFlood,
     floodS,
     tally,
-    queries: { maxMs: after.maxMs, ran: after.ran - before.ran, over20ms: after.over20ms - before.over20ms },
+    queries: {
+      maxMs: after.maxMs,
+      ran: after.ran - before.ran,
+      over20ms: after.over20ms - before.over20ms,
+      majorGcs: after.majorGcs - before.majorGcs,
+      majorGcS: after.majorGcS - before.majorGcS,
+    },
   };
 }
 
@@ -297,6 +319,8 @@ async function main(): Promise<void> {
     const initS = (performance.now() - t1) / 1000;
     process.stderr.write(`[query-flood] InitChain + first blocks in ${initS.toFixed(0)} s\n`);
 
+    // After a big genesis the node settles (GC of InitChain's garbage) before anything is measured.
+    await node.waitForHeight((await node.rpc.height()) + WARMUP_BLOCKS, 600_000);
     const phases = [await phase(node, 'gRPC only', 0)];
     if (RPC_WORKERS > 0) phases.push(await phase(node, `gRPC + ${RPC_WORKERS} RPC abci_query`, RPC_WORKERS));
     const rows: string[][] = [];
@@ -317,6 +341,11 @@ async function main(): Promise<void> {
         ['longest gap ÷ idle interval', `${(longestGap / idleMean).toFixed(2)} (${longestGap} ms)`, '≤ 2'],
         ['longest single query so far (node gauge)', `${p.queries.maxMs.toFixed(1)} ms`, '≤ 20 ms'],
         ['queries the node ran / over 20 ms', `${p.queries.ran} / ${p.queries.over20ms}`, ''],
+        [
+          'node major GCs (idle + flood windows)',
+          `${p.queries.majorGcs}, ${(p.queries.majorGcS * 1000).toFixed(0)} ms in all`,
+          '',
+        ],
         [
           'answers during the flood',
           `${done} in ${p.floodS.toFixed(0)} s (${(done / p.floodS).toFixed(0)}/s)`,

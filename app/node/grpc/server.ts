@@ -57,6 +57,9 @@ export interface GrpcServerOptions {
   scheduler?: QueryScheduler;
 }
 
+/** Calls one gRPC connection may have in flight (below the query scheduler's queue of 256). */
+export const MAX_CONCURRENT_STREAMS = 64;
+
 /** Room in a request beyond its tx (the request's own fields, a Simulate's framing). */
 export const MESSAGE_HEADROOM_BYTES = 4 * 1024 * 1024;
 /** CometBFT's hard cap on a block (types.MaxBlockSizeBytes): no answer we build is larger. */
@@ -103,6 +106,10 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const server = new grpc.Server({
     'grpc.max_receive_message_length': limits.receive,
     'grpc.max_send_message_length': limits.send,
+    // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection: a client's further calls wait on its
+    // own side instead of costing the node a stream, a queue slot and a RESOURCE_EXHAUSTED each
+    // (a flood of refusals took more of the event loop than the queries themselves).
+    'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
   });
   const reporter = new GrpcErrorReporter(opts.logger);
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BlockHeader, Context } from '../../app/runtime/context.js';
 import { InvariantError } from '../../app/runtime/invariants.js';
-import { u64 } from '../../x/auth/keys.js';
+import { u64 } from '../../app/runtime/keys.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import type { CollateralKeeper } from '../../x/collateral/keeper.js';
 import type { PocKeeper } from '../../x/poc/keeper.js';
@@ -39,7 +39,7 @@ describe('invariants that can fail, keeper preconditions as assertions', () => {
       hash: new Uint8Array(0),
       proposerAddress: new Uint8Array(0),
     };
-    return new Context('finalize', header, chain.store.branch());
+    return new Context('finalize', header, chain.store.branch(), chain.app.modules.stores);
   };
 
   it('x/poc: the stored total follows every weight change, and a drift breaks the invariant', async () => {

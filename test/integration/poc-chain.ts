@@ -16,11 +16,11 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import { Context } from '../../app/runtime/context.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
-import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import type { CollateralKeeper } from '../../x/collateral/keeper.js';
@@ -63,13 +63,12 @@ export class PocChain {
     let chain: PocChain | undefined;
     const ext: AppExtensions = {
       modules: [
-        {
+        () => ({
           name: 'testactions',
-          hasStore: false,
           beginBlock: (ctx) => {
             for (const a of chain!.actions.get(ctx.header.height) ?? []) a(ctx, chain!);
           },
-        },
+        }),
       ],
     };
     const dir = mkdtempSync(join(tmpdir(), 'gonka-poctest-'));
@@ -178,7 +177,7 @@ export class PocChain {
       hash: new Uint8Array(0),
       proposerAddress: new Uint8Array(0),
     };
-    return f(new Context('query', header, this.store.branchAt()));
+    return f(new Context('query', header, this.store.branchAt(), this.app.modules.stores));
   }
 
   query<Req, Res>(path: string, reqCodec: ProtoCodec<Req>, resCodec: ProtoCodec<Res>, req: Req): Res {

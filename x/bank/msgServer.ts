@@ -10,11 +10,11 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { addressBytes } from '../../app/runtime/address.js';
+import { addCoins, coinsEqual, parseCoins, validateDenom } from '../../app/runtime/coins.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { addressBytes } from '../auth/address.js';
 import { GOV_MODULE } from '../auth/keeper.js';
-import { addCoins, coinsEqual, parseCoins, validateDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
 import type { BankKeeper } from './keeper.js';

@@ -1,6 +1,7 @@
 // x/collateral as an AppModule. Its BeginBlock handles CometBFT's misbehavior and last-commit
 // votes (slashing.ts); epochs come from x/poc calling onEpochAdvance.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import type { BankKeeper } from '../bank/keeper.js';
 import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesis } from './genesis.js';
 import { COLLATERAL_MODULE, CollateralKeeper } from './keeper.js';
@@ -11,21 +12,25 @@ import { handleConsensusInfo } from './slashing.js';
 
 export { COLLATERAL_MODULE };
 
-export function collateralModule(bank: BankKeeper): AppModule & { keeper: CollateralKeeper } {
-  const keeper = new CollateralKeeper(bank);
+export function collateralModule(
+  store: StoreKey,
+  bank: BankKeeper,
+): AppModule & { keeper: CollateralKeeper } {
+  const keeper = new CollateralKeeper(store, bank);
   return {
     name: COLLATERAL_MODULE,
+    storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
-      registerCollateralMsgs(msgs, keeper);
-      registerCollateralQueries(queries, keeper);
+      registerCollateralMsgs(msgs, keeper, store);
+      registerCollateralQueries(queries, keeper, store);
     },
     defaultGenesis: defaultCollateralGenesis,
-    initGenesis: (ctx, g) => initCollateralGenesis(ctx, keeper, g),
-    exportGenesis: (ctx) => exportCollateralGenesis(ctx, keeper),
+    initGenesis: (ctx, g) => initCollateralGenesis(ctx, keeper, store, g),
+    exportGenesis: (ctx) => exportCollateralGenesis(ctx, keeper, store),
     beginBlock(ctx) {
-      if (keeper.validators) handleConsensusInfo(ctx, keeper, keeper.validators);
+      if (keeper.validators) handleConsensusInfo(ctx, store, keeper, keeper.validators);
     },
-    invariants: (ctx) => [...keeper.invariants(ctx), ...signingInfoInvariants(ctx)],
+    invariants: (ctx) => [...keeper.invariants(ctx), ...signingInfoInvariants(ctx, store)],
   };
 }

@@ -1,8 +1,11 @@
 // x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
 // (authority = the governance module account).
+
 import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
+import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
   MsgDepositCollateral,
   MsgDepositCollateralResponse,
@@ -13,7 +16,6 @@ import {
   MsgWithdrawCollateral,
   MsgWithdrawCollateralResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { addressBytes, moduleAddress } from '../auth/address.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
@@ -33,7 +35,7 @@ export function collateralAmount(coin: Coin | undefined): bigint {
   return amount;
 }
 
-export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
+export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   msgs.register({
     typeUrl: MsgDepositCollateral.typeUrl,
     request: MsgDepositCollateral,
@@ -76,7 +78,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     },
     handle(ctx, m) {
       if (!keeper.validators) throw collateralErrors.notParticipant('no validator set is wired');
-      unjailValidator(ctx, keeper, keeper.validators, m.participant);
+      unjailValidator(ctx, store, keeper, keeper.validators, m.participant);
       return {};
     },
   });
@@ -99,7 +101,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       const next = parseCollateralParams(m.params);
       keeper.setParams(ctx, m.params!);
       // Bitmap indexes are offset mod window: a new window starts every validator's count afresh.
-      if (next.signedBlocksWindow !== before) restartAllWindows(ctx);
+      if (next.signedBlocksWindow !== before) restartAllWindows(ctx, store);
       ctx.events.emit(ev.updateParams());
       return {};
     },

@@ -1,5 +1,6 @@
 // x/poc as an AppModule (first piece): epoch clock, participants and weights, validator updates.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import type { JailView } from './expectedKeepers.js';
 import { defaultPocGenesis, exportPocGenesis, initPocGenesis, type PocGenesis } from './genesis.js';
 import { PocKeeper } from './keeper.js';
@@ -9,10 +10,11 @@ import { consAddressOf, iterateConsAddressIndex } from './validatorIndex.js';
 
 export const POC_MODULE = 'poc';
 
-export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
-  const keeper = new PocKeeper(jails);
+export function pocModule(store: StoreKey, jails?: JailView): AppModule & { keeper: PocKeeper } {
+  const keeper = new PocKeeper(store, jails);
   return {
     name: POC_MODULE,
+    storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
       registerPocMsgs(msgs, keeper);
@@ -31,7 +33,7 @@ export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
       const sum = keeper.sumOfWeights(ctx);
       const total = keeper.totalWeight(ctx);
       if (sum !== total) broken.push(`sum of weights ${sum} != stored total weight ${total}`);
-      for (const { consAddr, participant } of iterateConsAddressIndex(ctx)) {
+      for (const { consAddr, participant } of iterateConsAddressIndex(ctx, store)) {
         const p = keeper.getParticipant(ctx, participant);
         if (!p || !Buffer.from(consAddressOf(p.consensusPubkey)).equals(Buffer.from(consAddr)))
           broken.push(`validator index entry ${Buffer.from(consAddr).toString('hex')} is stale`);

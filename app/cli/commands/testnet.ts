@@ -138,7 +138,7 @@ export function register(program: Command): void {
       for (const v of m.validators) {
         const rpc = new NodeRpc(`http://127.0.0.1:${v.ports.rpc}`);
         const line = await rpc
-          .call<any>('status', {}, 2000)
+          .status()
           .then(
             (s) =>
               `height ${s.sync_info.latest_block_height}, block ${s.sync_info.latest_block_hash}, catching up ${s.sync_info.catching_up}`,

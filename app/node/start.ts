@@ -37,6 +37,7 @@ export interface StartOptions {
   home: string;
   /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
   cometLog?: string | 'inherit';
+  /** Extra app modules, wired by the entry script (the test entry adds testkv); none in gonkad. */
   extensions?: AppExtensions;
   /** Listen addresses for this run, over config/gonka.json's (`gonkad start --rpc-laddr …`). */
   listen?: Partial<Listeners>;
@@ -86,15 +87,6 @@ function removeStaleSocket(path: string): void {
   unlinkSync(path);
 }
 
-/** Test fixtures are loaded only when a test asks for them through the environment. */
-async function testExtensions(): Promise<AppExtensions> {
-  const wanted = process.env.GONKA_TEST_FIXTURES;
-  if (!wanted) return {};
-  if (wanted !== 'testkv') throw new Error(`unknown GONKA_TEST_FIXTURES '${wanted}'`);
-  const mod = (await import('../../test/fixtures/testkv.js')) as { testKvExtensions: AppExtensions };
-  return mod.testKvExtensions;
-}
-
 function invariantPeriodOf(opts: StartOptions, cfg: NodeConfig): number {
   try {
     if (opts.checkInvariantsEvery !== undefined)
@@ -129,7 +121,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
     chain_id: string;
     consensus_params?: { block?: { max_bytes?: string } };
   };
-  const extensions = opts.extensions ?? (await testExtensions());
+  const extensions = opts.extensions ?? {};
   const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
 
   let store: Awaited<ReturnType<typeof openAppStore>>;

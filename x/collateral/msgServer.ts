@@ -33,7 +33,8 @@ export function collateralAmount(coin: Coin | undefined): bigint {
   return amount;
 }
 
-export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
+/** A participant's own messages: deposit, withdraw, unjail. */
+function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
   msgs.register({
     typeUrl: MsgDepositCollateral.typeUrl,
     request: MsgDepositCollateral,
@@ -80,7 +81,10 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       return {};
     },
   });
+}
 
+/** MsgUpdateParams, from the gov authority. */
+function registerParamsMsg(msgs: MsgRouter, keeper: CollateralKeeper): void {
   const authority = moduleAddress(GOV_MODULE);
   msgs.register({
     typeUrl: MsgUpdateParams.typeUrl,
@@ -104,4 +108,9 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       return {};
     },
   });
+}
+
+export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
+  registerParticipantMsgs(msgs, keeper);
+  registerParamsMsg(msgs, keeper);
 }

@@ -98,7 +98,7 @@ describe('tidy: determinism rules and function size in consensus code', () => {
     assert.equal(
       found.length,
       0,
-      `consensus code breaks the determinism rules (DESIGN.md §2; see CONTRIBUTING) or the ${MAX_FUNCTION_LINES}-line limit:\n${show(found)}`,
+      `consensus code breaks the determinism rules (DESIGN.md §2) or the ${MAX_FUNCTION_LINES}-line limit:\n${show(found)}`,
     );
   });
 

@@ -62,6 +62,26 @@ type Inbound = { bytes: number } & (
   | { answer: Response } // answered without the application: undecodable or unknown type
 );
 
+/** Resolves when the socket can take more writes (or is gone). */
+function drainedOrClosed(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
+/** Answers a frame that cannot be read with an exception and ends the connection. */
+function endMalformed(socket: Socket, err: unknown, log: Logger): void {
+  const msg = err instanceof FramingError ? err.message : String(err);
+  log.error({ err: msg }, 'malformed ABCI frame; closing this connection');
+  socket.end(frame(Response.encode({ exception: { error: `malformed frame: ${msg}` } }).finish()));
+}
+
 export class AbciServer {
   private readonly queue = new SerialQueue();
   private readonly sockets = new Set<Socket>();
@@ -119,24 +139,33 @@ export class AbciServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Refuses (answers and closes) a connection beyond maxConnections; true when it did. */
+  private refusedForSlots(socket: Socket, log: Logger): boolean {
+    const max = this.opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (this.sockets.size < max) return false;
+    log.warn({ max }, 'ABCI connection refused: all connection slots are taken');
+    socket.end(
+      frame(Response.encode({ exception: { error: `too many ABCI connections (at most ${max})` } }).finish()),
+    );
+    socket.destroySoon();
+    return true;
+  }
+
   private accept(socket: Socket): void {
     const log = this.opts.logger.child({
       conn: `${socket.remoteAddress ?? 'unix'}:${socket.remotePort ?? ''}`,
     });
     socket.on('error', (err) => log.warn({ err: err.message }, 'ABCI connection error'));
-    const max = this.opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    if (this.sockets.size >= max) {
-      log.warn({ max }, 'ABCI connection refused: all connection slots are taken');
-      socket.end(
-        frame(
-          Response.encode({ exception: { error: `too many ABCI connections (at most ${max})` } }).finish(),
-        ),
-      );
-      socket.destroySoon();
-      return;
-    }
+    if (this.refusedForSlots(socket, log)) return;
     this.sockets.add(socket);
     socket.setNoDelay(true);
+    this.serve(socket, log);
+  }
+
+  /**
+   * Reads frames into a bounded inbox (reading pauses while it is full) and answers them in order.
+   */
+  private serve(socket: Socket, log: Logger): void {
     const maxRequests = this.opts.inboxMaxRequests ?? DEFAULT_INBOX_MAX_REQUESTS;
     const maxBytes = this.opts.inboxMaxBytes ?? DEFAULT_INBOX_MAX_BYTES;
     const decoder = new FrameDecoder(this.opts.maxFrameBytes);
@@ -154,16 +183,6 @@ export class AbciServer {
     };
     const full = () => inbox.length >= maxRequests || inboxBytes >= maxBytes;
     const halfDrained = () => inbox.length <= maxRequests / 2 && inboxBytes <= maxBytes / 2;
-    const waitWritable = () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          socket.off('drain', done);
-          socket.off('close', done);
-          resolve();
-        };
-        socket.on('drain', done);
-        socket.on('close', done);
-      });
 
     // Answers the inbox strictly in order. Each request waits for the previous one of this
     // connection, so per-connection response order holds whatever the queue's priorities do.
@@ -183,7 +202,7 @@ export class AbciServer {
           out.length = 0;
           // A peer that does not read its answers stops being served (and, through the inbox
           // bound, stops being read) instead of growing the write buffer without end.
-          if (!writable) await waitWritable();
+          if (!writable) await drainedOrClosed(socket);
         }
       }
       pumping = false;
@@ -195,11 +214,9 @@ export class AbciServer {
       try {
         frames = decoder.push(chunk);
       } catch (err) {
-        const msg = err instanceof FramingError ? err.message : String(err);
-        log.error({ err: msg }, 'malformed ABCI frame; closing this connection');
+        endMalformed(socket, err, log);
         inbox.length = 0;
         inboxBytes = 0;
-        socket.end(frame(Response.encode({ exception: { error: `malformed frame: ${msg}` } }).finish()));
         closed = true;
         return;
       }

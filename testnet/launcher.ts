@@ -3,13 +3,18 @@
 // by the tests and by `gonkad testnet start`.
 
 import { readManifest, type TestnetManifest } from './manifest.js';
-import { TestnetNode } from './node.js';
+import { gonkadEntry, TestnetNode } from './node.js';
 import { LinkRelay } from './relay.js';
 import { waitFor } from './rpc.js';
 
 export interface LauncherOptions {
-  /** Extra environment for every node (e.g. GONKA_TEST_FIXTURES=testkv). */
+  /** Extra environment for every node (e.g. GONKA_FAILPOINT). */
   env?: Record<string, string>;
+  /**
+   * The gonkad entry script each node runs (default dist/app/cli/main.js, the product). A path
+   * taken as data: tests pass the test entry (dist/test/fixtures/testNode.js) to get testkv.
+   */
+  nodeEntry?: string;
 }
 
 export class Testnet {
@@ -21,7 +26,9 @@ export class Testnet {
     readonly manifest: TestnetManifest,
     opts: LauncherOptions = {},
   ) {
-    this.nodes = manifest.validators.map((v, i) => new TestnetNode(i, v, opts.env ?? {}));
+    this.nodes = manifest.validators.map(
+      (v, i) => new TestnetNode(i, v, opts.env ?? {}, opts.nodeEntry ?? gonkadEntry),
+    );
     this.relays = manifest.links.map((l) => {
       const to = manifest.validators[l.to];
       if (!to) throw new Error(`link to unknown validator ${l.to}`);

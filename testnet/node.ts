@@ -8,7 +8,8 @@ import { repoPath } from '../app/paths.js';
 import type { ValidatorEntry } from './manifest.js';
 import { NodeRpc, waitFor } from './rpc.js';
 
-const cli = repoPath('dist', 'app', 'cli', 'main.js');
+/** The product gonkad entry, what a node runs unless the launcher is given another. */
+export const gonkadEntry = repoPath('dist', 'app', 'cli', 'main.js');
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -29,6 +30,7 @@ export class TestnetNode {
     readonly index: number,
     readonly entry: ValidatorEntry,
     private readonly env: Record<string, string>,
+    private readonly script: string = gonkadEntry,
   ) {
     this.rpc = new NodeRpc(`http://127.0.0.1:${entry.ports.rpc}`);
   }
@@ -68,7 +70,7 @@ export class TestnetNode {
     this.comet = undefined;
     this.paused = false;
     const log = openSync(join(this.entry.home, 'gonkad.log'), 'a');
-    const proc = spawn(process.execPath, [cli, 'start', '--home', this.entry.home], {
+    const proc = spawn(process.execPath, [this.script, 'start', '--home', this.entry.home], {
       stdio: ['ignore', log, log],
       env: { ...process.env, GONKA_LOG_LEVEL: 'warn', ...this.env },
     });

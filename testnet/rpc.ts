@@ -1,4 +1,5 @@
 // The few CometBFT JSON-RPC calls the launcher and the invariant checks need, over HTTP GET.
+// Each result type below names only the fields read here (CometBFT sends more).
 export interface BlockMeta {
   height: number;
   blockHash: string;
@@ -6,10 +7,27 @@ export interface BlockMeta {
   numTxs: number;
 }
 
+export interface CometStatus {
+  sync_info: { latest_block_height: string; latest_block_hash: string; catching_up: boolean };
+}
+
+interface CometBlockMeta {
+  block_id: { hash: string };
+  header: { height: string; app_hash: string };
+  num_txs: string;
+}
+
+export interface AbciQueryResult {
+  code?: number;
+  value?: string | null;
+  height: string;
+}
+
 export class NodeRpc {
   constructor(readonly url: string) {}
 
-  async call<T = any>(
+  /** One JSON-RPC call; T is the caller's description of the result (not checked at run time). */
+  async call<T>(
     method: string,
     params: Record<string, string | number | boolean> = {},
     timeoutMs = 5000,
@@ -26,8 +44,12 @@ export class NodeRpc {
   }
 
   async height(): Promise<number> {
-    const s = await this.call<{ sync_info: { latest_block_height: string } }>('status', {}, 2000);
+    const s = await this.status();
     return Number(s.sync_info.latest_block_height);
+  }
+
+  status(timeoutMs = 2000): Promise<CometStatus> {
+    return this.call<CometStatus>('status', {}, timeoutMs);
   }
 
   /** Block metas for [min, max] (CometBFT returns at most 20 per call, newest first). */
@@ -35,7 +57,10 @@ export class NodeRpc {
     const out: BlockMeta[] = [];
     for (let hi = max; hi >= min; hi -= 20) {
       const lo = Math.max(min, hi - 19);
-      const r = await this.call<{ block_metas: any[] }>('blockchain', { minHeight: lo, maxHeight: hi });
+      const r = await this.call<{ block_metas: CometBlockMeta[] }>('blockchain', {
+        minHeight: lo,
+        maxHeight: hi,
+      });
       for (const m of r.block_metas) {
         out.push({
           height: Number(m.header.height),
@@ -49,13 +74,17 @@ export class NodeRpc {
   }
 
   async broadcastSync(tx: Uint8Array): Promise<{ code: number; hash: string; log: string }> {
-    return this.call('broadcast_tx_sync', { tx: `0x${Buffer.from(tx).toString('hex')}` });
+    return this.call<{ code: number; hash: string; log: string }>('broadcast_tx_sync', {
+      tx: `0x${Buffer.from(tx).toString('hex')}`,
+    });
   }
 
   /** The committed tx with this hash, or undefined when this node does not have it. */
   async tx(hash: string): Promise<{ height: number; code: number } | undefined> {
     try {
-      const r = await this.call<any>('tx', { hash: `0x${hash}` });
+      const r = await this.call<{ height: string; tx_result: { code?: number } }>('tx', {
+        hash: `0x${hash}`,
+      });
       return { height: Number(r.height), code: r.tx_result.code ?? 0 };
     } catch (e) {
       if (String(e).includes('not found')) return undefined;
@@ -63,11 +92,8 @@ export class NodeRpc {
     }
   }
 
-  async abciQuery(
-    path: string,
-    data: Uint8Array,
-  ): Promise<{ code?: number; value?: string | null; height: string }> {
-    const r = await this.call<{ response: any }>('abci_query', {
+  async abciQuery(path: string, data: Uint8Array): Promise<AbciQueryResult> {
+    const r = await this.call<{ response: AbciQueryResult }>('abci_query', {
       path: JSON.stringify(path),
       data: `0x${Buffer.from(data).toString('hex')}`,
     });

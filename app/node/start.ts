@@ -37,6 +37,7 @@ export interface StartOptions {
   home: string;
   /** Where CometBFT's own log goes: a file (default <home>/cometbft.log) or 'inherit' (our stderr). */
   cometLog?: string | 'inherit';
+  /** Extra app modules, wired by the entry script (the test entry adds testkv); none in gonkad. */
   extensions?: AppExtensions;
   /** Listen addresses for this run, over config/gonka.json's (`gonkad start --rpc-laddr …`). */
   listen?: Partial<Listeners>;
@@ -86,15 +87,6 @@ function removeStaleSocket(path: string): void {
   unlinkSync(path);
 }
 
-/** Test fixtures are loaded only when a test asks for them through the environment. */
-async function testExtensions(): Promise<AppExtensions> {
-  const wanted = process.env.GONKA_TEST_FIXTURES;
-  if (!wanted) return {};
-  if (wanted !== 'testkv') throw new Error(`unknown GONKA_TEST_FIXTURES '${wanted}'`);
-  const mod = (await import('../../test/fixtures/testkv.js')) as { testKvExtensions: AppExtensions };
-  return mod.testKvExtensions;
-}
-
 function invariantPeriodOf(opts: StartOptions, cfg: NodeConfig): number {
   try {
     if (opts.checkInvariantsEvery !== undefined)
@@ -105,15 +97,9 @@ function invariantPeriodOf(opts: StartOptions, cfg: NodeConfig): number {
   }
 }
 
-export async function startNode(opts: StartOptions): Promise<number> {
-  const log = logger('node');
-  // Test-only crash points and the OpenSSL verifier switch come from the environment here, at the
-  // node's edge, never inside consensus code.
-  armFailpoint(process.env.GONKA_FAILPOINT);
-  if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
+/** The node's config, home paths, listeners and genesis, each checked before anything starts. */
+function nodeSetup(opts: StartOptions) {
   const cfg = readNodeConfig(opts.home);
-  const invariantPeriod = invariantPeriodOf(opts, cfg);
-  const queryOptions = queryOptionsOf(cfg, opts.exposeInvariantsQuery);
   const paths = homePaths(opts.home);
   let listen: Listeners;
   let abci: ReturnType<typeof abciAddress>;
@@ -129,18 +115,77 @@ export async function startNode(opts: StartOptions): Promise<number> {
     chain_id: string;
     consensus_params?: { block?: { max_bytes?: string } };
   };
-  const extensions = opts.extensions ?? (await testExtensions());
-  const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+  return { cfg, paths, listen, abci, genesis };
+}
 
-  let store: Awaited<ReturnType<typeof openAppStore>>;
+async function openStoreOrFail(dir: string, extensions: AppExtensions) {
   try {
-    store = await openAppStore(paths.appStore, appStoreNames(extensions));
+    return await openAppStore(dir, appStoreNames(extensions));
   } catch (e) {
     throw new StartupError(
-      `cannot open the app store in ${paths.appStore}: ${e instanceof Error ? e.message : String(e)}`,
+      `cannot open the app store in ${dir}: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
-  const metrics = new NodeMetrics();
+}
+
+/** Re-indexes the last committed heights for tx lookups; a failure only warns. */
+async function reindexOnStart(
+  home: string,
+  lastHeight: number,
+  log: ReturnType<typeof logger>,
+): Promise<void> {
+  try {
+    const r = await reindexRecentEvents(home, lastHeight);
+    if (r) log.info(r, 're-indexed the last committed heights for tx and event lookups');
+  } catch (e) {
+    // The chain itself is unaffected; only lookups of txs in those heights may miss.
+    log.warn(
+      { err: e instanceof Error ? e.message : String(e) },
+      'could not re-index recent heights (cometbft reindex-event); tx lookups for them may miss',
+    );
+  }
+}
+
+async function serveGrpc(
+  app: BaseApp,
+  address: string,
+  rpcUrl: string,
+  version: string,
+  home: string,
+): Promise<RunningGrpcServer> {
+  const { host, port } = parseHostPort(address, 'grpc');
+  const server = await startGrpcServer({
+    app,
+    host,
+    port,
+    rpcUrl,
+    version,
+    logger: logger('grpc'),
+    maxTxBytes: BigInt(cometMaxTxBytes(home)),
+  });
+  logger('node').info({ grpc: `${address} (port ${server.port})` }, 'gRPC server listening');
+  return server;
+}
+
+async function serveMetrics(metrics: NodeMetrics, address: string): Promise<{ close(): Promise<void> }> {
+  const { host, port } = parseHostPort(address, 'metrics');
+  const m = await metrics.serve(host, port);
+  logger('node').info(
+    { metrics: `${address} (port ${m.port}) GET /metrics` },
+    'Prometheus metrics listening',
+  );
+  return m;
+}
+
+/** The app over the store, its commits and queries feeding the metrics and the invariant check. */
+function instrumentedApp(
+  store: Awaited<ReturnType<typeof openAppStore>>,
+  version: string,
+  extensions: AppExtensions,
+  metrics: NodeMetrics,
+  invariantPeriod: number,
+  queryOptions: QueryOptions,
+): BaseApp {
   const checkInvariants = periodicInvariantCheck(
     () => app.checkInvariants(),
     invariantPeriod,
@@ -159,6 +204,85 @@ export async function startNode(opts: StartOptions): Promise<number> {
     queryOptions,
   );
   instrumentQueries(app, metrics);
+  return app;
+}
+
+/** Serves ABCI (replacing a stale socket) and syncs CometBFT's listeners; on failure closes both. */
+async function listenAbciOrFail(
+  server: AbciServer,
+  store: Awaited<ReturnType<typeof openAppStore>>,
+  abci: ReturnType<typeof abciAddress>,
+  home: string,
+  listen: Listeners,
+): Promise<void> {
+  try {
+    if (abci.socketPath) removeStaleSocket(abci.socketPath);
+    await server.listen(abci.address);
+    // CometBFT reads its listeners from config.toml: ours are the source (flags included).
+    syncCometListeners(home, listen);
+  } catch (e) {
+    await server.close();
+    await store.close();
+    if (e instanceof StartupError) throw e;
+    throw new StartupError(
+      `cannot listen for ABCI on ${abci.address}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+/**
+ * Test-only crash points and the OpenSSL verifier switch come from the environment here, at the
+ * node's edge, never inside consensus code.
+ */
+function armFromEnvironment(): void {
+  armFailpoint(process.env.GONKA_FAILPOINT);
+  if (process.env.GONKA_SECP256K1 === 'openssl') useOpenSslVerifier();
+}
+
+function abciServer(
+  app: BaseApp,
+  frameLimit: ReturnType<typeof abciFrameLimit>,
+  metrics: NodeMetrics,
+  onFatal: (err: Error) => void,
+): AbciServer {
+  return new AbciServer(app, {
+    logger: logger('abci'),
+    maxFrameBytes: () => frameLimit.cap(),
+    onResponse: (kind, res) => frameLimit.observe(kind, res),
+    onFatal,
+    observe: (method, seconds) => {
+      metrics.abciRequests.inc({ method });
+      metrics.abciSeconds.observe({ method }, seconds);
+    },
+  });
+}
+
+/** Spawns CometBFT and records its pid; `exited` hears why if it ever exits. */
+function startComet(opts: StartOptions, exited: (reason: string) => void): CometProcess {
+  const cometLog = opts.cometLog ?? join(opts.home, 'cometbft.log');
+  const comet = spawnCometBFT(opts.home, cometLog);
+  // Operators and the test harness signal CometBFT by this pid (never by process name).
+  writeFileSync(join(opts.home, 'cometbft.pid'), `${comet.child.pid}\n`);
+  comet.exited.then(({ code, signal }) => {
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    exited(
+      `CometBFT exited unexpectedly (${how}); see ${cometLog === 'inherit' ? 'the output above' : cometLog}`,
+    );
+  });
+  return comet;
+}
+
+export async function startNode(opts: StartOptions): Promise<number> {
+  const log = logger('node');
+  armFromEnvironment();
+  const { cfg, paths, listen, abci, genesis } = nodeSetup(opts);
+  const invariantPeriod = invariantPeriodOf(opts, cfg);
+  const queryOptions = queryOptionsOf(cfg, opts.exposeInvariantsQuery);
+  const extensions = opts.extensions ?? {};
+  const version = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+  const store = await openStoreOrFail(paths.appStore, extensions);
+  const metrics = new NodeMetrics();
+  const app = instrumentedApp(store, version, extensions, metrics, invariantPeriod, queryOptions);
   if (invariantPeriod > 0) log.info({ every: invariantPeriod }, 'checking invariants after commits');
   app.setChainId(genesis.chain_id);
   const last = store.lastCommitInfo();
@@ -190,95 +314,41 @@ export async function startNode(opts: StartOptions): Promise<number> {
     genesisMaxBlockBytes: genesis.consensus_params?.block?.max_bytes,
     lastHeight: () => store.lastCommitInfo().version,
   });
-  const server = new AbciServer(app, {
-    logger: logger('abci'),
-    maxFrameBytes: () => frameLimit.cap(),
-    onResponse: (kind, res) => frameLimit.observe(kind, res),
-    onFatal: (err) => void shutdown(1, `fatal application error: ${err.message}`),
-    observe: (method, seconds) => {
-      metrics.abciRequests.inc({ method });
-      metrics.abciSeconds.observe({ method }, seconds);
-    },
-  });
+  const server = abciServer(
+    app,
+    frameLimit,
+    metrics,
+    (err) => void shutdown(1, `fatal application error: ${err.message}`),
+  );
   const abciAddr = abci.address;
-  try {
-    if (abci.socketPath) removeStaleSocket(abci.socketPath);
-    await server.listen(abciAddr);
-    // CometBFT reads its listeners from config.toml: ours are the source (flags included).
-    syncCometListeners(opts.home, listen);
-  } catch (e) {
-    await server.close();
-    await store.close();
-    if (e instanceof StartupError) throw e;
-    throw new StartupError(
-      `cannot listen for ABCI on ${abciAddr}: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
+  await listenAbciOrFail(server, store, abci, opts.home, listen);
   const rpcUrl = localUrl('http', listen.rpc);
   log.info({ abci: abciAddr, rpc: rpcUrl, p2p: listen.p2p }, 'ABCI server listening; starting CometBFT');
 
-  try {
-    const r = await reindexRecentEvents(opts.home, last.version);
-    if (r) log.info(r, 're-indexed the last committed heights for tx and event lookups');
-  } catch (e) {
-    // The chain itself is unaffected; only lookups of txs in those heights may miss.
-    log.warn(
-      { err: e instanceof Error ? e.message : String(e) },
-      'could not re-index recent heights (cometbft reindex-event); tx lookups for them may miss',
-    );
-  }
-  const cometLog = opts.cometLog ?? join(opts.home, 'cometbft.log');
-  comet = spawnCometBFT(opts.home, cometLog);
-  // Operators and the test harness signal CometBFT by this pid (never by process name).
-  writeFileSync(join(opts.home, 'cometbft.pid'), `${comet.child.pid}\n`);
-  comet.exited.then(({ code, signal }) => {
-    if (stopping) return;
-    const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    void shutdown(
-      1,
-      `CometBFT exited unexpectedly (${how}); see ${cometLog === 'inherit' ? 'the output above' : cometLog}`,
-    );
+  await reindexOnStart(opts.home, last.version, log);
+  comet = startComet(opts, (reason) => {
+    if (!stopping) void shutdown(1, reason);
   });
 
-  if (listen.grpc !== OFF) {
-    try {
-      const { host, port } = parseHostPort(listen.grpc, 'grpc');
-      grpcServer = await startGrpcServer({
-        app,
-        host,
-        port,
-        rpcUrl,
-        version,
-        logger: logger('grpc'),
-        maxTxBytes: BigInt(cometMaxTxBytes(opts.home)),
-      });
-      log.info({ grpc: `${listen.grpc} (port ${grpcServer.port})` }, 'gRPC server listening');
-    } catch (e) {
-      void shutdown(
-        1,
-        `cannot start the gRPC server on ${listen.grpc}: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    }
-  }
+  const fail = (what: string) => (e: unknown) =>
+    void shutdown(1, `${what}: ${e instanceof Error ? e.message : String(e)}`);
+  if (listen.grpc !== OFF)
+    grpcServer = await serveGrpc(app, listen.grpc, rpcUrl, version, opts.home).catch(
+      fail(`cannot start the gRPC server on ${listen.grpc}`),
+    );
+  if (listen.metrics !== OFF)
+    metricsServer = await serveMetrics(metrics, listen.metrics).catch(
+      fail(`cannot serve metrics on ${listen.metrics}`),
+    );
 
-  if (listen.metrics !== OFF) {
-    try {
-      const { host, port } = parseHostPort(listen.metrics, 'metrics');
-      const m = await metrics.serve(host, port);
-      metricsServer = m;
-      log.info(
-        { metrics: `${listen.metrics} (port ${m.port}) GET /metrics` },
-        'Prometheus metrics listening',
-      );
-    } catch (e) {
-      void shutdown(
-        1,
-        `cannot serve metrics on ${listen.metrics}: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    }
-  }
+  return untilExit(exitCode, (sig) => void shutdown(0, `received ${sig}`));
+}
 
-  const onSignal = (sig: NodeJS.Signals) => void shutdown(0, `received ${sig}`);
+/** Waits for the node's exit code, stopping it (onSignal) on SIGINT or SIGTERM meanwhile. */
+async function untilExit(
+  exitCode: Promise<number>,
+  onSignal: (sig: NodeJS.Signals) => void,
+): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const code = await exitCode;

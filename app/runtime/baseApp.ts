@@ -147,64 +147,9 @@ export class BaseApp implements AbciApplication {
       if (asked < 0n) throw sdkErrors.invalidHeight(`height ${asked} is negative`);
       if (height <= 0) throw sdkErrors.invalidHeight('no committed state yet');
       const storeMatch = /^\/store\/([^/]+)\/key$/.exec(req.path);
-      if (storeMatch) {
-        const name = storeMatch[1]!;
-        if (!this.store.storeNames().includes(name)) throw sdkErrors.unknownRequest(`no store named ${name}`);
-        const r = this.store.query(name, req.data, height, req.prove);
-        return ResponseQuery.fromPartial({
-          key: req.data,
-          value: r.value ?? new Uint8Array(0),
-          height: BigInt(r.height),
-          proofOps: r.proofOps ? { ops: r.proofOps } : undefined,
-        });
-      }
-      if (req.path === INVARIANTS_QUERY) {
-        // Every module's invariants over the committed state at `height`: a JSON list of the broken
-        // ones ([] when all hold). A full state scan, so only a node started with
-        // --expose-invariants-query serves it (test networks, an operator's own node).
-        if (!this.opts.query?.exposeInvariants)
-          throw sdkErrors.unauthorized(
-            `${INVARIANTS_QUERY} is disabled on this node (it scans the whole state); start the node with --expose-invariants-query to serve it`,
-          );
-        const ctx = new Context(
-          'query',
-          this.emptyHeader(BigInt(height)),
-          readonlyMultiStoreAt(this.store, height),
-          this.modules.stores,
-        );
-        const broken = this.modules.invariants(ctx);
-        return ResponseQuery.fromPartial({
-          value: new TextEncoder().encode(JSON.stringify(broken)),
-          height: BigInt(height),
-        });
-      }
-      const route = this.queries.route(req.path);
-      if (!route) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
-      // Every store read is charged to a meter limited by the node's query budget, so no query
-      // (count_total, offset, a long prefix) can hold the single event loop for long.
-      const budget = this.opts.query?.gasLimit ?? DEFAULT_QUERY_GAS_LIMIT;
-      const ctx = new Context(
-        'query',
-        this.emptyHeader(BigInt(height)),
-        readonlyMultiStoreAt(this.store, height),
-        this.modules.stores,
-        new GasMeter(budget),
-      );
-      const request = decodeOrThrow(route.request, req.data, req.path);
-      let response: unknown;
-      try {
-        response = route.handle(ctx, request);
-      } catch (e) {
-        if (isError(e, 'sdk', 11))
-          throw sdkErrors.outOfGas(
-            `query ${req.path} needs more than this node's query gas budget of ${budget} (node config queryGasLimit); narrow it: a smaller pagination.limit, pagination.key (next_key) instead of offset, no count_total on an unindexed list`,
-          );
-        throw e;
-      }
-      return ResponseQuery.fromPartial({
-        value: route.response.encode(response).finish(),
-        height: BigInt(height),
-      });
+      if (storeMatch) return this.queryStore(storeMatch[1]!, req, height);
+      if (req.path === INVARIANTS_QUERY) return this.queryInvariants(height);
+      return this.queryRoute(req, height);
     } catch (caught) {
       // A pruned height is the caller's error (sdk 26), whichever store read found it.
       const e = caught instanceof VersionUnavailableError ? sdkErrors.invalidHeight(caught.message) : caught;
@@ -218,6 +163,71 @@ export class BaseApp implements AbciApplication {
         height: BigInt(height),
       });
     }
+  }
+
+  /** `/store/<name>/key`: a raw store read at `height`, with a proof when asked. */
+  private queryStore(name: string, req: RequestQuery, height: number): ResponseQuery {
+    if (!this.store.storeNames().includes(name)) throw sdkErrors.unknownRequest(`no store named ${name}`);
+    const r = this.store.query(name, req.data, height, req.prove);
+    return ResponseQuery.fromPartial({
+      key: req.data,
+      value: r.value ?? new Uint8Array(0),
+      height: BigInt(r.height),
+      proofOps: r.proofOps ? { ops: r.proofOps } : undefined,
+    });
+  }
+
+  /** INVARIANTS_QUERY (only when the node exposes it). */
+  private queryInvariants(height: number): ResponseQuery {
+    // Every module's invariants over the committed state at `height`: a JSON list of the broken
+    // ones ([] when all hold). A full state scan, so only a node started with
+    // --expose-invariants-query serves it (test networks, an operator's own node).
+    if (!this.opts.query?.exposeInvariants)
+      throw sdkErrors.unauthorized(
+        `${INVARIANTS_QUERY} is disabled on this node (it scans the whole state); start the node with --expose-invariants-query to serve it`,
+      );
+    const ctx = new Context(
+      'query',
+      this.emptyHeader(BigInt(height)),
+      readonlyMultiStoreAt(this.store, height),
+      this.modules.stores,
+    );
+    const broken = this.modules.invariants(ctx);
+    return ResponseQuery.fromPartial({
+      value: new TextEncoder().encode(JSON.stringify(broken)),
+      height: BigInt(height),
+    });
+  }
+
+  /** A registered gRPC-style query path, run under the node's query gas budget. */
+  private queryRoute(req: RequestQuery, height: number): ResponseQuery {
+    const route = this.queries.route(req.path);
+    if (!route) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
+    // Every store read is charged to a meter limited by the node's query budget, so no query
+    // (count_total, offset, a long prefix) can hold the single event loop for long.
+    const budget = this.opts.query?.gasLimit ?? DEFAULT_QUERY_GAS_LIMIT;
+    const ctx = new Context(
+      'query',
+      this.emptyHeader(BigInt(height)),
+      readonlyMultiStoreAt(this.store, height),
+      this.modules.stores,
+      new GasMeter(budget),
+    );
+    const request = decodeOrThrow(route.request, req.data, req.path);
+    let response: unknown;
+    try {
+      response = route.handle(ctx, request);
+    } catch (e) {
+      if (isError(e, 'sdk', 11))
+        throw sdkErrors.outOfGas(
+          `query ${req.path} needs more than this node's query gas budget of ${budget} (node config queryGasLimit); narrow it: a smaller pagination.limit, pagination.key (next_key) instead of offset, no count_total on an unindexed list`,
+        );
+      throw e;
+    }
+    return ResponseQuery.fromPartial({
+      value: route.response.encode(response).finish(),
+      height: BigInt(height),
+    });
   }
 
   // ---- connection: mempool ---------------------------------------------------------------------
@@ -417,11 +427,7 @@ export class BaseApp implements AbciApplication {
    * all succeed). CheckTx stops after the ante handler, as the Cosmos SDK does.
    */
   runTx(ctx: Context, txBytes: Uint8Array, blockGas?: BlockGasMeter): TxOutcome {
-    const fail = (e: unknown, gasWanted: bigint, gasUsed: bigint): TxOutcome => {
-      const r = errorResult(e);
-      if (r.code === 1) this.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'tx execution bug');
-      return { ...r, data: new Uint8Array(0), gasWanted, gasUsed, events: [] };
-    };
+    const fail = (e: unknown, gasWanted: bigint, gasUsed: bigint) => this.failedTx(e, gasWanted, gasUsed);
     const format = this.txFormats.find((f) => f.matches(txBytes));
     if (!format) return fail(sdkErrors.txDecode('unknown tx format'), 0n, 0n);
     let tx: DecodedTx;
@@ -459,26 +465,9 @@ export class BaseApp implements AbciApplication {
       };
     }
     const msgBranch = ctx.branch(meter);
-    const responses: Any[] = [];
+    let responses: Any[];
     try {
-      tx.msgs.forEach((any, index) => {
-        const { route, msg } = this.msgs.decodeAny(any);
-        const msgCtx = msgBranch.ctx.withGasMeter(meter);
-        const res = route.handle(msgCtx, msg);
-        responses.push({ typeUrl: route.responseTypeUrl, value: route.response.encode(res).finish() });
-        events.push(
-          event('message', [
-            ['action', any.typeUrl],
-            ['msg_index', String(index)],
-          ]),
-        );
-        for (const e of msgCtx.events.events()) {
-          events.push({
-            ...e,
-            attributes: [...e.attributes, { key: 'msg_index', value: String(index), index: true }],
-          });
-        }
-      });
+      responses = this.runMsgs(msgBranch.ctx, meter, tx, events);
     } catch (e) {
       const out = fail(e, tx.gasLimit, meter.consumed());
       return { ...out, events }; // ante events (fee, sequence) stand: the ante branch was kept
@@ -494,6 +483,41 @@ export class BaseApp implements AbciApplication {
       gasUsed: meter.consumed(),
       events,
     };
+  }
+
+  /** A failed tx's outcome; code 1 (an internal error) is a bug and is logged as one. */
+  private failedTx(e: unknown, gasWanted: bigint, gasUsed: bigint): TxOutcome {
+    const r = errorResult(e);
+    if (r.code === 1) this.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'tx execution bug');
+    return { ...r, data: new Uint8Array(0), gasWanted, gasUsed, events: [] };
+  }
+
+  /**
+   * Runs a tx's messages in order on the message branch (one context per message, its events
+   * tagged with msg_index and appended to `events`); returns their responses. Throws on the first
+   * failure.
+   */
+  private runMsgs(branchCtx: Context, meter: GasMeter, tx: DecodedTx, events: TxOutcome['events']): Any[] {
+    const responses: Any[] = [];
+    tx.msgs.forEach((any, index) => {
+      const { route, msg } = this.msgs.decodeAny(any);
+      const msgCtx = branchCtx.withGasMeter(meter);
+      const res = route.handle(msgCtx, msg);
+      responses.push({ typeUrl: route.responseTypeUrl, value: route.response.encode(res).finish() });
+      events.push(
+        event('message', [
+          ['action', any.typeUrl],
+          ['msg_index', String(index)],
+        ]),
+      );
+      for (const e of msgCtx.events.events()) {
+        events.push({
+          ...e,
+          attributes: [...e.attributes, { key: 'msg_index', value: String(index), index: true }],
+        });
+      }
+    });
+    return responses;
   }
 
   /**

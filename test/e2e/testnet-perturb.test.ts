@@ -28,6 +28,7 @@ import { encodeTestTx, QUERY_GET } from '../fixtures/testkv.js';
 import { sized } from '../profile.js';
 import { auditBankLoad, describeAccounting, settleMempools } from './helpers/bankAudit.js';
 import { BankLoad, fundLoadAccounts, type LoadTarget, loadKeys } from './helpers/bankLoad.js';
+import { testNodeEntry } from './helpers/entries.js';
 import { CometRpc } from './helpers/rpc.js';
 
 const SEED = 17; // first three: partition, pause, kill -9 of an app
@@ -66,7 +67,7 @@ describe('4-validator testnet under faults', () => {
     const appState = defaultAppState();
     fundLoadAccounts(appState, loadKeys(BANK_SEED, BANK_ACCOUNTS));
     await initTestnet({ dir, validators: 4, chainId: CHAIN_ID, appState });
-    net = Testnet.open(dir, { env: { GONKA_TEST_FIXTURES: 'testkv' } });
+    net = Testnet.open(dir, { nodeEntry: testNodeEntry });
     await net.start();
     await net.waitForHeight(2, 90_000);
   });

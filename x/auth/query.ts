@@ -36,7 +36,8 @@ export function notFound(what: string): Error {
   return sdkErrors.keyNotFound(`rpc error: code = NotFound desc = ${what} not found`);
 }
 
-export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): void {
+/** Accounts by address, page or number, and params. */
+function registerAccountQueries(queries: QueryRouter, keeper: AuthKeeper): void {
   queries.register({
     path: `${AUTH_QUERY}/Account`,
     request: QueryAccountRequest,
@@ -49,6 +50,7 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
       return { account: encodeAccountAny(a) };
     },
   });
+
   queries.register({
     path: `${AUTH_QUERY}/Accounts`,
     request: QueryAccountsRequest,
@@ -60,6 +62,7 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
       return { accounts: items.map(encodeAccountAny), pagination };
     },
   });
+
   queries.register({
     path: `${AUTH_QUERY}/AccountAddressByID`,
     request: QueryAccountAddressByIDRequest,
@@ -71,12 +74,17 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
       return { accountAddress: address };
     },
   });
+
   queries.register({
     path: `${AUTH_QUERY}/Params`,
     request: QueryParamsRequest,
     response: QueryParamsResponse,
     handle: (ctx) => ({ params: sdkParams(keeper.getParams(ctx)) }),
   });
+}
+
+/** Module accounts, address conversions and account info. */
+function registerModuleAndAddressQueries(queries: QueryRouter, keeper: AuthKeeper): void {
   queries.register({
     path: `${AUTH_QUERY}/ModuleAccounts`,
     request: QueryModuleAccountsRequest,
@@ -90,6 +98,7 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
       return { accounts };
     },
   });
+
   queries.register({
     path: `${AUTH_QUERY}/ModuleAccountByName`,
     request: QueryModuleAccountByNameRequest,
@@ -101,24 +110,28 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
       return { account: encodeAccountAny(a) };
     },
   });
+
   queries.register({
     path: `${AUTH_QUERY}/Bech32Prefix`,
     request: Bech32PrefixRequest,
     response: Bech32PrefixResponse,
     handle: () => ({ bech32Prefix: BECH32_PREFIX }),
   });
+
   queries.register({
     path: `${AUTH_QUERY}/AddressBytesToString`,
     request: AddressBytesToStringRequest,
     response: AddressBytesToStringResponse,
     handle: (_ctx, req) => ({ addressString: addressString(req.addressBytes) }),
   });
+
   queries.register({
     path: `${AUTH_QUERY}/AddressStringToBytes`,
     request: AddressStringToBytesRequest,
     response: AddressStringToBytesResponse,
     handle: (_ctx, req) => ({ addressBytes: addressBytes(req.addressString) }),
   });
+
   queries.register({
     path: `${AUTH_QUERY}/AccountInfo`,
     request: QueryAccountInfoRequest,
@@ -129,4 +142,9 @@ export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): v
       return { info: a.base };
     },
   });
+}
+
+export function registerAuthQueries(queries: QueryRouter, keeper: AuthKeeper): void {
+  registerAccountQueries(queries, keeper);
+  registerModuleAndAddressQueries(queries, keeper);
 }

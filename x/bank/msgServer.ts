@@ -27,12 +27,24 @@ export const MSG_SET_SEND_ENABLED = '/cosmos.bank.v1beta1.MsgSetSendEnabled';
 /** Outputs of one MultiSend; bounded so a tx cannot make a block do unbounded work. */
 export const MAX_MULTISEND_OUTPUTS = 1000;
 
-export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
+/** What the registered BankMsgs handlers share, bound to the keeper. */
+function bankMsgHelpers(keeper: BankKeeper) {
   const blocked = (to: string) => {
     if (keeper.auth.isModuleAddress(to))
       throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
   };
 
+  const authority = () => keeper.auth.moduleAddress(GOV_MODULE);
+  const checkAuthority = (a: string) => {
+    if (a !== authority())
+      throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);
+  };
+  return { blocked, checkAuthority };
+}
+
+/** MsgSend and MsgMultiSend. */
+function registerSends(msgs: MsgRouter, keeper: BankKeeper, h: ReturnType<typeof bankMsgHelpers>): void {
+  const { blocked } = h;
   msgs.register({
     typeUrl: MSG_SEND,
     request: MsgSend,
@@ -89,13 +101,15 @@ export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
       return {};
     },
   });
+}
 
-  const authority = () => keeper.auth.moduleAddress(GOV_MODULE);
-  const checkAuthority = (a: string) => {
-    if (a !== authority())
-      throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);
-  };
-
+/** The gov authority's messages: params and send-enabled flags. */
+function registerAuthorityMsgs(
+  msgs: MsgRouter,
+  keeper: BankKeeper,
+  h: ReturnType<typeof bankMsgHelpers>,
+): void {
+  const { checkAuthority } = h;
   msgs.register({
     typeUrl: MSG_UPDATE_PARAMS,
     request: MsgUpdateParams,
@@ -136,4 +150,10 @@ export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
       return {};
     },
   });
+}
+
+export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
+  const h = bankMsgHelpers(keeper);
+  registerSends(msgs, keeper, h);
+  registerAuthorityMsgs(msgs, keeper, h);
 }

@@ -53,7 +53,8 @@ function checkDenom(denom: string): void {
   validateDenom(denom);
 }
 
-export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): void {
+/** What the registered BankQueries handlers share, bound to the keeper. */
+function bankQueryHelpers(keeper: BankKeeper) {
   const balance = (ctx: Context, address: string, denom: string) => {
     checkAddress(address);
     checkDenom(denom);
@@ -88,31 +89,43 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
     );
     return { denomOwners: items, pagination };
   };
+  return { balance, balances, metadata, owners };
+}
 
+/** Balances, spendable or not, of one account. */
+function registerBalanceQueries(queries: QueryRouter, h: ReturnType<typeof bankQueryHelpers>): void {
+  const { balance, balances } = h;
   queries.register({
     path: `${BANK_QUERY}/Balance`,
     request: QueryBalanceRequest,
     response: QueryBalanceResponse,
     handle: (ctx, r) => balance(ctx, r.address, r.denom),
   });
+
   queries.register({
     path: `${BANK_QUERY}/SpendableBalanceByDenom`,
     request: QuerySpendableBalanceByDenomRequest,
     response: QuerySpendableBalanceByDenomResponse,
     handle: (ctx, r) => balance(ctx, r.address, r.denom),
   });
+
   queries.register({
     path: `${BANK_QUERY}/AllBalances`,
     request: QueryAllBalancesRequest,
     response: QueryAllBalancesResponse,
     handle: (ctx, r) => balances(ctx, r.address, r.pagination),
   });
+
   queries.register({
     path: `${BANK_QUERY}/SpendableBalances`,
     request: QuerySpendableBalancesRequest,
     response: QuerySpendableBalancesResponse,
     handle: (ctx, r) => balances(ctx, r.address, r.pagination),
   });
+}
+
+/** Total supply and params. */
+function registerSupplyQueries(queries: QueryRouter, keeper: BankKeeper): void {
   queries.register({
     path: `${BANK_QUERY}/TotalSupply`,
     request: QueryTotalSupplyRequest,
@@ -122,6 +135,7 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
       return { supply: items.map((c) => ({ denom: c.denom, amount: c.amount.toString() })), pagination };
     },
   });
+
   queries.register({
     path: `${BANK_QUERY}/SupplyOf`,
     request: QuerySupplyOfRequest,
@@ -131,6 +145,7 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
       return { amount: { denom: r.denom, amount: keeper.supplyOf(ctx, r.denom).toString() } };
     },
   });
+
   queries.register({
     path: `${BANK_QUERY}/Params`,
     request: QueryParamsRequest,
@@ -139,6 +154,15 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
       params: Params.fromPartial({ defaultSendEnabled: keeper.getParams(ctx).defaultSendEnabled }),
     }),
   });
+}
+
+/** Denom metadata, denom owners and send-enabled flags. */
+function registerDenomQueries(
+  queries: QueryRouter,
+  keeper: BankKeeper,
+  h: ReturnType<typeof bankQueryHelpers>,
+): void {
+  const { metadata, owners } = h;
   queries.register({
     path: `${BANK_QUERY}/DenomsMetadata`,
     request: QueryDenomsMetadataRequest,
@@ -150,30 +174,35 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
       return { metadatas: items, pagination };
     },
   });
+
   queries.register({
     path: `${BANK_QUERY}/DenomMetadata`,
     request: QueryDenomMetadataRequest,
     response: QueryDenomMetadataResponse,
     handle: (ctx, r) => metadata(ctx, r.denom),
   });
+
   queries.register({
     path: `${BANK_QUERY}/DenomMetadataByQueryString`,
     request: QueryDenomMetadataByQueryStringRequest,
     response: QueryDenomMetadataByQueryStringResponse,
     handle: (ctx, r) => metadata(ctx, r.denom),
   });
+
   queries.register({
     path: `${BANK_QUERY}/DenomOwners`,
     request: QueryDenomOwnersRequest,
     response: QueryDenomOwnersResponse,
     handle: (ctx, r) => owners(ctx, r.denom, r.pagination),
   });
+
   queries.register({
     path: `${BANK_QUERY}/DenomOwnersByQuery`,
     request: QueryDenomOwnersByQueryRequest,
     response: QueryDenomOwnersByQueryResponse,
     handle: (ctx, r) => owners(ctx, r.denom, r.pagination),
   });
+
   queries.register({
     path: `${BANK_QUERY}/SendEnabled`,
     request: QuerySendEnabledRequest,
@@ -192,4 +221,11 @@ export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): v
       return { sendEnabled: items, pagination };
     },
   });
+}
+
+export function registerBankQueries(queries: QueryRouter, keeper: BankKeeper): void {
+  const h = bankQueryHelpers(keeper);
+  registerBalanceQueries(queries, h);
+  registerSupplyQueries(queries, keeper);
+  registerDenomQueries(queries, keeper, h);
 }

@@ -35,7 +35,8 @@ export function collateralAmount(coin: Coin | undefined): bigint {
   return amount;
 }
 
-export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
+/** A participant's own messages: deposit, withdraw, unjail. */
+function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   msgs.register({
     typeUrl: MsgDepositCollateral.typeUrl,
     request: MsgDepositCollateral,
@@ -82,7 +83,10 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       return {};
     },
   });
+}
 
+/** MsgUpdateParams, from the gov authority. */
+function registerParamsMsg(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   const authority = moduleAddress(GOV_MODULE);
   msgs.register({
     typeUrl: MsgUpdateParams.typeUrl,
@@ -106,4 +110,9 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       return {};
     },
   });
+}
+
+export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
+  registerParticipantMsgs(msgs, keeper, store);
+  registerParamsMsg(msgs, keeper, store);
 }

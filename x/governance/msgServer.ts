@@ -79,7 +79,47 @@ function optionsString(options: WeightedVoteOption[]): string {
     .join('\n');
 }
 
-export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
+/** Every message of a proposal routes, passes its own validation and is signed by the authority alone. */
+function checkProposalMessages(k: GovKeeper, messages: MsgSubmitProposal['messages']): void {
+  const router = k.router!;
+  const authority = k.authority();
+  messages.forEach((any, i) => {
+    if (!router.has(any.typeUrl)) throw govErrors.unroutableProposalMsg(`message ${i}: ${any.typeUrl}`);
+    let decoded: unknown;
+    let route: ReturnType<MsgRouter['route']>;
+    try {
+      ({ route, msg: decoded } = router.decodeAny(any));
+      route.validate?.(decoded);
+    } catch (e) {
+      throw govErrors.invalidProposalMsg(
+        `message ${i} (${any.typeUrl}): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    const signers = route.signers(decoded);
+    if (signers.length !== 1 || signers[0] !== authority)
+      throw govErrors.invalidSigner(`message ${i} (${any.typeUrl}) signers ${signers.join(',')}`);
+  });
+}
+
+/** The proposal's initial deposit, refused below min_initial_deposit_ratio of the min deposit. */
+function checkedInitialDeposit(k: GovKeeper, params: GovParams, m: MsgSubmitProposal): Coins[] {
+  const initial = parseDeposit(m.initialDeposit, true);
+  const minInitial = k
+    .minDepositFor(params, { expedited: m.expedited } as Parameters<GovKeeper['minDepositFor']>[1])
+    .map((c) => ({ denom: c.denom, amount: mulCeil(c.amount, params.minInitialDepositRatio) }))
+    .filter((c) => c.amount > 0n);
+  for (const need of minInitial) {
+    const have = initial.find((c) => c.denom === need.denom)?.amount ?? 0n;
+    if (have < need.amount)
+      throw govErrors.minDepositTooSmall(
+        `initial deposit ${have}${need.denom} < ${need.amount}${need.denom}`,
+      );
+  }
+  return initial;
+}
+
+/** What the registered GovMsgs handlers share, bound to the keeper. */
+function govMsgHelpers(k: GovKeeper) {
   const checkAuthority = (a: string) => {
     if (a !== k.authority())
       throw sdkErrors.unauthorized(`invalid authority; expected ${k.authority()}, got ${a}`);
@@ -104,7 +144,11 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
     ctx.events.emit(ev.messageModule(voter));
     return {};
   };
+  return { checkAuthority, vote };
+}
 
+/** MsgSubmitProposal: checks every inner message routes and is signed by the authority. */
+function registerSubmitProposal(msgs: MsgRouter, k: GovKeeper): void {
   msgs.register({
     typeUrl: MSG_SUBMIT_PROPOSAL,
     request: MsgSubmitProposal,
@@ -129,36 +173,8 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
         throw govErrors.metadataTooLong(`${m.metadata.length} > ${params.maxMetadataLength}`);
       if (BigInt(m.summary.length) > params.maxSummaryLength)
         throw govErrors.summaryTooLong(`${m.summary.length} > ${params.maxSummaryLength}`);
-      const router = k.router!;
-      const authority = k.authority();
-      m.messages.forEach((any, i) => {
-        if (!router.has(any.typeUrl)) throw govErrors.unroutableProposalMsg(`message ${i}: ${any.typeUrl}`);
-        let decoded: unknown;
-        let route: ReturnType<MsgRouter['route']>;
-        try {
-          ({ route, msg: decoded } = router.decodeAny(any));
-          route.validate?.(decoded);
-        } catch (e) {
-          throw govErrors.invalidProposalMsg(
-            `message ${i} (${any.typeUrl}): ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-        const signers = route.signers(decoded);
-        if (signers.length !== 1 || signers[0] !== authority)
-          throw govErrors.invalidSigner(`message ${i} (${any.typeUrl}) signers ${signers.join(',')}`);
-      });
-      const initial = parseDeposit(m.initialDeposit, true);
-      const minInitial = k
-        .minDepositFor(params, { expedited: m.expedited } as Parameters<GovKeeper['minDepositFor']>[1])
-        .map((c) => ({ denom: c.denom, amount: mulCeil(c.amount, params.minInitialDepositRatio) }))
-        .filter((c) => c.amount > 0n);
-      for (const need of minInitial) {
-        const have = initial.find((c) => c.denom === need.denom)?.amount ?? 0n;
-        if (have < need.amount)
-          throw govErrors.minDepositTooSmall(
-            `initial deposit ${have}${need.denom} < ${need.amount}${need.denom}`,
-          );
-      }
+      checkProposalMessages(k, m.messages);
+      const initial = checkedInitialDeposit(k, params, m);
       const p = k.submitProposal(ctx, {
         messages: m.messages,
         metadata: m.metadata,
@@ -172,7 +188,11 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
       return { proposalId: p.id };
     },
   });
+}
 
+/** MsgDeposit, MsgVote and MsgVoteWeighted. */
+function registerDepositAndVotes(msgs: MsgRouter, k: GovKeeper, h: ReturnType<typeof govMsgHelpers>): void {
+  const { vote } = h;
   msgs.register({
     typeUrl: MSG_DEPOSIT,
     request: MsgDeposit,
@@ -225,7 +245,10 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
     },
     handle: (ctx, m) => vote(ctx, m.proposalId, m.voter, m.options, m.metadata),
   });
+}
 
+/** MsgCancelProposal: only the proposer, only while open. */
+function registerCancelProposal(msgs: MsgRouter, k: GovKeeper): void {
   msgs.register({
     typeUrl: MSG_CANCEL_PROPOSAL,
     request: MsgCancelProposal,
@@ -262,7 +285,11 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
       return { proposalId: p.id, canceledTime: ctx.header.time, canceledHeight: ctx.header.height };
     },
   });
+}
 
+/** The gov authority's parameter messages: MsgUpdateParams and MsgUpdateLimits. */
+function registerParamsMsgs(msgs: MsgRouter, k: GovKeeper, h: ReturnType<typeof govMsgHelpers>): void {
+  const { checkAuthority } = h;
   msgs.register({
     typeUrl: MSG_UPDATE_PARAMS,
     request: MsgUpdateParams,
@@ -306,4 +333,12 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
       return {};
     },
   });
+}
+
+export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
+  const h = govMsgHelpers(k);
+  registerSubmitProposal(msgs, k);
+  registerDepositAndVotes(msgs, k, h);
+  registerCancelProposal(msgs, k);
+  registerParamsMsgs(msgs, k, h);
 }

@@ -33,7 +33,8 @@ function checkAddress(a: string, what: string): void {
   addressBytes(a);
 }
 
-export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
+/** What the registered GovQueries handlers share, bound to the keeper. */
+function govQueryHelpers(k: GovKeeper) {
   const proposal = (ctx: Context, id: bigint): Proposal => {
     checkId(id);
     const p = k.getProposal(ctx, id);
@@ -85,18 +86,31 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
   };
 
   // ---- cosmos.gov.v1 ----
+  // ---- cosmos.gov.v1beta1 (CosmJS GovExtension) ----
+  return { proposal, tally, proposals, vote, pagedVotes, pagedDeposits, deposit };
+}
+
+/** gov v1: constitution, proposals and votes. */
+function registerProposalQueries(
+  queries: QueryRouter,
+  k: GovKeeper,
+  h: ReturnType<typeof govQueryHelpers>,
+): void {
+  const { proposal, proposals, vote, pagedVotes } = h;
   queries.register({
     path: `${GOV_V1_QUERY}/Constitution`,
     request: q1.QueryConstitutionRequest,
     response: q1.QueryConstitutionResponse,
     handle: (ctx) => ({ constitution: k.getConstitution(ctx) }),
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/Proposal`,
     request: q1.QueryProposalRequest,
     response: q1.QueryProposalResponse,
     handle: (ctx, r) => ({ proposal: proposal(ctx, r.proposalId) }),
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/Proposals`,
     request: q1.QueryProposalsRequest,
@@ -106,12 +120,14 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { proposals: items, pagination };
     },
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/Vote`,
     request: q1.QueryVoteRequest,
     response: q1.QueryVoteResponse,
     handle: (ctx, r) => ({ vote: vote(ctx, r.proposalId, r.voter) }),
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/Votes`,
     request: q1.QueryVotesRequest,
@@ -121,6 +137,15 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { votes: items, pagination };
     },
   });
+}
+
+/** gov v1: params, deposits and tallies. */
+function registerParamsDepositTallyQueries(
+  queries: QueryRouter,
+  k: GovKeeper,
+  h: ReturnType<typeof govQueryHelpers>,
+): void {
+  const { tally, pagedDeposits, deposit } = h;
   queries.register({
     path: `${GOV_V1_QUERY}/Params`,
     request: q1.QueryParamsRequest,
@@ -135,12 +160,14 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       };
     },
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/Deposit`,
     request: q1.QueryDepositRequest,
     response: q1.QueryDepositResponse,
     handle: (ctx, r) => ({ deposit: deposit(ctx, r.proposalId, r.depositor) }),
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/Deposits`,
     request: q1.QueryDepositsRequest,
@@ -150,20 +177,25 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { deposits: items, pagination };
     },
   });
+
   queries.register({
     path: `${GOV_V1_QUERY}/TallyResult`,
     request: q1.QueryTallyResultRequest,
     response: q1.QueryTallyResultResponse,
     handle: (ctx, r) => ({ tally: tally(ctx, r.proposalId) }),
   });
+}
 
-  // ---- cosmos.gov.v1beta1 (CosmJS GovExtension) ----
+/** gov v1beta1 (what older wallets ask): proposals and votes. */
+function registerV1beta1ProposalQueries(queries: QueryRouter, h: ReturnType<typeof govQueryHelpers>): void {
+  const { proposal, proposals, vote, pagedVotes } = h;
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Proposal`,
     request: q0.QueryProposalRequest,
     response: q0.QueryProposalResponse,
     handle: (ctx, r) => ({ proposal: toV1beta1Proposal(proposal(ctx, r.proposalId)) }),
   });
+
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Proposals`,
     request: q0.QueryProposalsRequest,
@@ -173,12 +205,14 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { proposals: items.map(toV1beta1Proposal), pagination };
     },
   });
+
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Vote`,
     request: q0.QueryVoteRequest,
     response: q0.QueryVoteResponse,
     handle: (ctx, r) => ({ vote: toV1beta1Vote(vote(ctx, r.proposalId, r.voter)) }),
   });
+
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Votes`,
     request: q0.QueryVotesRequest,
@@ -188,6 +222,15 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { votes: items.map(toV1beta1Vote), pagination };
     },
   });
+}
+
+/** gov v1beta1: params, deposits and tallies. */
+function registerV1beta1ParamsDepositTallyQueries(
+  queries: QueryRouter,
+  k: GovKeeper,
+  h: ReturnType<typeof govQueryHelpers>,
+): void {
+  const { tally, pagedDeposits, deposit } = h;
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Params`,
     request: q0.QueryParamsRequest,
@@ -222,12 +265,14 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       );
     },
   });
+
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Deposit`,
     request: q0.QueryDepositRequest,
     response: q0.QueryDepositResponse,
     handle: (ctx, r) => ({ deposit: deposit(ctx, r.proposalId, r.depositor) }),
   });
+
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/Deposits`,
     request: q0.QueryDepositsRequest,
@@ -237,12 +282,21 @@ export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
       return { deposits: items, pagination };
     },
   });
+
   queries.register({
     path: `${GOV_V1BETA1_QUERY}/TallyResult`,
     request: q0.QueryTallyResultRequest,
     response: q0.QueryTallyResultResponse,
     handle: (ctx, r) => ({ tally: toV1beta1Tally(tally(ctx, r.proposalId)) }),
   });
+}
+
+export function registerGovQueries(queries: QueryRouter, k: GovKeeper): void {
+  const h = govQueryHelpers(k);
+  registerProposalQueries(queries, k, h);
+  registerParamsDepositTallyQueries(queries, k, h);
+  registerV1beta1ProposalQueries(queries, h);
+  registerV1beta1ParamsDepositTallyQueries(queries, k, h);
 }
 
 const zeroTime = { seconds: 0n, nanos: 0 };

@@ -2,6 +2,7 @@
 // subcommands to another's group: collateral, pocQuery and gov join the `tx` and `query` groups,
 // so they come after tx and query.
 import type { Command } from 'commander';
+import type { GonkadOptions } from '../gonkad.js';
 import * as collateral from './collateral.js';
 import * as genesis from './genesis.js';
 import * as gov from './gov.js';
@@ -16,7 +17,8 @@ import * as tx from './tx.js';
 import * as version from './version.js';
 
 export interface CommandModule {
-  register(program: Command): void;
+  /** options: what the entry wired (extra app modules); only the node commands read it. */
+  register(program: Command, options: GonkadOptions): void;
 }
 
 export const commandModules: CommandModule[] = [

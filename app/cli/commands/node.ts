@@ -19,6 +19,7 @@ import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
 import { type Listeners, localUrl, normalizeListener, type Service } from '../../node/listeners.js';
 import { startNode } from '../../node/start.js';
 import { UserError } from '../errors.js';
+import type { GonkadOptions } from '../gonkad.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
@@ -71,7 +72,7 @@ function collectListeners(opts: Record<string, unknown>): Partial<Listeners> {
   return out;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, options: GonkadOptions = {}): void {
   const init = program
     .command('init')
     .description('create a node home: CometBFT keys and config, and a genesis with every module')
@@ -127,6 +128,7 @@ export function register(program: Command): void {
       listen: collectListeners(opts),
       checkInvariantsEvery: opts.checkInvariantsEvery,
       exposeInvariantsQuery: Boolean(opts.exposeInvariantsQuery),
+      extensions: options.extensions,
     });
   });
 
@@ -164,6 +166,6 @@ export function register(program: Command): void {
     }
     const rpc = localUrl('http', configuredListeners(readNodeConfig(home), listen).rpc);
     process.stderr.write(`[devnet] starting; CometBFT RPC on ${rpc} — Ctrl-C stops\n`);
-    process.exitCode = await startNode({ home, listen });
+    process.exitCode = await startNode({ home, listen, extensions: options.extensions });
   });
 }

@@ -12,6 +12,7 @@ import { pidAlive } from '../../../testnet/node.js';
 import { NodeRpc, waitFor } from '../../../testnet/rpc.js';
 import { defaultAppState } from '../../app.js';
 import { UserError } from '../errors.js';
+import type { GonkadOptions } from '../gonkad.js';
 
 const defaultDir = () => process.env.GONKA_TESTNET_DIR ?? join(homedir(), '.gonka-testnet');
 const pidFile = (dir: string) => join(dir, 'launcher.pid');
@@ -30,7 +31,7 @@ function manifestOrFail(dir: string) {
   }
 }
 
-export function register(program: Command): void {
+export function register(program: Command, options: GonkadOptions = {}): void {
   const testnet = program
     .command('testnet')
     .description('a local multi-validator network on loopback (init, start, stop, status)');
@@ -83,7 +84,8 @@ export function register(program: Command): void {
       manifestOrFail(dir);
       const running = launcherPid(dir);
       if (running) throw new UserError(`a testnet is already running from ${dir} (pid ${running})`);
-      const net = Testnet.open(dir);
+      // Each validator runs the entry this launcher runs in (the test entry's nodes get testkv).
+      const net = Testnet.open(dir, { nodeEntry: options.nodeEntry });
       writeFileSync(pidFile(dir), `${process.pid}\n`);
       let stopping: Promise<void> | undefined;
       const stop = () => (stopping ??= net.stop().finally(() => rmSync(pidFile(dir), { force: true })));
@@ -138,7 +140,7 @@ export function register(program: Command): void {
       for (const v of m.validators) {
         const rpc = new NodeRpc(`http://127.0.0.1:${v.ports.rpc}`);
         const line = await rpc
-          .call<any>('status', {}, 2000)
+          .status()
           .then(
             (s) =>
               `height ${s.sync_info.latest_block_height}, block ${s.sync_info.latest_block_hash}, catching up ${s.sync_info.catching_up}`,

@@ -79,10 +79,15 @@ function pageParam(page: bigint): string {
   return page.toString();
 }
 
-export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: string): Map<string, Handler> {
-  const h = new Map<string, Handler>();
+type BlockTime = (height: string) => Promise<string>;
+
+const TX = '/cosmos.tx.v1beta1.Service';
+const TM = '/cosmos.base.tendermint.v1beta1.Service';
+
+/** A block's time by height, from CometBFT, remembered for the last ~1000 heights asked. */
+function blockTimeCache(rpc: CometRpcClient): BlockTime {
   const blockTimes = new Map<string, string>();
-  const blockTime = async (height: string): Promise<string> => {
+  return async (height: string): Promise<string> => {
     const cached = blockTimes.get(height);
     if (cached) return cached;
     const b = await rpc.call('block', { height: String(height) });
@@ -91,9 +96,10 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     blockTimes.set(height, t);
     return t;
   };
+}
 
-  // ---- cosmos.tx.v1beta1.Service ----------------------------------------------------------------
-  const TX = '/cosmos.tx.v1beta1.Service';
+/** cosmos.tx.v1beta1.Service: BroadcastTx and GetTx. */
+function setBroadcastAndGetTx(h: Map<string, Handler>, rpc: CometRpcClient, blockTime: BlockTime): void {
   h.set(`${TX}/BroadcastTx`, async (bytes) => {
     const req = decodeRequest(BroadcastTxRequest, bytes, 'BroadcastTxRequest');
     if (req.txBytes.length === 0) throw new GrpcError(Status.INVALID_ARGUMENT, 'invalid empty tx');
@@ -133,6 +139,10 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     const txResponse = txResponseFrom(item, await blockTime(item.height));
     return GetTxResponse.encode({ tx: decodeStoredTx(item.tx), txResponse }).finish();
   });
+}
+
+/** cosmos.tx.v1beta1.Service: GetTxsEvent, TxDecode and TxEncode. */
+function setTxSearchAndCodec(h: Map<string, Handler>, rpc: CometRpcClient, blockTime: BlockTime): void {
   h.set(`${TX}/GetTxsEvent`, async (bytes) => {
     const req = decodeRequest(GetTxsEventRequest, bytes, 'GetTxsEventRequest');
     const query = req.query || req.events.join(' AND ');
@@ -170,9 +180,10 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
     if (!req.tx) throw new GrpcError(Status.INVALID_ARGUMENT, 'invalid empty tx');
     return TxEncodeResponse.encode({ txBytes: Tx.encode(req.tx).finish() }).finish();
   });
+}
 
-  // ---- cosmos.base.tendermint.v1beta1.Service ---------------------------------------------------
-  const TM = '/cosmos.base.tendermint.v1beta1.Service';
+/** cosmos.base.tendermint.v1beta1.Service: node info, syncing, latest block. */
+function setNodeInfoHandlers(h: Map<string, Handler>, rpc: CometRpcClient, appVersion: string): void {
   h.set(`${TM}/GetNodeInfo`, async () => {
     const s = await rpc.call('status');
     const n = s.node_info;
@@ -210,6 +221,10 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
   h.set(`${TM}/GetLatestBlock`, async () =>
     GetLatestBlockResponse.encode(blockFrom(await rpc.call('block'))).finish(),
   );
+}
+
+/** cosmos.base.tendermint.v1beta1.Service: blocks by height and validator sets. */
+function setBlockAndValidatorHandlers(h: Map<string, Handler>, rpc: CometRpcClient): void {
   /** A block height a caller asked for: positive and no higher than CometBFT's latest block. */
   const blockHeight = async (height: bigint): Promise<bigint> => {
     checkHeight(height, 'height', { allowZero: false });
@@ -260,6 +275,10 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
       pagination: { nextKey: new Uint8Array(0), total: v.total },
     }).finish();
   });
+}
+
+/** cosmos.base.tendermint.v1beta1.Service: ABCIQuery, answered by the app itself. */
+function setAbciQueryHandler(h: Map<string, Handler>, app: BaseApp): void {
   h.set(`${TM}/ABCIQuery`, async (bytes) => {
     const req = decodeRequest(ABCIQueryRequest, bytes, 'ABCIQueryRequest');
     const height = queryHeight(app, req.height, 'height');
@@ -278,5 +297,15 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
       codespace: r.codespace,
     }).finish();
   });
+}
+
+export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: string): Map<string, Handler> {
+  const h = new Map<string, Handler>();
+  const blockTime = blockTimeCache(rpc);
+  setBroadcastAndGetTx(h, rpc, blockTime);
+  setTxSearchAndCodec(h, rpc, blockTime);
+  setNodeInfoHandlers(h, rpc, appVersion);
+  setBlockAndValidatorHandlers(h, rpc);
+  setAbciQueryHandler(h, app);
   return h;
 }

@@ -4,13 +4,12 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath } from '../../../app/paths.js';
+import { gonkadEntry, testNodeEntry } from './entries.js';
 import { freePorts } from './ports.js';
 import { CometRpc, waitFor } from './rpc.js';
 
-const cli = repoPath('dist', 'app', 'cli', 'main.js');
-
 export interface TestNodeOptions {
+  /** 'testkv': run the test entry (gonkad plus the testkv module) instead of gonkad. */
   fixtures?: 'testkv';
   env?: Record<string, string>;
   /** More `gonkad init` arguments (a later listener flag replaces the helper's own). */
@@ -35,7 +34,7 @@ export class TestNode {
     const r = spawnSync(
       process.execPath,
       [
-        cli,
+        gonkadEntry,
         'init',
         '--home',
         home,
@@ -56,10 +55,7 @@ export class TestNode {
         // ABCI: the default private unix socket, <home>/abci.sock.
         ...(opts.initArgs ?? []),
       ],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, ...(opts.fixtures ? { GONKA_TEST_FIXTURES: opts.fixtures } : {}) },
-      },
+      { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`gonkad init failed: ${r.stderr}`);
     return new TestNode(home, { rpc, p2p, grpc, metrics }, new CometRpc(`http://127.0.0.1:${rpc}`), opts);
@@ -70,12 +66,12 @@ export class TestNode {
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null)
       throw new Error('node already running');
     this.output = '';
-    const proc = spawn(process.execPath, [cli, 'start', '--home', this.home, ...args], {
+    const entry = this.opts.fixtures === 'testkv' ? testNodeEntry : gonkadEntry;
+    const proc = spawn(process.execPath, [entry, 'start', '--home', this.home, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         GONKA_LOG_LEVEL: 'warn',
-        ...(this.opts.fixtures ? { GONKA_TEST_FIXTURES: this.opts.fixtures } : {}),
         ...this.opts.env,
         ...env,
       },

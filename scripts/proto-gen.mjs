@@ -14,7 +14,9 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Directory holding the `buf` and `protoc-gen-ts_proto` executables, or undefined. */
 export function toolsBin() {
-  const dirs = [process.env.PROTO_GEN_TOOLS, root].filter(Boolean).map((d) => join(d, 'node_modules', '.bin'));
+  const dirs = [process.env.PROTO_GEN_TOOLS, root]
+    .filter(Boolean)
+    .map((d) => join(d, 'node_modules', '.bin'));
   return dirs.find((d) => existsSync(join(d, 'buf')) && existsSync(join(d, 'protoc-gen-ts_proto')));
 }
 

@@ -30,10 +30,10 @@ import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1beta1/gov'
 import { defaultAppState } from '../../app/app.js';
 import { repoPath } from '../../app/paths.js';
 import {
-  MsgUpdateParams as CollateralMsgUpdateParams,
   QueryParamsRequest as CQReq,
   QueryParamsResponse as CQRes,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { moduleAddress } from '../../x/auth/address.js';

@@ -15,8 +15,8 @@ import {
   QueryJailedResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
-import { QueryParticipantsRequest, QueryParticipantsResponse } from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { QueryParticipantsRequest, QueryParticipantsResponse } from '../../proto/gen/gonka/poc/v1/query.js';
 import { addressString, moduleAddress } from '../../x/auth/address.js';
 import { ACCOUNT_PREFIX, prefixEnd } from '../../x/auth/keys.js';
 import { MAX_PAGE_LIMIT, MAX_PAGE_OFFSET } from '../../x/auth/pagination.js';

@@ -6,10 +6,10 @@ import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import {
-  type CollateralParams,
+  type Params as CollateralParams,
   Params,
   type UnbondingEntry,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { formatDec } from '../auth/decimal.js';
 import { GOV_MODULE } from '../auth/keeper.js';

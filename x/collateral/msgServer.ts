@@ -12,7 +12,8 @@ import {
   MsgUpdateParamsResponse,
   MsgWithdrawCollateral,
   MsgWithdrawCollateralResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { addressBytes, moduleAddress } from '../auth/address.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
@@ -35,9 +36,9 @@ export function collateralAmount(coin: Coin | undefined): bigint {
 
 export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
   msgs.register({
-    typeUrl: MsgDepositCollateral.typeUrl,
+    typeUrl: typeUrl(MsgDepositCollateral),
     request: MsgDepositCollateral,
-    responseTypeUrl: MsgDepositCollateralResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgDepositCollateralResponse),
     response: MsgDepositCollateralResponse,
     signers: (m) => [m.participant],
     validate(m) {
@@ -51,9 +52,9 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
   });
 
   msgs.register({
-    typeUrl: MsgWithdrawCollateral.typeUrl,
+    typeUrl: typeUrl(MsgWithdrawCollateral),
     request: MsgWithdrawCollateral,
-    responseTypeUrl: MsgWithdrawCollateralResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgWithdrawCollateralResponse),
     response: MsgWithdrawCollateralResponse,
     signers: (m) => [m.participant],
     validate(m) {
@@ -66,9 +67,9 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
   });
 
   msgs.register({
-    typeUrl: MsgUnjail.typeUrl,
+    typeUrl: typeUrl(MsgUnjail),
     request: MsgUnjail,
-    responseTypeUrl: MsgUnjailResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgUnjailResponse),
     response: MsgUnjailResponse,
     signers: (m) => [m.participant],
     validate(m) {
@@ -83,9 +84,9 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
 
   const authority = moduleAddress(GOV_MODULE);
   msgs.register({
-    typeUrl: MsgUpdateParams.typeUrl,
+    typeUrl: typeUrl(MsgUpdateParams),
     request: MsgUpdateParams,
-    responseTypeUrl: MsgUpdateParamsResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgUpdateParamsResponse),
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
     validate(m) {

@@ -1,6 +1,6 @@
 // x/collateral params (gonka.md §7 values). Decimals are fixed-point bigints with 18 fractional
 // digits (x/auth/decimal); the stored form is the canonical decimal string.
-import type { CollateralParams } from '../../proto/gonka/collateral/v1/codecs.js';
+import type { Params as CollateralParams } from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import { formatDec, parseDec } from '../auth/decimal.js';
 import { collateralErrors } from './errors.js';
 

@@ -15,7 +15,7 @@ import {
   QuerySigningInfosResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
 import { addressBytes } from '../auth/address.js';
 import { paginate } from '../auth/pagination.js';
 import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';

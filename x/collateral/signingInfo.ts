@@ -3,7 +3,7 @@
 // block costs one read and at most one write per validator, and a reset deletes at most the
 // missed entries (≤ window).
 import type { Context } from '../../app/runtime/context.js';
-import { ValidatorSigningInfo } from '../../proto/gonka/collateral/v1/codecs.js';
+import { ValidatorSigningInfo } from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { prefixEnd } from '../auth/keys.js';
 import {

@@ -7,7 +7,12 @@
 // BeginBlock then makes the next weights current and runs the epoch hooks (x/collateral first).
 import type { Context } from '../../app/runtime/context.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
-import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
+import {
+  EpochState,
+  Params,
+  Participant,
+  type Params as PocParams,
+} from '../../proto/gen/gonka/poc/v1/poc.js';
 import { addressBytes, addressString } from '../auth/address.js';
 import { prefixEnd, readU64, u64 } from '../auth/keys.js';
 import { pocErrors } from './errors.js';

@@ -8,7 +8,7 @@ import {
   QueryParamsResponse,
   QueryParticipantsRequest,
   QueryParticipantsResponse,
-} from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/poc/v1/query.js';
 import { paginate } from '../auth/pagination.js';
 import type { PocKeeper } from './keeper.js';
 

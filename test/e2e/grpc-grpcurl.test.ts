@@ -81,7 +81,8 @@ describe('gRPC server through grpcurl', () => {
     assert.match(d.out, /string denom = 2;/);
     // MsgUpdateLimits, generated from proto/gonka/governance/v1/tx.proto, is visible too.
     assert.ok(services.includes('gonka.governance.v1.Msg'), `gonka.governance.v1.Msg in ${services}`);
-    const methods = grpcurl(port, ['list', 'gonka.governance.v1.Msg']);
+    const methods = grpcurl(port, ['list', 'gonka.governance.v1.Msg'], 2);
+    assert.equal(methods.status, 0, methods.err);
     assert.match(methods.out, /gonka\.governance\.v1\.Msg\.UpdateLimits/);
     const limits = grpcurl(port, ['describe', 'gonka.governance.v1.MsgUpdateLimits'], 2);
     assert.equal(limits.status, 0, limits.err);

@@ -18,8 +18,7 @@ import {
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import type { Command } from 'commander';
 import { MsgCancelProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
-import { collateralRegistryTypes } from '../../proto/gonka/collateral/v1/codecs.js';
-import { pocRegistryTypes } from '../../proto/gonka/poc/v1/codecs.js';
+import { gonkaRegistryTypes } from '../../proto/gonka/registry.js';
 import { defaultHome } from '../node/home.js';
 import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../node/keyring/fileKeyring.js';
 import { deriveKey } from '../node/keyring/hd.js';
@@ -84,8 +83,7 @@ function cliRegistry(): Registry {
   return new Registry([
     ...defaultRegistryTypes,
     ['/cosmos.gov.v1.MsgCancelProposal', MsgCancelProposal as GeneratedType],
-    ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
-    ...(pocRegistryTypes as unknown as [string, GeneratedType][]),
+    ...gonkaRegistryTypes,
   ]);
 }
 

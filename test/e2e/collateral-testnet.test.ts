@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { DirectSecp256k1HdWallet, type GeneratedType, Registry } from '@cosmjs/proto-signing';
+import { DirectSecp256k1HdWallet, Registry } from '@cosmjs/proto-signing';
 import {
   defaultRegistryTypes,
   GasPrice,
@@ -23,20 +23,19 @@ import { defaultAppState } from '../../app/app.js';
 import { repoPath } from '../../app/paths.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import {
-  collateralRegistryTypes,
-  MsgDepositCollateral,
-  MsgWithdrawCollateral,
   QueryCollateralRequest,
   QueryCollateralResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import {
   QueryEpochRequest,
   QueryEpochResponse,
   QueryParticipantsRequest,
   QueryParticipantsResponse,
-} from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/poc/v1/query.js';
+import { gonkaRegistryTypes, typeUrl } from '../../proto/gonka/registry.js';
 import { OPERATOR_MNEMONIC_FILE } from '../../testnet/config.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from './helpers/rpc.js';
@@ -123,10 +122,7 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
       { prefix: 'gonka' },
     );
     const address = (await wallet.getAccounts())[0]!.address;
-    const registry = new Registry([
-      ...defaultRegistryTypes,
-      ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
-    ]);
+    const registry = new Registry([...defaultRegistryTypes, ...gonkaRegistryTypes]);
     const client = await SigningStargateClient.connectWithSigner(rpcUrl, wallet, {
       registry,
       gasPrice: GasPrice.fromString(`0.1${DENOM}`),
@@ -138,7 +134,12 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
       const coin = (amount: string) => ({ denom: DENOM, amount });
       const dep = await client.signAndBroadcast(
         address,
-        [{ typeUrl: MsgDepositCollateral.typeUrl, value: { participant: address, amount: coin('1000000') } }],
+        [
+          {
+            typeUrl: typeUrl(MsgDepositCollateral),
+            value: { participant: address, amount: coin('1000000') },
+          },
+        ],
         FEE_AUTO,
       );
       assert.equal(dep.code, 0, dep.rawLog);
@@ -154,7 +155,7 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
         address,
         [
           {
-            typeUrl: MsgWithdrawCollateral.typeUrl,
+            typeUrl: typeUrl(MsgWithdrawCollateral),
             value: { participant: address, amount: coin('2000000') },
           },
         ],
@@ -167,7 +168,12 @@ describe('3 validators of unequal weight: validator set and collateral unbonding
 
       const wd = await client.signAndBroadcast(
         address,
-        [{ typeUrl: MsgWithdrawCollateral.typeUrl, value: { participant: address, amount: coin('400000') } }],
+        [
+          {
+            typeUrl: typeUrl(MsgWithdrawCollateral),
+            value: { participant: address, amount: coin('400000') },
+          },
+        ],
         FEE_AUTO,
       );
       assert.equal(wd.code, 0, wd.rawLog);

@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DirectSecp256k1HdWallet, type GeneratedType, Registry } from '@cosmjs/proto-signing';
+import { DirectSecp256k1HdWallet, Registry } from '@cosmjs/proto-signing';
 import { defaultRegistryTypes, GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { parse, stringify } from 'smol-toml';
 import { defaultAppState } from '../../app/app.js';
@@ -20,13 +20,13 @@ import { homePaths, readNodeConfig } from '../../app/node/home.js';
 import { initHome } from '../../app/node/init.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import {
-  collateralRegistryTypes,
-  MsgUnjail,
   QueryJailedRequest,
   QueryJailedResponse,
   QuerySigningInfoRequest,
   QuerySigningInfoResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgUnjail } from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { gonkaRegistryTypes, typeUrl } from '../../proto/gonka/registry.js';
 import { OPERATOR_MNEMONIC_FILE } from '../../testnet/config.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { TestnetNode } from '../../testnet/node.js';
@@ -117,15 +117,12 @@ describe('evidence and liveness on a 4-validator testnet', () => {
       { prefix: 'gonka' },
     );
     const client = await SigningStargateClient.connectWithSigner(rpc().url, wallet, {
-      registry: new Registry([
-        ...defaultRegistryTypes,
-        ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
-      ]),
+      registry: new Registry([...defaultRegistryTypes, ...gonkaRegistryTypes]),
       gasPrice: GasPrice.fromString(`0.1${DENOM}`),
       broadcastPollIntervalMs: 150,
       broadcastTimeoutMs: 20_000,
     });
-    const unjail = { typeUrl: MsgUnjail.typeUrl, value: { participant: operator } };
+    const unjail = { typeUrl: typeUrl(MsgUnjail), value: { participant: operator } };
     const fee = { amount: [{ denom: DENOM, amount: '30000' }], gas: '300000' };
     try {
       if ((await rpc().height()) + 2 < Number(info.jailedUntil)) {

@@ -31,10 +31,10 @@ import { defaultAppState } from '../../app/app.js';
 import { repoPath } from '../../app/paths.js';
 import { moduleAddress } from '../../app/runtime/address.js';
 import {
-  MsgUpdateParams as CollateralMsgUpdateParams,
   QueryParamsRequest as CQReq,
   QueryParamsResponse as CQRes,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';

@@ -79,6 +79,15 @@ describe('gRPC server through grpcurl', () => {
     const d = grpcurl(port, ['describe', 'cosmos.bank.v1beta1.QueryBalanceRequest'], 2);
     assert.equal(d.status, 0, d.err);
     assert.match(d.out, /string denom = 2;/);
+    // MsgUpdateLimits, generated from proto/gonka/governance/v1/tx.proto, is visible too.
+    assert.ok(services.includes('gonka.governance.v1.Msg'), `gonka.governance.v1.Msg in ${services}`);
+    const methods = grpcurl(port, ['list', 'gonka.governance.v1.Msg'], 2);
+    assert.equal(methods.status, 0, methods.err);
+    assert.match(methods.out, /gonka\.governance\.v1\.Msg\.UpdateLimits/);
+    const limits = grpcurl(port, ['describe', 'gonka.governance.v1.MsgUpdateLimits'], 2);
+    assert.equal(limits.status, 0, limits.err);
+    assert.match(limits.out, /uint64 max_messages = 2;/);
+    assert.match(limits.out, /uint64 max_open_proposals = 6;/);
   });
 
   it('answers governance, PoC and collateral queries', () => {

@@ -36,17 +36,20 @@ import { moduleAddress } from '../../app/runtime/address.js';
 import {
   QueryParamsRequest as CollateralParamsReq,
   QueryParamsResponse as CollateralParamsRes,
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import {
   MsgUpdateParams as CollateralUpdateParams,
   MsgDepositCollateral,
   MsgWithdrawCollateral,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { MsgUpdateLimits } from '../../proto/gen/gonka/governance/v1/tx.js';
 import {
   QueryParamsRequest as PocParamsReq,
   QueryParamsResponse as PocParamsRes,
-  MsgUpdateParams as PocUpdateParams,
-} from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/poc/v1/query.js';
+import { MsgUpdateParams as PocUpdateParams } from '../../proto/gen/gonka/poc/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
-import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
 import { prng, TestKey } from '../integration/tx-harness.js';
 import { Driver } from './driver.js';
 
@@ -89,9 +92,9 @@ const multiSend = (
     outputs: outputs.map(([address, coins]) => ({ address, coins })),
   });
 const depositCol = (k: TestKey, c: { denom: string; amount: string }) =>
-  any(MsgDepositCollateral.typeUrl, MsgDepositCollateral, { participant: k.address, amount: c });
+  any(typeUrl(MsgDepositCollateral), MsgDepositCollateral, { participant: k.address, amount: c });
 const withdrawCol = (k: TestKey, c: { denom: string; amount: string }) =>
-  any(MsgWithdrawCollateral.typeUrl, MsgWithdrawCollateral, { participant: k.address, amount: c });
+  any(typeUrl(MsgWithdrawCollateral), MsgWithdrawCollateral, { participant: k.address, amount: c });
 const submit = (
   proposer: TestKey,
   messages: Any[],
@@ -400,7 +403,7 @@ export async function runScenario(): Promise<Driver> {
     d.tx(
       U.u1,
       [
-        any(CollateralUpdateParams.typeUrl, CollateralUpdateParams, {
+        any(typeUrl(CollateralUpdateParams), CollateralUpdateParams, {
           authority: U.u1.address,
           params: { ...colParams(), baseWeightRatio: '2' },
         }),
@@ -408,7 +411,7 @@ export async function runScenario(): Promise<Driver> {
       { expectAnte: false },
     ), // collateral 5
     d.tx(U.u1, [
-      any(CollateralUpdateParams.typeUrl, CollateralUpdateParams, {
+      any(typeUrl(CollateralUpdateParams), CollateralUpdateParams, {
         authority: U.u1.address,
         params: colParams(),
       }),
@@ -416,7 +419,7 @@ export async function runScenario(): Promise<Driver> {
     d.tx(
       U.u2,
       [
-        any(PocUpdateParams.typeUrl, PocUpdateParams, {
+        any(typeUrl(PocUpdateParams), PocUpdateParams, {
           authority: U.u2.address,
           params: { ...pocParams(), epochLength: 1n },
         }),
@@ -424,7 +427,7 @@ export async function runScenario(): Promise<Driver> {
       { expectAnte: false },
     ), // poc 2
     d.tx(U.u2, [
-      any(PocUpdateParams.typeUrl, PocUpdateParams, { authority: U.u2.address, params: pocParams() }),
+      any(typeUrl(PocUpdateParams), PocUpdateParams, { authority: U.u2.address, params: pocParams() }),
     ]), // sdk 4
   ]);
   await d.block([
@@ -442,7 +445,7 @@ export async function runScenario(): Promise<Driver> {
     paramsType: '',
   })?.params;
   const A = [
-    any(CollateralUpdateParams.typeUrl, CollateralUpdateParams, {
+    any(typeUrl(CollateralUpdateParams), CollateralUpdateParams, {
       authority: GOV,
       params: { ...colParams(), unbondingPeriodEpochs: 2n },
     }),
@@ -454,7 +457,7 @@ export async function runScenario(): Promise<Driver> {
     }),
   ];
   const C = [
-    any(PocUpdateParams.typeUrl, PocUpdateParams, {
+    any(typeUrl(PocUpdateParams), PocUpdateParams, {
       authority: GOV,
       params: { ...pocParams(), epochLength: 10n },
     }),
@@ -462,17 +465,15 @@ export async function runScenario(): Promise<Driver> {
   const D = [consensusUpdate(GOV, 50_000_000n)];
   const E = [
     any(
-      MsgUpdateLimits.typeUrl,
+      typeUrl(MsgUpdateLimits),
       MsgUpdateLimits,
       MsgUpdateLimits.fromPartial({
         authority: GOV,
-        limits: {
-          maxMessages: 3n,
-          maxTitleLength: 255n,
-          maxMetadataLength: 255n,
-          maxSummaryLength: 10_200n,
-          maxOpenProposals: 8n,
-        },
+        maxMessages: 3n,
+        maxTitleLength: 255n,
+        maxMetadataLength: 255n,
+        maxSummaryLength: 10_200n,
+        maxOpenProposals: 8n,
       }),
     ),
   ];
@@ -554,7 +555,7 @@ export async function runScenario(): Promise<Driver> {
       submit(
         U.u6,
         [
-          any(CollateralUpdateParams.typeUrl, CollateralUpdateParams, {
+          any(typeUrl(CollateralUpdateParams), CollateralUpdateParams, {
             authority: GOV,
             params: { ...colParams(), baseWeightRatio: '7' },
           }),

@@ -7,17 +7,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { parseDec } from '../../app/runtime/decimal.js';
-import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gonka/collateral/v1/codecs.js';
+import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { dumpStores } from '../sim/chain-sim.js';
 import { PocChain } from './poc-chain.js';
 
 const coin = (amount: bigint) => ({ denom: 'ngonka', amount: amount.toString() });
 const dep = (p: string, a: bigint): Any => ({
-  typeUrl: MsgDepositCollateral.typeUrl,
+  typeUrl: typeUrl(MsgDepositCollateral),
   value: MsgDepositCollateral.encode({ participant: p, amount: coin(a) }).finish(),
 });
 const wd = (p: string, a: bigint): Any => ({
-  typeUrl: MsgWithdrawCollateral.typeUrl,
+  typeUrl: typeUrl(MsgWithdrawCollateral),
   value: MsgWithdrawCollateral.encode({ participant: p, amount: coin(a) }).finish(),
 });
 

@@ -6,12 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { BOOKKEEPING_FAILURE } from '../../app/runtime/bookkeeping.js';
-import {
-  MsgDepositCollateral,
-  MsgWithdrawCollateral,
-  QueryUnbondingRequest,
-  QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+import { QueryUnbondingRequest, QueryUnbondingResponse } from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { COLLATERAL_MODULE } from '../../x/collateral/keeper.js';
 import { PocChain } from './poc-chain.js';
 
@@ -36,11 +33,11 @@ describe('x/collateral: a failed unbonding release never halts the chain', () =>
         })
         .entries.map((e) => [e.completionEpoch, e.amount]);
     const deposit = msg(
-      MsgDepositCollateral.typeUrl,
+      typeUrl(MsgDepositCollateral),
       MsgDepositCollateral.encode({ participant: a, amount: coin(1000n) }).finish(),
     );
     const withdraw = msg(
-      MsgWithdrawCollateral.typeUrl,
+      typeUrl(MsgWithdrawCollateral),
       MsgWithdrawCollateral.encode({ participant: a, amount: coin(400n) }).finish(),
     );
     for (const r of [

@@ -8,23 +8,26 @@ import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { parseDec } from '../../app/runtime/decimal.js';
 import {
-  MsgDepositCollateral,
-  MsgWithdrawCollateral,
-  MsgWithdrawCollateralResponse,
   QueryCollateralRequest,
   QueryCollateralResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import {
+  MsgDepositCollateral,
+  MsgWithdrawCollateral,
+  MsgWithdrawCollateralResponse,
+} from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { GOV_ADDRESS, PocChain } from './poc-chain.js';
 
 const coin = (amount: bigint) => ({ denom: 'ngonka', amount: amount.toString() });
 const depositMsg = (participant: string, amount: bigint): Any => ({
-  typeUrl: MsgDepositCollateral.typeUrl,
+  typeUrl: typeUrl(MsgDepositCollateral),
   value: MsgDepositCollateral.encode({ participant, amount: coin(amount) }).finish(),
 });
 const withdrawMsg = (participant: string, amount: bigint): Any => ({
-  typeUrl: MsgWithdrawCollateral.typeUrl,
+  typeUrl: typeUrl(MsgWithdrawCollateral),
   value: MsgWithdrawCollateral.encode({ participant, amount: coin(amount) }).finish(),
 });
 

@@ -18,16 +18,15 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import {
-  MsgDepositCollateral,
-  MsgUnjail,
-  MsgUpdateParams,
   QueryCollateralRequest,
   QueryCollateralResponse,
   QuerySigningInfoRequest,
   QuerySigningInfoResponse,
   QuerySigningInfosRequest,
   QuerySigningInfosResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgDepositCollateral, MsgUnjail, MsgUpdateParams } from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { dumpStores } from '../sim/chain-sim.js';
 import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
@@ -44,9 +43,12 @@ const eventsOf = (r: ResponseFinalizeBlock, type: string) =>
   r.events
     .filter((e) => e.type === type)
     .map((e: Event) => Object.fromEntries(e.attributes.map((a) => [a.key, a.value])));
-const any = (codec: { typeUrl: string; encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({
-  typeUrl: codec.typeUrl,
-  value: codec.encode(value).finish(),
+const any = (
+  codec: { $type: string; encode(m: any): { finish(): Uint8Array }; fromPartial(m: any): unknown },
+  value: unknown,
+): Any => ({
+  typeUrl: typeUrl(codec),
+  value: codec.encode(codec.fromPartial(value)).finish(),
 });
 
 function duplicateVote(i: number, height: bigint, power = WEIGHT): Misbehavior {
@@ -265,7 +267,7 @@ describe('evidence and liveness: jail, slash, unjail', () => {
       runAsAuthority(
         c,
         ctx,
-        MsgUpdateParams.typeUrl,
+        typeUrl(MsgUpdateParams),
         MsgUpdateParams.encode({
           authority: GOV_ADDRESS,
           params: { ...c.collateral.getParams(ctx), signedBlocksWindow: 12n },

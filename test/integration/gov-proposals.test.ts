@@ -27,11 +27,12 @@ import { pino } from 'pino';
 import { appStoreNames, createApp } from '../../app/app.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
 import {
-  MsgUpdateParams as CollateralMsgUpdateParams,
   QueryParamsRequest as CQReq,
   QueryParamsResponse as CQRes,
-} from '../../proto/gonka/collateral/v1/codecs.js';
-import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { MsgUpdateLimits } from '../../proto/gen/gonka/governance/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { dumpStores } from '../sim/chain-sim.js';
 import {
   ABSTAIN,
@@ -307,17 +308,15 @@ describe('governance: proposals voted by PoC weight (50/30/20)', () => {
       params: { ...current, quorum: '0.4' },
     });
     const limits = any(
-      MsgUpdateLimits.typeUrl,
+      typeUrl(MsgUpdateLimits),
       MsgUpdateLimits,
       MsgUpdateLimits.fromPartial({
         authority: GOV_ADDRESS,
-        limits: {
-          maxMessages: 4n,
-          maxTitleLength: 100n,
-          maxMetadataLength: 100n,
-          maxSummaryLength: 1000n,
-          maxOpenProposals: 50n,
-        },
+        maxMessages: 4n,
+        maxTitleLength: 100n,
+        maxMetadataLength: 100n,
+        maxSummaryLength: 1000n,
+        maxOpenProposals: 50n,
       }),
     );
     const id = proposalIdOf(

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import {
-  MsgUpdateParams,
   QueryEpochRequest,
   QueryEpochResponse,
   QueryParticipantsRequest,
   QueryParticipantsResponse,
-} from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/poc/v1/query.js';
+import { MsgUpdateParams } from '../../proto/gen/gonka/poc/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
 const updatesOf = (r: ResponseFinalizeBlock | undefined) =>
@@ -136,7 +137,7 @@ describe('x/poc validator updates', () => {
       runAsAuthority(
         c,
         ctx,
-        MsgUpdateParams.typeUrl,
+        typeUrl(MsgUpdateParams),
         MsgUpdateParams.encode({ authority: GOV_ADDRESS, params: { epochLength: 5n } }).finish(),
       ),
     );

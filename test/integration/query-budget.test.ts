@@ -18,8 +18,8 @@ import {
   QueryJailedResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
-import { QueryParticipantsRequest, QueryParticipantsResponse } from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
+import { QueryParticipantsRequest, QueryParticipantsResponse } from '../../proto/gen/gonka/poc/v1/query.js';
 import { ACCOUNT_PREFIX } from '../../x/auth/keys.js';
 import { BALANCES_PREFIX, parseBalanceKey } from '../../x/bank/keys.js';
 import { accountOf, DENOM, sendMsg, signTx, TestChain } from './tx-harness.js';

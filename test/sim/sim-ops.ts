@@ -11,7 +11,7 @@ import { MsgDeposit } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
-import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gonka/collateral/v1/codecs.js';
+import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { any, GOV_ADDRESS, submitMsg, voteMsg } from '../integration/gov-helpers.js';
 import { DENOM, multiSendMsg, sendMsg, signTx, TestKey } from '../integration/tx-harness.js';
 

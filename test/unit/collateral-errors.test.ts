@@ -7,15 +7,19 @@ import { MsgUpdateParams as ConsensusMsgUpdateParams } from 'cosmjs-types/cosmos
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
 import { parseDec } from '../../app/runtime/decimal.js';
-import * as collateralPb from '../../proto/gonka/collateral/v1/codecs.js';
-import * as pocPb from '../../proto/gonka/poc/v1/codecs.js';
+import * as collateralPb from '../../proto/gen/gonka/collateral/v1/tx.js';
+import * as pocPb from '../../proto/gen/gonka/poc/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { defaultCollateralParams } from '../../x/collateral/params.js';
 import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from '../integration/poc-chain.js';
 
 const coin = (amount: string, denom = 'ngonka') => ({ denom, amount });
-const any = (codec: { typeUrl: string; encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({
-  typeUrl: codec.typeUrl,
-  value: codec.encode(value).finish(),
+const any = (
+  codec: { $type: string; encode(m: any): { finish(): Uint8Array }; fromPartial(m: any): unknown },
+  value: unknown,
+): Any => ({
+  typeUrl: typeUrl(codec),
+  value: codec.encode(codec.fromPartial(value)).finish(),
 });
 const consensusAny = (m: Partial<ConsensusMsgUpdateParams>): Any => ({
   typeUrl: '/cosmos.consensus.v1.MsgUpdateParams',
@@ -129,7 +133,7 @@ describe('error paths: x/collateral, x/poc, consensus params', () => {
           runAsAuthority(
             c,
             ctx,
-            collateralPb.MsgUpdateParams.typeUrl,
+            typeUrl(collateralPb.MsgUpdateParams),
             collateralPb.MsgUpdateParams.encode({
               authority: GOV_ADDRESS,
               params: { ...defaultCollateralParams(), slashFractionInvalid: '2' },

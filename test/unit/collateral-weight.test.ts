@@ -2,20 +2,17 @@
 // into one canonical form, and our gonka.* codecs in a CosmJS Registry (canonical bytes, round trip).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type GeneratedType, Registry } from '@cosmjs/proto-signing';
+import { Registry } from '@cosmjs/proto-signing';
 import { BinaryWriter } from 'cosmjs-types/binary';
 import { parseDec } from '../../app/runtime/decimal.js';
+import { QueryUnbondingResponse } from '../../proto/gen/gonka/collateral/v1/query.js';
 import {
-  collateralRegistryTypes,
   MsgDepositCollateral,
   MsgWithdrawCollateralResponse,
-  QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
-import {
-  Participant,
-  MsgUpdateParams as PocMsgUpdateParams,
-  pocRegistryTypes,
-} from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { Participant } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { MsgUpdateParams as PocMsgUpdateParams } from '../../proto/gen/gonka/poc/v1/tx.js';
+import { gonkaRegistryTypes, typeUrl } from '../../proto/gonka/registry.js';
 import {
   canonicalCollateralParams,
   collateralParamsFromJson,
@@ -72,16 +69,13 @@ describe('collateral params', () => {
 });
 
 describe('gonka.* codecs', () => {
-  const registry = new Registry([
-    ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
-    ...(pocRegistryTypes as unknown as [string, GeneratedType][]),
-  ]);
+  const registry = new Registry(gonkaRegistryTypes);
   it('a CosmJS Registry encodes and decodes our messages', () => {
     const value = { participant: 'gonka1xyz', amount: { denom: 'ngonka', amount: '5' } };
-    const bytes = registry.encode({ typeUrl: MsgDepositCollateral.typeUrl, value });
-    assert.deepEqual(registry.decode({ typeUrl: MsgDepositCollateral.typeUrl, value: bytes }), value);
+    const bytes = registry.encode({ typeUrl: typeUrl(MsgDepositCollateral), value });
+    assert.deepEqual(registry.decode({ typeUrl: typeUrl(MsgDepositCollateral), value: bytes }), value);
     const any = registry.encodeAsAny({
-      typeUrl: PocMsgUpdateParams.typeUrl,
+      typeUrl: typeUrl(PocMsgUpdateParams),
       value: { authority: 'a', params: { epochLength: 30n } },
     });
     assert.equal(any.typeUrl, '/gonka.poc.v1.MsgUpdateParams');

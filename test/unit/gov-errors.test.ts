@@ -19,8 +19,9 @@ import { RequestInitChain } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { appStoreNames, createApp, defaultAppState } from '../../app/app.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
+import { MsgUpdateLimits } from '../../proto/gen/gonka/governance/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { applyGovProfile } from '../../x/governance/genesis.js';
-import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
 import {
   defaultGovParams,
   devnetGovParams,
@@ -89,17 +90,15 @@ describe('governance error paths', () => {
     });
     expectCode(await deliver(chain, 0, [msg]), 'sdk', 4, /invalid authority/);
     const limits = any(
-      MsgUpdateLimits.typeUrl,
+      typeUrl(MsgUpdateLimits),
       MsgUpdateLimits,
       MsgUpdateLimits.fromPartial({
         authority: addr(0),
-        limits: {
-          maxMessages: 2n,
-          maxTitleLength: 10n,
-          maxMetadataLength: 10n,
-          maxSummaryLength: 10n,
-          maxOpenProposals: 1n,
-        },
+        maxMessages: 2n,
+        maxTitleLength: 10n,
+        maxMetadataLength: 10n,
+        maxSummaryLength: 10n,
+        maxOpenProposals: 1n,
       }),
     );
     expectCode(await deliver(chain, 0, [limits]), 'sdk', 4);
@@ -137,18 +136,16 @@ describe('governance error paths', () => {
       );
     }
     route.handle(ctx, { authority: GOV_ADDRESS, params: { ...sdkParams, quorum: '0.4' } });
-    const limits = chain.app.msgs.route(MsgUpdateLimits.typeUrl);
+    const limits = chain.app.msgs.route(typeUrl(MsgUpdateLimits));
     assert.throws(
       () =>
         limits.handle(ctx, {
           authority: GOV_ADDRESS,
-          limits: {
-            maxMessages: 0n,
-            maxTitleLength: 1n,
-            maxMetadataLength: 1n,
-            maxSummaryLength: 1n,
-            maxOpenProposals: 1n,
-          },
+          maxMessages: 0n,
+          maxTitleLength: 1n,
+          maxMetadataLength: 1n,
+          maxSummaryLength: 1n,
+          maxOpenProposals: 1n,
         }),
       (e: any) => e.code === 103,
     );

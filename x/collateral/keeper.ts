@@ -11,10 +11,10 @@ import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
-  type CollateralParams,
+  type Params as CollateralParams,
   Params,
   type UnbondingEntry,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import type { BankKeeper } from '../bank/keeper.js';
 import { collateralErrors } from './errors.js';

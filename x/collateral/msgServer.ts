@@ -15,7 +15,8 @@ import {
   MsgUpdateParamsResponse,
   MsgWithdrawCollateral,
   MsgWithdrawCollateralResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
@@ -38,9 +39,9 @@ export function collateralAmount(coin: Coin | undefined): bigint {
 /** A participant's own messages: deposit, withdraw, unjail. */
 function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   msgs.register({
-    typeUrl: MsgDepositCollateral.typeUrl,
+    typeUrl: typeUrl(MsgDepositCollateral),
     request: MsgDepositCollateral,
-    responseTypeUrl: MsgDepositCollateralResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgDepositCollateralResponse),
     response: MsgDepositCollateralResponse,
     signers: (m) => [m.participant],
     validate(m) {
@@ -54,9 +55,9 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
   });
 
   msgs.register({
-    typeUrl: MsgWithdrawCollateral.typeUrl,
+    typeUrl: typeUrl(MsgWithdrawCollateral),
     request: MsgWithdrawCollateral,
-    responseTypeUrl: MsgWithdrawCollateralResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgWithdrawCollateralResponse),
     response: MsgWithdrawCollateralResponse,
     signers: (m) => [m.participant],
     validate(m) {
@@ -69,9 +70,9 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
   });
 
   msgs.register({
-    typeUrl: MsgUnjail.typeUrl,
+    typeUrl: typeUrl(MsgUnjail),
     request: MsgUnjail,
-    responseTypeUrl: MsgUnjailResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgUnjailResponse),
     response: MsgUnjailResponse,
     signers: (m) => [m.participant],
     validate(m) {
@@ -89,9 +90,9 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
 function registerParamsMsg(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   const authority = moduleAddress(GOV_MODULE);
   msgs.register({
-    typeUrl: MsgUpdateParams.typeUrl,
+    typeUrl: typeUrl(MsgUpdateParams),
     request: MsgUpdateParams,
-    responseTypeUrl: MsgUpdateParamsResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgUpdateParamsResponse),
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
     validate(m) {

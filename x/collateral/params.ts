@@ -1,8 +1,7 @@
 // x/collateral params (gonka.md §7 values). Decimals are fixed-point bigints with 18 fractional
 // digits (app/runtime/decimal); the stored form is the canonical decimal string.
-
 import { formatDec, parseDec } from '../../app/runtime/decimal.js';
-import type { CollateralParams } from '../../proto/gonka/collateral/v1/codecs.js';
+import type { Params as CollateralParams } from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import { collateralErrors } from './errors.js';
 
 export const ONE = parseDec('1');

@@ -19,7 +19,7 @@ import {
   QuerySigningInfosResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../proto/gonka/collateral/v1/codecs.js';
+} from '../../proto/gen/gonka/collateral/v1/query.js';
 import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
 import { getSigningInfo, iterateSigningInfos } from './signingInfo.js';
 

@@ -7,7 +7,7 @@ import { addressBytes, addressString } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { prefixEnd } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { ValidatorSigningInfo } from '../../proto/gonka/collateral/v1/codecs.js';
+import { ValidatorSigningInfo } from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import {
   MISSED_BLOCK_PREFIX,
   missedBlockKey,

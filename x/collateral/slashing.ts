@@ -9,7 +9,7 @@ import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import type { ValidatorSigningInfo } from '../../proto/gonka/collateral/v1/codecs.js';
+import type { ValidatorSigningInfo } from '../../proto/gen/gonka/collateral/v1/collateral.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import type { ValidatorLookup } from './expectedKeepers.js';

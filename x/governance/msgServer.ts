@@ -22,10 +22,11 @@ import type { Context } from '../../app/runtime/context.js';
 import { decString, mulCeil, ONE, parseDec } from '../../app/runtime/decimal.js';
 import { AppError, sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import { MsgUpdateLimits, MsgUpdateLimitsResponse } from '../../proto/gen/gonka/governance/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import { type GovKeeper, timeLe } from './keeper.js';
-import { MsgUpdateLimits, MsgUpdateLimitsResponse } from './limitsMsg.js';
 import { fromSdkParams, type GovParams, validateGovParams } from './params.js';
 
 export const GOV_V1 = '/cosmos.gov.v1';
@@ -35,7 +36,7 @@ export const MSG_VOTE = `${GOV_V1}.MsgVote`;
 export const MSG_VOTE_WEIGHTED = `${GOV_V1}.MsgVoteWeighted`;
 export const MSG_CANCEL_PROPOSAL = `${GOV_V1}.MsgCancelProposal`;
 export const MSG_UPDATE_PARAMS = `${GOV_V1}.MsgUpdateParams`;
-export const MSG_UPDATE_LIMITS = '/gonka.governance.v1.MsgUpdateLimits';
+export const MSG_UPDATE_LIMITS = typeUrl(MsgUpdateLimits);
 
 const VALID_OPTIONS = new Set([
   VoteOption.VOTE_OPTION_YES,
@@ -315,7 +316,7 @@ function registerParamsMsgs(msgs: MsgRouter, k: GovKeeper, h: ReturnType<typeof 
   msgs.register({
     typeUrl: MSG_UPDATE_LIMITS,
     request: MsgUpdateLimits,
-    responseTypeUrl: '/gonka.governance.v1.MsgUpdateLimitsResponse',
+    responseTypeUrl: typeUrl(MsgUpdateLimitsResponse),
     response: MsgUpdateLimitsResponse,
     signers: (m) => [m.authority],
     validate(m) {
@@ -323,7 +324,8 @@ function registerParamsMsgs(msgs: MsgRouter, k: GovKeeper, h: ReturnType<typeof 
     },
     handle(ctx, m) {
       checkAuthority(m.authority);
-      const next = { ...k.getParams(ctx), ...m.limits };
+      const { authority: _, ...limits } = m;
+      const next = { ...k.getParams(ctx), ...limits };
       try {
         validateGovParams(next);
       } catch (e) {

@@ -11,7 +11,12 @@ import type { Context } from '../../app/runtime/context.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
+import {
+  EpochState,
+  Params,
+  Participant,
+  type Params as PocParams,
+} from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
 import type { EpochHook, JailView, WeightSource } from './expectedKeepers.js';

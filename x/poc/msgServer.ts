@@ -3,20 +3,21 @@
 import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gonka/poc/v1/codecs.js';
+import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gen/gonka/poc/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import * as ev from './events.js';
 import type { PocKeeper } from './keeper.js';
 import { validatePocParams } from './params.js';
 
-export const MSG_POC_UPDATE_PARAMS = MsgUpdateParams.typeUrl;
+export const MSG_POC_UPDATE_PARAMS = typeUrl(MsgUpdateParams);
 
 export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
   const authority = moduleAddress(GOV_MODULE);
   msgs.register({
     typeUrl: MSG_POC_UPDATE_PARAMS,
     request: MsgUpdateParams,
-    responseTypeUrl: MsgUpdateParamsResponse.typeUrl,
+    responseTypeUrl: typeUrl(MsgUpdateParamsResponse),
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
     validate(m) {

@@ -1,5 +1,5 @@
 // x/poc params. Only the epoch clock so far; later issues add the Sprint's stage lengths.
-import type { PocParams } from '../../proto/gonka/poc/v1/codecs.js';
+import type { Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
 
 /** About a minute of devnet blocks (DESIGN.md §9); the fast test profile uses 24–32. Mainnet: 15391. */

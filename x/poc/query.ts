@@ -10,7 +10,7 @@ import {
   QueryParamsResponse,
   QueryParticipantsRequest,
   QueryParticipantsResponse,
-} from '../../proto/gonka/poc/v1/codecs.js';
+} from '../../proto/gen/gonka/poc/v1/query.js';
 import type { PocKeeper } from './keeper.js';
 
 export const POC_QUERY = '/gonka.poc.v1.Query';

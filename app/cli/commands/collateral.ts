@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import {
-  MsgDepositCollateral,
-  MsgUnjail,
-  MsgWithdrawCollateral,
   QueryCollateralRequest,
   QueryCollateralResponse,
   QueryJailedRequest,
@@ -14,7 +11,13 @@ import {
   QuerySigningInfoResponse,
   QueryUnbondingRequest,
   QueryUnbondingResponse,
-} from '../../../proto/gonka/collateral/v1/codecs.js';
+} from '../../../proto/gen/gonka/collateral/v1/query.js';
+import {
+  MsgDepositCollateral,
+  MsgUnjail,
+  MsgWithdrawCollateral,
+} from '../../../proto/gen/gonka/collateral/v1/tx.js';
+import { typeUrl } from '../../../proto/gonka/registry.js';
 import {
   abciQuery,
   checkAddress,
@@ -49,7 +52,7 @@ function txCommand(parent: Command, verb: 'deposit' | 'withdraw'): void {
   ).action(async (from: string, amountArg: string, opts: TxOpts) => {
     const amount = parseAmount(amountArg);
     await signAndSend(from, opts, (participant) => [
-      { typeUrl: codec.typeUrl, value: codec.fromPartial({ participant, amount }) },
+      { typeUrl: typeUrl(codec), value: codec.fromPartial({ participant, amount }) },
     ]);
   });
 }
@@ -69,7 +72,7 @@ export function register(program: Command): void {
       .argument('<from>', 'name of the participant key in the keyring'),
   ).action(async (from: string, opts: TxOpts) => {
     await signAndSend(from, opts, (participant) => [
-      { typeUrl: MsgUnjail.typeUrl, value: MsgUnjail.fromPartial({ participant }) },
+      { typeUrl: typeUrl(MsgUnjail), value: MsgUnjail.fromPartial({ participant }) },
     ]);
   });
 

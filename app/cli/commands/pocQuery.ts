@@ -9,7 +9,7 @@ import {
   QueryParamsResponse,
   QueryParticipantsRequest,
   QueryParticipantsResponse,
-} from '../../../proto/gonka/poc/v1/codecs.js';
+} from '../../../proto/gen/gonka/poc/v1/query.js';
 import { abciQuery, group, json, nodeOption } from '../chainClient.js';
 
 const path = (m: string) => `/gonka.poc.v1.Query/${m}`;

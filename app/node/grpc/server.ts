@@ -41,6 +41,7 @@ export const PROTO_FILES = [
   'gonka/poc/v1/tx.proto',
   'gonka/collateral/v1/query.proto',
   'gonka/collateral/v1/tx.proto',
+  'gonka/governance/v1/tx.proto',
 ];
 
 export interface GrpcServerOptions {

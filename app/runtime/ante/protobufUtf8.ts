@@ -6,8 +6,14 @@
 //   decodes the same code points; malformed input (overlongs, encoded surrogates, truncation)
 //   throws and falls back to the loop, so the strict decoder accepts and rejects the same txs.
 // - encode: for a well-formed string (no lone surrogates) Buffer's UTF-8 equals the JS loop's.
+// The generated gonka codecs (proto/gen: ts-proto on @bufbuild/protobuf's wire runtime) get the
+// same semantics through configureTextEncoding: TextDecoder alone would read a malformed string as
+// U+FFFD where the JS loop keeps the code units (an encoded lone surrogate round-trips there), so
+// the strict round trip would accept and reject different gonka messages than before.
 // Imported for its side effect by the tx pipeline; idempotent.
+import { configureTextEncoding } from '@bufbuild/protobuf/wire';
 import { BinaryReader, BinaryWriter } from 'cosmjs-types/binary';
+import { utf8Length, utf8Read, utf8Write } from 'cosmjs-types/utf8';
 
 /** Below this many bytes or chars the JS loop is as fast as a native call. */
 const NATIVE_FROM = 64;
@@ -51,3 +57,22 @@ if (!writer.__nativeUtf8) {
   };
   writer.__nativeUtf8 = true;
 }
+
+const encoder = new TextEncoder();
+configureTextEncoding({
+  checkUtf8: (text) => (text as unknown as WellFormed).isWellFormed(),
+  encodeUtf8(text) {
+    if ((text as unknown as WellFormed).isWellFormed()) return encoder.encode(text);
+    const out = new Uint8Array(utf8Length(text));
+    utf8Write(text, out, 0);
+    return out;
+  },
+  decodeUtf8(bytes, strict) {
+    try {
+      return utf8.decode(bytes);
+    } catch (e) {
+      if (strict) throw e;
+      return utf8Read(bytes, 0, bytes.length);
+    }
+  },
+});

@@ -26,7 +26,7 @@ export function productionModules(): AppModule[] {
     new AuthKeeper([...DEFAULT_MODULE_ACCOUNTS, { name: COLLATERAL_MODULE, permissions: [] }]),
   );
   const bank = bankModule(auth.keeper);
-  const collateral = collateralModule(bank.keeper);
+  const collateral = collateralModule(bank.keeper, auth.keeper);
   const poc = pocModule(collateral.keeper);
   collateral.keeper.setValidatorLookup(poc.keeper);
   poc.keeper.addEpochHook({

@@ -111,7 +111,7 @@ export class PocChain {
     return (this.app.modules.modules.get('collateral') as unknown as { keeper: CollateralKeeper }).keeper;
   }
   get bank(): BankKeeper {
-    return this.collateral.bank;
+    return (this.app.modules.modules.get('bank') as unknown as { keeper: BankKeeper }).keeper;
   }
 
   /** Runs `action` inside block `height` (after x/poc's BeginBlock). */

@@ -13,11 +13,11 @@ import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { addressBytes, addressString } from '../auth/address.js';
-import type { AuthKeeper } from '../auth/keeper.js';
 import { prefixEnd, readU64, u64 } from '../auth/keys.js';
 import { type Coins, isValidDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
+import type { BankAccountKeeper } from './expectedKeepers.js';
 import {
   accountBalancesPrefix,
   BALANCES_PREFIX,
@@ -45,7 +45,8 @@ const startsWith = (b: Uint8Array, prefix: Uint8Array) =>
 const dec = new TextDecoder();
 
 export class BankKeeper {
-  constructor(readonly auth: AuthKeeper) {}
+  // Private: no keeper hands out another keeper (callers needing x/auth declare their own interface).
+  constructor(private readonly auth: BankAccountKeeper) {}
 
   // ---- balances --------------------------------------------------------------------------------
 
@@ -204,7 +205,8 @@ export class BankKeeper {
   mintCoins(ctx: Context, module: string, coins: readonly Coins[]): void {
     if (!this.auth.hasPermission(module, 'minter'))
       throw sdkErrors.unauthorized(`module ${module} may not mint`);
-    const address = this.auth.ensureModuleAccount(ctx, module).base.address;
+    this.auth.ensureModuleAccount(ctx, module);
+    const address = this.auth.moduleAddress(module);
     for (const c of coins) assertCoin(c.denom, c.amount, `amount minted by ${module}`);
     for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
     this.add(ctx, address, coins);

@@ -1,7 +1,7 @@
 // x/bank as an AppModule: balances, supply, metadata, send-enabled; its invariant is
 // total supply = Σ balances.
 import type { AppModule } from '../../app/runtime/module.js';
-import type { AuthKeeper } from '../auth/keeper.js';
+import type { BankAccountKeeper } from './expectedKeepers.js';
 import { defaultBankGenesis, exportBankGenesis, initBankGenesis } from './genesis.js';
 import { BankKeeper } from './keeper.js';
 import { registerBankMsgs } from './msgServer.js';
@@ -9,17 +9,17 @@ import { registerBankQueries } from './query.js';
 
 export const BANK_MODULE = 'bank';
 
-export function bankModule(auth: AuthKeeper): AppModule & { keeper: BankKeeper } {
+export function bankModule(auth: BankAccountKeeper): AppModule & { keeper: BankKeeper } {
   const keeper = new BankKeeper(auth);
   return {
     name: BANK_MODULE,
     keeper,
     registerServices({ msgs, queries }) {
-      registerBankMsgs(msgs, keeper);
+      registerBankMsgs(msgs, keeper, auth);
       registerBankQueries(queries, keeper);
     },
     defaultGenesis: defaultBankGenesis,
-    initGenesis: (ctx, g) => initBankGenesis(ctx, keeper, g),
+    initGenesis: (ctx, g) => initBankGenesis(ctx, keeper, auth, g),
     exportGenesis: (ctx) => exportBankGenesis(ctx, keeper),
     invariants: (ctx) => keeper.supplyInvariant(ctx),
   };

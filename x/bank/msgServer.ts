@@ -17,6 +17,7 @@ import { GOV_MODULE } from '../auth/keeper.js';
 import { addCoins, coinsEqual, parseCoins, validateDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
+import type { BankAccountKeeper } from './expectedKeepers.js';
 import type { BankKeeper } from './keeper.js';
 
 export const MSG_SEND = '/cosmos.bank.v1beta1.MsgSend';
@@ -27,10 +28,9 @@ export const MSG_SET_SEND_ENABLED = '/cosmos.bank.v1beta1.MsgSetSendEnabled';
 /** Outputs of one MultiSend; bounded so a tx cannot make a block do unbounded work. */
 export const MAX_MULTISEND_OUTPUTS = 1000;
 
-export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
+export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper, auth: BankAccountKeeper): void {
   const blocked = (to: string) => {
-    if (keeper.auth.isModuleAddress(to))
-      throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
+    if (auth.isModuleAddress(to)) throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
   };
 
   msgs.register({
@@ -90,7 +90,7 @@ export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
     },
   });
 
-  const authority = () => keeper.auth.moduleAddress(GOV_MODULE);
+  const authority = () => auth.moduleAddress(GOV_MODULE);
   const checkAuthority = (a: string) => {
     if (a !== authority())
       throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);

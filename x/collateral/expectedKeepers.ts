@@ -1,5 +1,6 @@
-// What x/collateral's evidence and liveness handling reads from x/poc (the module above it, wired
-// in app.ts): CometBFT validator addresses resolved to participants, and their weights.
+// What x/collateral needs from other modules, declared here by the consumer: from x/poc (the
+// module above it, wired in app.ts) the validator lookup its evidence and liveness handling reads;
+// from x/bank and x/auth the escrow transfers and module addresses. app.ts wires the concrete keepers.
 import type { Context } from '../../app/runtime/context.js';
 
 export interface ValidatorLookup {
@@ -9,4 +10,23 @@ export interface ValidatorLookup {
   validatorCount(ctx: Context): number;
   /** The participant, when it is one (its weight this epoch). */
   getParticipant(ctx: Context, address: string): { weight: bigint } | undefined;
+}
+
+/** What x/collateral needs from x/bank: escrow moves between participants and its module account. */
+export interface CollateralBankKeeper {
+  sendCoinsToModule(ctx: Context, from: string, module: string, coins: readonly Coin[]): void;
+  sendCoinsFromModule(ctx: Context, module: string, to: string, coins: readonly Coin[]): void;
+  balance(ctx: Context, address: string, denom: string): bigint;
+}
+
+/** What x/collateral needs from x/auth: module account addresses (escrow, slash destination). */
+export interface CollateralAccountKeeper {
+  moduleAddress(name: string): string;
+  ensureModuleAccount(ctx: Context, name: string): unknown;
+}
+
+/** A coin as x/bank's keeper takes it (structurally the same as x/bank's Coins). */
+export interface Coin {
+  denom: string;
+  amount: bigint;
 }

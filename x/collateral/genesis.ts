@@ -84,13 +84,12 @@ export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, ra
   importSigningInfos(ctx, keeper, g);
 
   const held = keeper.totalHeld(ctx);
-  const moduleAddr = keeper.bank.auth.moduleAddress(COLLATERAL_MODULE);
-  const balance = keeper.bank.balance(ctx, moduleAddr, COLLATERAL_DENOM);
+  const balance = keeper.moduleAccountBalance(ctx);
   if (held !== balance)
     throw collateralErrors.invalidGenesis(
       `collateral held (${held}${COLLATERAL_DENOM}) must equal the ${COLLATERAL_MODULE} module account balance (${balance}${COLLATERAL_DENOM})`,
     );
-  if (held > 0n) keeper.bank.auth.ensureModuleAccount(ctx, COLLATERAL_MODULE);
+  if (held > 0n) keeper.ensureModuleAccount(ctx);
 }
 
 export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper): CollateralGenesis {

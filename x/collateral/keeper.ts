@@ -14,10 +14,9 @@ import { addressBytes, addressString } from '../auth/address.js';
 import { formatDec } from '../auth/decimal.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import { prefixEnd, readU64, u64 } from '../auth/keys.js';
-import type { BankKeeper } from '../bank/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
-import type { ValidatorLookup } from './expectedKeepers.js';
+import type { CollateralAccountKeeper, CollateralBankKeeper, ValidatorLookup } from './expectedKeepers.js';
 import {
   COLLATERAL_PREFIX,
   collateralKey,
@@ -68,7 +67,11 @@ export class CollateralKeeper {
   /** x/poc's view of validators (wired in app.ts once x/poc exists); evidence is ignored without it. */
   validators?: ValidatorLookup;
 
-  constructor(readonly bank: BankKeeper) {}
+  // Private: no keeper hands out another keeper; app.ts wires the concrete x/bank and x/auth keepers.
+  constructor(
+    private readonly bank: CollateralBankKeeper,
+    private readonly auth: CollateralAccountKeeper,
+  ) {}
 
   setValidatorLookup(v: ValidatorLookup): void {
     this.validators = v;
@@ -119,6 +122,16 @@ export class CollateralKeeper {
         c.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
       });
     }
+  }
+
+  /** The ngonka balance of the collateral module account (what the held collateral must equal). */
+  moduleAccountBalance(ctx: Context): bigint {
+    return this.bank.balance(ctx, this.auth.moduleAddress(COLLATERAL_MODULE), COLLATERAL_DENOM);
+  }
+
+  /** Genesis: the module account exists once it holds collateral. */
+  ensureModuleAccount(ctx: Context): void {
+    this.auth.ensureModuleAccount(ctx, COLLATERAL_MODULE);
   }
 
   // ---- collateral ------------------------------------------------------------------------------
@@ -254,7 +267,7 @@ export class CollateralKeeper {
     }
     const total = fromActive + fromUnbonding;
     if (total > 0n)
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.bank.auth.moduleAddress(GOV_MODULE), [
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.auth.moduleAddress(GOV_MODULE), [
         { denom: COLLATERAL_DENOM, amount: total },
       ]);
     ctx.events.emit(ev.slash(participant, reason, formatDec(fraction), fromActive, fromUnbonding, epoch));
@@ -349,7 +362,7 @@ export class CollateralKeeper {
       indexed++;
     if (indexed !== queued) return [`unbonding index has ${indexed} entries, the queue ${queued}`];
     const held = this.totalHeld(ctx);
-    const balance = this.bank.balance(ctx, this.bank.auth.moduleAddress(COLLATERAL_MODULE), COLLATERAL_DENOM);
+    const balance = this.moduleAccountBalance(ctx);
     return held === balance ? [] : [`collateral held ${held} != module account balance ${balance}`];
   }
 }

@@ -1,7 +1,7 @@
 // x/collateral as an AppModule. Its BeginBlock handles CometBFT's misbehavior and last-commit
 // votes (slashing.ts); epochs come from x/poc calling onEpochAdvance.
 import type { AppModule } from '../../app/runtime/module.js';
-import type { BankKeeper } from '../bank/keeper.js';
+import type { CollateralAccountKeeper, CollateralBankKeeper } from './expectedKeepers.js';
 import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesis } from './genesis.js';
 import { COLLATERAL_MODULE, CollateralKeeper } from './keeper.js';
 import { registerCollateralMsgs } from './msgServer.js';
@@ -11,8 +11,11 @@ import { handleConsensusInfo } from './slashing.js';
 
 export { COLLATERAL_MODULE };
 
-export function collateralModule(bank: BankKeeper): AppModule & { keeper: CollateralKeeper } {
-  const keeper = new CollateralKeeper(bank);
+export function collateralModule(
+  bank: CollateralBankKeeper,
+  auth: CollateralAccountKeeper,
+): AppModule & { keeper: CollateralKeeper } {
+  const keeper = new CollateralKeeper(bank, auth);
   return {
     name: COLLATERAL_MODULE,
     keeper,

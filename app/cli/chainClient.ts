@@ -20,10 +20,10 @@ import type { Command } from 'commander';
 import { MsgCancelProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { collateralRegistryTypes } from '../../proto/gonka/collateral/v1/codecs.js';
 import { pocRegistryTypes } from '../../proto/gonka/poc/v1/codecs.js';
-import { addressBytes, BECH32_PREFIX } from '../../x/auth/address.js';
 import { defaultHome } from '../node/home.js';
 import { closeInput, FileKeyring, KeyringError, readPassphrase } from '../node/keyring/fileKeyring.js';
 import { deriveKey } from '../node/keyring/hd.js';
+import { addressBytes, BECH32_PREFIX } from '../runtime/address.js';
 import type { ProtoCodec } from '../runtime/router.js';
 import { UserError } from './errors.js';
 

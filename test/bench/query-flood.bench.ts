@@ -19,9 +19,9 @@ import {
 } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { homePaths } from '../../app/node/home.js';
+import { addressString } from '../../app/runtime/address.js';
 import { INVARIANTS_QUERY } from '../../app/runtime/baseApp.js';
 import { QueryParticipantsRequest } from '../../proto/gonka/poc/v1/codecs.js';
-import { addressString } from '../../x/auth/address.js';
 import { TestNode } from '../e2e/helpers/node.js';
 import { waitFor } from '../e2e/helpers/rpc.js';
 import { printTable } from './harness.js';

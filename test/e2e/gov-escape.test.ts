@@ -25,7 +25,7 @@ import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { ProposalStatus } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { repoPath } from '../../app/paths.js';
-import { moduleAddress } from '../../x/auth/address.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../../x/auth/keeper.js';
 import { BREAK_INVARIANT_KEY, encodeTestTx } from '../fixtures/testkv.js';
 import { TestNode } from './helpers/node.js';

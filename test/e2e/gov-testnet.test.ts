@@ -29,6 +29,7 @@ import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { defaultAppState } from '../../app/app.js';
 import { repoPath } from '../../app/paths.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import {
   MsgUpdateParams as CollateralMsgUpdateParams,
   QueryParamsRequest as CQReq,
@@ -36,7 +37,6 @@ import {
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
-import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
 
 const DENOM = 'ngonka';

@@ -32,6 +32,7 @@ import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { type ExecTxResult, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
 import { defaultAppState } from '../../app/app.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import {
   QueryParamsRequest as CollateralParamsReq,
   QueryParamsResponse as CollateralParamsRes,
@@ -44,7 +45,6 @@ import {
   QueryParamsResponse as PocParamsRes,
   MsgUpdateParams as PocUpdateParams,
 } from '../../proto/gonka/poc/v1/codecs.js';
-import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
 import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
 import { prng, TestKey } from '../integration/tx-harness.js';

@@ -27,7 +27,7 @@ import {
   QueryTotalSupplyResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { MsgUpdateParams } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
-import { moduleAddress } from '../../x/auth/address.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import { accountOf, sendMsg, signTx, TestChain } from './tx-harness.js';
 
 const B = '/cosmos.bank.v1beta1.Query';

@@ -16,8 +16,8 @@ import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
 import { Data } from 'cosmjs-types/tendermint/types/types';
 import { pino } from 'pino';
 import { createApp } from '../../app/app.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import type { AppModule } from '../../app/runtime/module.js';
-import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
 import { accountOf, balanceOf, cometParams, sendMsg, signTx, TestChain, type TestKey } from './tx-harness.js';
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
+import { parseDec } from '../../app/runtime/decimal.js';
 import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gonka/collateral/v1/codecs.js';
-import { parseDec } from '../../x/auth/decimal.js';
 import { dumpStores } from '../sim/chain-sim.js';
 import { PocChain } from './poc-chain.js';
 

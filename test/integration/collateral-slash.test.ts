@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
+import { parseDec } from '../../app/runtime/decimal.js';
 import {
   MsgDepositCollateral,
   MsgWithdrawCollateral,
@@ -15,7 +16,6 @@ import {
   QueryUnbondingRequest,
   QueryUnbondingResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { parseDec } from '../../x/auth/decimal.js';
 import { GOV_ADDRESS, PocChain } from './poc-chain.js';
 
 const coin = (amount: bigint) => ({ denom: 'ngonka', amount: amount.toString() });

@@ -10,9 +10,9 @@ import { type Proposal, ProposalStatus } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { QueryProposalRequest, QueryProposalResponse } from 'cosmjs-types/cosmos/gov/v1/query';
 import { RequestFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
+import { moduleAddress } from '../../app/runtime/address.js';
 import { BOOKKEEPING_FAILURE } from '../../app/runtime/bookkeeping.js';
 import { type BlockHeader, Context } from '../../app/runtime/context.js';
-import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_DEPOSITS_MODULE } from '../../x/auth/keeper.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import {

@@ -7,7 +7,7 @@ import { VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { Event, ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
-import { moduleAddress } from '../../x/auth/address.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
 import { accountOf, DENOM, signTx, type TestChain } from './tx-harness.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type BlockHeader, Context } from '../../app/runtime/context.js';
 import { InvariantError } from '../../app/runtime/invariants.js';
-import { u64 } from '../../x/auth/keys.js';
+import { u64 } from '../../app/runtime/keys.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import type { CollateralKeeper } from '../../x/collateral/keeper.js';
 import type { PocKeeper } from '../../x/poc/keeper.js';

@@ -16,11 +16,11 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import { pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import type { BaseApp } from '../../app/runtime/baseApp.js';
 import { Context } from '../../app/runtime/context.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
-import { moduleAddress } from '../../x/auth/address.js';
 import { GOV_MODULE } from '../../x/auth/keeper.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import type { CollateralKeeper } from '../../x/collateral/keeper.js';

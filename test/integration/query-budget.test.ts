@@ -9,7 +9,10 @@ import { QueryAccountsRequest, QueryAccountsResponse } from 'cosmjs-types/cosmos
 import { QueryDenomOwnersRequest, QueryDenomOwnersResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
+import { addressString, moduleAddress } from '../../app/runtime/address.js';
 import { INVARIANTS_QUERY } from '../../app/runtime/baseApp.js';
+import { prefixEnd } from '../../app/runtime/keys.js';
+import { MAX_PAGE_LIMIT, MAX_PAGE_OFFSET } from '../../app/runtime/pagination.js';
 import {
   QueryJailedRequest,
   QueryJailedResponse,
@@ -17,9 +20,7 @@ import {
   QueryUnbondingResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { QueryParticipantsRequest, QueryParticipantsResponse } from '../../proto/gonka/poc/v1/codecs.js';
-import { addressString, moduleAddress } from '../../x/auth/address.js';
-import { ACCOUNT_PREFIX, prefixEnd } from '../../x/auth/keys.js';
-import { MAX_PAGE_LIMIT, MAX_PAGE_OFFSET } from '../../x/auth/pagination.js';
+import { ACCOUNT_PREFIX } from '../../x/auth/keys.js';
 import { BALANCES_PREFIX, parseBalanceKey } from '../../x/bank/keys.js';
 import { accountOf, DENOM, sendMsg, signTx, TestChain } from './tx-harness.js';
 

@@ -25,10 +25,10 @@ import {
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { type Logger, pino } from 'pino';
 import { type AppExtensions, appStoreNames, createApp, defaultAppState } from '../../app/app.js';
+import { addressFromPubKey } from '../../app/runtime/address.js';
 import type { BaseApp, QueryOptions } from '../../app/runtime/baseApp.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
-import { addressFromPubKey } from '../../x/auth/address.js';
 
 export const CHAIN_ID = 'gonka-test';
 export const DENOM = 'ngonka';

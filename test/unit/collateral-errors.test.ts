@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { MsgUpdateParams as ConsensusMsgUpdateParams } from 'cosmjs-types/cosmos/consensus/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { CheckTxType } from 'cosmjs-types/tendermint/abci/types';
+import { parseDec } from '../../app/runtime/decimal.js';
 import * as collateralPb from '../../proto/gonka/collateral/v1/codecs.js';
 import * as pocPb from '../../proto/gonka/poc/v1/codecs.js';
-import { parseDec } from '../../x/auth/decimal.js';
 import { defaultCollateralParams } from '../../x/collateral/params.js';
 import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from '../integration/poc-chain.js';
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GeneratedType, Registry } from '@cosmjs/proto-signing';
 import { BinaryWriter } from 'cosmjs-types/binary';
+import { parseDec } from '../../app/runtime/decimal.js';
 import {
   collateralRegistryTypes,
   MsgDepositCollateral,
@@ -15,7 +16,6 @@ import {
   MsgUpdateParams as PocMsgUpdateParams,
   pocRegistryTypes,
 } from '../../proto/gonka/poc/v1/codecs.js';
-import { parseDec } from '../../x/auth/decimal.js';
 import {
   canonicalCollateralParams,
   collateralParamsFromJson,

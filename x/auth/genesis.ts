@@ -2,8 +2,9 @@
 // Accounts keep their numbers; the counter continues after the largest.
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { Any } from 'cosmjs-types/google/protobuf/any';
+import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import { addressBytes } from './address.js';
+import { u64 } from '../../app/runtime/keys.js';
 import {
   type Account,
   type AuthKeeper,
@@ -12,7 +13,7 @@ import {
   paramsFromJson,
   paramsToJson,
 } from './keeper.js';
-import { accountByNumberKey, GENESIS_NUMBER_GAPS_KEY, NEXT_ACCOUNT_NUMBER_KEY, STORE, u64 } from './keys.js';
+import { accountByNumberKey, GENESIS_NUMBER_GAPS_KEY, NEXT_ACCOUNT_NUMBER_KEY, STORE } from './keys.js';
 import { validateAuthParams } from './params.js';
 
 export interface GenesisAccountJson {

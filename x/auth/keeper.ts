@@ -3,10 +3,11 @@
 import { BaseAccount, ModuleAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { Any } from 'cosmjs-types/google/protobuf/any';
+import { addressBytes, addressString, moduleAddress } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
+import { formatDec, parseDec } from '../../app/runtime/decimal.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
-import { addressBytes, addressString, moduleAddress } from './address.js';
-import { formatDec, parseDec } from './decimal.js';
+import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import {
   ACCOUNT_PREFIX,
   accountByNumberKey,
@@ -14,10 +15,7 @@ import {
   GENESIS_NUMBER_GAPS_KEY,
   NEXT_ACCOUNT_NUMBER_KEY,
   PARAMS_KEY,
-  prefixEnd,
-  readU64,
   STORE,
-  u64,
 } from './keys.js';
 import { type AuthParams, defaultAuthParams } from './params.js';
 

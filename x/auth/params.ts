@@ -2,7 +2,7 @@
 // minimum gas price, a consensus parameter here (not a validator-local setting) so CheckTx and
 // FinalizeBlock agree on which fees are enough.
 import { Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { parseDec } from './decimal.js';
+import { parseDec } from '../../app/runtime/decimal.js';
 
 export const FEE_DENOM = 'ngonka';
 

@@ -23,11 +23,11 @@ import {
   QueryParamsRequest,
   QueryParamsResponse,
 } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { addressBytes, addressString, BECH32_PREFIX } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
+import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
-import { addressBytes, addressString, BECH32_PREFIX } from './address.js';
 import { type AuthKeeper, encodeAccountAny } from './keeper.js';
-import { paginate } from './pagination.js';
 import { sdkParams } from './params.js';
 
 export const AUTH_QUERY = '/cosmos.auth.v1beta1.Query';

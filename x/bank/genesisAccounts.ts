@@ -2,7 +2,7 @@
 // devnet do: a BaseAccount in x/auth with the next free account number, and its coins in x/bank
 // (merged when the address is already funded). Supply is left empty so InitChain computes it.
 
-import { addressBytes } from '../auth/address.js';
+import { addressBytes } from '../../app/runtime/address.js';
 import { type AuthGenesis, defaultAuthGenesis } from '../auth/genesis.js';
 import { BASE_ACCOUNT_TYPE } from '../auth/keeper.js';
 import { addCoins, type Coins, parseCoins, toWire } from './coins.js';

@@ -1,6 +1,6 @@
 // x/bank store layout (store name `bank`), after the SDK's: supply by denom, balances by
 // (address, denom) so one account's balances are one range, denom metadata, send-enabled flags.
-import { concat } from '../auth/keys.js';
+import { concat } from '../../app/runtime/keys.js';
 
 export const STORE = 'bank';
 const enc = new TextEncoder();

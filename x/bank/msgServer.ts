@@ -10,9 +10,9 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { addressBytes } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { addressBytes } from '../auth/address.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import { addCoins, coinsEqual, parseCoins, validateDenom } from './coins.js';
 import { bankErrors } from './errors.js';

@@ -29,11 +29,11 @@ import {
   QueryTotalSupplyRequest,
   QueryTotalSupplyResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/query';
+import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
+import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
-import { addressBytes } from '../auth/address.js';
-import { paginate } from '../auth/pagination.js';
 import { validateDenom } from './coins.js';
 import type { BankKeeper } from './keeper.js';
 

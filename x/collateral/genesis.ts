@@ -1,8 +1,9 @@
 // x/collateral genesis: params, the epoch it was exported at, active and unbonding collateral,
 // the jailed set and slash records. The module account's bank balance (bank genesis runs first)
 // must equal active + unbonding, so imports cannot mint or lose collateral.
+
+import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import { addressBytes } from '../auth/address.js';
 import { collateralErrors } from './errors.js';
 import { COLLATERAL_DENOM, COLLATERAL_MODULE, type CollateralKeeper } from './keeper.js';
 import { collateralParamsFromJson, collateralParamsToJson } from './params.js';

@@ -2,18 +2,19 @@
 // maturity epoch (still slashable), proportional slashing to the governance account at most once
 // per (participant, reason) per epoch, and the jailed set. The epoch comes from x/poc through
 // onEpochAdvance, so this module needs nothing above it.
+
+import { addressBytes, addressString } from '../../app/runtime/address.js';
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
+import { formatDec } from '../../app/runtime/decimal.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
+import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import {
   type CollateralParams,
   Params,
   type UnbondingEntry,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { addressBytes, addressString } from '../auth/address.js';
-import { formatDec } from '../auth/decimal.js';
 import { GOV_MODULE } from '../auth/keeper.js';
-import { prefixEnd, readU64, u64 } from '../auth/keys.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import type { CollateralAccountKeeper, CollateralBankKeeper, ValidatorLookup } from './expectedKeepers.js';

@@ -1,6 +1,6 @@
 // x/collateral store layout (store name `collateral`). Amounts are decimal strings; epochs 8-byte
 // big-endian so the unbonding queue iterates in maturity order.
-import { concat, u64 } from '../auth/keys.js';
+import { concat, u64 } from '../../app/runtime/keys.js';
 
 export const STORE = 'collateral';
 const enc = new TextEncoder();

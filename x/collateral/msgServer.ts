@@ -1,6 +1,7 @@
 // x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
 // (authority = the governance module account).
 import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
+import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import {
@@ -13,7 +14,6 @@ import {
   MsgWithdrawCollateral,
   MsgWithdrawCollateralResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { addressBytes, moduleAddress } from '../auth/address.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';

@@ -1,7 +1,8 @@
 // x/collateral params (gonka.md §7 values). Decimals are fixed-point bigints with 18 fractional
-// digits (x/auth/decimal); the stored form is the canonical decimal string.
+// digits (app/runtime/decimal); the stored form is the canonical decimal string.
+
+import { formatDec, parseDec } from '../../app/runtime/decimal.js';
 import type { CollateralParams } from '../../proto/gonka/collateral/v1/codecs.js';
-import { formatDec, parseDec } from '../auth/decimal.js';
 import { collateralErrors } from './errors.js';
 
 export const ONE = parseDec('1');

@@ -1,6 +1,9 @@
 // The gonka.collateral.v1.Query service: Params, Collateral (active), Unbonding, Jailed,
 // SigningInfo and SigningInfos (paginated).
+
+import { addressBytes } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
+import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
 import {
   QueryCollateralRequest,
@@ -16,8 +19,6 @@ import {
   QueryUnbondingRequest,
   QueryUnbondingResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { addressBytes } from '../auth/address.js';
-import { paginate } from '../auth/pagination.js';
 import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
 import { getSigningInfo, iterateSigningInfos } from './signingInfo.js';
 

@@ -2,10 +2,11 @@
 // participant). The bitmap keeps one key per *missed* block at index_offset mod window, so a
 // block costs one read and at most one write per validator, and a reset deletes at most the
 // missed entries (≤ window).
+
+import { addressBytes, addressString } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
+import { prefixEnd } from '../../app/runtime/keys.js';
 import { ValidatorSigningInfo } from '../../proto/gonka/collateral/v1/codecs.js';
-import { addressBytes, addressString } from '../auth/address.js';
-import { prefixEnd } from '../auth/keys.js';
 import {
   MISSED_BLOCK_PREFIX,
   missedBlockKey,

@@ -3,7 +3,7 @@
 //   base = floor(potential × base_weight_ratio)
 //   effective = base + min(potential − base, floor(collateral / collateral_per_weight_unit))
 // All fixed-point on bigint (18 fractional digits), rounding down, so every node agrees.
-import { DEC_PRECISION } from '../auth/decimal.js';
+import { DEC_PRECISION } from '../../app/runtime/decimal.js';
 
 const SCALE = 10n ** BigInt(DEC_PRECISION);
 

@@ -4,14 +4,14 @@
 // drive it; it never imports another module's keeper, only the interfaces in expectedKeepers.ts.
 import { Deposit, Proposal, ProposalStatus, type TallyResult, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import { addressBytes } from '../../app/runtime/address.js';
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
+import { mulCeil, mulFloor } from '../../app/runtime/decimal.js';
+import { prefixEnd } from '../../app/runtime/keys.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { addressBytes } from '../auth/address.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
-import { prefixEnd } from '../auth/keys.js';
 import { addCoins, type Coins, coinsString, parseCoins, toWire } from '../bank/coins.js';
-import { mulCeil, mulFloor } from './decimal.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';

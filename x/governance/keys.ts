@@ -2,7 +2,7 @@
 // numeric order; the two queues are keyed by end time first so the end blocker reads only the
 // entries that are due.
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
-import { concat, readU64, u64 } from '../auth/keys.js';
+import { concat, readU64, u64 } from '../../app/runtime/keys.js';
 
 export const STORE = 'governance';
 

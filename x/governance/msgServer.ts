@@ -16,12 +16,12 @@ import {
   MsgVoteWeighted,
   MsgVoteWeightedResponse,
 } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
+import { decString, mulCeil, ONE, parseDec } from '../../app/runtime/decimal.js';
 import { AppError, sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { addressBytes } from '../auth/address.js';
 import { type Coins, parseCoins } from '../bank/coins.js';
-import { decString, mulCeil, ONE, parseDec } from './decimal.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import { type GovKeeper, timeLe } from './keeper.js';

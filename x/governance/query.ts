@@ -6,12 +6,12 @@ import { type Proposal, ProposalStatus, type TallyResult, type Vote } from 'cosm
 import * as q1 from 'cosmjs-types/cosmos/gov/v1/query';
 import * as g0 from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import * as q0 from 'cosmjs-types/cosmos/gov/v1beta1/query';
+import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
+import { parseDec } from '../../app/runtime/decimal.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
+import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
-import { addressBytes } from '../auth/address.js';
-import { paginate } from '../auth/pagination.js';
-import { parseDec } from './decimal.js';
 import { type GovKeeper, tallyToProto } from './keeper.js';
 import { PROPOSAL_PREFIX } from './keys.js';
 import { toSdkParams } from './params.js';

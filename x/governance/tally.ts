@@ -4,7 +4,7 @@
 // cross-multiplication on bigint: no division, no floats.
 import { type Vote, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Context } from '../../app/runtime/context.js';
-import { ONE, parseDec } from './decimal.js';
+import { ONE, parseDec } from '../../app/runtime/decimal.js';
 import type { WeightKeeper } from './expectedKeepers.js';
 
 export interface Tally {

@@ -2,8 +2,9 @@
 // weights and the CometBFT powers last sent. A fresh genesis lists participants only; InitChain
 // then returns their weights as the initial validator set, which replaces CometBFT's genesis
 // validators (so the two must describe the same keys; `gonkad init` and the testnet write both).
+
+import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import { addressBytes } from '../auth/address.js';
 import { pocErrors } from './errors.js';
 import { MAX_WEIGHT, type PocKeeper } from './keeper.js';
 import { pocParamsFromJson, pocParamsToJson } from './params.js';

@@ -2,7 +2,7 @@
 // (consensus key, operator, weight) written both as CometBFT's genesis validators (power = weight)
 // and as x/poc participants, so the set x/poc returns from InitChain is the one CometBFT expects.
 import { createHash } from 'node:crypto';
-import { addressString } from '../auth/address.js';
+import { addressString } from '../../app/runtime/address.js';
 import { defaultPocGenesis, type PocGenesis } from './genesis.js';
 
 /** CometBFT's default power for `cometbft init`; a single-node home's genesis weight. */

@@ -5,11 +5,12 @@
 // Timing: epoch e spans [start, nextStart). Updates returned by FinalizeBlock(H) take effect at
 // H+2, so the next epoch's set is sent from EndBlock(nextStart − 2); the boundary block's
 // BeginBlock then makes the next weights current and runs the epoch hooks (x/collateral first).
+
+import { addressBytes, addressString } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
+import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
-import { addressBytes, addressString } from '../auth/address.js';
-import { prefixEnd, readU64, u64 } from '../auth/keys.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
 import type { EpochHook, JailView, WeightSource } from './expectedKeepers.js';

@@ -1,6 +1,6 @@
 // x/poc store layout (store name `poc`). Addresses are the 20 raw account bytes, so iteration is
 // in address-byte order (deterministic, and the order every export lists participants in).
-import { concat } from '../auth/keys.js';
+import { concat } from '../../app/runtime/keys.js';
 
 export const STORE = 'poc';
 

@@ -1,8 +1,9 @@
 // x/poc messages: MsgUpdateParams (authority = the governance module account).
+
+import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gonka/poc/v1/codecs.js';
-import { addressBytes, moduleAddress } from '../auth/address.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import * as ev from './events.js';
 import type { PocKeeper } from './keeper.js';

@@ -1,5 +1,7 @@
 // The gonka.poc.v1.Query service: Params, Epoch, Participants (paginated like every list query;
 // total_weight is over every participant).
+
+import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
 import {
   QueryEpochRequest,
@@ -9,7 +11,6 @@ import {
   QueryParticipantsRequest,
   QueryParticipantsResponse,
 } from '../../proto/gonka/poc/v1/codecs.js';
-import { paginate } from '../auth/pagination.js';
 import type { PocKeeper } from './keeper.js';
 
 export const POC_QUERY = '/gonka.poc.v1.Query';

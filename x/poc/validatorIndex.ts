@@ -4,9 +4,9 @@
 // turns that back into a participant through this index. Whatever writes a participant's consensus
 // key (genesis now, registration later) goes through PocKeeper.setParticipant, which keeps it.
 import { createHash } from 'node:crypto';
+import { addressBytes, addressString } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import { addressBytes, addressString } from '../auth/address.js';
-import { prefixEnd } from '../auth/keys.js';
+import { prefixEnd } from '../../app/runtime/keys.js';
 import { pocErrors } from './errors.js';
 import { CONS_ADDRESS_PREFIX, consAddressKey, STORE } from './keys.js';
 

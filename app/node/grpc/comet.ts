@@ -10,7 +10,7 @@ import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import type { Block } from 'cosmjs-types/tendermint/types/block';
 import type { BlockID, Header } from 'cosmjs-types/tendermint/types/types';
-import { BECH32_PREFIX } from '../../../x/auth/address.js';
+import { BECH32_PREFIX } from '../../runtime/address.js';
 
 /** CometBFT's JSON-RPC results, read field by field below (untyped JSON). */
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are untyped; each use reads known fields

@@ -2,7 +2,7 @@
 // CLI keyring and the devnet's funded account.
 import { pbkdf2Sync } from 'node:crypto';
 import { Bip39, EnglishMnemonic, Random, Secp256k1, Slip10, Slip10Curve, stringToPath } from '@cosmjs/crypto';
-import { addressFromPubKey } from '../../../x/auth/address.js';
+import { addressFromPubKey } from '../../runtime/address.js';
 
 export const COSMOS_HD_PATH = "m/44'/118'/0'/0/0";
 

@@ -6,8 +6,6 @@ import { createHash } from 'node:crypto';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { type AuthInfo, SignDoc, type TxBody, type TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { addressFromPubKey } from '../../../x/auth/address.js';
-import { mulCeil } from '../../../x/auth/decimal.js';
 import {
   type Account,
   type AuthKeeper,
@@ -18,7 +16,9 @@ import {
 import { FEE_DENOM } from '../../../x/auth/params.js';
 import { coinsString, parseCoins } from '../../../x/bank/coins.js';
 import type { BankKeeper } from '../../../x/bank/keeper.js';
+import { addressFromPubKey } from '../address.js';
 import type { Context } from '../context.js';
+import { mulCeil } from '../decimal.js';
 import { AppError, sdkErrors } from '../errors.js';
 import { event } from '../events.js';
 import { GasMeter } from '../gas.js';

@@ -7,8 +7,8 @@
 // messages in EndBlock (governance), so a proposal's update leaves in the same block.
 import { MsgUpdateParams, MsgUpdateParamsResponse } from 'cosmjs-types/cosmos/consensus/v1/tx';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
-import { addressBytes, moduleAddress } from '../../../x/auth/address.js';
 import { GOV_MODULE } from '../../../x/auth/keeper.js';
+import { addressBytes, moduleAddress } from '../address.js';
 import type { Context } from '../context.js';
 import { sdkErrors } from '../errors.js';
 import { event } from '../events.js';

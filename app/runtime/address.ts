@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
 import { ripemd160 } from '@noble/hashes/legacy.js';
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { sdkErrors } from './errors.js';
 
 export const BECH32_PREFIX = 'gonka';
 

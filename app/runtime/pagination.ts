@@ -3,7 +3,7 @@
 // scan, so it is capped too (clients page on with next_key). `count_total` is answered from a
 // maintained count when the collection keeps one; otherwise it scans, within the query gas budget.
 import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { sdkErrors } from './errors.js';
 
 export const DEFAULT_PAGE_LIMIT = 100n;
 export const MAX_PAGE_LIMIT = 1000n;

@@ -10,7 +10,7 @@ import { parseDec } from '../../app/runtime/decimal.js';
 import * as collateralPb from '../../proto/gonka/collateral/v1/codecs.js';
 import * as pocPb from '../../proto/gonka/poc/v1/codecs.js';
 import { defaultCollateralParams } from '../../x/collateral/params.js';
-import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from '../integration/poc-chain.js';
+import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
 const coin = (amount: string, denom = 'ngonka') => ({ denom, amount });
 const any = (codec: { typeUrl: string; encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({

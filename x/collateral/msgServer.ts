@@ -1,7 +1,4 @@
-// x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
-// (authority = the governance module account).
-import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
-import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import {
@@ -17,21 +14,19 @@ import {
 import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
-import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
+import type { CollateralKeeper } from './keeper.js';
+import {
+  collateralAmount,
+  validateMsgDepositCollateral,
+  validateMsgUnjail,
+  validateMsgUpdateParams,
+  validateMsgWithdrawCollateral,
+} from './msgs.js';
 import { parseCollateralParams } from './params.js';
-import { restartAllWindows, unjailValidator } from './slashing.js';
 
-/** The amount of a collateral coin: ngonka, a positive integer. */
-export function collateralAmount(coin: Coin | undefined): bigint {
-  if (!coin) throw collateralErrors.invalidAmount('amount must be set');
-  if (coin.denom !== COLLATERAL_DENOM)
-    throw collateralErrors.invalidDenom(`collateral is ${COLLATERAL_DENOM}, got '${coin.denom}'`);
-  if (!/^\d{1,30}$/.test(coin.amount))
-    throw collateralErrors.invalidAmount(`'${coin.amount}' is not a non-negative integer`);
-  const amount = BigInt(coin.amount);
-  if (amount === 0n) throw collateralErrors.invalidAmount('amount must be positive');
-  return amount;
-}
+export { collateralAmount } from './msgs.js';
+
+import { restartAllWindows, unjailValidator } from './slashing.js';
 
 export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
   msgs.register({
@@ -40,10 +35,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     responseTypeUrl: MsgDepositCollateralResponse.typeUrl,
     response: MsgDepositCollateralResponse,
     signers: (m) => [m.participant],
-    validate(m) {
-      addressBytes(m.participant);
-      collateralAmount(m.amount);
-    },
+    validate: validateMsgDepositCollateral,
     handle(ctx, m) {
       keeper.deposit(ctx, m.participant, collateralAmount(m.amount));
       return {};
@@ -56,10 +48,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     responseTypeUrl: MsgWithdrawCollateralResponse.typeUrl,
     response: MsgWithdrawCollateralResponse,
     signers: (m) => [m.participant],
-    validate(m) {
-      addressBytes(m.participant);
-      collateralAmount(m.amount);
-    },
+    validate: validateMsgWithdrawCollateral,
     handle: (ctx, m) => ({
       completionEpoch: keeper.withdraw(ctx, m.participant, collateralAmount(m.amount)),
     }),
@@ -71,9 +60,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     responseTypeUrl: MsgUnjailResponse.typeUrl,
     response: MsgUnjailResponse,
     signers: (m) => [m.participant],
-    validate(m) {
-      addressBytes(m.participant);
-    },
+    validate: validateMsgUnjail,
     handle(ctx, m) {
       if (!keeper.validators) throw collateralErrors.notParticipant('no validator set is wired');
       unjailValidator(ctx, keeper, keeper.validators, m.participant);
@@ -88,10 +75,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     responseTypeUrl: MsgUpdateParamsResponse.typeUrl,
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
-    validate(m) {
-      addressBytes(m.authority);
-      parseCollateralParams(m.params);
-    },
+    validate: validateMsgUpdateParams,
     handle(ctx, m) {
       if (m.authority !== authority)
         throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);

@@ -1,12 +1,13 @@
 // x/poc messages: MsgUpdateParams (authority = the governance module account).
 
-import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
+import { moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gonka/poc/v1/codecs.js';
 import { GOV_MODULE } from '../auth/keeper.js';
 import * as ev from './events.js';
 import type { PocKeeper } from './keeper.js';
+import { validateMsgUpdateParams } from './msgs.js';
 import { validatePocParams } from './params.js';
 
 export const MSG_POC_UPDATE_PARAMS = MsgUpdateParams.typeUrl;
@@ -19,10 +20,7 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
     responseTypeUrl: MsgUpdateParamsResponse.typeUrl,
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
-    validate(m) {
-      addressBytes(m.authority);
-      validatePocParams(m.params);
-    },
+    validate: validateMsgUpdateParams,
     handle(ctx, m) {
       if (m.authority !== authority)
         throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);

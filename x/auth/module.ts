@@ -2,6 +2,7 @@
 // lives in app/runtime/ante.
 import type { AppModule } from '../../app/runtime/module.js';
 import { defaultAuthGenesis, exportAuthGenesis, initAuthGenesis } from './genesis.js';
+import { authInvariants } from './invariants.js';
 import { AuthKeeper } from './keeper.js';
 import { registerAuthQueries } from './query.js';
 
@@ -15,6 +16,6 @@ export function authModule(keeper: AuthKeeper = new AuthKeeper()): AppModule & {
     defaultGenesis: defaultAuthGenesis,
     initGenesis: (ctx, g) => initAuthGenesis(ctx, keeper, g),
     exportGenesis: (ctx) => exportAuthGenesis(ctx, keeper),
-    invariants: (ctx) => keeper.invariants(ctx),
+    invariants: (ctx) => authInvariants(ctx, keeper),
   };
 }

@@ -3,6 +3,7 @@
 import type { AppModule } from '../../app/runtime/module.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';
 import { defaultBankGenesis, exportBankGenesis, initBankGenesis } from './genesis.js';
+import { bankInvariants } from './invariants.js';
 import { BankKeeper } from './keeper.js';
 import { registerBankMsgs } from './msgServer.js';
 import { registerBankQueries } from './query.js';
@@ -21,6 +22,6 @@ export function bankModule(auth: BankAccountKeeper): AppModule & { keeper: BankK
     defaultGenesis: defaultBankGenesis,
     initGenesis: (ctx, g) => initBankGenesis(ctx, keeper, auth, g),
     exportGenesis: (ctx) => exportBankGenesis(ctx, keeper),
-    invariants: (ctx) => keeper.supplyInvariant(ctx),
+    invariants: (ctx) => bankInvariants(ctx, keeper),
   };
 }

@@ -3,10 +3,10 @@
 import type { AppModule } from '../../app/runtime/module.js';
 import type { CollateralAccountKeeper, CollateralBankKeeper } from './expectedKeepers.js';
 import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesis } from './genesis.js';
+import { collateralInvariants } from './invariants.js';
 import { COLLATERAL_MODULE, CollateralKeeper } from './keeper.js';
 import { registerCollateralMsgs } from './msgServer.js';
 import { registerCollateralQueries } from './query.js';
-import { signingInfoInvariants } from './signingInfo.js';
 import { handleConsensusInfo } from './slashing.js';
 
 export { COLLATERAL_MODULE };
@@ -29,6 +29,6 @@ export function collateralModule(
     beginBlock(ctx) {
       if (keeper.validators) handleConsensusInfo(ctx, keeper, keeper.validators);
     },
-    invariants: (ctx) => [...keeper.invariants(ctx), ...signingInfoInvariants(ctx)],
+    invariants: (ctx) => collateralInvariants(ctx, keeper),
   };
 }

@@ -5,6 +5,7 @@ import type { AppModule } from '../../app/runtime/module.js';
 import { govEndBlock } from './abci.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';
 import { defaultGovGenesis, exportGovGenesis, initGovGenesis } from './genesis.js';
+import { govInvariants } from './invariants.js';
 import { GovKeeper } from './keeper.js';
 import { STORE } from './keys.js';
 import { registerGovMsgs } from './msgServer.js';
@@ -34,6 +35,6 @@ export function governanceModule(
     initGenesis: (ctx, g) => initGovGenesis(ctx, keeper, g),
     exportGenesis: (ctx) => exportGovGenesis(ctx, keeper),
     endBlock: (ctx) => govEndBlock(ctx, keeper),
-    invariants: (ctx) => keeper.invariants(ctx),
+    invariants: (ctx) => govInvariants(ctx, keeper),
   };
 }

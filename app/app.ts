@@ -1,33 +1,48 @@
 // Wires the application: modules in dependency order (DESIGN.md §2: auth ← bank ← collateral ←
 // poc ← {governance, bls} ← inference), their tx formats, and the store they live in.
 import type { Logger } from 'pino';
-import { AuthKeeper, DEFAULT_MODULE_ACCOUNTS } from '../x/auth/keeper.js';
-import { authModule } from '../x/auth/module.js';
-import { bankModule } from '../x/bank/module.js';
+import { DEFAULT_MODULE_ACCOUNTS, GOV_MODULE } from '../x/auth/keeper.js';
+import { AUTH_MODULE, authModule } from '../x/auth/module.js';
+import { BANK_MODULE, bankModule } from '../x/bank/module.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
-import { governanceModule } from '../x/governance/module.js';
-import { pocModule } from '../x/poc/module.js';
+import { GOVERNANCE_MODULE, governanceModule } from '../x/governance/module.js';
+import { POC_MODULE, pocModule } from '../x/poc/module.js';
+import { moduleAddress } from './runtime/address.js';
 import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
 import { BaseApp, type QueryOptions } from './runtime/baseApp.js';
-import { consensusModule } from './runtime/consensus/module.js';
+import { CONSENSUS_MODULE, consensusModule } from './runtime/consensus/module.js';
 import type { AppModule } from './runtime/module.js';
 import type { CommitMultiStore } from './runtime/store/types.js';
+import { type StoreKey, StoreKeyMint } from './runtime/storeKey.js';
 import type { TxFormat } from './runtime/tx.js';
+
+/**
+ * Builds an extension module; `storeKey(name)` mounts a store and returns its handle, exactly as
+ * the production modules get theirs (each store name once: no extension can get a production
+ * module's store).
+ */
+export type ModuleFactory = (storeKey: (name: string) => StoreKey) => AppModule;
 
 export interface AppExtensions {
   /** Extra modules (test fixtures); appended after the production modules. */
-  modules?: AppModule[];
+  modules?: ModuleFactory[];
   txFormats?: TxFormat[];
 }
 
-/** The production modules, in dependency order. Later issues add auth, bank, collateral, poc, … */
-export function productionModules(): AppModule[] {
-  const auth = authModule(
-    new AuthKeeper([...DEFAULT_MODULE_ACCOUNTS, { name: COLLATERAL_MODULE, permissions: [] }]),
-  );
-  const bank = bankModule(auth.keeper);
-  const collateral = collateralModule(bank.keeper, auth.keeper);
-  const poc = pocModule(collateral.keeper);
+/**
+ * The production modules, in dependency order. Each store handle is created here and handed only
+ * to the module that owns the store: a module reaches another module's state only through that
+ * module's keeper, and each keeper receives the other keepers as the narrow interfaces it declares
+ * in its expectedKeepers.ts.
+ */
+export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppModule[] {
+  const auth = authModule(mint.key(AUTH_MODULE), [
+    ...DEFAULT_MODULE_ACCOUNTS,
+    { name: COLLATERAL_MODULE, permissions: [] },
+  ]);
+  const bank = bankModule(mint.key(BANK_MODULE), auth.keeper);
+  const collateral = collateralModule(mint.key(COLLATERAL_MODULE), bank.keeper, auth.keeper);
+  const poc = pocModule(mint.key(POC_MODULE), collateral.keeper);
   collateral.keeper.setValidatorLookup(poc.keeper);
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,
@@ -35,19 +50,21 @@ export function productionModules(): AppModule[] {
   });
   // consensus stays last: it moves updates staged by messages (governance runs them in its
   // EndBlock) into this block's consensus_param_updates.
-  const governance = governanceModule(auth.keeper, bank.keeper, poc.keeper);
-  return [auth, bank, collateral, poc, governance, consensusModule()];
+  const governance = governanceModule(mint.key(GOVERNANCE_MODULE), auth.keeper, bank.keeper, poc.keeper);
+  const consensus = consensusModule(mint.key(CONSENSUS_MODULE), moduleAddress(GOV_MODULE));
+  return [auth, bank, collateral, poc, governance, consensus];
 }
 
 export function appModules(ext: AppExtensions = {}): AppModule[] {
-  return [...productionModules(), ...(ext.modules ?? [])];
+  const mint = new StoreKeyMint();
+  const production = productionModules(mint);
+  return [...production, ...(ext.modules ?? []).map((create) => create((name) => mint.key(name)))];
 }
 
 /** Store names of every module that has a store, sorted (the multistore's fixed layout). */
 export function appStoreNames(ext: AppExtensions = {}): string[] {
   return appModules(ext)
-    .filter((m) => m.hasStore !== false)
-    .map((m) => m.name)
+    .flatMap((m) => (m.storeKey ? [m.storeKey.name] : []))
     .sort();
 }
 

@@ -170,6 +170,7 @@ export class BaseApp implements AbciApplication {
           'query',
           this.emptyHeader(BigInt(height)),
           readonlyMultiStoreAt(this.store, height),
+          this.modules.stores,
         );
         const broken = this.modules.invariants(ctx);
         return ResponseQuery.fromPartial({
@@ -186,6 +187,7 @@ export class BaseApp implements AbciApplication {
         'query',
         this.emptyHeader(BigInt(height)),
         readonlyMultiStoreAt(this.store, height),
+        this.modules.stores,
         new GasMeter(budget),
       );
       const request = decodeOrThrow(route.request, req.data, req.path);
@@ -252,7 +254,7 @@ export class BaseApp implements AbciApplication {
     const appState = (text.trim() === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
     const header: BlockHeader = { ...this.emptyHeader(0n), chainId: req.chainId, time: req.time };
     const branch = this.store.branch();
-    const ctx = new Context('genesis', header, branch);
+    const ctx = new Context('genesis', header, branch, this.modules.stores);
     this.modules.initGenesis(ctx, appState);
     // The params CometBFT starts with (a genesis update replaces sections of them), so block 1 is
     // held to the same block.max_gas as CometBFT holds it to.
@@ -320,6 +322,7 @@ export class BaseApp implements AbciApplication {
       'vote',
       this.headerFrom(req.height, req.time, req.hash, req.proposerAddress),
       this.store.branchAt(),
+      this.modules.stores,
     );
     return ResponseExtendVote.fromPartial({ voteExtension: this.modules.extendVote(ctx, req) });
   }
@@ -329,6 +332,7 @@ export class BaseApp implements AbciApplication {
       'vote',
       this.headerFrom(req.height, { seconds: 0n, nanos: 0 }, req.hash, new Uint8Array(0)),
       this.store.branchAt(),
+      this.modules.stores,
     );
     const ok = this.modules.verifyVoteExtension(ctx, req);
     return ResponseVerifyVoteExtension.fromPartial({
@@ -350,7 +354,7 @@ export class BaseApp implements AbciApplication {
     this.loudOnBreach(() => this.modules.beginBlock(blockCtx));
     this.lastBlockTxs = req.txs.length;
     const txResults = req.txs.map((tx) => {
-      const out = this.runTx(blockCtx.with(block, new GasMeter()), tx, blockGas);
+      const out = this.runTx(blockCtx.withGasMeter(new GasMeter()), tx, blockGas);
       return {
         code: out.code,
         codespace: out.codespace,
@@ -428,8 +432,8 @@ export class BaseApp implements AbciApplication {
       return fail(e, 0n, 0n);
     }
     const meter = ctx.mode === 'simulate' ? new GasMeter() : new GasMeter(tx.gasLimit);
-    const anteBranch = ctx.ms.branch();
-    const anteCtx = ctx.with(anteBranch, meter);
+    const anteBranch = ctx.branch(meter);
+    const anteCtx = anteBranch.ctx;
     try {
       for (const any of tx.msgs) {
         const { route, msg } = this.msgs.decodeAny(any);
@@ -454,12 +458,12 @@ export class BaseApp implements AbciApplication {
         events,
       };
     }
-    const msgBranch = ctx.ms.branch();
+    const msgBranch = ctx.branch(meter);
     const responses: Any[] = [];
     try {
       tx.msgs.forEach((any, index) => {
         const { route, msg } = this.msgs.decodeAny(any);
-        const msgCtx = ctx.with(msgBranch, meter);
+        const msgCtx = msgBranch.ctx.withGasMeter(meter);
         const res = route.handle(msgCtx, msg);
         responses.push({ typeUrl: route.responseTypeUrl, value: route.response.encode(res).finish() });
         events.push(
@@ -520,7 +524,7 @@ export class BaseApp implements AbciApplication {
 
   /** A context for running txs or proposals: block.max_gas travels with it to ante. */
   private txContext(mode: ExecMode, header: BlockHeader, ms: CacheMultiStore, maxGas: bigint): Context {
-    return new Context(mode, header, ms, new GasMeter(), new EventManager(), {}, maxGas);
+    return new Context(mode, header, ms, this.modules.stores, new GasMeter(), new EventManager(), {}, maxGas);
   }
 
   /**
@@ -544,13 +548,13 @@ export class BaseApp implements AbciApplication {
 
   /** Invariants of every module over the last committed state plus the working state. */
   checkInvariants(): string[] {
-    const ctx = new Context('query', this.checkHeader, this.store.branchAt());
+    const ctx = new Context('query', this.checkHeader, this.store.branchAt(), this.modules.stores);
     return this.modules.invariants(ctx);
   }
 
   /** Genesis export of the working state (equal to the last commit between blocks). */
   exportGenesis(): Record<string, unknown> {
-    const ctx = new Context('query', this.checkHeader, this.store.branchAt());
+    const ctx = new Context('query', this.checkHeader, this.store.branchAt(), this.modules.stores);
     return this.modules.exportGenesis(ctx);
   }
 

@@ -23,8 +23,8 @@ export interface BookkeepingStep {
 
 /** Runs `step` on its own branch; returns whether it succeeded (a failure is an event). */
 export function bookkeeping(ctx: Context, what: BookkeepingStep, step: (ctx: Context) => void): boolean {
-  const branch = ctx.ms.branch();
-  const inner = ctx.with(branch, ctx.gasMeter);
+  const branch = ctx.branch();
+  const inner = branch.ctx;
   try {
     step(inner);
   } catch (e) {

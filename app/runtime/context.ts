@@ -6,6 +6,7 @@ import type { Misbehavior, VoteInfo } from 'cosmjs-types/tendermint/abci/types';
 import { EventManager } from './events.js';
 import { GasKVStore, GasMeter } from './gas.js';
 import type { KVStore, MultiStore } from './store/types.js';
+import type { MountedStores, StoreKey } from './storeKey.js';
 
 /** Why code is running: CheckTx (new or recheck), Simulate, block execution, genesis, or a query. */
 export type ExecMode =
@@ -49,12 +50,15 @@ export interface BlockEffects {
 }
 
 export class Context {
-  private readonly views = new Map<string, KVStore>();
+  private readonly views = new Map<StoreKey, KVStore>();
 
   constructor(
     readonly mode: ExecMode,
     readonly header: BlockHeader,
-    readonly ms: MultiStore,
+    /** The state; never handed out: module code reaches it only through its own store handle. */
+    private readonly ms: MultiStore,
+    /** The handles the app mounted: kv() accepts these and no others. */
+    private readonly stores: MountedStores,
     readonly gasMeter: GasMeter = new GasMeter(),
     readonly events: EventManager = new EventManager(),
     readonly effects: BlockEffects = {},
@@ -65,23 +69,52 @@ export class Context {
     readonly blockMaxGas: bigint = -1n,
   ) {}
 
-  /** A module's store, metered by this context's gas meter. */
-  kv(storeName: string): KVStore {
-    let view = this.views.get(storeName);
+  /** The store of `key`'s owner, metered by this context's gas meter. */
+  kv(key: StoreKey): KVStore {
+    let view = this.views.get(key);
     if (!view) {
-      view = new GasKVStore(this.ms.getStore(storeName), this.gasMeter);
-      this.views.set(storeName, view);
+      this.stores.check(key);
+      view = new GasKVStore(this.ms.getStore(key.name), this.gasMeter);
+      this.views.set(key, view);
     }
     return view;
   }
 
-  /** The same block, on another store branch, with its own gas meter and events. */
-  with(ms: MultiStore, gasMeter: GasMeter = this.gasMeter, events = new EventManager()): Context {
-    return new Context(this.mode, this.header, ms, gasMeter, events, this.effects, this.blockMaxGas);
+  /** The same store without gas: for reads that are not tx work (assertions, configuration). */
+  kvUnmetered(key: StoreKey): KVStore {
+    this.stores.check(key);
+    return this.ms.getStore(key.name);
+  }
+
+  /** The same block and state with another gas meter and its own events. */
+  withGasMeter(gasMeter: GasMeter, events = new EventManager()): Context {
+    return this.on(this.ms, gasMeter, events);
+  }
+
+  /**
+   * A cache branch of this context's state, with its own events (and `gasMeter`, this one's by
+   * default): its writes reach this state only when `write()` is called.
+   */
+  branch(gasMeter: GasMeter = this.gasMeter): { ctx: Context; write(): void } {
+    const branch = this.ms.branch();
+    return { ctx: this.on(branch, gasMeter, new EventManager()), write: () => branch.write() };
   }
 
   /** Block time in whole seconds (the only clock consensus code may read). */
   blockTimeSeconds(): bigint {
     return this.header.time.seconds;
+  }
+
+  private on(ms: MultiStore, gasMeter: GasMeter, events: EventManager): Context {
+    return new Context(
+      this.mode,
+      this.header,
+      ms,
+      this.stores,
+      gasMeter,
+      events,
+      this.effects,
+      this.blockMaxGas,
+    );
   }
 }

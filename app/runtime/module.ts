@@ -1,5 +1,5 @@
-// Modules and the manager that runs their lifecycle in a fixed order. A module owns one store
-// (named after it), registers its messages and queries, and may take part in genesis, block
+// Modules and the manager that runs their lifecycle in a fixed order. A module owns at most one
+// store, through the handle the app gave it at wiring; it registers its messages and queries, and may take part in genesis, block
 // begin/end, and the proposal and vote-extension phases of ABCI 2.0.
 import type {
   RequestExtendVote,
@@ -10,6 +10,7 @@ import type {
 import type { Context } from './context.js';
 import { runBlockHook } from './invariants.js';
 import type { MsgRouter, QueryRouter } from './router.js';
+import { MountedStores, type StoreKey } from './storeKey.js';
 
 export interface ModuleServices {
   msgs: MsgRouter;
@@ -17,10 +18,9 @@ export interface ModuleServices {
 }
 
 export interface AppModule {
-  /** Module name; also the name of its store. */
   readonly name: string;
-  /** Whether the module has a store (most do). */
-  readonly hasStore?: boolean;
+  /** The handle of the module's own store (named after the module); none for a storeless module. */
+  readonly storeKey?: StoreKey;
   registerServices?(services: ModuleServices): void;
   /** The module's genesis JSON when none is given (what `gonkad init` writes). */
   defaultGenesis?(): unknown;
@@ -51,6 +51,8 @@ export interface ModuleOrder {
 export class ModuleManager {
   readonly modules = new Map<string, AppModule>();
   readonly order: ModuleOrder;
+  /** The modules' store handles: the only ones a Context built for this app accepts. */
+  readonly stores: MountedStores;
 
   constructor(modules: AppModule[], order?: Partial<ModuleOrder>) {
     for (const m of modules) {
@@ -58,6 +60,7 @@ export class ModuleManager {
       this.modules.set(m.name, m);
     }
     const names = modules.map((m) => m.name);
+    this.stores = new MountedStores(modules.flatMap((m) => (m.storeKey ? [m.storeKey] : [])));
     this.order = {
       initGenesis: order?.initGenesis ?? names,
       beginBlock: order?.beginBlock ?? names,
@@ -75,10 +78,7 @@ export class ModuleManager {
   }
 
   storeNames(): string[] {
-    return [...this.modules.values()]
-      .filter((m) => m.hasStore !== false)
-      .map((m) => m.name)
-      .sort();
+    return this.stores.names();
   }
 
   registerServices(services: ModuleServices): void {

@@ -32,7 +32,6 @@ describe('block.max_gas and proposal sizes', () => {
   let atNextBlock: ((ctx: Parameters<NonNullable<AppModule['beginBlock']>>[0]) => void) | undefined;
   const testModule: AppModule = {
     name: 'proposalinjector',
-    hasStore: false,
     prepareProposal: (_ctx, _req, txs) => [...injected, ...txs],
     beginBlock: (ctx) => {
       atNextBlock?.(ctx);
@@ -48,7 +47,7 @@ describe('block.max_gas and proposal sizes', () => {
     });
 
   before(async () => {
-    chain = await TestChain.create({ accounts: 12, maxGas: MAX_GAS, ext: { modules: [testModule] } });
+    chain = await TestChain.create({ accounts: 12, maxGas: MAX_GAS, ext: { modules: [() => testModule] } });
   });
   after(async () => chain?.close());
 
@@ -160,7 +159,9 @@ describe('block.max_gas and proposal sizes', () => {
     assert.equal(chain.checkTx(tx(k, 2_000_001n, 1n)).code, 41);
     // A restarted node (a new app over the same store) enforces the same: CometBFT never resends
     // the params after InitChain, so they live in state.
-    const restarted = createApp(chain.store, pino({ level: 'silent' }), 'test', { modules: [testModule] });
+    const restarted = createApp(chain.store, pino({ level: 'silent' }), 'test', {
+      modules: [() => testModule],
+    });
     const again = restarted.checkTx({ tx: tx(k, 2_000_001n, 1n), type: CheckTxType.NEW });
     assert.equal(again.code, 41, again.log);
   });

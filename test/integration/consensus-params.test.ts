@@ -43,8 +43,7 @@ describe('consensus param updates through the governance authority', () => {
 
   it('discards the update when the branch that staged it fails (all-or-nothing proposals)', async () => {
     chain.at(chain.height + 1n, (ctx: Context, c) => {
-      const branch = ctx.ms.branch();
-      const inner = ctx.with(branch);
+      const inner = ctx.branch().ctx;
       runAsAuthority(c, inner, TYPE, msg(7n));
       // a later message of the same proposal fails: the branch is never written
     });

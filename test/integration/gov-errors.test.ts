@@ -118,6 +118,7 @@ describe('governance error paths', () => {
         proposerAddress: new Uint8Array(0),
       },
       chain.store.branch(),
+      chain.app.modules.stores,
     );
     const route = chain.app.msgs.route('/cosmos.gov.v1.MsgUpdateParams');
     const bad = [

@@ -143,7 +143,12 @@ describe('end-block bookkeeping never halts the chain', () => {
     // Simulate the escrow coming up short (what a bug would do): burn 500 of its 1,400 straight
     // out of gov_deposits between blocks, supply included, so only the escrow is wrong.
     const bank = (chain.app.modules.modules.get('bank') as unknown as { keeper: BankKeeper }).keeper;
-    const ctx = new Context('finalize', { ...HEADER, height: chain.height }, chain.store);
+    const ctx = new Context(
+      'finalize',
+      { ...HEADER, height: chain.height },
+      chain.store,
+      chain.app.modules.stores,
+    );
     bank.burnCoins(ctx, GOV_DEPOSITS_MODULE, [{ denom: DENOM, amount: 500n }]);
     const before3 = balanceOf(chain, k3!.address);
     const before2 = balanceOf(chain, chain.keys[2]!.address);
@@ -182,13 +187,12 @@ describe('a block hook that throws is an invariant breach, reported loudly', () 
       logger,
       ext: {
         modules: [
-          {
+          () => ({
             name: 'boom',
-            hasStore: false,
             endBlock: (ctx) => {
               if (ctx.header.height === 3n) throw new Error('ledger out of balance');
             },
-          },
+          }),
         ],
       },
     });

@@ -39,7 +39,7 @@ describe('invariants that can fail, keeper preconditions as assertions', () => {
       hash: new Uint8Array(0),
       proposerAddress: new Uint8Array(0),
     };
-    return new Context('finalize', header, chain.store.branch());
+    return new Context('finalize', header, chain.store.branch(), chain.app.modules.stores);
   };
 
   it('x/poc: the stored total follows every weight change, and a drift breaks the invariant', async () => {

@@ -63,13 +63,12 @@ export class PocChain {
     let chain: PocChain | undefined;
     const ext: AppExtensions = {
       modules: [
-        {
+        () => ({
           name: 'testactions',
-          hasStore: false,
           beginBlock: (ctx) => {
             for (const a of chain!.actions.get(ctx.header.height) ?? []) a(ctx, chain!);
           },
-        },
+        }),
       ],
     };
     const dir = mkdtempSync(join(tmpdir(), 'gonka-poctest-'));
@@ -178,7 +177,7 @@ export class PocChain {
       hash: new Uint8Array(0),
       proposerAddress: new Uint8Array(0),
     };
-    return f(new Context('query', header, this.store.branchAt()));
+    return f(new Context('query', header, this.store.branchAt(), this.app.modules.stores));
   }
 
   query<Req, Res>(path: string, reqCodec: ProtoCodec<Req>, resCodec: ProtoCodec<Res>, req: Req): Res {

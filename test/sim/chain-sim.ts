@@ -111,7 +111,11 @@ function scheduleWeight(sim: SimApp, keys: TestKey[], rand: () => number, height
     proposerAddress: new Uint8Array(0),
   };
   const who = keys[Math.floor(rand() * SIM_WEIGHTS.length)]!.address;
-  poc.setNextWeight(new Context('finalize', header, sim.store), who, BigInt(1 + Math.floor(rand() * 100)));
+  poc.setNextWeight(
+    new Context('finalize', header, sim.store, sim.app.modules.stores),
+    who,
+    BigInt(1 + Math.floor(rand() * 100)),
+  );
 }
 
 /** Checks module invariants and that the testkv store equals the model; throws on the first breach. */

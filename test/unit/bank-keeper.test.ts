@@ -35,8 +35,8 @@ class FakeAccounts implements BankAccountKeeper {
 
 const setup = () => {
   const auth = new FakeAccounts();
-  const bank = new BankKeeper(auth);
-  const ctx = memoryContext([STORE]);
+  const { ctx, keys } = memoryContext([STORE]);
+  const bank = new BankKeeper(keys[STORE]!, auth);
   bank.genesisCredit(ctx, ALICE, [{ denom: 'ngonka', amount: 100n }]);
   auth.accounts.add(ALICE);
   return { auth, bank, ctx };

@@ -53,8 +53,9 @@ const setup = () => {
   const bank = new FakeBank();
   const auth = new FakeAuth();
   bank.balances.set(`${P}/${COLLATERAL_DENOM}`, 1_000n);
-  const keeper = new CollateralKeeper(bank, auth);
-  return { bank, auth, keeper, ctx: memoryContext([STORE]) };
+  const { ctx, keys } = memoryContext([STORE]);
+  const keeper = new CollateralKeeper(keys[STORE]!, bank, auth);
+  return { bank, auth, keeper, ctx };
 };
 
 describe('x/collateral keeper behind its expected bank and auth keepers', () => {

@@ -5,6 +5,7 @@ import { Any } from 'cosmjs-types/google/protobuf/any';
 import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { u64 } from '../../app/runtime/keys.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
   type Account,
   type AuthKeeper,
@@ -13,7 +14,7 @@ import {
   paramsFromJson,
   paramsToJson,
 } from './keeper.js';
-import { accountByNumberKey, GENESIS_NUMBER_GAPS_KEY, NEXT_ACCOUNT_NUMBER_KEY, STORE } from './keys.js';
+import { accountByNumberKey, GENESIS_NUMBER_GAPS_KEY, NEXT_ACCOUNT_NUMBER_KEY } from './keys.js';
 import { validateAuthParams } from './params.js';
 
 export interface GenesisAccountJson {
@@ -35,7 +36,7 @@ export function defaultAuthGenesis(): AuthGenesis {
   return { params: paramsToJson(paramsFromJson(undefined)), accounts: [] };
 }
 
-export function initAuthGenesis(ctx: Context, keeper: AuthKeeper, raw: unknown): void {
+export function initAuthGenesis(ctx: Context, keeper: AuthKeeper, store: StoreKey, raw: unknown): void {
   const g = (raw ?? defaultAuthGenesis()) as Partial<AuthGenesis>;
   const params = paramsFromJson(g.params as Record<string, unknown> | undefined);
   validateAuthParams(params);
@@ -52,13 +53,13 @@ export function initAuthGenesis(ctx: Context, keeper: AuthKeeper, raw: unknown):
     if (keeper.hasAccount(ctx, account.base.address))
       throw new Error(`auth genesis: duplicate account ${account.base.address}`);
     keeper.setAccount(ctx, account);
-    ctx.kv(STORE).set(accountByNumberKey(n), addressBytes(account.base.address));
+    ctx.kv(store).set(accountByNumberKey(n), addressBytes(account.base.address));
     if (n >= next) next = n + 1n;
   }
-  ctx.kv(STORE).set(NEXT_ACCOUNT_NUMBER_KEY, u64(next));
+  ctx.kv(store).set(NEXT_ACCOUNT_NUMBER_KEY, u64(next));
   // Numbers below `next` that no genesis account holds: the account count is next − gaps from here on.
   const gaps = next - BigInt(numbers.size);
-  if (gaps > 0n) ctx.kv(STORE).set(GENESIS_NUMBER_GAPS_KEY, u64(gaps));
+  if (gaps > 0n) ctx.kv(store).set(GENESIS_NUMBER_GAPS_KEY, u64(gaps));
   for (const name of keeper.moduleAccountNames) keeper.ensureModuleAccount(ctx, name);
 }
 

@@ -8,6 +8,7 @@ import type { Context } from '../../app/runtime/context.js';
 import { formatDec, parseDec } from '../../app/runtime/decimal.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
   ACCOUNT_PREFIX,
   accountByNumberKey,
@@ -15,7 +16,6 @@ import {
   GENESIS_NUMBER_GAPS_KEY,
   NEXT_ACCOUNT_NUMBER_KEY,
   PARAMS_KEY,
-  STORE,
 } from './keys.js';
 import { type AuthParams, defaultAuthParams } from './params.js';
 
@@ -86,7 +86,10 @@ export class AuthKeeper {
   /** The last stored params bytes and their parse (see getParams). */
   private paramsMemo: { raw: Uint8Array; params: AuthParams } | undefined;
 
-  constructor(moduleAccounts = DEFAULT_MODULE_ACCOUNTS) {
+  constructor(
+    private readonly key: StoreKey,
+    moduleAccounts = DEFAULT_MODULE_ACCOUNTS,
+  ) {
     this.moduleAccountNames = moduleAccounts.map((m) => m.name);
     this.moduleAddrs = new Map(moduleAccounts.map((m) => [m.name, moduleAddress(m.name)]));
     this.modulePerms = new Map(moduleAccounts.map((m) => [m.name, m.permissions]));
@@ -96,17 +99,17 @@ export class AuthKeeper {
   // ---- accounts --------------------------------------------------------------------------------
 
   getAccount(ctx: Context, address: string): Account | undefined {
-    const raw = ctx.kv(STORE).get(accountKey(addressBytes(address)));
+    const raw = ctx.kv(this.key).get(accountKey(addressBytes(address)));
     return raw ? decodeAccountAny(Any.decode(raw)) : undefined;
   }
 
   hasAccount(ctx: Context, address: string): boolean {
-    return ctx.kv(STORE).has(accountKey(addressBytes(address)));
+    return ctx.kv(this.key).has(accountKey(addressBytes(address)));
   }
 
   setAccount(ctx: Context, account: Account): void {
     const addr = addressBytes(account.base.address);
-    ctx.kv(STORE).set(accountKey(addr), Any.encode(encodeAccountAny(account)).finish());
+    ctx.kv(this.key).set(accountKey(addr), Any.encode(encodeAccountAny(account)).finish());
   }
 
   /** Creates a BaseAccount with the next account number (the account must not exist). */
@@ -117,7 +120,7 @@ export class AuthKeeper {
       base: BaseAccount.fromPartial({ address, accountNumber: number, sequence: 0n }),
     };
     this.setAccount(ctx, account);
-    ctx.kv(STORE).set(accountByNumberKey(number), addressBytes(address));
+    ctx.kv(this.key).set(accountByNumberKey(number), addressBytes(address));
     return account;
   }
 
@@ -127,7 +130,7 @@ export class AuthKeeper {
   }
 
   private nextAccountNumber(ctx: Context): bigint {
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     const raw = kv.get(NEXT_ACCOUNT_NUMBER_KEY);
     const n = raw ? readU64(raw) : 0n;
     kv.set(NEXT_ACCOUNT_NUMBER_KEY, u64(n + 1n));
@@ -136,14 +139,14 @@ export class AuthKeeper {
 
   /** Accounts in address-byte order, starting after `startAfterKey` (a raw store key) when given. */
   *iterateAccounts(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Account]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {
       yield [k, decodeAccountAny(Any.decode(v))];
     }
   }
 
   /** Number of accounts: next account number − numbers genesis left unused (no scan). */
   accountCount(ctx: Context): bigint {
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     const next = kv.get(NEXT_ACCOUNT_NUMBER_KEY);
     const gaps = kv.get(GENESIS_NUMBER_GAPS_KEY);
     return (next ? readU64(next) : 0n) - (gaps ? readU64(gaps) : 0n);
@@ -152,13 +155,13 @@ export class AuthKeeper {
   /** The account count from a scan equals the maintained one (invariant; a full scan). */
   invariants(ctx: Context): string[] {
     let scanned = 0n;
-    for (const _ of ctx.kv(STORE).iterator(ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) scanned++;
+    for (const _ of ctx.kv(this.key).iterator(ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) scanned++;
     const counted = this.accountCount(ctx);
     return scanned === counted ? [] : [`account count ${counted} != ${scanned} accounts stored`];
   }
 
   addressByNumber(ctx: Context, number: bigint): string | undefined {
-    const raw = ctx.kv(STORE).get(accountByNumberKey(number));
+    const raw = ctx.kv(this.key).get(accountByNumberKey(number));
     return raw ? addressString(raw) : undefined;
   }
 
@@ -195,7 +198,7 @@ export class AuthKeeper {
   // ---- params ----------------------------------------------------------------------------------
 
   getParams(ctx: Context): AuthParams {
-    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    const raw = ctx.kv(this.key).get(PARAMS_KEY);
     if (!raw) return defaultAuthParams();
     // Every tx's ante reads params: parse each distinct stored value once (the store read above
     // still happens, so gas is unchanged). A copy is returned so callers cannot alter the memo.
@@ -207,7 +210,7 @@ export class AuthKeeper {
   }
 
   setParams(ctx: Context, p: AuthParams): void {
-    ctx.kv(STORE).set(PARAMS_KEY, enc.encode(JSON.stringify(paramsToJson(p))));
+    ctx.kv(this.key).set(PARAMS_KEY, enc.encode(JSON.stringify(paramsToJson(p))));
   }
 }
 

@@ -1,6 +1,7 @@
 // x/auth as an AppModule: accounts, account numbers and params; the ante handler that uses them
 // lives in app/runtime/ante.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { defaultAuthGenesis, exportAuthGenesis, initAuthGenesis } from './genesis.js';
 import { authInvariants } from './invariants.js';
 import { AuthKeeper } from './keeper.js';
@@ -8,13 +9,19 @@ import { registerAuthQueries } from './query.js';
 
 export const AUTH_MODULE = 'auth';
 
-export function authModule(keeper: AuthKeeper = new AuthKeeper()): AppModule & { keeper: AuthKeeper } {
+/** `moduleAccounts`: the module accounts genesis creates (DEFAULT_MODULE_ACCOUNTS and any the app adds). */
+export function authModule(
+  store: StoreKey,
+  moduleAccounts?: { name: string; permissions: string[] }[],
+): AppModule & { keeper: AuthKeeper } {
+  const keeper = new AuthKeeper(store, moduleAccounts);
   return {
     name: AUTH_MODULE,
+    storeKey: store,
     keeper,
     registerServices: ({ queries }) => registerAuthQueries(queries, keeper),
     defaultGenesis: defaultAuthGenesis,
-    initGenesis: (ctx, g) => initAuthGenesis(ctx, keeper, g),
+    initGenesis: (ctx, g) => initAuthGenesis(ctx, keeper, store, g),
     exportGenesis: (ctx) => exportAuthGenesis(ctx, keeper),
     invariants: (ctx) => authInvariants(ctx, keeper),
   };

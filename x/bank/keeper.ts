@@ -14,6 +14,7 @@ import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { type Coins, isValidDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
@@ -32,7 +33,6 @@ import {
   PARAMS_KEY,
   parseBalanceKey,
   SEND_ENABLED_PREFIX,
-  STORE,
   SUPPLY_PREFIX,
   sendEnabledKey,
   supplyKey,
@@ -46,19 +46,22 @@ const dec = new TextDecoder();
 
 export class BankKeeper {
   // Private: no keeper hands out another keeper (callers needing x/auth declare their own interface).
-  constructor(private readonly auth: BankAccountKeeper) {}
+  constructor(
+    private readonly key: StoreKey,
+    private readonly auth: BankAccountKeeper,
+  ) {}
 
   // ---- balances --------------------------------------------------------------------------------
 
   balance(ctx: Context, address: string, denom: string): bigint {
-    const raw = ctx.kv(STORE).get(balanceKey(addressBytes(address), denom));
+    const raw = ctx.kv(this.key).get(balanceKey(addressBytes(address), denom));
     return raw ? BigInt(dec.decode(raw)) : 0n;
   }
 
   /** All of an account's balances, sorted by denom, from the raw key `startKey` when given. */
   *iterateBalances(ctx: Context, address: string, startKey?: Uint8Array): Generator<[Uint8Array, Coins]> {
     const prefix = accountBalancesPrefix(addressBytes(address));
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix))) {
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? prefix, prefixEnd(prefix))) {
       yield [k, { denom: parseBalanceKey(k).denom, amount: BigInt(dec.decode(v)) }];
     }
   }
@@ -72,7 +75,7 @@ export class BankKeeper {
     ctx: Context,
     startKey?: Uint8Array,
   ): Generator<[Uint8Array, { address: string; coin: Coins }]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
       const { addr, denom } = parseBalanceKey(k);
       yield [k, { address: addressString(addr), coin: { denom, amount: BigInt(dec.decode(v)) } }];
     }
@@ -85,10 +88,10 @@ export class BankKeeper {
   private setBalance(ctx: Context, address: string, denom: string, amount: bigint, prev: bigint): void {
     assertCoin(denom, amount, `balance of ${address}`);
     assertInvariant(
-      amount === 0n || ctx.ms.getStore(STORE).has(supplyKey(denom)),
+      amount === 0n || ctx.kvUnmetered(this.key).has(supplyKey(denom)),
       `balance of unknown denom '${denom}' (no supply entry) for ${address}`,
     );
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     const addr = addressBytes(address);
     const key = balanceKey(addr, denom);
     if (amount === 0n) kv.delete(key);
@@ -104,13 +107,13 @@ export class BankKeeper {
 
   /** Number of addresses with a non-zero balance of `denom` (maintained, no scan). */
   holderCount(ctx: Context, denom: string): bigint {
-    const raw = ctx.kv(STORE).get(denomHoldersKey(denom));
+    const raw = ctx.kv(this.key).get(denomHoldersKey(denom));
     return raw ? readU64(raw) : 0n;
   }
 
   private setHolderCount(ctx: Context, denom: string, n: bigint): void {
-    if (n === 0n) ctx.kv(STORE).delete(denomHoldersKey(denom));
-    else ctx.kv(STORE).set(denomHoldersKey(denom), u64(n));
+    if (n === 0n) ctx.kv(this.key).delete(denomHoldersKey(denom));
+    else ctx.kv(this.key).set(denomHoldersKey(denom), u64(n));
   }
 
   /** Holders of `denom` with their balance, in address-byte order, from the index (raw index key `startKey`). */
@@ -122,9 +125,9 @@ export class BankKeeper {
     const prefix = denomOwnersPrefix(denom);
     if (startKey && !startsWith(startKey, prefix))
       throw sdkErrors.invalidRequest(`pagination key is not a ${denom} owner key (use next_key as answered)`);
-    for (const [k] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix))) {
+    for (const [k] of ctx.kv(this.key).iterator(startKey ?? prefix, prefixEnd(prefix))) {
       const addr = ownerOfIndexKey(k);
-      const raw = ctx.kv(STORE).get(balanceKey(addr, denom));
+      const raw = ctx.kv(this.key).get(balanceKey(addr, denom));
       yield [k, { address: addressString(addr), amount: raw ? BigInt(dec.decode(raw)) : 0n }];
     }
   }
@@ -186,18 +189,18 @@ export class BankKeeper {
   // ---- supply ------------------------------------------------------------------------------------
 
   supplyOf(ctx: Context, denom: string): bigint {
-    const raw = ctx.kv(STORE).get(supplyKey(denom));
+    const raw = ctx.kv(this.key).get(supplyKey(denom));
     return raw ? BigInt(dec.decode(raw)) : 0n;
   }
 
   private setSupply(ctx: Context, denom: string, amount: bigint): void {
     assertCoin(denom, amount, 'supply');
-    if (amount === 0n) ctx.kv(STORE).delete(supplyKey(denom));
-    else ctx.kv(STORE).set(supplyKey(denom), enc.encode(amount.toString()));
+    if (amount === 0n) ctx.kv(this.key).delete(supplyKey(denom));
+    else ctx.kv(this.key).set(supplyKey(denom), enc.encode(amount.toString()));
   }
 
   *iterateSupply(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Coins]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? SUPPLY_PREFIX, prefixEnd(SUPPLY_PREFIX))) {
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? SUPPLY_PREFIX, prefixEnd(SUPPLY_PREFIX))) {
       yield [k, { denom: dec.decode(k.subarray(1)), amount: BigInt(dec.decode(v)) }];
     }
   }
@@ -235,7 +238,7 @@ export class BankKeeper {
   // ---- send-enabled, metadata, params ------------------------------------------------------------
 
   getParams(ctx: Context): Params {
-    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    const raw = ctx.kv(this.key).get(PARAMS_KEY);
     return raw ? Params.decode(raw) : defaultBankParams();
   }
 
@@ -243,7 +246,7 @@ export class BankKeeper {
     // Per-denom entries move to their own keys (SDK v0.47 migration behaviour).
     for (const s of p.sendEnabled) this.setSendEnabled(ctx, s.denom, s.enabled);
     ctx
-      .kv(STORE)
+      .kv(this.key)
       .set(
         PARAMS_KEY,
         Params.encode(Params.fromPartial({ defaultSendEnabled: p.defaultSendEnabled })).finish(),
@@ -251,16 +254,16 @@ export class BankKeeper {
   }
 
   sendEnabledEntry(ctx: Context, denom: string): boolean | undefined {
-    const raw = ctx.kv(STORE).get(sendEnabledKey(denom));
+    const raw = ctx.kv(this.key).get(sendEnabledKey(denom));
     return raw ? raw[0] === 1 : undefined;
   }
 
   setSendEnabled(ctx: Context, denom: string, enabled: boolean): void {
-    ctx.kv(STORE).set(sendEnabledKey(denom), Uint8Array.of(enabled ? 1 : 0));
+    ctx.kv(this.key).set(sendEnabledKey(denom), Uint8Array.of(enabled ? 1 : 0));
   }
 
   deleteSendEnabled(ctx: Context, denom: string): void {
-    ctx.kv(STORE).delete(sendEnabledKey(denom));
+    ctx.kv(this.key).delete(sendEnabledKey(denom));
   }
 
   *iterateSendEnabled(
@@ -268,7 +271,7 @@ export class BankKeeper {
     startKey?: Uint8Array,
   ): Generator<[Uint8Array, { denom: string; enabled: boolean }]> {
     for (const [k, v] of ctx
-      .kv(STORE)
+      .kv(this.key)
       .iterator(startKey ?? SEND_ENABLED_PREFIX, prefixEnd(SEND_ENABLED_PREFIX))) {
       yield [k, { denom: dec.decode(k.subarray(1)), enabled: v[0] === 1 }];
     }
@@ -288,17 +291,17 @@ export class BankKeeper {
   }
 
   getDenomMetadata(ctx: Context, denom: string): Metadata | undefined {
-    const raw = ctx.kv(STORE).get(denomMetadataKey(denom));
+    const raw = ctx.kv(this.key).get(denomMetadataKey(denom));
     return raw ? Metadata.decode(raw) : undefined;
   }
 
   setDenomMetadata(ctx: Context, m: Metadata): void {
-    ctx.kv(STORE).set(denomMetadataKey(m.base), Metadata.encode(m).finish());
+    ctx.kv(this.key).set(denomMetadataKey(m.base), Metadata.encode(m).finish());
   }
 
   *iterateDenomMetadata(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Metadata]> {
     for (const [k, v] of ctx
-      .kv(STORE)
+      .kv(this.key)
       .iterator(startKey ?? DENOM_METADATA_PREFIX, prefixEnd(DENOM_METADATA_PREFIX))) {
       yield [k, Metadata.decode(v)];
     }
@@ -326,7 +329,7 @@ export class BankKeeper {
   /** The denom → holder index and holder counts match the balances exactly (a full scan). */
   private holderIndexInvariant(ctx: Context): string[] {
     const holders = new Map<string, bigint>();
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     for (const [k] of kv.iterator(BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
       const { addr, denom } = parseBalanceKey(k);
       holders.set(denom, (holders.get(denom) ?? 0n) + 1n);

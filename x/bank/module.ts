@@ -1,6 +1,7 @@
 // x/bank as an AppModule: balances, supply, metadata, send-enabled; its invariant is
 // total supply = Σ balances.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';
 import { defaultBankGenesis, exportBankGenesis, initBankGenesis } from './genesis.js';
 import { bankInvariants } from './invariants.js';
@@ -10,10 +11,11 @@ import { registerBankQueries } from './query.js';
 
 export const BANK_MODULE = 'bank';
 
-export function bankModule(auth: BankAccountKeeper): AppModule & { keeper: BankKeeper } {
-  const keeper = new BankKeeper(auth);
+export function bankModule(store: StoreKey, auth: BankAccountKeeper): AppModule & { keeper: BankKeeper } {
+  const keeper = new BankKeeper(store, auth);
   return {
     name: BANK_MODULE,
+    storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
       registerBankMsgs(msgs, keeper, auth);

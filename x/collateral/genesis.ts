@@ -4,6 +4,7 @@
 
 import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { collateralErrors } from './errors.js';
 import { COLLATERAL_DENOM, COLLATERAL_MODULE, type CollateralKeeper } from './keeper.js';
 import { collateralParamsFromJson, collateralParamsToJson } from './params.js';
@@ -50,7 +51,12 @@ const uint = (what: string, v: unknown, positive = false): bigint => {
   return n;
 };
 
-export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, raw: unknown): void {
+export function initCollateralGenesis(
+  ctx: Context,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+  raw: unknown,
+): void {
   const g = (raw ?? defaultCollateralGenesis()) as Partial<CollateralGenesis>;
   keeper.setParams(ctx, collateralParamsFromJson(g.params));
   keeper.setCurrentEpoch(ctx, g.current_epoch === undefined ? 0n : uint('current_epoch', g.current_epoch));
@@ -82,7 +88,7 @@ export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, ra
       r.reason,
       uint(`slash record epoch of ${r.participant}`, r.epoch),
     );
-  importSigningInfos(ctx, keeper, g);
+  importSigningInfos(ctx, keeper, store, g);
 
   const held = keeper.totalHeld(ctx);
   const balance = keeper.moduleAccountBalance(ctx);
@@ -93,7 +99,11 @@ export function initCollateralGenesis(ctx: Context, keeper: CollateralKeeper, ra
   if (held > 0n) keeper.ensureModuleAccount(ctx);
 }
 
-export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper): CollateralGenesis {
+export function exportCollateralGenesis(
+  ctx: Context,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+): CollateralGenesis {
   return {
     params: collateralParamsToJson(keeper.getParams(ctx)),
     current_epoch: keeper.currentEpoch(ctx).toString(),
@@ -112,7 +122,7 @@ export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper):
       reason: r.reason,
       epoch: r.epoch.toString(),
     })),
-    signing_infos: [...iterateSigningInfos(ctx)].map(([, i]) => ({
+    signing_infos: [...iterateSigningInfos(ctx, store)].map(([, i]) => ({
       participant: i.participant,
       start_height: i.startHeight.toString(),
       index_offset: i.indexOffset.toString(),
@@ -120,7 +130,7 @@ export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper):
       tombstoned: i.tombstoned,
       missed_blocks_counter: i.missedBlocksCounter.toString(),
     })),
-    missed_blocks: [...iterateMissedBlocks(ctx)].map((m) => ({
+    missed_blocks: [...iterateMissedBlocks(ctx, store)].map((m) => ({
       participant: m.participant,
       index: m.index.toString(),
     })),
@@ -128,13 +138,18 @@ export function exportCollateralGenesis(ctx: Context, keeper: CollateralKeeper):
 }
 
 /** Signing infos and their bitmaps: each counter must equal its missed entries, each index < window. */
-function importSigningInfos(ctx: Context, keeper: CollateralKeeper, g: Partial<CollateralGenesis>): void {
+function importSigningInfos(
+  ctx: Context,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+  g: Partial<CollateralGenesis>,
+): void {
   const window = keeper.parsedParams(ctx).signedBlocksWindow;
   for (const i of g.signing_infos ?? []) {
     addressBytes(i.participant);
-    if (getSigningInfo(ctx, i.participant))
+    if (getSigningInfo(ctx, store, i.participant))
       throw collateralErrors.invalidGenesis(`signing info of ${i.participant} listed twice`);
-    setSigningInfo(ctx, {
+    setSigningInfo(ctx, store, {
       participant: i.participant,
       startHeight: uint(`start_height of ${i.participant}`, i.start_height),
       indexOffset: uint(`index_offset of ${i.participant}`, i.index_offset),
@@ -145,16 +160,17 @@ function importSigningInfos(ctx: Context, keeper: CollateralKeeper, g: Partial<C
   }
   for (const m of g.missed_blocks ?? []) {
     const what = `missed block ${m.participant}@${m.index}`;
-    if (!getSigningInfo(ctx, m.participant))
+    if (!getSigningInfo(ctx, store, m.participant))
       throw collateralErrors.invalidGenesis(`${what}: no signing info for the participant`);
     const index = uint(what, m.index);
     if (index >= window)
       throw collateralErrors.invalidGenesis(`${what}: index is not below the window ${window}`);
-    if (isMissed(ctx, m.participant, index)) throw collateralErrors.invalidGenesis(`${what} listed twice`);
-    setMissed(ctx, m.participant, index, true);
+    if (isMissed(ctx, store, m.participant, index))
+      throw collateralErrors.invalidGenesis(`${what} listed twice`);
+    setMissed(ctx, store, m.participant, index, true);
   }
-  for (const [, i] of iterateSigningInfos(ctx))
-    if (BigInt(missedIndexes(ctx, i.participant).length) !== i.missedBlocksCounter)
+  for (const [, i] of iterateSigningInfos(ctx, store))
+    if (BigInt(missedIndexes(ctx, store, i.participant).length) !== i.missedBlocksCounter)
       throw collateralErrors.invalidGenesis(
         `signing info of ${i.participant}: missed_blocks_counter does not match its missed blocks`,
       );

@@ -9,6 +9,7 @@ import type { Context } from '../../app/runtime/context.js';
 import { formatDec } from '../../app/runtime/decimal.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
   type CollateralParams,
   Params,
@@ -70,6 +71,7 @@ export class CollateralKeeper {
 
   // Private: no keeper hands out another keeper; app.ts wires the concrete x/bank and x/auth keepers.
   constructor(
+    private readonly key: StoreKey,
     private readonly bank: CollateralBankKeeper,
     private readonly auth: CollateralAccountKeeper,
   ) {}
@@ -81,7 +83,7 @@ export class CollateralKeeper {
   // ---- params and epoch ----------------------------------------------------------------------
 
   getParams(ctx: Context): CollateralParams {
-    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    const raw = ctx.kv(this.key).get(PARAMS_KEY);
     return raw ? Params.decode(raw) : canonicalCollateralParams(defaultCollateralParams());
   }
 
@@ -90,16 +92,16 @@ export class CollateralKeeper {
   }
 
   setParams(ctx: Context, p: CollateralParams): void {
-    ctx.kv(STORE).set(PARAMS_KEY, Params.encode(canonicalCollateralParams(p)).finish());
+    ctx.kv(this.key).set(PARAMS_KEY, Params.encode(canonicalCollateralParams(p)).finish());
   }
 
   currentEpoch(ctx: Context): bigint {
-    const raw = ctx.kv(STORE).get(EPOCH_KEY);
+    const raw = ctx.kv(this.key).get(EPOCH_KEY);
     return raw ? readU64(raw) : 0n;
   }
 
   setCurrentEpoch(ctx: Context, epoch: bigint): void {
-    ctx.kv(STORE).set(EPOCH_KEY, u64(epoch));
+    ctx.kv(this.key).set(EPOCH_KEY, u64(epoch));
   }
 
   /**
@@ -109,14 +111,14 @@ export class CollateralKeeper {
    */
   onEpochAdvance(ctx: Context, epoch: bigint): void {
     this.setCurrentEpoch(ctx, epoch);
-    const due = [...ctx.kv(STORE).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
+    const due = [...ctx.kv(this.key).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
     for (const [k, v] of due) {
       const addr = k.subarray(9);
       const participant = addressString(addr);
       const amount = amountOf(v);
       bookkeeping(ctx, { module: STORE, action: 'release', id: participant }, (c) => {
-        c.kv(STORE).delete(k);
-        c.kv(STORE).delete(unbondingByParticipantKey(addr, readU64(k.subarray(1, 9))));
+        c.kv(this.key).delete(k);
+        c.kv(this.key).delete(unbondingByParticipantKey(addr, readU64(k.subarray(1, 9))));
         this.bank.sendCoinsFromModule(c, COLLATERAL_MODULE, participant, [
           { denom: COLLATERAL_DENOM, amount },
         ]);
@@ -138,19 +140,19 @@ export class CollateralKeeper {
   // ---- collateral ------------------------------------------------------------------------------
 
   collateralOf(ctx: Context, participant: string): bigint {
-    const raw = ctx.kv(STORE).get(collateralKey(addressBytes(participant)));
+    const raw = ctx.kv(this.key).get(collateralKey(addressBytes(participant)));
     return raw ? amountOf(raw) : 0n;
   }
 
   private setCollateral(ctx: Context, participant: string, amount: bigint): void {
     assertInvariant(amount >= 0n, `negative collateral ${amount} for ${participant}`);
     const key = collateralKey(addressBytes(participant));
-    if (amount === 0n) ctx.kv(STORE).delete(key);
-    else ctx.kv(STORE).set(key, enc.encode(amount.toString()));
+    if (amount === 0n) ctx.kv(this.key).delete(key);
+    else ctx.kv(this.key).set(key, enc.encode(amount.toString()));
   }
 
   *iterateCollateral(ctx: Context): Generator<{ participant: string; amount: bigint }> {
-    for (const [k, v] of ctx.kv(STORE).iterator(COLLATERAL_PREFIX, prefixEnd(COLLATERAL_PREFIX)))
+    for (const [k, v] of ctx.kv(this.key).iterator(COLLATERAL_PREFIX, prefixEnd(COLLATERAL_PREFIX)))
       yield { participant: addressString(k.subarray(1)), amount: amountOf(v) };
   }
 
@@ -173,18 +175,18 @@ export class CollateralKeeper {
     const completion = this.currentEpoch(ctx) + this.parsedParams(ctx).unbondingPeriodEpochs;
     const addr = addressBytes(participant);
     const key = unbondingKey(completion, addr);
-    const prev = ctx.kv(STORE).get(key);
+    const prev = ctx.kv(this.key).get(key);
     const queued = (prev ? amountOf(prev) : 0n) + amount;
     assertInvariant(queued > 0n, `unbonding entry of ${participant} would be ${queued}`);
-    ctx.kv(STORE).set(key, enc.encode(queued.toString()));
-    if (!prev) ctx.kv(STORE).set(unbondingByParticipantKey(addr, completion), Uint8Array.of(1));
+    ctx.kv(this.key).set(key, enc.encode(queued.toString()));
+    if (!prev) ctx.kv(this.key).set(unbondingByParticipantKey(addr, completion), Uint8Array.of(1));
     ctx.events.emit(ev.withdraw(participant, `${amount}${COLLATERAL_DENOM}`, completion));
     return completion;
   }
 
   /** Every unbonding entry in maturity order, then address order. */
   *iterateUnbonding(ctx: Context): Generator<UnbondingEntry & { key: Uint8Array }> {
-    for (const [k, v] of ctx.kv(STORE).iterator(UNBONDING_PREFIX, prefixEnd(UNBONDING_PREFIX)))
+    for (const [k, v] of ctx.kv(this.key).iterator(UNBONDING_PREFIX, prefixEnd(UNBONDING_PREFIX)))
       yield {
         key: k,
         participant: addressString(k.subarray(9)),
@@ -197,7 +199,7 @@ export class CollateralKeeper {
   *iterateUnbondingOf(ctx: Context, participant: string): Generator<UnbondingEntry & { key: Uint8Array }> {
     const addr = addressBytes(participant);
     const prefix = unbondingByParticipantPrefix(addr);
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     for (const [k] of kv.iterator(prefix, prefixEnd(prefix))) {
       const completionEpoch = readU64(k.subarray(prefix.length));
       const key = unbondingKey(completionEpoch, addr);
@@ -213,8 +215,8 @@ export class CollateralKeeper {
   /** Genesis only: writes an unbonding entry as exported. */
   setUnbonding(ctx: Context, e: UnbondingEntry): void {
     const addr = addressBytes(e.participant);
-    ctx.kv(STORE).set(unbondingKey(e.completionEpoch, addr), enc.encode(BigInt(e.amount).toString()));
-    ctx.kv(STORE).set(unbondingByParticipantKey(addr, e.completionEpoch), Uint8Array.of(1));
+    ctx.kv(this.key).set(unbondingKey(e.completionEpoch, addr), enc.encode(BigInt(e.amount).toString()));
+    ctx.kv(this.key).set(unbondingByParticipantKey(addr, e.completionEpoch), Uint8Array.of(1));
   }
 
   /** Genesis only. */
@@ -246,9 +248,9 @@ export class CollateralKeeper {
     const addr = addressBytes(participant);
     const epoch = this.currentEpoch(ctx);
     const recordKey = slashRecordKey(addr, reason);
-    const last = ctx.kv(STORE).get(recordKey);
+    const last = ctx.kv(this.key).get(recordKey);
     if (last && readU64(last) === epoch) return { applied: false, fromActive: 0n, fromUnbonding: 0n };
-    ctx.kv(STORE).set(recordKey, u64(epoch));
+    ctx.kv(this.key).set(recordKey, u64(epoch));
 
     const active = this.collateralOf(ctx, participant);
     const fromActive = mulFloor(active, fraction);
@@ -262,9 +264,9 @@ export class CollateralKeeper {
       assertInvariant(cut > 0n && cut <= amount, `slash cut ${cut} of unbonding entry ${amount}`);
       fromUnbonding += cut;
       if (amount === cut) {
-        ctx.kv(STORE).delete(e.key);
-        ctx.kv(STORE).delete(unbondingByParticipantKey(addr, e.completionEpoch));
-      } else ctx.kv(STORE).set(e.key, enc.encode((amount - cut).toString()));
+        ctx.kv(this.key).delete(e.key);
+        ctx.kv(this.key).delete(unbondingByParticipantKey(addr, e.completionEpoch));
+      } else ctx.kv(this.key).set(e.key, enc.encode((amount - cut).toString()));
     }
     const total = fromActive + fromUnbonding;
     if (total > 0n)
@@ -276,7 +278,7 @@ export class CollateralKeeper {
   }
 
   *iterateSlashRecords(ctx: Context): Generator<{ participant: string; reason: string; epoch: bigint }> {
-    for (const [k, v] of ctx.kv(STORE).iterator(SLASH_RECORD_PREFIX, prefixEnd(SLASH_RECORD_PREFIX))) {
+    for (const [k, v] of ctx.kv(this.key).iterator(SLASH_RECORD_PREFIX, prefixEnd(SLASH_RECORD_PREFIX))) {
       const { addr, reason } = parseSlashRecordKey(k);
       yield { participant: addressString(addr), reason, epoch: readU64(v) };
     }
@@ -286,13 +288,13 @@ export class CollateralKeeper {
   setSlashRecord(ctx: Context, participant: string, reason: string, epoch: bigint): void {
     if (!REASON_RE.test(reason))
       throw collateralErrors.invalidGenesis(`slash reason '${reason}' must match ${REASON_RE}`);
-    ctx.kv(STORE).set(slashRecordKey(addressBytes(participant), reason), u64(epoch));
+    ctx.kv(this.key).set(slashRecordKey(addressBytes(participant), reason), u64(epoch));
   }
 
   // ---- jailed set --------------------------------------------------------------------------------
 
   isJailed(ctx: Context, participant: string): boolean {
-    return ctx.kv(STORE).has(jailedKey(addressBytes(participant)));
+    return ctx.kv(this.key).has(jailedKey(addressBytes(participant)));
   }
 
   /**
@@ -301,26 +303,26 @@ export class CollateralKeeper {
    */
   jail(ctx: Context, participant: string): void {
     if (this.isJailed(ctx, participant)) return;
-    ctx.kv(STORE).set(jailedKey(addressBytes(participant)), Uint8Array.of(1));
+    ctx.kv(this.key).set(jailedKey(addressBytes(participant)), Uint8Array.of(1));
     ctx.effects.jailChanged = true;
     ctx.events.emit(ev.jail(participant, true));
   }
 
   unjail(ctx: Context, participant: string): void {
     if (!this.isJailed(ctx, participant)) return;
-    ctx.kv(STORE).delete(jailedKey(addressBytes(participant)));
+    ctx.kv(this.key).delete(jailedKey(addressBytes(participant)));
     ctx.effects.jailChanged = true;
     ctx.events.emit(ev.jail(participant, false));
   }
 
   /** Jailed participants in address order with their raw keys, from `startKey` (pagination). */
   *iterateJailed(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, string]> {
-    for (const [k] of ctx.kv(STORE).iterator(startKey ?? JAILED_PREFIX, prefixEnd(JAILED_PREFIX)))
+    for (const [k] of ctx.kv(this.key).iterator(startKey ?? JAILED_PREFIX, prefixEnd(JAILED_PREFIX)))
       yield [k, addressString(k.subarray(1))];
   }
 
   jailed(ctx: Context): string[] {
-    return [...ctx.kv(STORE).iterator(JAILED_PREFIX, prefixEnd(JAILED_PREFIX))].map(([k]) =>
+    return [...ctx.kv(this.key).iterator(JAILED_PREFIX, prefixEnd(JAILED_PREFIX))].map(([k]) =>
       addressString(k.subarray(1)),
     );
   }
@@ -349,7 +351,7 @@ export class CollateralKeeper {
 
   /** The module account holds exactly the active plus unbonding collateral. */
   invariants(ctx: Context): string[] {
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     let queued = 0;
     for (const e of this.iterateUnbonding(ctx)) {
       queued++;

@@ -1,6 +1,7 @@
 // x/collateral as an AppModule. Its BeginBlock handles CometBFT's misbehavior and last-commit
 // votes (slashing.ts); epochs come from x/poc calling onEpochAdvance.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import type { CollateralAccountKeeper, CollateralBankKeeper } from './expectedKeepers.js';
 import { defaultCollateralGenesis, exportCollateralGenesis, initCollateralGenesis } from './genesis.js';
 import { collateralInvariants } from './invariants.js';
@@ -12,23 +13,25 @@ import { handleConsensusInfo } from './slashing.js';
 export { COLLATERAL_MODULE };
 
 export function collateralModule(
+  store: StoreKey,
   bank: CollateralBankKeeper,
   auth: CollateralAccountKeeper,
 ): AppModule & { keeper: CollateralKeeper } {
-  const keeper = new CollateralKeeper(bank, auth);
+  const keeper = new CollateralKeeper(store, bank, auth);
   return {
     name: COLLATERAL_MODULE,
+    storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
-      registerCollateralMsgs(msgs, keeper);
-      registerCollateralQueries(queries, keeper);
+      registerCollateralMsgs(msgs, keeper, store);
+      registerCollateralQueries(queries, keeper, store);
     },
     defaultGenesis: defaultCollateralGenesis,
-    initGenesis: (ctx, g) => initCollateralGenesis(ctx, keeper, g),
-    exportGenesis: (ctx) => exportCollateralGenesis(ctx, keeper),
+    initGenesis: (ctx, g) => initCollateralGenesis(ctx, keeper, store, g),
+    exportGenesis: (ctx) => exportCollateralGenesis(ctx, keeper, store),
     beginBlock(ctx) {
-      if (keeper.validators) handleConsensusInfo(ctx, keeper, keeper.validators);
+      if (keeper.validators) handleConsensusInfo(ctx, store, keeper, keeper.validators);
     },
-    invariants: (ctx) => collateralInvariants(ctx, keeper),
+    invariants: (ctx) => collateralInvariants(ctx, keeper, store),
   };
 }

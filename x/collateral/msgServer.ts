@@ -1,6 +1,9 @@
+// x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
+// (authority = the governance module account).
 import { moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
   MsgDepositCollateral,
   MsgDepositCollateralResponse,
@@ -28,7 +31,7 @@ export { collateralAmount } from './msgs.js';
 
 import { restartAllWindows, unjailValidator } from './slashing.js';
 
-export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper): void {
+export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   msgs.register({
     typeUrl: MsgDepositCollateral.typeUrl,
     request: MsgDepositCollateral,
@@ -63,7 +66,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     validate: validateMsgUnjail,
     handle(ctx, m) {
       if (!keeper.validators) throw collateralErrors.notParticipant('no validator set is wired');
-      unjailValidator(ctx, keeper, keeper.validators, m.participant);
+      unjailValidator(ctx, store, keeper, keeper.validators, m.participant);
       return {};
     },
   });
@@ -83,7 +86,7 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
       const next = parseCollateralParams(m.params);
       keeper.setParams(ctx, m.params!);
       // Bitmap indexes are offset mod window: a new window starts every validator's count afresh.
-      if (next.signedBlocksWindow !== before) restartAllWindows(ctx);
+      if (next.signedBlocksWindow !== before) restartAllWindows(ctx, store);
       ctx.events.emit(ev.updateParams());
       return {};
     },

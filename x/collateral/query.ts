@@ -5,6 +5,7 @@ import { addressBytes } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
   QueryCollateralRequest,
   QueryCollateralResponse,
@@ -30,7 +31,11 @@ function checkAddress(a: string): void {
   addressBytes(a);
 }
 
-export function registerCollateralQueries(queries: QueryRouter, keeper: CollateralKeeper): void {
+export function registerCollateralQueries(
+  queries: QueryRouter,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+): void {
   queries.register({
     path: `${COLLATERAL_QUERY}/Params`,
     request: QueryParamsRequest,
@@ -72,7 +77,7 @@ export function registerCollateralQueries(queries: QueryRouter, keeper: Collater
     response: QuerySigningInfoResponse,
     handle(ctx, r) {
       checkAddress(r.address);
-      const info = getSigningInfo(ctx, r.address);
+      const info = getSigningInfo(ctx, store, r.address);
       if (!info) throw sdkErrors.notFound(`no signing info for ${r.address}`);
       return { info };
     },
@@ -82,7 +87,7 @@ export function registerCollateralQueries(queries: QueryRouter, keeper: Collater
     request: QuerySigningInfosRequest,
     response: QuerySigningInfosResponse,
     handle(ctx, r) {
-      const { items, pagination } = paginate(r.pagination, (start) => iterateSigningInfos(ctx, start));
+      const { items, pagination } = paginate(r.pagination, (start) => iterateSigningInfos(ctx, store, start));
       return { infos: items, pagination };
     },
   });

@@ -8,6 +8,7 @@ import { type Misbehavior, MisbehaviorType, type VoteInfo } from 'cosmjs-types/t
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import type { ValidatorSigningInfo } from '../../proto/gonka/collateral/v1/codecs.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
@@ -45,6 +46,7 @@ function newSigningInfo(participant: string, height: bigint): ValidatorSigningIn
 /** BeginBlock: every misbehavior entry, then every vote of the last commit. */
 export function handleConsensusInfo(
   ctx: Context,
+  store: StoreKey,
   keeper: CollateralKeeper,
   validators: ValidatorLookup,
 ): void {
@@ -57,7 +59,7 @@ export function handleConsensusInfo(
   const punished = new Set<string>();
   const scan = Math.min(info.misbehavior.length, MAX_MISBEHAVIOR_ENTRIES);
   for (let i = 0; i < scan && punished.size < bound; i++) {
-    const p = handleMisbehavior(ctx, keeper, validators, params, info.misbehavior[i]!);
+    const p = handleMisbehavior(ctx, store, keeper, validators, params, info.misbehavior[i]!);
     if (p) punished.add(p);
   }
 
@@ -69,13 +71,14 @@ export function handleConsensusInfo(
     const addr = hex(votes[i]!.validator?.address ?? new Uint8Array(0));
     if (seen.has(addr)) continue;
     seen.add(addr);
-    handleVote(ctx, keeper, validators, params, votes[i]!);
+    handleVote(ctx, store, keeper, validators, params, votes[i]!);
   }
 }
 
 /** Returns the participant punished, if the entry was valid and new. */
 function handleMisbehavior(
   ctx: Context,
+  store: StoreKey,
   keeper: CollateralKeeper,
   validators: ValidatorLookup,
   params: ParsedCollateralParams,
@@ -87,7 +90,7 @@ function handleMisbehavior(
   if (!participant) return;
   const height = ctx.header.height;
   if (m.height > height || height - m.height > params.maxEvidenceAgeBlocks) return;
-  const info = getSigningInfo(ctx, participant) ?? newSigningInfo(participant, height);
+  const info = getSigningInfo(ctx, store, participant) ?? newSigningInfo(participant, height);
   if (info.tombstoned) return; // already punished for good: a repeated entry changes nothing
   // Money moves in BeginBlock: a failing slash is a bookkeeping_failure event, never a halt.
   bookkeeping(ctx, { module: 'collateral', action: 'slash_double_sign', id: participant }, (inner) => {
@@ -95,13 +98,14 @@ function handleMisbehavior(
       keeper.slash(inner, participant, params.slashFractionDoubleSign, SLASH_DOUBLE_SIGN);
   });
   keeper.jail(ctx, participant);
-  setSigningInfo(ctx, { ...info, tombstoned: true, jailedUntil: JAILED_FOREVER });
+  setSigningInfo(ctx, store, { ...info, tombstoned: true, jailedUntil: JAILED_FOREVER });
   ctx.events.emit(ev.consensusSlash(participant, m.validator.power, SLASH_DOUBLE_SIGN, m.height));
   return participant;
 }
 
 function handleVote(
   ctx: Context,
+  store: StoreKey,
   keeper: CollateralKeeper,
   validators: ValidatorLookup,
   params: ParsedCollateralParams,
@@ -113,17 +117,17 @@ function handleVote(
   if (!participant || keeper.isJailed(ctx, participant)) return;
   const height = ctx.header.height;
   const window = params.signedBlocksWindow;
-  const info = getSigningInfo(ctx, participant) ?? newSigningInfo(participant, height);
+  const info = getSigningInfo(ctx, store, participant) ?? newSigningInfo(participant, height);
 
   const index = info.indexOffset % window;
   info.indexOffset += 1n;
   const missed = vote.blockIdFlag === BlockIDFlag.BLOCK_ID_FLAG_ABSENT;
-  const wasMissed = isMissed(ctx, participant, index);
+  const wasMissed = isMissed(ctx, store, participant, index);
   if (missed && !wasMissed) {
-    setMissed(ctx, participant, index, true);
+    setMissed(ctx, store, participant, index, true);
     info.missedBlocksCounter += 1n;
   } else if (!missed && wasMissed) {
-    setMissed(ctx, participant, index, false);
+    setMissed(ctx, store, participant, index, false);
     info.missedBlocksCounter -= 1n;
   }
   if (missed) ctx.events.emit(ev.liveness(participant, info.missedBlocksCounter, height));
@@ -136,12 +140,12 @@ function handleVote(
     });
     keeper.jail(ctx, participant);
     ctx.events.emit(ev.consensusSlash(participant, vote.validator.power, 'missing_signature', height));
-    clearMissed(ctx, participant);
+    clearMissed(ctx, store, participant);
     info.missedBlocksCounter = 0n;
     info.indexOffset = 0n;
     info.jailedUntil = height + params.downtimeJailBlocks;
   }
-  setSigningInfo(ctx, info);
+  setSigningInfo(ctx, store, info);
 }
 
 /**
@@ -151,6 +155,7 @@ function handleVote(
  */
 export function unjailValidator(
   ctx: Context,
+  store: StoreKey,
   keeper: CollateralKeeper,
   validators: ValidatorLookup,
   participant: string,
@@ -158,7 +163,7 @@ export function unjailValidator(
   const p = validators.getParticipant(ctx, participant);
   if (!p) throw collateralErrors.notParticipant(`${participant} is not a participant`);
   if (!keeper.isJailed(ctx, participant)) throw collateralErrors.notJailed(`${participant} is not jailed`);
-  const info = getSigningInfo(ctx, participant);
+  const info = getSigningInfo(ctx, store, participant);
   if (info?.tombstoned) throw collateralErrors.tombstoned(`${participant} double-signed and stays jailed`);
   const height = ctx.header.height;
   if (info && height < info.jailedUntil)
@@ -168,16 +173,16 @@ export function unjailValidator(
       `${participant}'s collateral (${keeper.collateralOf(ctx, participant)}ngonka) activates none of its weight ${p.weight}`,
     );
   keeper.unjail(ctx, participant);
-  restartWindow(ctx, info ?? newSigningInfo(participant, height), height);
+  restartWindow(ctx, store, info ?? newSigningInfo(participant, height), height);
 }
 
-function restartWindow(ctx: Context, info: ValidatorSigningInfo, height: bigint): void {
-  clearMissed(ctx, info.participant);
-  setSigningInfo(ctx, { ...info, startHeight: height, indexOffset: 0n, missedBlocksCounter: 0n });
+function restartWindow(ctx: Context, store: StoreKey, info: ValidatorSigningInfo, height: bigint): void {
+  clearMissed(ctx, store, info.participant);
+  setSigningInfo(ctx, store, { ...info, startHeight: height, indexOffset: 0n, missedBlocksCounter: 0n });
 }
 
 /** A signed_blocks_window change invalidates every bitmap index: every window starts afresh. */
-export function restartAllWindows(ctx: Context): void {
-  const infos = [...iterateSigningInfos(ctx)].map(([, i]) => i);
-  for (const i of infos) restartWindow(ctx, i, ctx.header.height);
+export function restartAllWindows(ctx: Context, store: StoreKey): void {
+  const infos = [...iterateSigningInfos(ctx, store)].map(([, i]) => i);
+  for (const i of infos) restartWindow(ctx, store, i, ctx.header.height);
 }

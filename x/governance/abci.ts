@@ -73,8 +73,8 @@ export function govEndBlock(ctx: Context, k: GovKeeper): void {
 function execute(ctx: Context, k: GovKeeper, p: Proposal): string | undefined {
   const router = k.router;
   if (!router) throw new Error('governance: router not registered');
-  const branch = ctx.ms.branch();
-  const execCtx = ctx.with(branch, new GasMeter());
+  const branch = ctx.branch(new GasMeter());
+  const execCtx = branch.ctx;
   // Block effects (consensus param updates) are shared with the block; undo them on failure.
   const savedEffects = { ...ctx.effects };
   const authority = k.authority();

@@ -4,6 +4,7 @@
 import { Deposit, Proposal, ProposalStatus, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { Context } from '../../app/runtime/context.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { addCoins, coinsEqual, parseCoins } from '../bank/coins.js';
 import { govErrors } from './errors.js';
@@ -14,7 +15,6 @@ import {
   OPEN_COUNT_KEY,
   QUEUE_VALUE,
   queueKey,
-  STORE,
   u64,
 } from './keys.js';
 import {
@@ -81,7 +81,7 @@ function proposalFromJson(raw: unknown): Proposal {
 
 const fail = (msg: string) => govErrors.invalidGenesis(msg);
 
-export function initGovGenesis(ctx: Context, k: GovKeeper, raw: unknown): void {
+export function initGovGenesis(ctx: Context, k: GovKeeper, store: StoreKey, raw: unknown): void {
   const g = { ...defaultGovGenesis(), ...((raw ?? {}) as Partial<GovGenesis>) };
   let params: GovParams;
   try {
@@ -110,16 +110,16 @@ export function initGovGenesis(ctx: Context, k: GovKeeper, raw: unknown): void {
     k.setProposal(ctx, p);
     if (p.status === ProposalStatus.PROPOSAL_STATUS_DEPOSIT_PERIOD) {
       if (!p.depositEndTime) throw fail(`proposal ${p.id} has no deposit_end_time`);
-      ctx.kv(STORE).set(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime, p.id), QUEUE_VALUE);
+      ctx.kv(store).set(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime, p.id), QUEUE_VALUE);
       open++;
     } else if (p.status === ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD) {
       if (!p.votingEndTime || !p.votingStartTime) throw fail(`proposal ${p.id} has no voting times`);
-      ctx.kv(STORE).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
+      ctx.kv(store).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
       open++;
     }
   }
   if (open > params.maxOpenProposals) throw fail(`${open} open proposals exceed max_open_proposals`);
-  if (open > 0n) ctx.kv(STORE).set(OPEN_COUNT_KEY, u64(open));
+  if (open > 0n) ctx.kv(store).set(OPEN_COUNT_KEY, u64(open));
 
   const depositSums = new Map<bigint, ReturnType<typeof parseCoins>[]>();
   for (const rawD of g.deposits) {

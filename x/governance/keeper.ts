@@ -10,6 +10,7 @@ import type { Context } from '../../app/runtime/context.js';
 import { mulCeil, mulFloor } from '../../app/runtime/decimal.js';
 import { prefixEnd } from '../../app/runtime/keys.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { addCoins, type Coins, coinsString, parseCoins, toWire } from '../bank/coins.js';
 import { govErrors } from './errors.js';
@@ -63,6 +64,7 @@ export class GovKeeper {
   router?: MsgRouter;
 
   constructor(
+    private readonly key: StoreKey,
     readonly auth: GovAuthKeeper,
     readonly bank: GovBankKeeper,
     private readonly weightSource: () => WeightKeeper,
@@ -85,37 +87,37 @@ export class GovKeeper {
   // ---- params and constitution ------------------------------------------------------------------
 
   getParams(ctx: Context): GovParams {
-    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    const raw = ctx.kv(this.key).get(PARAMS_KEY);
     return raw ? govParamsFromJson(JSON.parse(dec.decode(raw))) : defaultGovParams();
   }
 
   setParams(ctx: Context, p: GovParams): void {
-    ctx.kv(STORE).set(PARAMS_KEY, enc.encode(JSON.stringify(govParamsToJson(p))));
+    ctx.kv(this.key).set(PARAMS_KEY, enc.encode(JSON.stringify(govParamsToJson(p))));
   }
 
   getConstitution(ctx: Context): string {
-    const raw = ctx.kv(STORE).get(CONSTITUTION_KEY);
+    const raw = ctx.kv(this.key).get(CONSTITUTION_KEY);
     return raw ? dec.decode(raw) : '';
   }
 
   setConstitution(ctx: Context, text: string): void {
-    if (text === '') ctx.kv(STORE).delete(CONSTITUTION_KEY);
-    else ctx.kv(STORE).set(CONSTITUTION_KEY, enc.encode(text));
+    if (text === '') ctx.kv(this.key).delete(CONSTITUTION_KEY);
+    else ctx.kv(this.key).set(CONSTITUTION_KEY, enc.encode(text));
   }
 
   // ---- proposals -----------------------------------------------------------------------------------
 
   nextProposalId(ctx: Context): bigint {
-    const raw = ctx.kv(STORE).get(NEXT_PROPOSAL_ID_KEY);
+    const raw = ctx.kv(this.key).get(NEXT_PROPOSAL_ID_KEY);
     return raw ? readU64(raw) : 1n;
   }
 
   setNextProposalId(ctx: Context, id: bigint): void {
-    ctx.kv(STORE).set(NEXT_PROPOSAL_ID_KEY, u64(id));
+    ctx.kv(this.key).set(NEXT_PROPOSAL_ID_KEY, u64(id));
   }
 
   getProposal(ctx: Context, id: bigint): Proposal | undefined {
-    const raw = ctx.kv(STORE).get(proposalKey(id));
+    const raw = ctx.kv(this.key).get(proposalKey(id));
     return raw ? Proposal.decode(raw) : undefined;
   }
 
@@ -126,22 +128,22 @@ export class GovKeeper {
   }
 
   setProposal(ctx: Context, p: Proposal): void {
-    ctx.kv(STORE).set(proposalKey(p.id), Proposal.encode(p).finish());
+    ctx.kv(this.key).set(proposalKey(p.id), Proposal.encode(p).finish());
   }
 
   *iterateProposals(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Proposal]> {
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? PROPOSAL_PREFIX, prefixEnd(PROPOSAL_PREFIX)))
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? PROPOSAL_PREFIX, prefixEnd(PROPOSAL_PREFIX)))
       yield [k, Proposal.decode(v)];
   }
 
   openCount(ctx: Context): bigint {
-    const raw = ctx.kv(STORE).get(OPEN_COUNT_KEY);
+    const raw = ctx.kv(this.key).get(OPEN_COUNT_KEY);
     return raw ? readU64(raw) : 0n;
   }
 
   private setOpenCount(ctx: Context, n: bigint): void {
-    if (n === 0n) ctx.kv(STORE).delete(OPEN_COUNT_KEY);
-    else ctx.kv(STORE).set(OPEN_COUNT_KEY, u64(n));
+    if (n === 0n) ctx.kv(this.key).delete(OPEN_COUNT_KEY);
+    else ctx.kv(this.key).set(OPEN_COUNT_KEY, u64(n));
   }
 
   /** Stores a new proposal in its deposit period; the caller validated its content. */
@@ -168,7 +170,7 @@ export class GovKeeper {
       totalDeposit: [],
     });
     this.setProposal(ctx, p);
-    ctx.kv(STORE).set(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, id), QUEUE_VALUE);
+    ctx.kv(this.key).set(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, id), QUEUE_VALUE);
     this.setOpenCount(ctx, open + 1n);
     ctx.events.emit(
       ev.submitProposal(
@@ -187,7 +189,7 @@ export class GovKeeper {
   activateVoting(ctx: Context, p: Proposal): void {
     const params = this.getParams(ctx);
     const now = ctx.header.time;
-    ctx.kv(STORE).delete(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, p.id));
+    ctx.kv(this.key).delete(queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, p.id));
     p.status = ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD;
     p.votingStartTime = now;
     p.votingEndTime = addSeconds(
@@ -195,7 +197,7 @@ export class GovKeeper {
       p.expedited ? params.expeditedVotingPeriodSeconds : params.votingPeriodSeconds,
     );
     this.setProposal(ctx, p);
-    ctx.kv(STORE).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
+    ctx.kv(this.key).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
     ctx.events.emit(ev.votingPeriodStart(p.id));
   }
 
@@ -205,29 +207,29 @@ export class GovKeeper {
       queue === 'inactive'
         ? queueKey(INACTIVE_QUEUE_PREFIX, p.depositEndTime!, p.id)
         : queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime!, p.id);
-    ctx.kv(STORE).delete(key);
+    ctx.kv(this.key).delete(key);
     this.setOpenCount(ctx, this.openCount(ctx) - 1n);
   }
 
   /** Moves an expedited proposal that missed its threshold onto the regular voting period. */
   requeueAsRegular(ctx: Context, p: Proposal): void {
     const params = this.getParams(ctx);
-    ctx.kv(STORE).delete(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime!, p.id));
+    ctx.kv(this.key).delete(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime!, p.id));
     p.expedited = false;
     p.votingEndTime = addSeconds(p.votingStartTime!, params.votingPeriodSeconds);
     this.setProposal(ctx, p);
-    ctx.kv(STORE).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
+    ctx.kv(this.key).set(queueKey(ACTIVE_QUEUE_PREFIX, p.votingEndTime, p.id), QUEUE_VALUE);
   }
 
   deleteProposal(ctx: Context, id: bigint): void {
-    ctx.kv(STORE).delete(proposalKey(id));
+    ctx.kv(this.key).delete(proposalKey(id));
   }
 
   /** Ids whose queue end time is ≤ now, in (end time, id) order. */
   dueIds(ctx: Context, queue: 'inactive' | 'active'): bigint[] {
     const prefix = queue === 'inactive' ? INACTIVE_QUEUE_PREFIX : ACTIVE_QUEUE_PREFIX;
     const ids: bigint[] = [];
-    for (const [k] of ctx.kv(STORE).iterator(prefix, queueDueEnd(prefix, ctx.header.time)))
+    for (const [k] of ctx.kv(this.key).iterator(prefix, queueDueEnd(prefix, ctx.header.time)))
       ids.push(queueKeyId(k));
     return ids;
   }
@@ -235,23 +237,23 @@ export class GovKeeper {
   // ---- deposits -------------------------------------------------------------------------------------
 
   getDeposit(ctx: Context, id: bigint, depositor: string): Deposit | undefined {
-    const raw = ctx.kv(STORE).get(depositKey(id, addressBytes(depositor)));
+    const raw = ctx.kv(this.key).get(depositKey(id, addressBytes(depositor)));
     return raw ? Deposit.decode(raw) : undefined;
   }
 
   *iterateDeposits(ctx: Context, id: bigint, startKey?: Uint8Array): Generator<[Uint8Array, Deposit]> {
     const prefix = depositsPrefix(id);
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? prefix, prefixEnd(prefix)))
       yield [k, Deposit.decode(v)];
   }
 
   *iterateAllDeposits(ctx: Context): Generator<Deposit> {
-    for (const [, v] of ctx.kv(STORE).iterator(DEPOSIT_PREFIX, prefixEnd(DEPOSIT_PREFIX)))
+    for (const [, v] of ctx.kv(this.key).iterator(DEPOSIT_PREFIX, prefixEnd(DEPOSIT_PREFIX)))
       yield Deposit.decode(v);
   }
 
   setDeposit(ctx: Context, d: Deposit): void {
-    ctx.kv(STORE).set(depositKey(d.proposalId, addressBytes(d.depositor)), Deposit.encode(d).finish());
+    ctx.kv(this.key).set(depositKey(d.proposalId, addressBytes(d.depositor)), Deposit.encode(d).finish());
   }
 
   /**
@@ -305,7 +307,7 @@ export class GovKeeper {
    */
   refundDeposits(ctx: Context, id: bigint): void {
     for (const [k, d] of [...this.iterateDeposits(ctx, id)]) {
-      ctx.kv(STORE).delete(k);
+      ctx.kv(this.key).delete(k);
       bookkeeping(ctx, { module: STORE, action: 'refund', id: `${id}/${d.depositor}` }, (c) =>
         this.bank.sendCoinsFromModule(c, GOV_DEPOSITS_MODULE, d.depositor, parseCoins(d.amount)),
       );
@@ -317,7 +319,7 @@ export class GovKeeper {
     const all: Coins[][] = [];
     for (const [k, d] of [...this.iterateDeposits(ctx, id)]) {
       all.push(parseCoins(d.amount));
-      ctx.kv(STORE).delete(k);
+      ctx.kv(this.key).delete(k);
     }
     const total = addCoins(all);
     if (total.length > 0)
@@ -342,7 +344,7 @@ export class GovKeeper {
         .filter((c) => c.amount > 0n);
       if (refund.length > 0) this.bank.sendCoinsFromModule(ctx, GOV_DEPOSITS_MODULE, d.depositor, refund);
       fees.push(fee);
-      ctx.kv(STORE).delete(k);
+      ctx.kv(this.key).delete(k);
     }
     const total = addCoins(fees);
     if (total.length === 0) return;
@@ -353,26 +355,26 @@ export class GovKeeper {
   // ---- votes ------------------------------------------------------------------------------------------
 
   getVote(ctx: Context, id: bigint, voter: string): Vote | undefined {
-    const raw = ctx.kv(STORE).get(voteKey(id, addressBytes(voter)));
+    const raw = ctx.kv(this.key).get(voteKey(id, addressBytes(voter)));
     return raw ? Vote.decode(raw) : undefined;
   }
 
   setVote(ctx: Context, v: Vote): void {
-    ctx.kv(STORE).set(voteKey(v.proposalId, addressBytes(v.voter)), Vote.encode(v).finish());
+    ctx.kv(this.key).set(voteKey(v.proposalId, addressBytes(v.voter)), Vote.encode(v).finish());
   }
 
   *iterateVotes(ctx: Context, id: bigint, startKey?: Uint8Array): Generator<[Uint8Array, Vote]> {
     const prefix = votesPrefix(id);
-    for (const [k, v] of ctx.kv(STORE).iterator(startKey ?? prefix, prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? prefix, prefixEnd(prefix)))
       yield [k, Vote.decode(v)];
   }
 
   *iterateAllVotes(ctx: Context): Generator<Vote> {
-    for (const [, v] of ctx.kv(STORE).iterator(VOTE_PREFIX, prefixEnd(VOTE_PREFIX))) yield Vote.decode(v);
+    for (const [, v] of ctx.kv(this.key).iterator(VOTE_PREFIX, prefixEnd(VOTE_PREFIX))) yield Vote.decode(v);
   }
 
   deleteVotes(ctx: Context, id: bigint): void {
-    for (const [k] of [...this.iterateVotes(ctx, id)]) ctx.kv(STORE).delete(k);
+    for (const [k] of [...this.iterateVotes(ctx, id)]) ctx.kv(this.key).delete(k);
   }
 
   /** The current tally of a proposal's votes by current weights (no side effects). */

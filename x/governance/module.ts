@@ -2,6 +2,7 @@
 // app's router with the governance account as authority. Its invariant: the gov account holds
 // every escrowed deposit, and the open-proposal count matches the proposals.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { govEndBlock } from './abci.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';
 import { defaultGovGenesis, exportGovGenesis, initGovGenesis } from './genesis.js';
@@ -18,13 +19,15 @@ export const GOVERNANCE_MODULE = STORE;
  * WeightKeeper) after the modules are built.
  */
 export function governanceModule(
+  store: StoreKey,
   auth: GovAuthKeeper,
   bank: GovBankKeeper,
   weights: WeightKeeper | (() => WeightKeeper),
 ): AppModule & { keeper: GovKeeper } {
-  const keeper = new GovKeeper(auth, bank, typeof weights === 'function' ? weights : () => weights);
+  const keeper = new GovKeeper(store, auth, bank, typeof weights === 'function' ? weights : () => weights);
   return {
     name: GOVERNANCE_MODULE,
+    storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
       keeper.router = msgs;
@@ -32,7 +35,7 @@ export function governanceModule(
       registerGovQueries(queries, keeper);
     },
     defaultGenesis: defaultGovGenesis,
-    initGenesis: (ctx, g) => initGovGenesis(ctx, keeper, g),
+    initGenesis: (ctx, g) => initGovGenesis(ctx, keeper, store, g),
     exportGenesis: (ctx) => exportGovGenesis(ctx, keeper),
     endBlock: (ctx) => govEndBlock(ctx, keeper),
     invariants: (ctx) => govInvariants(ctx, keeper),

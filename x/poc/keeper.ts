@@ -10,6 +10,7 @@ import { addressBytes, addressString } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { EpochState, Params, Participant, type PocParams } from '../../proto/gonka/poc/v1/codecs.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
@@ -23,7 +24,6 @@ import {
   POWER_PREFIX,
   participantKey,
   powerKey,
-  STORE,
   TOTAL_WEIGHT_KEY,
 } from './keys.js';
 import { defaultPocParams, validatePocParams } from './params.js';
@@ -42,7 +42,10 @@ export interface ValidatorUpdate {
 export class PocKeeper implements WeightSource {
   private readonly hooks: EpochHook[] = [];
 
-  constructor(private readonly jails?: JailView) {}
+  constructor(
+    private readonly key: StoreKey,
+    private readonly jails?: JailView,
+  ) {}
 
   /** Subscribes a module to epoch starts (wiring time only, in dependency order). */
   addEpochHook(hook: EpochHook): void {
@@ -57,19 +60,19 @@ export class PocKeeper implements WeightSource {
   // ---- params ----------------------------------------------------------------------------------
 
   getParams(ctx: Context): PocParams {
-    const raw = ctx.kv(STORE).get(PARAMS_KEY);
+    const raw = ctx.kv(this.key).get(PARAMS_KEY);
     return raw ? Params.decode(raw) : defaultPocParams();
   }
 
   setParams(ctx: Context, p: PocParams): void {
     validatePocParams(p);
-    ctx.kv(STORE).set(PARAMS_KEY, Params.encode(p).finish());
+    ctx.kv(this.key).set(PARAMS_KEY, Params.encode(p).finish());
   }
 
   // ---- epoch clock -----------------------------------------------------------------------------
 
   epochState(ctx: Context): EpochState {
-    const raw = ctx.kv(STORE).get(EPOCH_KEY);
+    const raw = ctx.kv(this.key).get(EPOCH_KEY);
     if (raw) return EpochState.decode(raw);
     return { epoch: 0n, startHeight: 1n, nextStartHeight: 1n + this.getParams(ctx).epochLength };
   }
@@ -79,7 +82,7 @@ export class PocKeeper implements WeightSource {
       throw pocErrors.invalidGenesis(
         `epoch ${s.epoch} ends (${s.nextStartHeight}) before it starts (${s.startHeight})`,
       );
-    ctx.kv(STORE).set(EPOCH_KEY, EpochState.encode(s).finish());
+    ctx.kv(this.key).set(EPOCH_KEY, EpochState.encode(s).finish());
   }
 
   currentEpoch(ctx: Context): bigint {
@@ -116,7 +119,7 @@ export class PocKeeper implements WeightSource {
   // ---- participants and weights ------------------------------------------------------------------
 
   getParticipant(ctx: Context, address: string): Participant | undefined {
-    const raw = ctx.kv(STORE).get(participantKey(addressBytes(address)));
+    const raw = ctx.kv(this.key).get(participantKey(addressBytes(address)));
     return raw ? Participant.decode(raw) : undefined;
   }
 
@@ -126,30 +129,30 @@ export class PocKeeper implements WeightSource {
     validateParticipant(p);
     const old = this.getParticipant(ctx, p.address);
     const before = old?.weight ?? 0n;
-    ctx.kv(STORE).set(participantKey(addressBytes(p.address)), Participant.encode(p).finish());
+    ctx.kv(this.key).set(participantKey(addressBytes(p.address)), Participant.encode(p).finish());
     if (p.weight !== before) this.setTotalWeight(ctx, this.totalWeight(ctx) - before + p.weight);
-    indexConsensusKey(ctx, p.address, old?.consensusPubkey, p.consensusPubkey);
+    indexConsensusKey(ctx, this.key, p.address, old?.consensusPubkey, p.consensusPubkey);
   }
 
   /** The participant running the CometBFT validator with this 20-byte address, if any. */
   participantByConsAddress(ctx: Context, consAddr: Uint8Array): string | undefined {
-    return participantByConsAddress(ctx, consAddr);
+    return participantByConsAddress(ctx, this.key, consAddr);
   }
 
   /** How many validators there can be (one per participant): bounds CometBFT's per-block lists. */
   validatorCount(ctx: Context): number {
-    return indexedValidatorCount(ctx);
+    return indexedValidatorCount(ctx, this.key);
   }
 
   *iterateParticipants(ctx: Context): Generator<Participant> {
-    for (const [, v] of ctx.kv(STORE).iterator(PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX)))
+    for (const [, v] of ctx.kv(this.key).iterator(PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX)))
       yield Participant.decode(v);
   }
 
   /** Participants with their raw store keys, from `startKey` (pagination). */
   *iterateParticipantEntries(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Participant]> {
     for (const [k, v] of ctx
-      .kv(STORE)
+      .kv(this.key)
       .iterator(startKey ?? PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX)))
       yield [k, Participant.decode(v)];
   }
@@ -164,14 +167,14 @@ export class PocKeeper implements WeightSource {
 
   /** Σ of every participant's weight this epoch: the stored total, one read (not a scan). */
   totalWeight(ctx: Context): bigint {
-    const raw = ctx.kv(STORE).get(TOTAL_WEIGHT_KEY);
+    const raw = ctx.kv(this.key).get(TOTAL_WEIGHT_KEY);
     return raw ? readU64(raw) : 0n;
   }
 
   private setTotalWeight(ctx: Context, total: bigint): void {
     assertInvariant(total >= 0n, `poc total weight would become ${total}`);
-    if (total === 0n) ctx.kv(STORE).delete(TOTAL_WEIGHT_KEY);
-    else ctx.kv(STORE).set(TOTAL_WEIGHT_KEY, u64(total));
+    if (total === 0n) ctx.kv(this.key).delete(TOTAL_WEIGHT_KEY);
+    else ctx.kv(this.key).set(TOTAL_WEIGHT_KEY, u64(total));
   }
 
   /** Σ weights recomputed from the participants (the invariant's other side). */
@@ -186,19 +189,19 @@ export class PocKeeper implements WeightSource {
     if (!this.getParticipant(ctx, address)) throw pocErrors.unknownParticipant(address);
     if (weight < 0n || weight > MAX_WEIGHT)
       throw pocErrors.invalidParticipant(`weight ${weight} is outside [0, ${MAX_WEIGHT}]`);
-    ctx.kv(STORE).set(nextWeightKey(addressBytes(address)), u64(weight));
+    ctx.kv(this.key).set(nextWeightKey(addressBytes(address)), u64(weight));
   }
 
   /** Scheduled next-epoch weights, in address-byte order. */
   nextWeights(ctx: Context): { address: string; weight: bigint }[] {
     const out = [];
-    for (const [k, v] of ctx.kv(STORE).iterator(NEXT_WEIGHT_PREFIX, prefixEnd(NEXT_WEIGHT_PREFIX)))
+    for (const [k, v] of ctx.kv(this.key).iterator(NEXT_WEIGHT_PREFIX, prefixEnd(NEXT_WEIGHT_PREFIX)))
       out.push({ address: addressString(k.subarray(1)), weight: readU64(v) });
     return out;
   }
 
   private applyNextWeights(ctx: Context): void {
-    const kv = ctx.kv(STORE);
+    const kv = ctx.kv(this.key);
     const pending = [...kv.iterator(NEXT_WEIGHT_PREFIX, prefixEnd(NEXT_WEIGHT_PREFIX))];
     for (const [k, v] of pending) {
       const address = addressString(k.subarray(1));
@@ -213,15 +216,15 @@ export class PocKeeper implements WeightSource {
   /** The CometBFT power last sent for each participant (absent = 0), in address-byte order. */
   powers(ctx: Context): { address: string; power: bigint }[] {
     const out = [];
-    for (const [k, v] of ctx.kv(STORE).iterator(POWER_PREFIX, prefixEnd(POWER_PREFIX)))
+    for (const [k, v] of ctx.kv(this.key).iterator(POWER_PREFIX, prefixEnd(POWER_PREFIX)))
       out.push({ address: addressString(k.subarray(1)), power: readU64(v) });
     return out;
   }
 
   setPower(ctx: Context, address: string, power: bigint): void {
     const key = powerKey(addressBytes(address));
-    if (power === 0n) ctx.kv(STORE).delete(key);
-    else ctx.kv(STORE).set(key, u64(power));
+    if (power === 0n) ctx.kv(this.key).delete(key);
+    else ctx.kv(this.key).set(key, u64(power));
   }
 
   /** Power each participant should have: its (next, when `next`) weight, 0 while jailed. */

@@ -1,5 +1,6 @@
 // x/poc as an AppModule (first piece): epoch clock, participants and weights, validator updates.
 import type { AppModule } from '../../app/runtime/module.js';
+import type { StoreKey } from '../../app/runtime/storeKey.js';
 import type { JailView } from './expectedKeepers.js';
 import { defaultPocGenesis, exportPocGenesis, initPocGenesis, type PocGenesis } from './genesis.js';
 import { pocInvariants } from './invariants.js';
@@ -9,10 +10,11 @@ import { registerPocQueries } from './query.js';
 
 export const POC_MODULE = 'poc';
 
-export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
-  const keeper = new PocKeeper(jails);
+export function pocModule(store: StoreKey, jails?: JailView): AppModule & { keeper: PocKeeper } {
+  const keeper = new PocKeeper(store, jails);
   return {
     name: POC_MODULE,
+    storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
       registerPocMsgs(msgs, keeper);
@@ -23,6 +25,6 @@ export function pocModule(jails?: JailView): AppModule & { keeper: PocKeeper } {
     exportGenesis: (ctx): PocGenesis => exportPocGenesis(ctx, keeper),
     beginBlock: (ctx) => keeper.beginBlock(ctx),
     endBlock: (ctx) => keeper.endBlock(ctx),
-    invariants: (ctx) => pocInvariants(ctx, keeper),
+    invariants: (ctx) => pocInvariants(ctx, keeper, store),
   };
 }

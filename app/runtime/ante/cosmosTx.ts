@@ -73,7 +73,7 @@ export function cosmosTxFormat(
 
     precheck(ctx, txBytes) {
       // Params are read without gas: they are configuration, not tx work.
-      const { maxTxBytes } = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
+      const { maxTxBytes } = deps.auth.getParams(ctx.withGasMeter(new GasMeter()));
       if (BigInt(txBytes.length) > maxTxBytes)
         throw sdkErrors.txTooLarge(`tx is ${txBytes.length} bytes; limit ${maxTxBytes}`);
     },
@@ -117,7 +117,7 @@ export function cosmosTxFormat(
     // that fails recheck leaves nothing behind, and FinalizeBlock (once per tx) keeps nothing.
     if (!simulate) decoded.delete(cacheKey(tx.hash));
     // Params are read without gas: they are configuration, not tx work.
-    const params = deps.auth.getParams(ctx.with(ctx.ms, new GasMeter()));
+    const params = deps.auth.getParams(ctx.withGasMeter(new GasMeter()));
 
     // timeout height (CheckTx runs against the next block's height)
     const height =

@@ -7,16 +7,16 @@
 // messages in EndBlock (governance), so a proposal's update leaves in the same block.
 import { MsgUpdateParams, MsgUpdateParamsResponse } from 'cosmjs-types/cosmos/consensus/v1/tx';
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
-import { GOV_MODULE } from '../../../x/auth/keeper.js';
-import { addressBytes, moduleAddress } from '../address.js';
+import { addressBytes } from '../address.js';
 import type { Context } from '../context.js';
 import { sdkErrors } from '../errors.js';
 import { event } from '../events.js';
 import type { AppModule } from '../module.js';
+import type { StoreKey } from '../storeKey.js';
 import {
   CONSENSUS_STORE,
   mergeConsensusParams,
-  readConsensusParams,
+  readConsensusParamsIn,
   writeConsensusParams,
 } from './params.js';
 import { consensusParamsFromMsg } from './validate.js';
@@ -26,18 +26,24 @@ export const MSG_CONSENSUS_UPDATE_PARAMS = '/cosmos.consensus.v1.MsgUpdateParams
 /** 0x01 → the ConsensusParams update staged in this block (protobuf); empty between blocks. */
 const PENDING_KEY = Uint8Array.of(0x01);
 
-function stage(ctx: Context, update: ConsensusParams): void {
-  const kv = ctx.kv(CONSENSUS_MODULE);
+function stage(ctx: Context, key: StoreKey, update: ConsensusParams): void {
+  const kv = ctx.kv(key);
   const raw = kv.get(PENDING_KEY);
   // Two updates in one block: later sections replace earlier ones, as CometBFT applies them.
   const merged = raw ? mergeConsensusParams(ConsensusParams.decode(raw), update)! : update;
   kv.set(PENDING_KEY, ConsensusParams.encode(ConsensusParams.fromPartial(merged)).finish());
 }
 
-export function consensusModule(): AppModule {
-  const authority = moduleAddress(GOV_MODULE);
+/**
+ * `key`: the consensus store's handle (named CONSENSUS_STORE); `authority`: the one address whose
+ * MsgUpdateParams is accepted (the governance module account), given at wiring so the runtime
+ * names no module.
+ */
+export function consensusModule(key: StoreKey, authority: string): AppModule {
+  if (key.name !== CONSENSUS_STORE) throw new Error(`the consensus module's store is '${CONSENSUS_STORE}'`);
   return {
     name: CONSENSUS_MODULE,
+    storeKey: key,
     registerServices({ msgs }) {
       msgs.register({
         typeUrl: MSG_CONSENSUS_UPDATE_PARAMS,
@@ -52,20 +58,20 @@ export function consensusModule(): AppModule {
         handle(ctx, m) {
           if (m.authority !== authority)
             throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
-          stage(ctx, consensusParamsFromMsg(m));
+          stage(ctx, key, consensusParamsFromMsg(m));
           ctx.events.emit(event('update_consensus_params', [['authority', m.authority]]));
           return {};
         },
       });
     },
     endBlock(ctx) {
-      const kv = ctx.kv(CONSENSUS_MODULE);
+      const kv = ctx.kv(key);
       const raw = kv.get(PENDING_KEY);
       if (!raw) return;
       kv.delete(PENDING_KEY);
       const update = ConsensusParams.decode(raw);
       ctx.effects.consensusParamUpdates = update;
-      const current = mergeConsensusParams(readConsensusParams(ctx.ms), update);
+      const current = mergeConsensusParams(readConsensusParamsIn(ctx.kvUnmetered(key)), update);
       if (current) writeConsensusParams(kv, current);
     },
   };

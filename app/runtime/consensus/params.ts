@@ -23,7 +23,12 @@ export function mergeConsensusParams(
 
 export function readConsensusParams(ms: MultiStore): ConsensusParams | undefined {
   if (!ms.storeNames().includes(CONSENSUS_STORE)) return undefined;
-  const raw = ms.getStore(CONSENSUS_STORE).get(CURRENT_KEY);
+  return readConsensusParamsIn(ms.getStore(CONSENSUS_STORE));
+}
+
+/** The params in force, read from the consensus store itself. */
+export function readConsensusParamsIn(kv: KVStore): ConsensusParams | undefined {
+  const raw = kv.get(CURRENT_KEY);
   return raw ? ConsensusParams.decode(raw) : undefined;
 }
 

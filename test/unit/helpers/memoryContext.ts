@@ -5,6 +5,7 @@ import { Context } from '../../../app/runtime/context.js';
 import { CacheKV } from '../../../app/runtime/store/cache-kv.js';
 import { CacheMulti } from '../../../app/runtime/store/cache-multi.js';
 import type { KVStore, MultiStore } from '../../../app/runtime/store/types.js';
+import { MountedStores, type StoreKey, StoreKeyMint } from '../../../app/runtime/storeKey.js';
 
 const EMPTY: KVStore = {
   get: () => undefined,
@@ -38,9 +39,17 @@ class MemoryMultiStore implements MultiStore {
   }
 }
 
-/** A block-execution context at `height` whose multistore holds only `storeNames`. */
-export function memoryContext(storeNames: readonly string[], height = 1n): Context {
-  return new Context(
+/**
+ * A block-execution context at `height` over an in-memory multistore holding one store per name,
+ * with the store handle of each (what app.ts would give the module that owns it).
+ */
+export function memoryContext(
+  storeNames: readonly string[],
+  height = 1n,
+): { ctx: Context; keys: Record<string, StoreKey> } {
+  const mint = new StoreKeyMint();
+  const keys = Object.fromEntries(storeNames.map((n) => [n, mint.key(n)]));
+  const ctx = new Context(
     'finalize',
     {
       chainId: 'unit',
@@ -50,5 +59,7 @@ export function memoryContext(storeNames: readonly string[], height = 1n): Conte
       proposerAddress: new Uint8Array(0),
     },
     new MemoryMultiStore(storeNames),
+    new MountedStores(Object.values(keys)),
   );
+  return { ctx, keys };
 }

@@ -45,7 +45,7 @@ import {
   QueryParamsResponse as PocParamsRes,
   MsgUpdateParams as PocUpdateParams,
 } from '../../proto/gonka/poc/v1/codecs.js';
-import { GOV_MODULE } from '../../x/auth/keeper.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
 import { MsgUpdateLimits } from '../../x/governance/limitsMsg.js';
 import { prng, TestKey } from '../integration/tx-harness.js';
 import { Driver } from './driver.js';

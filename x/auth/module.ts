@@ -9,7 +9,7 @@ import { registerAuthQueries } from './query.js';
 
 export const AUTH_MODULE = 'auth';
 
-/** `moduleAccounts`: the module accounts genesis creates (DEFAULT_MODULE_ACCOUNTS and any the app adds). */
+/** `moduleAccounts`: the module accounts genesis creates (app.ts passes MODULE_ACCOUNTS: auth's own and the other modules'). */
 export function authModule(
   store: StoreKey,
   moduleAccounts?: { name: string; permissions: string[] }[],

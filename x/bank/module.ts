@@ -11,14 +11,19 @@ import { registerBankQueries } from './query.js';
 
 export const BANK_MODULE = 'bank';
 
-export function bankModule(store: StoreKey, auth: BankAccountKeeper): AppModule & { keeper: BankKeeper } {
+/** `authority`: the governance module account's address (given at wiring: bank names no other module). */
+export function bankModule(
+  store: StoreKey,
+  auth: BankAccountKeeper,
+  authority: string,
+): AppModule & { keeper: BankKeeper } {
   const keeper = new BankKeeper(store, auth);
   return {
     name: BANK_MODULE,
     storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
-      registerBankMsgs(msgs, keeper, auth);
+      registerBankMsgs(msgs, keeper, auth, authority);
       registerBankQueries(queries, keeper);
     },
     defaultGenesis: defaultBankGenesis,

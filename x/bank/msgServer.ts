@@ -12,7 +12,6 @@ import {
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { GOV_MODULE } from '../auth/keeper.js';
 import { parseCoins } from './coins.js';
 import * as ev from './events.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';
@@ -31,7 +30,13 @@ export const MSG_SET_SEND_ENABLED = '/cosmos.bank.v1beta1.MsgSetSendEnabled';
 
 export { MAX_MULTISEND_OUTPUTS } from './msgs.js';
 
-export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper, auth: BankAccountKeeper): void {
+/** `authority`: the governance module account's address, the only signer MsgUpdateParams and MsgSetSendEnabled accept. */
+export function registerBankMsgs(
+  msgs: MsgRouter,
+  keeper: BankKeeper,
+  auth: BankAccountKeeper,
+  authority: string,
+): void {
   const blocked = (to: string) => {
     if (auth.isModuleAddress(to)) throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
   };
@@ -76,10 +81,8 @@ export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper, auth: Bank
     },
   });
 
-  const authority = () => auth.moduleAddress(GOV_MODULE);
   const checkAuthority = (a: string) => {
-    if (a !== authority())
-      throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);
+    if (a !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${a}`);
   };
 
   msgs.register({

@@ -15,7 +15,6 @@ import {
   Params,
   type UnbondingEntry,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import type { CollateralAccountKeeper, CollateralBankKeeper, ValidatorLookup } from './expectedKeepers.js';
@@ -74,6 +73,8 @@ export class CollateralKeeper {
     private readonly key: StoreKey,
     private readonly bank: CollateralBankKeeper,
     private readonly auth: CollateralAccountKeeper,
+    /** The governance module account's address: slashed collateral goes there (given at wiring). */
+    private readonly authority: string,
   ) {}
 
   setValidatorLookup(v: ValidatorLookup): void {
@@ -270,7 +271,7 @@ export class CollateralKeeper {
     }
     const total = fromActive + fromUnbonding;
     if (total > 0n)
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.auth.moduleAddress(GOV_MODULE), [
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.authority, [
         { denom: COLLATERAL_DENOM, amount: total },
       ]);
     ctx.events.emit(ev.slash(participant, reason, formatDec(fraction), fromActive, fromUnbonding, epoch));

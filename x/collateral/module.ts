@@ -16,14 +16,16 @@ export function collateralModule(
   store: StoreKey,
   bank: CollateralBankKeeper,
   auth: CollateralAccountKeeper,
+  /** The governance module account's address: MsgUpdateParams' authority and where slashes go. */
+  authority: string,
 ): AppModule & { keeper: CollateralKeeper } {
-  const keeper = new CollateralKeeper(store, bank, auth);
+  const keeper = new CollateralKeeper(store, bank, auth, authority);
   return {
     name: COLLATERAL_MODULE,
     storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
-      registerCollateralMsgs(msgs, keeper, store);
+      registerCollateralMsgs(msgs, keeper, store, authority);
       registerCollateralQueries(queries, keeper, store);
     },
     defaultGenesis: defaultCollateralGenesis,

@@ -1,6 +1,3 @@
-// x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
-// (authority = the governance module account).
-import { moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
@@ -14,7 +11,6 @@ import {
   MsgWithdrawCollateral,
   MsgWithdrawCollateralResponse,
 } from '../../proto/gonka/collateral/v1/codecs.js';
-import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
 import type { CollateralKeeper } from './keeper.js';
@@ -31,7 +27,13 @@ export { collateralAmount } from './msgs.js';
 
 import { restartAllWindows, unjailValidator } from './slashing.js';
 
-export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
+/** `authority`: the governance module account's address, the only signer MsgUpdateParams accepts. */
+export function registerCollateralMsgs(
+  msgs: MsgRouter,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+  authority: string,
+): void {
   msgs.register({
     typeUrl: MsgDepositCollateral.typeUrl,
     request: MsgDepositCollateral,
@@ -71,7 +73,6 @@ export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper
     },
   });
 
-  const authority = moduleAddress(GOV_MODULE);
   msgs.register({
     typeUrl: MsgUpdateParams.typeUrl,
     request: MsgUpdateParams,

@@ -62,7 +62,7 @@ export function registerGovMsgs(msgs: MsgRouter, k: GovKeeper): void {
         `proposal ${id}'s voting period ended at ${p.votingEndTime!.seconds}`,
       );
     // Only weighted participants vote: bounds the votes a tally reads by the participant count.
-    if (k.weights.weightOf(ctx, voter) === 0n) throw govErrors.noVotingPower(`${voter} has no PoC weight`);
+    if (k.weightOf(ctx, voter) === 0n) throw govErrors.noVotingPower(`${voter} has no PoC weight`);
     const normalized = options.map((o) => ({ option: o.option, weight: decString(parseDec(o.weight)) }));
     k.setVote(ctx, { proposalId: id, voter, options: normalized, metadata });
     ctx.events.emit(ev.proposalVote(id, voter, optionsString(normalized)));

@@ -10,14 +10,19 @@ import { registerPocQueries } from './query.js';
 
 export const POC_MODULE = 'poc';
 
-export function pocModule(store: StoreKey, jails?: JailView): AppModule & { keeper: PocKeeper } {
+/** `authority`: the governance module account's address (given at wiring). */
+export function pocModule(
+  store: StoreKey,
+  authority: string,
+  jails?: JailView,
+): AppModule & { keeper: PocKeeper } {
   const keeper = new PocKeeper(store, jails);
   return {
     name: POC_MODULE,
     storeKey: store,
     keeper,
     registerServices({ msgs, queries }) {
-      registerPocMsgs(msgs, keeper);
+      registerPocMsgs(msgs, keeper, authority);
       registerPocQueries(queries, keeper);
     },
     defaultGenesis: defaultPocGenesis,

@@ -1,10 +1,8 @@
 // x/poc messages: MsgUpdateParams (authority = the governance module account).
 
-import { moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gonka/poc/v1/codecs.js';
-import { GOV_MODULE } from '../auth/keeper.js';
 import * as ev from './events.js';
 import type { PocKeeper } from './keeper.js';
 import { validateMsgUpdateParams } from './msgs.js';
@@ -12,8 +10,8 @@ import { validatePocParams } from './params.js';
 
 export const MSG_POC_UPDATE_PARAMS = MsgUpdateParams.typeUrl;
 
-export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
-  const authority = moduleAddress(GOV_MODULE);
+/** `authority`: the governance module account's address, the only signer MsgUpdateParams accepts. */
+export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: string): void {
   msgs.register({
     typeUrl: MSG_POC_UPDATE_PARAMS,
     request: MsgUpdateParams,

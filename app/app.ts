@@ -1,18 +1,21 @@
 // Wires the application: modules in dependency order (DESIGN.md §2: auth ← bank ← collateral ←
 // poc ← {governance, bls} ← inference), their tx formats, and the store they live in.
 import type { Logger } from 'pino';
-import { DEFAULT_MODULE_ACCOUNTS, type ModuleAccountPerms } from '../x/auth/keeper.js';
+import { cosmosTxFormat } from '../x/auth/ante/cosmosTx.js';
+import { type AuthKeeper, DEFAULT_MODULE_ACCOUNTS, type ModuleAccountPerms } from '../x/auth/keeper.js';
 import { AUTH_MODULE, authModule } from '../x/auth/module.js';
+import type { BankKeeper } from '../x/bank/keeper.js';
 import { BANK_MODULE, bankModule } from '../x/bank/module.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../x/governance/keys.js';
 import { GOVERNANCE_MODULE, governanceModule } from '../x/governance/module.js';
 import { POC_MODULE, pocModule } from '../x/poc/module.js';
 import { moduleAddress } from './runtime/address.js';
-import { cosmosTxFormats, registerAppServices } from './runtime/ante/wiring.js';
+import { registerTxService } from './runtime/ante/txService.js';
 import { BaseApp, type QueryOptions } from './runtime/baseApp.js';
 import { CONSENSUS_MODULE, consensusModule } from './runtime/consensus/module.js';
 import type { AppModule } from './runtime/module.js';
+import type { MsgRouter } from './runtime/router.js';
 import type { CommitMultiStore } from './runtime/store/types.js';
 import { type StoreKey, StoreKeyMint } from './runtime/storeKey.js';
 import type { TxFormat } from './runtime/tx.js';
@@ -80,6 +83,18 @@ export function appStoreNames(ext: AppExtensions = {}): string[] {
     .sort();
 }
 
+/** The Cosmos tx format over x/auth's and x/bank's keepers ([] when either module is absent). */
+function cosmosTxFormats(modules: AppModule[], msgs: () => MsgRouter): TxFormat[] {
+  const auth = modules.find((m) => m.name === AUTH_MODULE) as
+    | (AppModule & { keeper: AuthKeeper })
+    | undefined;
+  const bank = modules.find((m) => m.name === BANK_MODULE) as
+    | (AppModule & { keeper: BankKeeper })
+    | undefined;
+  if (!auth || !bank) return [];
+  return [cosmosTxFormat({ auth: auth.keeper, bank: bank.keeper, msgs }) as TxFormat];
+}
+
 export function createApp(
   store: CommitMultiStore,
   logger: Logger,
@@ -102,7 +117,8 @@ export function createApp(
     onCommit,
     query,
   });
-  registerAppServices(app);
+  // Simulate runs a tx through BaseApp itself.
+  registerTxService(app);
   return app;
 }
 

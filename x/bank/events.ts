@@ -1,7 +1,7 @@
 // x/bank events, with the SDK's names and attributes (explorers search them).
 import type { Event } from 'cosmjs-types/tendermint/abci/types';
+import { type Coins, coinsString } from '../../app/runtime/coins.js';
 import { event } from '../../app/runtime/events.js';
-import { type Coins, coinsString } from './coins.js';
 
 export const coinSpent = (spender: string, amount: readonly Coins[]): Event =>
   event('coin_spent', [

@@ -2,8 +2,8 @@
 // when empty it is computed. Accounts named in balances but absent from x/auth are created (after
 // x/auth's own genesis accounts, so their numbers follow).
 import { Metadata } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
+import { addCoins, coinsEqual, parseCoins, toWire, validateDenom } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
-import { addCoins, coinsEqual, parseCoins, toWire, validateDenom } from './coins.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';
 import type { BankKeeper } from './keeper.js';
 import { defaultBankParams } from './params.js';

@@ -3,9 +3,9 @@
 // (merged when the address is already funded). Supply is left empty so InitChain computes it.
 
 import { addressBytes } from '../../app/runtime/address.js';
+import { addCoins, type Coins, parseCoins, toWire } from '../../app/runtime/coins.js';
 import { type AuthGenesis, defaultAuthGenesis } from '../auth/genesis.js';
 import { BASE_ACCOUNT_TYPE } from '../auth/keeper.js';
-import { addCoins, type Coins, parseCoins, toWire } from './coins.js';
 import type { BankGenesis } from './genesis.js';
 import { defaultBankGenesis } from './genesis.js';
 

@@ -10,12 +10,12 @@
 // The assertion reads the supply through the unmetered store: checks cost no gas.
 import { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import { addressBytes, addressString } from '../../app/runtime/address.js';
+import { type Coins, isValidDenom } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { type Coins, isValidDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';

@@ -10,9 +10,9 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { parseCoins } from '../../app/runtime/coins.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { parseCoins } from './coins.js';
 import * as ev from './events.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';
 import type { BankKeeper } from './keeper.js';

@@ -8,8 +8,8 @@ import type {
   MsgUpdateParams,
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { addressBytes } from '../../app/runtime/address.js';
+import { addCoins, coinsEqual, parseCoins, validateDenom } from '../../app/runtime/coins.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
-import { addCoins, coinsEqual, parseCoins, validateDenom } from './coins.js';
 import { bankErrors } from './errors.js';
 
 /** Outputs of one MultiSend; bounded so a tx cannot make a block do unbounded work. */

@@ -30,11 +30,11 @@ import {
   QueryTotalSupplyResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { addressBytes } from '../../app/runtime/address.js';
+import { validateDenom } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
-import { validateDenom } from './coins.js';
 import type { BankKeeper } from './keeper.js';
 
 export const BANK_QUERY = '/cosmos.bank.v1beta1.Query';

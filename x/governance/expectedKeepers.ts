@@ -1,8 +1,9 @@
 // What x/governance needs from other modules. Voting power is the voter's current PoC weight
 // (x/poc); coins move through x/bank (deposits escrowed in the `gov_deposits` module account,
 // refunded or burned); messages of a passed proposal run through the app's MsgRouter.
+
+import type { Coins } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
-import type { Coins } from '../bank/coins.js';
 
 export interface WeightKeeper {
   /** The address's current weight (0 when it is no participant). */

@@ -3,9 +3,9 @@
 // an export re-imports to exactly the same state (protobuf JSON timestamps would lose nanoseconds).
 import { Deposit, Proposal, ProposalStatus, Vote } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
+import { addCoins, coinsEqual, parseCoins } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { addCoins, coinsEqual, parseCoins } from '../bank/coins.js';
 import { govErrors } from './errors.js';
 import type { GovKeeper } from './keeper.js';
 import {

@@ -6,12 +6,12 @@ import { Deposit, Proposal, ProposalStatus, type TallyResult, Vote } from 'cosmj
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { addressBytes } from '../../app/runtime/address.js';
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
+import { addCoins, type Coins, coinsString, parseCoins, toWire } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import { mulCeil, mulFloor } from '../../app/runtime/decimal.js';
 import { prefixEnd } from '../../app/runtime/keys.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { addCoins, type Coins, coinsString, parseCoins, toWire } from '../bank/coins.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';

@@ -4,8 +4,8 @@
 // in its handlers.
 import { VoteOption, type WeightedVoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { MsgDeposit } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { type Coins, parseCoins } from '../../app/runtime/coins.js';
 import { decString, ONE, parseDec } from '../../app/runtime/decimal.js';
-import { type Coins, parseCoins } from '../bank/coins.js';
 import { govErrors } from './errors.js';
 
 export const VALID_OPTIONS = new Set([

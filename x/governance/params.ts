@@ -7,8 +7,8 @@ import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import { Params } from 'cosmjs-types/cosmos/gov/v1/gov';
 import type { Duration } from 'cosmjs-types/google/protobuf/duration';
 import { addressBytes } from '../../app/runtime/address.js';
+import { type Coins, parseCoins, toWire } from '../../app/runtime/coins.js';
 import { decString, ONE, parseRatio } from '../../app/runtime/decimal.js';
-import { type Coins, parseCoins, toWire } from '../bank/coins.js';
 
 export interface GovParams {
   minDeposit: Coins[];

@@ -1,7 +1,7 @@
 // Coins: protobuf Coin {denom, amount: decimal string} at the edges, bigint inside. A valid list is
 // sorted by denom, without duplicates, every amount positive (the SDK's Coins.Validate).
 import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { sdkErrors } from './errors.js';
 
 const DENOM_RE = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 const AMOUNT_RE = /^\d{1,78}$/;

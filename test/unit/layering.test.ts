@@ -45,7 +45,8 @@ export function violation(file: string, imp: Import): string | undefined {
   const from = mod(file);
   const to = mod(target);
   if (from !== undefined && to !== undefined && from !== to) {
-    const declared = file === `x/${from}/expectedKeepers.ts` && imp.typeOnly;
+    // x/A/expectedKeepers.ts, or one beside a sub-package's consumer (x/auth/ante/expectedKeepers.ts).
+    const declared = /^x\/[^/]+\/(?:[^/]+\/)*expectedKeepers\.ts$/.test(file) && imp.typeOnly;
     if (!declared) return `${file} imports ${target}: modules meet only through expectedKeepers.ts types`;
   }
   if ((file.startsWith('app/runtime/') || top(file) === 'abci') && to !== undefined)

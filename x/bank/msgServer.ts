@@ -37,6 +37,12 @@ export function registerBankMsgs(
   auth: BankAccountKeeper,
   authority: string,
 ): void {
+  registerSends(msgs, keeper, auth);
+  registerAuthorityMsgs(msgs, keeper, authority);
+}
+
+/** MsgSend and MsgMultiSend: module accounts never receive. */
+function registerSends(msgs: MsgRouter, keeper: BankKeeper, auth: BankAccountKeeper): void {
   const blocked = (to: string) => {
     if (auth.isModuleAddress(to)) throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
   };
@@ -80,7 +86,10 @@ export function registerBankMsgs(
       return {};
     },
   });
+}
 
+/** The gov authority's messages: params and send-enabled flags. */
+function registerAuthorityMsgs(msgs: MsgRouter, keeper: BankKeeper, authority: string): void {
   const checkAuthority = (a: string) => {
     if (a !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${a}`);
   };

@@ -3,7 +3,8 @@
 //   1. x/A imports nothing from x/B, except `import type` in x/A/expectedKeepers.ts (the narrow
 //      interfaces a module declares for what it needs; app/app.ts wires the concrete keepers);
 //   2. app/runtime and abci import nothing from x/ (the runtime names no module);
-//   3. product code (abci, app, x, proto, kernels, testnet) imports nothing from test/.
+//   3. product code (abci, app, x, proto, kernels, testnet) imports nothing from test/;
+// and every module has the same files and README sections (CONTRIBUTING.md).
 // The checker itself is tested on fixture text first, so a broken regex cannot pass vacuously.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -55,6 +56,24 @@ export function violation(file: string, imp: Import): string | undefined {
     return `${file} imports ${target}: product code imports no test code`;
   return undefined;
 }
+
+/** The files every module has (CONTRIBUTING.md, "Adding a module"). */
+const ANATOMY = [
+  'module.ts',
+  'keeper.ts',
+  'keys.ts',
+  'msgs.ts',
+  'msgServer.ts',
+  'query.ts',
+  'genesis.ts',
+  'params.ts',
+  'events.ts',
+  'errors.ts',
+  'expectedKeepers.ts',
+  'invariants.ts',
+  'README.md',
+];
+const README_SECTIONS = ['State', 'Messages', 'Queries', 'Events', 'Params', 'Errors', 'Invariants'];
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -113,6 +132,30 @@ describe('layering rules', () => {
     assert.equal(check('app/cli/index.ts', "import '../../test/fixtures/testkv.js';").length, 1);
     assert.equal(check('app/app.ts', "export { bankModule } from '../x/bank/module.js';").length, 0);
     assert.equal(check('test/unit/a.test.ts', "import { x } from '../../x/bank/keeper.js';").length, 0);
+  });
+
+  it('every module has the same anatomy and README shape', () => {
+    const root = repoRoot();
+    const modules = readdirSync(join(root, 'x'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    assert.ok(modules.length >= 5);
+    const missing: string[] = [];
+    for (const m of modules) {
+      const has = (f: string) => existsSync(join(root, 'x', m.name, f));
+      // A module with no messages yet (README: Messages "None") has neither msgs.ts nor msgServer.ts.
+      const noMsgs = !has('msgServer.ts') && !has('msgs.ts');
+      for (const f of ANATOMY)
+        if (!has(f) && !(noMsgs && (f === 'msgs.ts' || f === 'msgServer.ts')))
+          missing.push(`x/${m.name}/${f}`);
+      const readme = join(root, 'x', m.name, 'README.md');
+      if (!existsSync(readme)) continue;
+      const headings = [...readFileSync(readme, 'utf8').matchAll(/^## (\w+)/gm)].map((h) => h[1]);
+      const order = README_SECTIONS.map((t) => headings.indexOf(t));
+      if (order.some((i, k) => i < 0 || (k > 0 && i < order[k - 1]!)))
+        missing.push(
+          `x/${m.name}/README.md sections ${README_SECTIONS.join(', ')} in order (has ${headings.join(', ')})`,
+        );
+    }
+    assert.deepEqual(missing, []);
   });
 
   it('the repository keeps them', () => {

@@ -17,7 +17,6 @@ import {
   MsgVoteWeightedResponse,
 } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { addressBytes } from '../../app/runtime/address.js';
-import { type Coins, parseCoins } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import { decString, mulCeil, parseDec } from '../../app/runtime/decimal.js';
 import { AppError, sdkErrors } from '../../app/runtime/errors.js';

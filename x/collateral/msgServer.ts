@@ -22,10 +22,9 @@ import {
   validateMsgWithdrawCollateral,
 } from './msgs.js';
 import { parseCollateralParams } from './params.js';
+import { restartAllWindows, unjailValidator } from './slashing.js';
 
 export { collateralAmount } from './msgs.js';
-
-import { restartAllWindows, unjailValidator } from './slashing.js';
 
 /** `authority`: the governance module account's address, the only signer MsgUpdateParams accepts. */
 export function registerCollateralMsgs(
@@ -34,6 +33,12 @@ export function registerCollateralMsgs(
   store: StoreKey,
   authority: string,
 ): void {
+  registerParticipantMsgs(msgs, keeper, store);
+  registerParamsMsg(msgs, keeper, store, authority);
+}
+
+/** A participant's own messages: deposit, withdraw, unjail. */
+function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
   msgs.register({
     typeUrl: MsgDepositCollateral.typeUrl,
     request: MsgDepositCollateral,
@@ -72,7 +77,15 @@ export function registerCollateralMsgs(
       return {};
     },
   });
+}
 
+/** MsgUpdateParams, from the gov authority. */
+function registerParamsMsg(
+  msgs: MsgRouter,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+  authority: string,
+): void {
   msgs.register({
     typeUrl: MsgUpdateParams.typeUrl,
     request: MsgUpdateParams,

@@ -59,6 +59,7 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   const collateral = collateralModule(mint.key(COLLATERAL_MODULE), bank.keeper, auth.keeper, authority);
   const poc = pocModule(mint.key(POC_MODULE), authority, collateral.keeper);
   collateral.keeper.setValidatorLookup(poc.keeper);
+  collateral.keeper.setEpochClock(poc.keeper); // x/poc owns the one epoch clock
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,
     onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch),

@@ -1,4 +1,4 @@
-// x/collateral's keeper alone, behind fakes of the x/bank and x/auth keepers it declares in
+// x/collateral's keeper alone, behind fakes of the x/bank, x/auth and x/poc (epoch clock) keepers it declares in
 // expectedKeepers.ts, on an in-memory store: escrow goes through the bank interface (never the
 // store of another module), slashes go to the gov module address auth names, and the
 // held = module-balance invariant is checked against what the fake bank holds.
@@ -10,7 +10,13 @@ import type {
   Coin,
   CollateralAccountKeeper,
   CollateralBankKeeper,
+  EpochClock,
 } from '../../x/collateral/expectedKeepers.js';
+import {
+  defaultCollateralGenesis,
+  exportCollateralGenesis,
+  initCollateralGenesis,
+} from '../../x/collateral/genesis.js';
 import { COLLATERAL_DENOM, COLLATERAL_MODULE, CollateralKeeper } from '../../x/collateral/keeper.js';
 import { STORE } from '../../x/collateral/keys.js';
 import { memoryContext } from './helpers/memoryContext.js';
@@ -43,6 +49,12 @@ class FakeBank implements CollateralBankKeeper {
   }
 }
 
+/** x/poc's epoch clock: the test moves it, as x/poc's BeginBlock would before the epoch hook. */
+class FakeClock implements EpochClock {
+  epoch = 0n;
+  currentEpoch = () => this.epoch;
+}
+
 class FakeAuth implements CollateralAccountKeeper {
   readonly ensured: string[] = [];
   moduleAddress = (name: string) => moduleAddress(name);
@@ -55,7 +67,9 @@ const setup = () => {
   bank.balances.set(`${P}/${COLLATERAL_DENOM}`, 1_000n);
   const { ctx, keys } = memoryContext([STORE]);
   const keeper = new CollateralKeeper(keys[STORE]!, bank, auth, moduleAddress('gov'));
-  return { bank, auth, keeper, ctx };
+  const clock = new FakeClock();
+  keeper.setEpochClock(clock);
+  return { bank, auth, keeper, ctx, clock, store: keys[STORE]! };
 };
 
 describe('x/collateral keeper behind its expected bank and auth keepers', () => {
@@ -78,13 +92,15 @@ describe('x/collateral keeper behind its expected bank and auth keepers', () => 
     assert.deepEqual(bank.log, []);
   });
 
-  it('withdrawn collateral waits one unbonding period and is released by the epoch hook', () => {
-    const { bank, keeper, ctx } = setup();
+  it('withdrawn collateral waits one unbonding period on the x/poc clock and is released by the epoch hook', () => {
+    const { bank, keeper, ctx, clock } = setup();
+    clock.epoch = 5n;
     keeper.deposit(ctx, P, 400n);
     const completion = keeper.withdraw(ctx, P, 150n);
-    assert.equal(completion, 1n);
+    assert.equal(completion, 6n);
     assert.equal(keeper.unbondingOf(ctx, P).length, 1);
-    keeper.onEpochAdvance(ctx, 1n);
+    clock.epoch = 6n;
+    keeper.onEpochAdvance(ctx, 6n);
     assert.equal(keeper.unbondingOf(ctx, P).length, 0);
     assert.equal(bank.balance(ctx, P, COLLATERAL_DENOM), 750n);
     assert.deepEqual(keeper.invariants(ctx), []);
@@ -98,6 +114,35 @@ describe('x/collateral keeper behind its expected bank and auth keepers', () => 
     assert.equal(bank.balance(ctx, moduleAddress('gov'), COLLATERAL_DENOM), 40n);
     assert.equal(keeper.slash(ctx, P, ONE / 10n, 'downtime').applied, false);
     assert.deepEqual(keeper.invariants(ctx), []);
+  });
+
+  it('keeps no epoch of its own: it follows the clock, and genesis refuses the old current_epoch', () => {
+    const { keeper, ctx, clock, store } = setup();
+    clock.epoch = 3n;
+    assert.equal(keeper.currentEpoch(ctx), 3n);
+    keeper.deposit(ctx, P, 100n);
+    keeper.slash(ctx, P, ONE / 10n, 'invalid');
+    assert.deepEqual(
+      [...keeper.iterateSlashRecords(ctx)].map((r) => r.epoch),
+      [3n],
+    );
+    keeper.onEpochAdvance(ctx, 4n);
+    assert.equal(
+      ctx.kvUnmetered(store).get(Uint8Array.of(0x01)),
+      undefined,
+      'the retired epoch key stays empty',
+    );
+    const exported = exportCollateralGenesis(ctx, keeper, store);
+    assert.equal('current_epoch' in exported, false);
+    const fresh = setup();
+    assert.throws(
+      () =>
+        initCollateralGenesis(fresh.ctx, fresh.keeper, fresh.store, {
+          ...defaultCollateralGenesis(),
+          current_epoch: '7',
+        }),
+      (e: unknown) => e instanceof AppError && e.code === 7 && /x\/poc owns the epoch clock/.test(e.message),
+    );
   });
 
   it('the invariant reports a module balance that differs from the collateral held', () => {

@@ -1,7 +1,17 @@
 // What x/collateral needs from other modules, declared here by the consumer: from x/poc (the
-// module above it, wired in app.ts) the validator lookup its evidence and liveness handling reads;
+// module above it, wired in app.ts) the epoch clock and the validator lookup its evidence and
+// liveness handling reads;
 // from x/bank and x/auth the escrow transfers and module addresses. app.ts wires the concrete keepers.
 import type { Context } from '../../app/runtime/context.js';
+
+/**
+ * x/poc's epoch clock, the only one: x/collateral keeps no copy of the epoch (two copies could be
+ * set apart by genesis). Its epoch hook also receives the new epoch as an argument.
+ */
+export interface EpochClock {
+  /** The current epoch index (0 at genesis unless x/poc's genesis says otherwise). */
+  currentEpoch(ctx: Context): bigint;
+}
 
 export interface ValidatorLookup {
   /** The participant whose consensus key has this 20-byte CometBFT address; undefined if none. */

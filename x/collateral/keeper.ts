@@ -17,11 +17,15 @@ import {
 } from '../../proto/gonka/collateral/v1/codecs.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
-import type { CollateralAccountKeeper, CollateralBankKeeper, ValidatorLookup } from './expectedKeepers.js';
+import type {
+  CollateralAccountKeeper,
+  CollateralBankKeeper,
+  EpochClock,
+  ValidatorLookup,
+} from './expectedKeepers.js';
 import {
   COLLATERAL_PREFIX,
   collateralKey,
-  EPOCH_KEY,
   JAILED_PREFIX,
   jailedKey,
   PARAMS_KEY,
@@ -77,8 +81,15 @@ export class CollateralKeeper {
     private readonly authority: string,
   ) {}
 
+  /** x/poc's epoch clock (wired in app.ts once x/poc exists): the only record of the epoch. */
+  private epochs?: EpochClock;
+
   setValidatorLookup(v: ValidatorLookup): void {
     this.validators = v;
+  }
+
+  setEpochClock(c: EpochClock): void {
+    this.epochs = c;
   }
 
   // ---- params and epoch ----------------------------------------------------------------------
@@ -96,22 +107,19 @@ export class CollateralKeeper {
     ctx.kv(this.key).set(PARAMS_KEY, Params.encode(canonicalCollateralParams(p)).finish());
   }
 
+  /** The current epoch, read from x/poc's clock (x/collateral stores none). */
   currentEpoch(ctx: Context): bigint {
-    const raw = ctx.kv(this.key).get(EPOCH_KEY);
-    return raw ? readU64(raw) : 0n;
-  }
-
-  setCurrentEpoch(ctx: Context, epoch: bigint): void {
-    ctx.kv(this.key).set(EPOCH_KEY, u64(epoch));
+    if (!this.epochs) throw new Error('x/collateral: no epoch clock wired (app.ts wires x/poc)');
+    return this.epochs.currentEpoch(ctx);
   }
 
   /**
-   * x/poc's epoch hook: record the epoch, then release every entry that has matured. Each release
+   * x/poc's epoch hook (x/poc has already moved its clock to `epoch`): release every entry that
+   * has matured. Each release
    * is bookkeeping on its own branch: one that fails is a `bookkeeping_failure` event and its
    * entry stays queued (retried at the next epoch), never a halt.
    */
   onEpochAdvance(ctx: Context, epoch: bigint): void {
-    this.setCurrentEpoch(ctx, epoch);
     const due = [...ctx.kv(this.key).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
     for (const [k, v] of due) {
       const addr = k.subarray(9);

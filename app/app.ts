@@ -2,11 +2,12 @@
 // poc ← {governance, bls} ← inference), their tx formats, and the store they live in.
 import type { Logger } from 'pino';
 import { cosmosTxFormat } from '../x/auth/ante/cosmosTx.js';
-import { type AuthKeeper, DEFAULT_MODULE_ACCOUNTS, GOV_MODULE } from '../x/auth/keeper.js';
+import { type AuthKeeper, DEFAULT_MODULE_ACCOUNTS, type ModuleAccountPerms } from '../x/auth/keeper.js';
 import { AUTH_MODULE, authModule } from '../x/auth/module.js';
 import type { BankKeeper } from '../x/bank/keeper.js';
 import { BANK_MODULE, bankModule } from '../x/bank/module.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
+import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../x/governance/keys.js';
 import { GOVERNANCE_MODULE, governanceModule } from '../x/governance/module.js';
 import { POC_MODULE, pocModule } from '../x/poc/module.js';
 import { moduleAddress } from './runtime/address.js';
@@ -33,19 +34,32 @@ export interface AppExtensions {
 }
 
 /**
+ * The module accounts genesis creates, with their permissions (the SDK's maccPerms in app.go):
+ * x/auth's own, then the other modules'. The order is state (account numbers follow it).
+ */
+export const MODULE_ACCOUNTS: ModuleAccountPerms[] = [
+  ...DEFAULT_MODULE_ACCOUNTS,
+  { name: GOV_MODULE, permissions: ['burner'] },
+  { name: GOV_DEPOSITS_MODULE, permissions: ['burner'] },
+  { name: COLLATERAL_MODULE, permissions: [] },
+];
+
+/**
  * The production modules, in dependency order. Each store handle is created here and handed only
  * to the module that owns the store: a module reaches another module's state only through that
- * module's keeper.
+ * module's keeper, and each keeper receives the other keepers as the narrow interfaces it declares
+ * in its expectedKeepers.ts.
  */
 export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppModule[] {
-  const auth = authModule(mint.key(AUTH_MODULE), [
-    ...DEFAULT_MODULE_ACCOUNTS,
-    { name: COLLATERAL_MODULE, permissions: [] },
-  ]);
-  const bank = bankModule(mint.key(BANK_MODULE), auth.keeper);
-  const collateral = collateralModule(mint.key(COLLATERAL_MODULE), bank.keeper);
-  const poc = pocModule(mint.key(POC_MODULE), collateral.keeper);
+  const auth = authModule(mint.key(AUTH_MODULE), MODULE_ACCOUNTS);
+  // Every MsgUpdateParams is signed by the governance module account; modules get its address
+  // here rather than naming x/governance themselves.
+  const authority = moduleAddress(GOV_MODULE);
+  const bank = bankModule(mint.key(BANK_MODULE), auth.keeper, authority);
+  const collateral = collateralModule(mint.key(COLLATERAL_MODULE), bank.keeper, auth.keeper, authority);
+  const poc = pocModule(mint.key(POC_MODULE), authority, collateral.keeper);
   collateral.keeper.setValidatorLookup(poc.keeper);
+  collateral.keeper.setEpochClock(poc.keeper); // x/poc owns the one epoch clock
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,
     onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch),
@@ -53,7 +67,7 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   // consensus stays last: it moves updates staged by messages (governance runs them in its
   // EndBlock) into this block's consensus_param_updates.
   const governance = governanceModule(mint.key(GOVERNANCE_MODULE), auth.keeper, bank.keeper, poc.keeper);
-  const consensus = consensusModule(mint.key(CONSENSUS_MODULE), moduleAddress(GOV_MODULE));
+  const consensus = consensusModule(mint.key(CONSENSUS_MODULE), authority);
   return [auth, bank, collateral, poc, governance, consensus];
 }
 

@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addGenesisAccount } from '../app/genesisAccounts.js';
 import { writeCometConfig } from '../app/node/cometConfig.js';
 import { homePaths, readNodeConfig, writeNodeConfig } from '../app/node/home.js';
 import { initHome } from '../app/node/init.js';
 import { deriveKey, generateMnemonic } from '../app/node/keyring/hd.js';
 import { toolPath } from '../app/paths.js';
-import { addGenesisAccount } from '../x/bank/genesisAccounts.js';
 import { applyGovProfile } from '../x/governance/genesis.js';
 import { fastGovParams } from '../x/governance/params.js';
 import type { PocGenesis } from '../x/poc/genesis.js';

@@ -26,7 +26,7 @@ import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { ProposalStatus } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { repoPath } from '../../app/paths.js';
 import { moduleAddress } from '../../app/runtime/address.js';
-import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../../x/auth/keeper.js';
+import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../../x/governance/keys.js';
 import { BREAK_INVARIANT_KEY, encodeTestTx } from '../fixtures/testkv.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';

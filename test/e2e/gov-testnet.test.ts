@@ -37,7 +37,7 @@ import {
 import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
-import { GOV_MODULE } from '../../x/auth/keeper.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
 
 const DENOM = 'ngonka';
 const WEIGHTS = [50, 30, 20];

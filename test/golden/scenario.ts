@@ -49,7 +49,7 @@ import {
 } from '../../proto/gen/gonka/poc/v1/query.js';
 import { MsgUpdateParams as PocUpdateParams } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
-import { GOV_MODULE } from '../../x/auth/keeper.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
 import { prng, TestKey } from '../integration/tx-harness.js';
 import { Driver } from './driver.js';
 

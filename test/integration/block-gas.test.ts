@@ -18,7 +18,7 @@ import { pino } from 'pino';
 import { createApp } from '../../app/app.js';
 import { moduleAddress } from '../../app/runtime/address.js';
 import type { AppModule } from '../../app/runtime/module.js';
-import { GOV_MODULE } from '../../x/auth/keeper.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
 import { accountOf, balanceOf, cometParams, sendMsg, signTx, TestChain, type TestKey } from './tx-harness.js';
 
 const MAX_GAS = 1_000_000n;

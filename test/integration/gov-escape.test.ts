@@ -13,8 +13,8 @@ import { pino } from 'pino';
 import { moduleAddress } from '../../app/runtime/address.js';
 import { BOOKKEEPING_FAILURE } from '../../app/runtime/bookkeeping.js';
 import { type BlockHeader, Context } from '../../app/runtime/context.js';
-import { GOV_DEPOSITS_MODULE } from '../../x/auth/keeper.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
+import { GOV_DEPOSITS_MODULE } from '../../x/governance/keys.js';
 import {
   advance,
   any,

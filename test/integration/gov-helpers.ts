@@ -8,7 +8,7 @@ import { MsgDeposit, MsgSubmitProposal, MsgVote, MsgVoteWeighted } from 'cosmjs-
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { Event, ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { moduleAddress } from '../../app/runtime/address.js';
-import { GOV_MODULE } from '../../x/auth/keeper.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
 import { accountOf, DENOM, signTx, type TestChain } from './tx-harness.js';
 
 export const WEIGHTS = [50n, 30n, 20n];

@@ -21,9 +21,9 @@ import type { BaseApp } from '../../app/runtime/baseApp.js';
 import { Context } from '../../app/runtime/context.js';
 import type { ProtoCodec } from '../../app/runtime/router.js';
 import { PersistentMultiStore } from '../../app/runtime/store/index.js';
-import { GOV_MODULE } from '../../x/auth/keeper.js';
 import type { BankKeeper } from '../../x/bank/keeper.js';
 import type { CollateralKeeper } from '../../x/collateral/keeper.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
 import type { PocKeeper } from '../../x/poc/keeper.js';
 import { CHAIN_ID, DENOM, signTx, TestKey } from './tx-harness.js';
 
@@ -110,7 +110,7 @@ export class PocChain {
     return (this.app.modules.modules.get('collateral') as unknown as { keeper: CollateralKeeper }).keeper;
   }
   get bank(): BankKeeper {
-    return this.collateral.bank;
+    return (this.app.modules.modules.get('bank') as unknown as { keeper: BankKeeper }).keeper;
   }
 
   /** Runs `action` inside block `height` (after x/poc's BeginBlock). */

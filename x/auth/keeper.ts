@@ -30,20 +30,18 @@ export interface Account {
 }
 
 export const FEE_COLLECTOR = 'fee_collector';
-/** The governance module account: the authority of every MsgUpdateParams. */
-export const GOV_MODULE = 'gov';
-/**
- * Escrow of governance deposits, apart from the gov account: a passed proposal acts only as `gov`
- * (its messages must have the gov authority as their one signer), so it can never spend deposits.
- */
-export const GOV_DEPOSITS_MODULE = 'gov_deposits';
 
-/** Module accounts the chain creates at genesis, with their permissions (SDK names). */
-export const DEFAULT_MODULE_ACCOUNTS: { name: string; permissions: string[] }[] = [
-  { name: FEE_COLLECTOR, permissions: [] },
-  { name: GOV_MODULE, permissions: ['burner'] },
-  { name: GOV_DEPOSITS_MODULE, permissions: ['burner'] },
-];
+/** A module account genesis creates, with its permissions (SDK names: `minter`, `burner`). */
+export interface ModuleAccountPerms {
+  name: string;
+  permissions: string[];
+}
+
+/**
+ * x/auth's own module accounts. The app adds the other modules' (app/app.ts, as the SDK's
+ * maccPerms in app.go), so auth names no other module.
+ */
+export const DEFAULT_MODULE_ACCOUNTS: ModuleAccountPerms[] = [{ name: FEE_COLLECTOR, permissions: [] }];
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

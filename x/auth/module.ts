@@ -3,12 +3,13 @@
 import type { AppModule } from '../../app/runtime/module.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { defaultAuthGenesis, exportAuthGenesis, initAuthGenesis } from './genesis.js';
+import { authInvariants } from './invariants.js';
 import { AuthKeeper } from './keeper.js';
 import { registerAuthQueries } from './query.js';
 
 export const AUTH_MODULE = 'auth';
 
-/** `moduleAccounts`: the module accounts genesis creates (DEFAULT_MODULE_ACCOUNTS and any the app adds). */
+/** `moduleAccounts`: the module accounts genesis creates (app.ts passes MODULE_ACCOUNTS: auth's own and the other modules'). */
 export function authModule(
   store: StoreKey,
   moduleAccounts?: { name: string; permissions: string[] }[],
@@ -22,6 +23,6 @@ export function authModule(
     defaultGenesis: defaultAuthGenesis,
     initGenesis: (ctx, g) => initAuthGenesis(ctx, keeper, store, g),
     exportGenesis: (ctx) => exportAuthGenesis(ctx, keeper),
-    invariants: (ctx) => keeper.invariants(ctx),
+    invariants: (ctx) => authInvariants(ctx, keeper),
   };
 }

@@ -4,6 +4,7 @@
 import { Metadata } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import { addCoins, coinsEqual, parseCoins, toWire, validateDenom } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
+import type { BankAccountKeeper } from './expectedKeepers.js';
 import type { BankKeeper } from './keeper.js';
 import { defaultBankParams } from './params.js';
 
@@ -44,7 +45,12 @@ export function defaultBankGenesis(): BankGenesis {
   };
 }
 
-export function initBankGenesis(ctx: Context, keeper: BankKeeper, raw: unknown): void {
+export function initBankGenesis(
+  ctx: Context,
+  keeper: BankKeeper,
+  auth: BankAccountKeeper,
+  raw: unknown,
+): void {
   const g = { ...defaultBankGenesis(), ...((raw ?? {}) as Partial<BankGenesis>) };
   const p = defaultBankParams();
   p.defaultSendEnabled = g.params?.default_send_enabled ?? true;
@@ -59,7 +65,7 @@ export function initBankGenesis(ctx: Context, keeper: BankKeeper, raw: unknown):
     if (seen.has(b.address)) throw new Error(`bank genesis: duplicate balance for ${b.address}`);
     seen.add(b.address);
     const coins = parseCoins(b.coins, true);
-    keeper.auth.ensureAccount(ctx, b.address);
+    auth.ensureAccount(ctx, b.address);
     keeper.genesisCredit(ctx, b.address, coins);
     credited.push(coins);
   }

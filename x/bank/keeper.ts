@@ -16,9 +16,9 @@ import { sdkErrors } from '../../app/runtime/errors.js';
 import { assertInvariant } from '../../app/runtime/invariants.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import type { AuthKeeper } from '../auth/keeper.js';
 import { bankErrors } from './errors.js';
 import * as ev from './events.js';
+import type { BankAccountKeeper } from './expectedKeepers.js';
 import {
   accountBalancesPrefix,
   BALANCES_PREFIX,
@@ -45,9 +45,10 @@ const startsWith = (b: Uint8Array, prefix: Uint8Array) =>
 const dec = new TextDecoder();
 
 export class BankKeeper {
+  // Private: no keeper hands out another keeper (callers needing x/auth declare their own interface).
   constructor(
     private readonly key: StoreKey,
-    readonly auth: AuthKeeper,
+    private readonly auth: BankAccountKeeper,
   ) {}
 
   // ---- balances --------------------------------------------------------------------------------
@@ -207,7 +208,8 @@ export class BankKeeper {
   mintCoins(ctx: Context, module: string, coins: readonly Coins[]): void {
     if (!this.auth.hasPermission(module, 'minter'))
       throw sdkErrors.unauthorized(`module ${module} may not mint`);
-    const address = this.auth.ensureModuleAccount(ctx, module).base.address;
+    this.auth.ensureModuleAccount(ctx, module);
+    const address = this.auth.moduleAddress(module);
     for (const c of coins) assertCoin(c.denom, c.amount, `amount minted by ${module}`);
     for (const c of coins) this.setSupply(ctx, c.denom, this.supplyOf(ctx, c.denom) + c.amount);
     this.add(ctx, address, coins);

@@ -10,52 +10,50 @@ import {
   MsgUpdateParams,
   MsgUpdateParamsResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
-import { addressBytes } from '../../app/runtime/address.js';
-import { addCoins, coinsEqual, parseCoins, validateDenom } from '../../app/runtime/coins.js';
+import { parseCoins } from '../../app/runtime/coins.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
-import { GOV_MODULE } from '../auth/keeper.js';
-import { bankErrors } from './errors.js';
 import * as ev from './events.js';
+import type { BankAccountKeeper } from './expectedKeepers.js';
 import type { BankKeeper } from './keeper.js';
+import {
+  validateMsgMultiSend,
+  validateMsgSend,
+  validateMsgSetSendEnabled,
+  validateMsgUpdateParams,
+} from './msgs.js';
 
 export const MSG_SEND = '/cosmos.bank.v1beta1.MsgSend';
 export const MSG_MULTI_SEND = '/cosmos.bank.v1beta1.MsgMultiSend';
 export const MSG_UPDATE_PARAMS = '/cosmos.bank.v1beta1.MsgUpdateParams';
 export const MSG_SET_SEND_ENABLED = '/cosmos.bank.v1beta1.MsgSetSendEnabled';
 
-/** Outputs of one MultiSend; bounded so a tx cannot make a block do unbounded work. */
-export const MAX_MULTISEND_OUTPUTS = 1000;
+export { MAX_MULTISEND_OUTPUTS } from './msgs.js';
 
-/** What the registered BankMsgs handlers share, bound to the keeper. */
-function bankMsgHelpers(keeper: BankKeeper) {
-  const blocked = (to: string) => {
-    if (keeper.auth.isModuleAddress(to))
-      throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
-  };
-
-  const authority = () => keeper.auth.moduleAddress(GOV_MODULE);
-  const checkAuthority = (a: string) => {
-    if (a !== authority())
-      throw sdkErrors.unauthorized(`invalid authority; expected ${authority()}, got ${a}`);
-  };
-  return { blocked, checkAuthority };
+/** `authority`: the governance module account's address, the only signer MsgUpdateParams and MsgSetSendEnabled accept. */
+export function registerBankMsgs(
+  msgs: MsgRouter,
+  keeper: BankKeeper,
+  auth: BankAccountKeeper,
+  authority: string,
+): void {
+  registerSends(msgs, keeper, auth);
+  registerAuthorityMsgs(msgs, keeper, authority);
 }
 
-/** MsgSend and MsgMultiSend. */
-function registerSends(msgs: MsgRouter, keeper: BankKeeper, h: ReturnType<typeof bankMsgHelpers>): void {
-  const { blocked } = h;
+/** MsgSend and MsgMultiSend: module accounts never receive. */
+function registerSends(msgs: MsgRouter, keeper: BankKeeper, auth: BankAccountKeeper): void {
+  const blocked = (to: string) => {
+    if (auth.isModuleAddress(to)) throw sdkErrors.unauthorized(`${to} is not allowed to receive funds`);
+  };
+
   msgs.register({
     typeUrl: MSG_SEND,
     request: MsgSend,
     responseTypeUrl: '/cosmos.bank.v1beta1.MsgSendResponse',
     response: MsgSendResponse,
     signers: (m) => [m.fromAddress],
-    validate(m) {
-      addressBytes(m.fromAddress);
-      addressBytes(m.toAddress);
-      parseCoins(m.amount);
-    },
+    validate: validateMsgSend,
     handle(ctx, m) {
       const coins = parseCoins(m.amount);
       keeper.assertSendEnabled(ctx, coins);
@@ -72,20 +70,7 @@ function registerSends(msgs: MsgRouter, keeper: BankKeeper, h: ReturnType<typeof
     responseTypeUrl: '/cosmos.bank.v1beta1.MsgMultiSendResponse',
     response: MsgMultiSendResponse,
     signers: (m) => (m.inputs[0] ? [m.inputs[0].address] : []),
-    validate(m) {
-      if (m.inputs.length === 0) throw bankErrors.noInputs();
-      if (m.inputs.length !== 1) throw bankErrors.multipleSenders();
-      if (m.outputs.length === 0) throw bankErrors.noOutputs();
-      if (m.outputs.length > MAX_MULTISEND_OUTPUTS)
-        throw sdkErrors.invalidRequest(`more than ${MAX_MULTISEND_OUTPUTS} outputs`);
-      for (const io of [...m.inputs, ...m.outputs]) {
-        addressBytes(io.address);
-        parseCoins(io.coins);
-      }
-      const ins = addCoins(m.inputs.map((i) => parseCoins(i.coins)));
-      const outs = addCoins(m.outputs.map((o) => parseCoins(o.coins)));
-      if (!coinsEqual(ins, outs)) throw bankErrors.inputOutputMismatch();
-    },
+    validate: validateMsgMultiSend,
     handle(ctx, m) {
       const input = m.inputs[0]!;
       const inCoins = parseCoins(input.coins);
@@ -104,27 +89,18 @@ function registerSends(msgs: MsgRouter, keeper: BankKeeper, h: ReturnType<typeof
 }
 
 /** The gov authority's messages: params and send-enabled flags. */
-function registerAuthorityMsgs(
-  msgs: MsgRouter,
-  keeper: BankKeeper,
-  h: ReturnType<typeof bankMsgHelpers>,
-): void {
-  const { checkAuthority } = h;
+function registerAuthorityMsgs(msgs: MsgRouter, keeper: BankKeeper, authority: string): void {
+  const checkAuthority = (a: string) => {
+    if (a !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${a}`);
+  };
+
   msgs.register({
     typeUrl: MSG_UPDATE_PARAMS,
     request: MsgUpdateParams,
     responseTypeUrl: '/cosmos.bank.v1beta1.MsgUpdateParamsResponse',
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
-    validate(m) {
-      addressBytes(m.authority);
-      const seen = new Set<string>();
-      for (const s of m.params.sendEnabled) {
-        validateDenom(s.denom);
-        if (seen.has(s.denom)) throw bankErrors.duplicateEntry(`send_enabled for ${s.denom}`);
-        seen.add(s.denom);
-      }
-    },
+    validate: validateMsgUpdateParams,
     handle(ctx, m) {
       checkAuthority(m.authority);
       keeper.setParams(ctx, m.params);
@@ -138,11 +114,7 @@ function registerAuthorityMsgs(
     responseTypeUrl: '/cosmos.bank.v1beta1.MsgSetSendEnabledResponse',
     response: MsgSetSendEnabledResponse,
     signers: (m) => [m.authority],
-    validate(m) {
-      addressBytes(m.authority);
-      for (const s of m.sendEnabled) validateDenom(s.denom);
-      for (const d of m.useDefaultFor) validateDenom(d);
-    },
+    validate: validateMsgSetSendEnabled,
     handle(ctx, m) {
       checkAuthority(m.authority);
       for (const s of m.sendEnabled) keeper.setSendEnabled(ctx, s.denom, s.enabled);
@@ -150,10 +122,4 @@ function registerAuthorityMsgs(
       return {};
     },
   });
-}
-
-export function registerBankMsgs(msgs: MsgRouter, keeper: BankKeeper): void {
-  const h = bankMsgHelpers(keeper);
-  registerSends(msgs, keeper, h);
-  registerAuthorityMsgs(msgs, keeper, h);
 }

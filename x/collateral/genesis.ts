@@ -1,5 +1,5 @@
-// x/collateral genesis: params, the epoch it was exported at, active and unbonding collateral,
-// the jailed set and slash records. The module account's bank balance (bank genesis runs first)
+// x/collateral genesis: params, active and unbonding collateral, the jailed set and slash
+// records. The epoch is x/poc's (its genesis `epoch`); the old `current_epoch` field is refused. The module account's bank balance (bank genesis runs first)
 // must equal active + unbonding, so imports cannot mint or lose collateral.
 
 import { addressBytes } from '../../app/runtime/address.js';
@@ -20,7 +20,6 @@ import {
 
 export interface CollateralGenesis {
   params: ReturnType<typeof collateralParamsToJson>;
-  current_epoch?: string;
   collateral?: { participant: string; amount: string }[];
   unbonding?: { participant: string; completion_epoch: string; amount: string }[];
   jailed?: string[];
@@ -59,7 +58,10 @@ export function initCollateralGenesis(
 ): void {
   const g = (raw ?? defaultCollateralGenesis()) as Partial<CollateralGenesis>;
   keeper.setParams(ctx, collateralParamsFromJson(g.params));
-  keeper.setCurrentEpoch(ctx, g.current_epoch === undefined ? 0n : uint('current_epoch', g.current_epoch));
+  if (raw !== null && typeof raw === 'object' && 'current_epoch' in raw)
+    throw collateralErrors.invalidGenesis(
+      'current_epoch is no longer part of x/collateral genesis: x/poc owns the epoch clock (set poc.epoch.epoch; remove collateral.current_epoch)',
+    );
   const seen = new Set<string>();
   for (const c of g.collateral ?? []) {
     addressBytes(c.participant);
@@ -91,13 +93,12 @@ export function initCollateralGenesis(
   importSigningInfos(ctx, keeper, store, g);
 
   const held = keeper.totalHeld(ctx);
-  const moduleAddr = keeper.bank.auth.moduleAddress(COLLATERAL_MODULE);
-  const balance = keeper.bank.balance(ctx, moduleAddr, COLLATERAL_DENOM);
+  const balance = keeper.moduleAccountBalance(ctx);
   if (held !== balance)
     throw collateralErrors.invalidGenesis(
       `collateral held (${held}${COLLATERAL_DENOM}) must equal the ${COLLATERAL_MODULE} module account balance (${balance}${COLLATERAL_DENOM})`,
     );
-  if (held > 0n) keeper.bank.auth.ensureModuleAccount(ctx, COLLATERAL_MODULE);
+  if (held > 0n) keeper.ensureModuleAccount(ctx);
 }
 
 export function exportCollateralGenesis(
@@ -107,7 +108,6 @@ export function exportCollateralGenesis(
 ): CollateralGenesis {
   return {
     params: collateralParamsToJson(keeper.getParams(ctx)),
-    current_epoch: keeper.currentEpoch(ctx).toString(),
     collateral: [...keeper.iterateCollateral(ctx)].map((c) => ({
       participant: c.participant,
       amount: c.amount.toString(),

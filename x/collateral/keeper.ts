@@ -15,15 +15,17 @@ import {
   Params,
   type UnbondingEntry,
 } from '../../proto/gen/gonka/collateral/v1/collateral.js';
-import { GOV_MODULE } from '../auth/keeper.js';
-import type { BankKeeper } from '../bank/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
-import type { ValidatorLookup } from './expectedKeepers.js';
+import type {
+  CollateralAccountKeeper,
+  CollateralBankKeeper,
+  EpochClock,
+  ValidatorLookup,
+} from './expectedKeepers.js';
 import {
   COLLATERAL_PREFIX,
   collateralKey,
-  EPOCH_KEY,
   JAILED_PREFIX,
   jailedKey,
   PARAMS_KEY,
@@ -70,13 +72,24 @@ export class CollateralKeeper {
   /** x/poc's view of validators (wired in app.ts once x/poc exists); evidence is ignored without it. */
   validators?: ValidatorLookup;
 
+  // Private: no keeper hands out another keeper; app.ts wires the concrete x/bank and x/auth keepers.
   constructor(
     private readonly key: StoreKey,
-    readonly bank: BankKeeper,
+    private readonly bank: CollateralBankKeeper,
+    private readonly auth: CollateralAccountKeeper,
+    /** The governance module account's address: slashed collateral goes there (given at wiring). */
+    private readonly authority: string,
   ) {}
+
+  /** x/poc's epoch clock (wired in app.ts once x/poc exists): the only record of the epoch. */
+  private epochs?: EpochClock;
 
   setValidatorLookup(v: ValidatorLookup): void {
     this.validators = v;
+  }
+
+  setEpochClock(c: EpochClock): void {
+    this.epochs = c;
   }
 
   // ---- params and epoch ----------------------------------------------------------------------
@@ -94,22 +107,19 @@ export class CollateralKeeper {
     ctx.kv(this.key).set(PARAMS_KEY, Params.encode(canonicalCollateralParams(p)).finish());
   }
 
+  /** The current epoch, read from x/poc's clock (x/collateral stores none). */
   currentEpoch(ctx: Context): bigint {
-    const raw = ctx.kv(this.key).get(EPOCH_KEY);
-    return raw ? readU64(raw) : 0n;
-  }
-
-  setCurrentEpoch(ctx: Context, epoch: bigint): void {
-    ctx.kv(this.key).set(EPOCH_KEY, u64(epoch));
+    if (!this.epochs) throw new Error('x/collateral: no epoch clock wired (app.ts wires x/poc)');
+    return this.epochs.currentEpoch(ctx);
   }
 
   /**
-   * x/poc's epoch hook: record the epoch, then release every entry that has matured. Each release
+   * x/poc's epoch hook (x/poc has already moved its clock to `epoch`): release every entry that
+   * has matured. Each release
    * is bookkeeping on its own branch: one that fails is a `bookkeeping_failure` event and its
    * entry stays queued (retried at the next epoch), never a halt.
    */
   onEpochAdvance(ctx: Context, epoch: bigint): void {
-    this.setCurrentEpoch(ctx, epoch);
     const due = [...ctx.kv(this.key).iterator(UNBONDING_PREFIX, unbondingEpochPrefix(epoch + 1n))];
     for (const [k, v] of due) {
       const addr = k.subarray(9);
@@ -124,6 +134,16 @@ export class CollateralKeeper {
         c.events.emit(ev.released(participant, `${amount}${COLLATERAL_DENOM}`, epoch));
       });
     }
+  }
+
+  /** The ngonka balance of the collateral module account (what the held collateral must equal). */
+  moduleAccountBalance(ctx: Context): bigint {
+    return this.bank.balance(ctx, this.auth.moduleAddress(COLLATERAL_MODULE), COLLATERAL_DENOM);
+  }
+
+  /** Genesis: the module account exists once it holds collateral. */
+  ensureModuleAccount(ctx: Context): void {
+    this.auth.ensureModuleAccount(ctx, COLLATERAL_MODULE);
   }
 
   // ---- collateral ------------------------------------------------------------------------------
@@ -259,7 +279,7 @@ export class CollateralKeeper {
     }
     const total = fromActive + fromUnbonding;
     if (total > 0n)
-      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.bank.auth.moduleAddress(GOV_MODULE), [
+      this.bank.sendCoinsFromModule(ctx, COLLATERAL_MODULE, this.authority, [
         { denom: COLLATERAL_DENOM, amount: total },
       ]);
     ctx.events.emit(ev.slash(participant, reason, formatDec(fraction), fromActive, fromUnbonding, epoch));
@@ -354,7 +374,7 @@ export class CollateralKeeper {
       indexed++;
     if (indexed !== queued) return [`unbonding index has ${indexed} entries, the queue ${queued}`];
     const held = this.totalHeld(ctx);
-    const balance = this.bank.balance(ctx, this.bank.auth.moduleAddress(COLLATERAL_MODULE), COLLATERAL_DENOM);
+    const balance = this.moduleAccountBalance(ctx);
     return held === balance ? [] : [`collateral held ${held} != module account balance ${balance}`];
   }
 }

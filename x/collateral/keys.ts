@@ -7,8 +7,7 @@ const enc = new TextEncoder();
 
 /** 0x00 → Params (protobuf) */
 export const PARAMS_KEY = Uint8Array.of(0x00);
-/** 0x01 → current epoch (8 bytes BE), told by x/poc through onEpochAdvance */
-export const EPOCH_KEY = Uint8Array.of(0x01);
+// 0x01 is retired: it held a copy of the epoch; x/poc's clock is now the only one. Never reuse it.
 /** 0x02 | addr → active collateral (ngonka) */
 export const COLLATERAL_PREFIX = Uint8Array.of(0x02);
 /** 0x03 | completion epoch | addr → unbonding amount (one entry per participant per epoch) */

@@ -1,8 +1,3 @@
-// x/collateral messages: deposit, withdraw (into the unbonding queue), unjail, MsgUpdateParams
-// (authority = the governance module account).
-
-import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
-import { addressBytes, moduleAddress } from '../../app/runtime/address.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
@@ -17,23 +12,30 @@ import {
   MsgWithdrawCollateralResponse,
 } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
-import { GOV_MODULE } from '../auth/keeper.js';
 import { collateralErrors } from './errors.js';
 import * as ev from './events.js';
-import { COLLATERAL_DENOM, type CollateralKeeper } from './keeper.js';
+import type { CollateralKeeper } from './keeper.js';
+import {
+  collateralAmount,
+  validateMsgDepositCollateral,
+  validateMsgUnjail,
+  validateMsgUpdateParams,
+  validateMsgWithdrawCollateral,
+} from './msgs.js';
 import { parseCollateralParams } from './params.js';
 import { restartAllWindows, unjailValidator } from './slashing.js';
 
-/** The amount of a collateral coin: ngonka, a positive integer. */
-export function collateralAmount(coin: Coin | undefined): bigint {
-  if (!coin) throw collateralErrors.invalidAmount('amount must be set');
-  if (coin.denom !== COLLATERAL_DENOM)
-    throw collateralErrors.invalidDenom(`collateral is ${COLLATERAL_DENOM}, got '${coin.denom}'`);
-  if (!/^\d{1,30}$/.test(coin.amount))
-    throw collateralErrors.invalidAmount(`'${coin.amount}' is not a non-negative integer`);
-  const amount = BigInt(coin.amount);
-  if (amount === 0n) throw collateralErrors.invalidAmount('amount must be positive');
-  return amount;
+export { collateralAmount } from './msgs.js';
+
+/** `authority`: the governance module account's address, the only signer MsgUpdateParams accepts. */
+export function registerCollateralMsgs(
+  msgs: MsgRouter,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+  authority: string,
+): void {
+  registerParticipantMsgs(msgs, keeper, store);
+  registerParamsMsg(msgs, keeper, store, authority);
 }
 
 /** A participant's own messages: deposit, withdraw, unjail. */
@@ -44,10 +46,7 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
     responseTypeUrl: typeUrl(MsgDepositCollateralResponse),
     response: MsgDepositCollateralResponse,
     signers: (m) => [m.participant],
-    validate(m) {
-      addressBytes(m.participant);
-      collateralAmount(m.amount);
-    },
+    validate: validateMsgDepositCollateral,
     handle(ctx, m) {
       keeper.deposit(ctx, m.participant, collateralAmount(m.amount));
       return {};
@@ -60,10 +59,7 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
     responseTypeUrl: typeUrl(MsgWithdrawCollateralResponse),
     response: MsgWithdrawCollateralResponse,
     signers: (m) => [m.participant],
-    validate(m) {
-      addressBytes(m.participant);
-      collateralAmount(m.amount);
-    },
+    validate: validateMsgWithdrawCollateral,
     handle: (ctx, m) => ({
       completionEpoch: keeper.withdraw(ctx, m.participant, collateralAmount(m.amount)),
     }),
@@ -75,9 +71,7 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
     responseTypeUrl: typeUrl(MsgUnjailResponse),
     response: MsgUnjailResponse,
     signers: (m) => [m.participant],
-    validate(m) {
-      addressBytes(m.participant);
-    },
+    validate: validateMsgUnjail,
     handle(ctx, m) {
       if (!keeper.validators) throw collateralErrors.notParticipant('no validator set is wired');
       unjailValidator(ctx, store, keeper, keeper.validators, m.participant);
@@ -87,18 +81,19 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: CollateralKeeper, stor
 }
 
 /** MsgUpdateParams, from the gov authority. */
-function registerParamsMsg(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
-  const authority = moduleAddress(GOV_MODULE);
+function registerParamsMsg(
+  msgs: MsgRouter,
+  keeper: CollateralKeeper,
+  store: StoreKey,
+  authority: string,
+): void {
   msgs.register({
     typeUrl: typeUrl(MsgUpdateParams),
     request: MsgUpdateParams,
     responseTypeUrl: typeUrl(MsgUpdateParamsResponse),
     response: MsgUpdateParamsResponse,
     signers: (m) => [m.authority],
-    validate(m) {
-      addressBytes(m.authority);
-      parseCollateralParams(m.params);
-    },
+    validate: validateMsgUpdateParams,
     handle(ctx, m) {
       if (m.authority !== authority)
         throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
@@ -111,9 +106,4 @@ function registerParamsMsg(msgs: MsgRouter, keeper: CollateralKeeper, store: Sto
       return {};
     },
   });
-}
-
-export function registerCollateralMsgs(msgs: MsgRouter, keeper: CollateralKeeper, store: StoreKey): void {
-  registerParticipantMsgs(msgs, keeper, store);
-  registerParamsMsg(msgs, keeper, store);
 }

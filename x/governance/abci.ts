@@ -28,7 +28,7 @@ export function govEndBlock(ctx: Context, k: GovKeeper): void {
     if (!p) throw new Error(`governance: active queue names missing proposal ${id}`);
     const params = k.getParams(ctx);
     const tally = k.currentTally(ctx, id);
-    const outcome = decide(tally, k.weights.totalWeight(ctx), {
+    const outcome = decide(tally, k.totalWeight(ctx), {
       quorum: params.quorum,
       threshold: p.expedited ? params.expeditedThreshold : params.threshold,
       vetoThreshold: params.vetoThreshold,

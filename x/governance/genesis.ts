@@ -6,7 +6,6 @@ import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { addCoins, coinsEqual, parseCoins } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { govErrors } from './errors.js';
 import type { GovKeeper } from './keeper.js';
 import {
@@ -97,8 +96,7 @@ export function initGovGenesis(ctx: Context, k: GovKeeper, store: StoreKey, raw:
   k.setNextProposalId(ctx, nextId);
   // Both accounts exist from genesis: gov (the authority proposals act as; it receives slashed
   // collateral) and gov_deposits (the escrow of deposits, which genesis balances must cover).
-  k.auth.ensureModuleAccount(ctx, GOV_MODULE);
-  k.auth.ensureModuleAccount(ctx, GOV_DEPOSITS_MODULE);
+  k.ensureModuleAccounts(ctx);
 
   const proposals = new Map<bigint, Proposal>();
   let open = 0n;

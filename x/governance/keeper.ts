@@ -12,7 +12,6 @@ import { mulCeil, mulFloor } from '../../app/runtime/decimal.js';
 import { prefixEnd } from '../../app/runtime/keys.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';
@@ -22,6 +21,8 @@ import {
   DEPOSIT_PREFIX,
   depositKey,
   depositsPrefix,
+  GOV_DEPOSITS_MODULE,
+  GOV_MODULE,
   INACTIVE_QUEUE_PREFIX,
   NEXT_PROPOSAL_ID_KEY,
   OPEN_COUNT_KEY,
@@ -65,13 +66,30 @@ export class GovKeeper {
 
   constructor(
     private readonly key: StoreKey,
-    readonly auth: GovAuthKeeper,
-    readonly bank: GovBankKeeper,
+    // Private: no keeper hands out another keeper.
+    private readonly auth: GovAuthKeeper,
+    private readonly bank: GovBankKeeper,
     private readonly weightSource: () => WeightKeeper,
   ) {}
 
-  get weights(): WeightKeeper {
+  private get weights(): WeightKeeper {
     return this.weightSource();
+  }
+
+  /** The address's current PoC weight (its voting power; 0 for non-participants). */
+  weightOf(ctx: Context, address: string): bigint {
+    return this.weights.weightOf(ctx, address);
+  }
+
+  /** Σ of every participant's current weight (the quorum's denominator). */
+  totalWeight(ctx: Context): bigint {
+    return this.weights.totalWeight(ctx);
+  }
+
+  /** Genesis: both accounts exist from the start. */
+  ensureModuleAccounts(ctx: Context): void {
+    this.auth.ensureModuleAccount(ctx, GOV_MODULE);
+    this.auth.ensureModuleAccount(ctx, GOV_DEPOSITS_MODULE);
   }
 
   /** The governance module account: the authority of every MsgUpdateParams. */

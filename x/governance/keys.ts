@@ -6,6 +6,14 @@ import { concat, readU64, u64 } from '../../app/runtime/keys.js';
 
 export const STORE = 'governance';
 
+/** The governance module account: the authority of every MsgUpdateParams (app.ts hands its address to the other modules). */
+export const GOV_MODULE = 'gov';
+/**
+ * Escrow of governance deposits, apart from the gov account: a passed proposal acts only as `gov`
+ * (its messages must have the gov authority as their one signer), so it can never spend deposits.
+ */
+export const GOV_DEPOSITS_MODULE = 'gov_deposits';
+
 /** 0x00 → params (canonical JSON) */
 export const PARAMS_KEY = Uint8Array.of(0x00);
 /** 0x01 | id → Proposal (cosmos.gov.v1 protobuf) */

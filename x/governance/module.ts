@@ -6,6 +6,7 @@ import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { govEndBlock } from './abci.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';
 import { defaultGovGenesis, exportGovGenesis, initGovGenesis } from './genesis.js';
+import { govInvariants } from './invariants.js';
 import { GovKeeper } from './keeper.js';
 import { STORE } from './keys.js';
 import { registerGovMsgs } from './msgServer.js';
@@ -37,6 +38,6 @@ export function governanceModule(
     initGenesis: (ctx, g) => initGovGenesis(ctx, keeper, store, g),
     exportGenesis: (ctx) => exportGovGenesis(ctx, keeper),
     endBlock: (ctx) => govEndBlock(ctx, keeper),
-    invariants: (ctx) => keeper.invariants(ctx),
+    invariants: (ctx) => govInvariants(ctx, keeper),
   };
 }

@@ -17,9 +17,9 @@ import {
   MsgVoteWeightedResponse,
 } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { addressBytes } from '../../app/runtime/address.js';
-import { type Coins, parseCoins } from '../../app/runtime/coins.js';
+import type { Coins } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
-import { decString, mulCeil, ONE, parseDec } from '../../app/runtime/decimal.js';
+import { decString, mulCeil, parseDec } from '../../app/runtime/decimal.js';
 import { AppError, sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateLimits, MsgUpdateLimitsResponse } from '../../proto/gen/gonka/governance/v1/tx.js';
@@ -27,6 +27,7 @@ import { typeUrl } from '../../proto/gonka/registry.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import { type GovKeeper, timeLe } from './keeper.js';
+import { HARD_TEXT_LIMIT, parseDeposit, VALID_OPTIONS, validateOptions } from './msgs.js';
 import { fromSdkParams, type GovParams, validateGovParams } from './params.js';
 
 export const GOV_V1 = '/cosmos.gov.v1';
@@ -37,41 +38,6 @@ export const MSG_VOTE_WEIGHTED = `${GOV_V1}.MsgVoteWeighted`;
 export const MSG_CANCEL_PROPOSAL = `${GOV_V1}.MsgCancelProposal`;
 export const MSG_UPDATE_PARAMS = `${GOV_V1}.MsgUpdateParams`;
 export const MSG_UPDATE_LIMITS = typeUrl(MsgUpdateLimits);
-
-const VALID_OPTIONS = new Set([
-  VoteOption.VOTE_OPTION_YES,
-  VoteOption.VOTE_OPTION_ABSTAIN,
-  VoteOption.VOTE_OPTION_NO,
-  VoteOption.VOTE_OPTION_NO_WITH_VETO,
-]);
-/** Stateless bound on metadata before params are readable (the param bound applies in the handler). */
-const HARD_TEXT_LIMIT = 1_000_000;
-
-function parseDeposit(coins: MsgDeposit['amount'], allowEmpty: boolean): Coins[] {
-  return parseCoins(coins, allowEmpty);
-}
-
-/** Options valid, unique, weights positive and summing to exactly 1. */
-function validateOptions(options: WeightedVoteOption[]): void {
-  if (options.length === 0 || options.length > VALID_OPTIONS.size)
-    throw govErrors.invalidVote(`${options.length} options`);
-  const seen = new Set<VoteOption>();
-  let sum = 0n;
-  for (const o of options) {
-    if (!VALID_OPTIONS.has(o.option)) throw govErrors.invalidVote(`option ${o.option}`);
-    if (seen.has(o.option)) throw govErrors.invalidVote(`duplicate option ${o.option}`);
-    seen.add(o.option);
-    let w: bigint;
-    try {
-      w = parseDec(o.weight);
-    } catch {
-      throw govErrors.invalidVote(`invalid weight '${String(o.weight).slice(0, 40)}'`);
-    }
-    if (w <= 0n || w > ONE) throw govErrors.invalidVote(`weight ${o.weight} must be in (0, 1]`);
-    sum += w;
-  }
-  if (sum !== ONE) throw govErrors.invalidVote(`weights sum to ${decString(sum)}, not 1`);
-}
 
 /** The SDK's WeightedVoteOptions.String() form used in the proposal_vote event. */
 function optionsString(options: WeightedVoteOption[]): string {
@@ -138,7 +104,7 @@ function govMsgHelpers(k: GovKeeper) {
         `proposal ${id}'s voting period ended at ${p.votingEndTime!.seconds}`,
       );
     // Only weighted participants vote: bounds the votes a tally reads by the participant count.
-    if (k.weights.weightOf(ctx, voter) === 0n) throw govErrors.noVotingPower(`${voter} has no PoC weight`);
+    if (k.weightOf(ctx, voter) === 0n) throw govErrors.noVotingPower(`${voter} has no PoC weight`);
     const normalized = options.map((o) => ({ option: o.option, weight: decString(parseDec(o.weight)) }));
     k.setVote(ctx, { proposalId: id, voter, options: normalized, metadata });
     ctx.events.emit(ev.proposalVote(id, voter, optionsString(normalized)));

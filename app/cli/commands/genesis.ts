@@ -1,7 +1,7 @@
 // gonkad genesis add-account: fund an account in a node home's genesis before the chain starts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
 import { defaultHome, homePaths, isInitialized } from '../../node/home.js';
 import { UserError } from '../errors.js';
 

@@ -15,9 +15,9 @@ import {
   MsgVoteWeighted,
 } from 'cosmjs-types/cosmos/gov/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { GOV_MODULE } from '../../../x/auth/keeper.js';
-import { parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+import { GOV_MODULE } from '../../../x/governance/keys.js';
 import { productionModules } from '../../app.js';
+import { parseCoinsString } from '../../genesisAccounts.js';
 import { moduleAddress } from '../../runtime/address.js';
 import { MsgRouter, QueryRouter } from '../../runtime/router.js';
 import {

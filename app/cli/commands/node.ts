@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { addGenesisAccount, parseCoinsString } from '../../../x/bank/genesisAccounts.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
 import { defaultAppState } from '../../app.js';
+import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
 import {
   configuredListeners,
   defaultHome,

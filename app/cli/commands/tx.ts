@@ -1,7 +1,7 @@
 // gonkad tx bank send <from-key> <to-address> <coins>: signs with a keyring key (SIGN_MODE_DIRECT,
 // through CosmJS) and broadcasts to a node's CometBFT RPC, waiting for the block.
 import type { Command } from 'commander';
-import { parseCoinsString } from '../../../x/bank/genesisAccounts.js';
+import { parseCoinsString } from '../../genesisAccounts.js';
 import { addressBytes } from '../../runtime/address.js';
 import { group, signAndSend, type TxOpts, txOptions } from '../chainClient.js';
 import { UserError } from '../errors.js';

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { addGenesisAccount } from '../../../app/genesisAccounts.js';
 import { seededRandom } from '../../../testnet/perturb.js';
-import { addGenesisAccount } from '../../../x/bank/genesisAccounts.js';
 import { DENOM, sendMsg, signTx, TestKey } from '../../integration/tx-harness.js';
 import type { CometRpc } from './rpc.js';
 

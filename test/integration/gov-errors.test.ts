@@ -45,8 +45,8 @@ import {
   voteMsg,
   weightedMsg,
   YES,
-} from '../integration/gov-helpers.js';
-import { DENOM, TestChain, TestKey } from '../integration/tx-harness.js';
+} from './gov-helpers.js';
+import { DENOM, TestChain, TestKey } from './tx-harness.js';
 
 const keys = [0, 1, 2, 3, 4].map((i) => TestKey.fromSeed(`goverr-${i}`));
 

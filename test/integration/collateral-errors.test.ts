@@ -11,7 +11,7 @@ import * as collateralPb from '../../proto/gen/gonka/collateral/v1/tx.js';
 import * as pocPb from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import { defaultCollateralParams } from '../../x/collateral/params.js';
-import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from '../integration/poc-chain.js';
+import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
 const coin = (amount: string, denom = 'ngonka') => ({ denom, amount });
 const any = (

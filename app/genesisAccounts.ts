@@ -1,13 +1,15 @@
 // Adds a funded account to a genesis app_state (JSON), as `gonkad genesis add-account` and the
 // devnet do: a BaseAccount in x/auth with the next free account number, and its coins in x/bank
 // (merged when the address is already funded). Supply is left empty so InitChain computes it.
+// It edits two modules' genesis JSON together, so it lives at the app level (as the SDK's genesis
+// tooling does), not in either module.
 
-import { addressBytes } from '../../app/runtime/address.js';
-import { addCoins, type Coins, parseCoins, toWire } from '../../app/runtime/coins.js';
-import { type AuthGenesis, defaultAuthGenesis } from '../auth/genesis.js';
-import { BASE_ACCOUNT_TYPE } from '../auth/keeper.js';
-import type { BankGenesis } from './genesis.js';
-import { defaultBankGenesis } from './genesis.js';
+import { type AuthGenesis, defaultAuthGenesis } from '../x/auth/genesis.js';
+import { BASE_ACCOUNT_TYPE } from '../x/auth/keeper.js';
+import type { BankGenesis } from '../x/bank/genesis.js';
+import { defaultBankGenesis } from '../x/bank/genesis.js';
+import { addressBytes } from './runtime/address.js';
+import { addCoins, type Coins, parseCoins, toWire } from './runtime/coins.js';
 
 /** Parses "1000ngonka,5uatom" into a valid coin list. */
 export function parseCoinsString(s: string): Coins[] {

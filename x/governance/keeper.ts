@@ -7,6 +7,7 @@ import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { bookkeeping } from '../../app/runtime/bookkeeping.js';
 import type { Context } from '../../app/runtime/context.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import { Params as ParamsProto } from '../../proto/gonka/governance/v1/codecs.js';
 import { addressBytes } from '../auth/address.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../auth/keeper.js';
 import { prefixEnd } from '../auth/keys.js';
@@ -38,7 +39,7 @@ import {
   voteKey,
   votesPrefix,
 } from './keys.js';
-import { defaultGovParams, type GovParams, govParamsFromJson, govParamsToJson } from './params.js';
+import { defaultGovParams, type GovParams, govParamsFromProto, govParamsToProto } from './params.js';
 import { countVotes, emptyTally, type Tally } from './tally.js';
 
 const enc = new TextEncoder();
@@ -86,11 +87,12 @@ export class GovKeeper {
 
   getParams(ctx: Context): GovParams {
     const raw = ctx.kv(STORE).get(PARAMS_KEY);
-    return raw ? govParamsFromJson(JSON.parse(dec.decode(raw))) : defaultGovParams();
+    return raw ? govParamsFromProto(ParamsProto.decode(raw)) : defaultGovParams();
   }
 
   setParams(ctx: Context, p: GovParams): void {
-    ctx.kv(STORE).set(PARAMS_KEY, enc.encode(JSON.stringify(govParamsToJson(p))));
+    // gonka.governance.v1.Params, canonically encoded (fields in number order, defaults omitted).
+    ctx.kv(STORE).set(PARAMS_KEY, ParamsProto.encode(govParamsToProto(p)).finish());
   }
 
   getConstitution(ctx: Context): string {

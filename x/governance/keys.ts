@@ -6,7 +6,7 @@ import { concat, readU64, u64 } from '../auth/keys.js';
 
 export const STORE = 'governance';
 
-/** 0x00 → params (canonical JSON) */
+/** 0x00 → params (gonka.governance.v1.Params, protobuf) */
 export const PARAMS_KEY = Uint8Array.of(0x00);
 /** 0x01 | id → Proposal (cosmos.gov.v1 protobuf) */
 export const PROPOSAL_PREFIX = Uint8Array.of(0x01);

@@ -18,6 +18,7 @@ import {
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import type { Command } from 'commander';
 import { MsgCancelProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { authRegistryTypes } from '../../proto/gonka/auth/v1/codecs.js';
 import { collateralRegistryTypes } from '../../proto/gonka/collateral/v1/codecs.js';
 import { pocRegistryTypes } from '../../proto/gonka/poc/v1/codecs.js';
 import { addressBytes, BECH32_PREFIX } from '../../x/auth/address.js';
@@ -86,6 +87,7 @@ function cliRegistry(): Registry {
     ['/cosmos.gov.v1.MsgCancelProposal', MsgCancelProposal as GeneratedType],
     ...(collateralRegistryTypes as unknown as [string, GeneratedType][]),
     ...(pocRegistryTypes as unknown as [string, GeneratedType][]),
+    ...(authRegistryTypes as unknown as [string, GeneratedType][]),
   ]);
 }
 

@@ -3,6 +3,7 @@
 import type { AppModule } from '../../app/runtime/module.js';
 import { defaultAuthGenesis, exportAuthGenesis, initAuthGenesis } from './genesis.js';
 import { AuthKeeper } from './keeper.js';
+import { registerAuthMsgs } from './msgServer.js';
 import { registerAuthQueries } from './query.js';
 
 export const AUTH_MODULE = 'auth';
@@ -11,7 +12,10 @@ export function authModule(keeper: AuthKeeper = new AuthKeeper()): AppModule & {
   return {
     name: AUTH_MODULE,
     keeper,
-    registerServices: ({ queries }) => registerAuthQueries(queries, keeper),
+    registerServices({ msgs, queries }) {
+      registerAuthMsgs(msgs, keeper);
+      registerAuthQueries(queries, keeper);
+    },
     defaultGenesis: defaultAuthGenesis,
     initGenesis: (ctx, g) => initAuthGenesis(ctx, keeper, g),
     exportGenesis: (ctx) => exportAuthGenesis(ctx, keeper),

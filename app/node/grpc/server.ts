@@ -41,6 +41,8 @@ export const PROTO_FILES = [
   'gonka/poc/v1/tx.proto',
   'gonka/collateral/v1/query.proto',
   'gonka/collateral/v1/tx.proto',
+  'gonka/auth/v1/query.proto',
+  'gonka/auth/v1/tx.proto',
 ];
 
 export interface GrpcServerOptions {

@@ -1,12 +1,14 @@
-// The hand-written gonka.poc.v1 / gonka.collateral.v1 codecs match their .proto declarations (the
+// The hand-written gonka.poc.v1 / gonka.collateral.v1 / gonka.auth.v1 / gonka.governance.v1 (Params) codecs match their .proto declarations (the
 // files gRPC reflection and other-language clients use): every message, field name, number, type
 // and label, in both directions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as protoLoader from '@grpc/proto-loader';
 import { repoPath } from '../../app/paths.js';
+import * as auth from '../../proto/gonka/auth/v1/codecs.js';
 import type { MessageCodec } from '../../proto/gonka/codec.js';
 import * as collateral from '../../proto/gonka/collateral/v1/codecs.js';
+import * as governance from '../../proto/gonka/governance/v1/codecs.js';
 import * as poc from '../../proto/gonka/poc/v1/codecs.js';
 
 interface FieldDescriptor {
@@ -37,6 +39,9 @@ describe('codecs match the .proto files', () => {
     'gonka/poc/v1/tx.proto',
     'gonka/collateral/v1/query.proto',
     'gonka/collateral/v1/tx.proto',
+    'gonka/auth/v1/query.proto',
+    'gonka/auth/v1/tx.proto',
+    'gonka/governance/v1/params.proto',
   ];
   const def = protoLoader.loadSync(
     files.map((f) => repoPath('proto', f)),
@@ -45,6 +50,8 @@ describe('codecs match the .proto files', () => {
   for (const [pkg, mod] of [
     ['gonka.poc.v1', poc],
     ['gonka.collateral.v1', collateral],
+    ['gonka.auth.v1', auth],
+    ['gonka.governance.v1', governance],
   ] as const) {
     it(pkg, () => {
       const codecs = codecsOf(mod as Record<string, unknown>);

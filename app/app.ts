@@ -51,10 +51,10 @@ export const MODULE_ACCOUNTS: ModuleAccountPerms[] = [
  * in its expectedKeepers.ts.
  */
 export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppModule[] {
-  const auth = authModule(mint.key(AUTH_MODULE), MODULE_ACCOUNTS);
   // Every MsgUpdateParams is signed by the governance module account; modules get its address
   // here rather than naming x/governance themselves.
   const authority = moduleAddress(GOV_MODULE);
+  const auth = authModule(mint.key(AUTH_MODULE), MODULE_ACCOUNTS, authority);
   const bank = bankModule(mint.key(BANK_MODULE), auth.keeper, authority);
   const collateral = collateralModule(mint.key(COLLATERAL_MODULE), bank.keeper, auth.keeper, authority);
   const poc = pocModule(mint.key(POC_MODULE), authority, collateral.keeper);

@@ -2,6 +2,7 @@
 // Registry entries, and their type URLs. A new tx.proto under proto/gonka is added to TX_FILES
 // (test/unit/proto-codegen.test.ts fails until it is).
 import type { GeneratedType } from '@cosmjs/proto-signing';
+import * as authTx from '../gen/gonka/auth/v1/tx.js';
 import * as collateralTx from '../gen/gonka/collateral/v1/tx.js';
 import * as governanceTx from '../gen/gonka/governance/v1/tx.js';
 import * as pocTx from '../gen/gonka/poc/v1/tx.js';
@@ -13,6 +14,7 @@ export function typeUrl(codec: { readonly $type: string }): string {
 
 /** Generated modules of every gonka tx.proto, by .proto path. */
 export const TX_FILES: Record<string, Record<string, unknown>> = {
+  'gonka/auth/v1/tx.proto': authTx,
   'gonka/collateral/v1/tx.proto': collateralTx,
   'gonka/governance/v1/tx.proto': governanceTx,
   'gonka/poc/v1/tx.proto': pocTx,

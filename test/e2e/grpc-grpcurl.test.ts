@@ -73,6 +73,8 @@ describe('gRPC server through grpcurl', () => {
       'cosmos.gov.v1beta1.Query',
       'gonka.poc.v1.Query',
       'gonka.collateral.v1.Query',
+      'gonka.auth.v1.Query',
+      'gonka.auth.v1.Msg',
     ]) {
       assert.ok(services.includes(s), `${s} in ${services}`);
     }
@@ -90,7 +92,7 @@ describe('gRPC server through grpcurl', () => {
     assert.match(limits.out, /uint64 max_open_proposals = 6;/);
   });
 
-  it('answers governance, PoC and collateral queries', () => {
+  it('answers governance, PoC, collateral and gonka auth queries', () => {
     const gov = call(port, 'cosmos.gov.v1.Query/Params', {});
     assert.ok(gov.params?.quorum ?? gov.params?.votingPeriod ?? gov.votingParams, JSON.stringify(gov));
     const proposals = call(port, 'cosmos.gov.v1beta1.Query/Proposals', {});
@@ -101,6 +103,8 @@ describe('gRPC server through grpcurl', () => {
     assert.equal(participants.participants?.length, 1, 'the single validator is a participant');
     const collateral = call(port, 'gonka.collateral.v1.Query/Params', {});
     assert.ok(collateral.params, JSON.stringify(collateral));
+    const auth = call(port, 'gonka.auth.v1.Query/Params', {});
+    assert.equal(auth.params?.min_gas_price, '0.1', JSON.stringify(auth));
   });
 
   it('answers bank Balance and auth Account, with x-cosmos-block-height', () => {

@@ -49,6 +49,21 @@ describe('gonkad tx gov submit-proposal: proposal file messages', () => {
       validator: { pub_key_types: ['ed25519'] },
     });
     assert.equal(k.block.maxGas, 5_000_000n);
+    const a = roundTrip({
+      '@type': '/gonka.auth.v1.MsgUpdateParams',
+      authority: GOV,
+      params: {
+        max_memo_characters: '256',
+        tx_sig_limit: '7',
+        tx_size_cost_per_byte: '10',
+        sig_verify_cost_ed25519: '590',
+        sig_verify_cost_secp256k1: '1000',
+        min_gas_price: '0.5',
+        max_tx_bytes: '1048576',
+      },
+    });
+    assert.equal(a.params.minGasPrice, '0.5');
+    assert.equal(a.params.sigVerifyCostEd25519, 590n);
   });
 
   it('refuses a type the chain does not route, naming it', () => {

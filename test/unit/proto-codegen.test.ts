@@ -20,7 +20,11 @@ import {
   fromBinary,
   toBinary,
 } from '@bufbuild/protobuf';
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import {
+  FileDescriptorProtoSchema,
+  FileDescriptorSetSchema,
+  file_google_protobuf_duration,
+} from '@bufbuild/protobuf/wkt';
 import * as protoLoader from '@grpc/proto-loader';
 import { fixedFileDescriptors } from '../../app/node/grpc/descriptors.js';
 import { repoPath } from '../../app/paths.js';
@@ -75,7 +79,15 @@ function referenceRegistry(): FileRegistry {
     { includeDirs: [repoPath('proto')], keepCase: true },
   );
   const file = fixedFileDescriptors(def).map((b) => fromBinary(FileDescriptorProtoSchema, b));
-  return createFileRegistry(createDynamic(FileDescriptorSetSchema, { file }));
+  // proto-loader names the well-known types' file after their package (google_protobuf.proto) and
+  // leaves it out; the reference takes Duration's descriptor from @bufbuild/protobuf instead.
+  const duration = file_google_protobuf_duration.proto;
+  for (const f of file)
+    f.dependency = f.dependency.map((d) => (d === 'google_protobuf.proto' ? duration.name : d));
+  const known = new Set(file.map((f) => f.name));
+  return createFileRegistry(
+    createDynamic(FileDescriptorSetSchema, { file: known.has(duration.name) ? file : [duration, ...file] }),
+  );
 }
 
 /** A value with a non-default value in every field (two items in repeated ones), as a plain object. */
@@ -90,6 +102,10 @@ function sample(desc: DescMessage, seed = 1): Record<string, unknown> {
         return `s${n}é`;
       case 4: // uint64
         return 2n ** 40n + BigInt(n);
+      case 3: // int64 (Duration.seconds)
+        return 2n ** 33n + BigInt(n);
+      case 5: // int32 (Duration.nanos)
+        return n;
       case 8: // bool
         return true;
       case 12: // bytes

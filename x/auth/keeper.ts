@@ -9,6 +9,7 @@ import { formatDec, parseDec } from '../../app/runtime/decimal.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { prefixEnd, readU64, u64 } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
+import { Params as ParamsProto } from '../../proto/gen/gonka/auth/v1/params.js';
 import {
   ACCOUNT_PREFIX,
   accountByNumberKey,
@@ -17,7 +18,7 @@ import {
   NEXT_ACCOUNT_NUMBER_KEY,
   PARAMS_KEY,
 } from './keys.js';
-import { type AuthParams, defaultAuthParams } from './params.js';
+import { type AuthParams, authParamsFromProto, authParamsToProto, defaultAuthParams } from './params.js';
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
 export const MODULE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.ModuleAccount';
@@ -42,9 +43,6 @@ export interface ModuleAccountPerms {
  * maccPerms in app.go), so auth names no other module.
  */
 export const DEFAULT_MODULE_ACCOUNTS: ModuleAccountPerms[] = [{ name: FEE_COLLECTOR, permissions: [] }];
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 export function encodeAccountAny(a: Account): Any {
   if (a.module) {
@@ -202,31 +200,19 @@ export class AuthKeeper {
     // still happens, so gas is unchanged). A copy is returned so callers cannot alter the memo.
     const memo = this.paramsMemo;
     if (memo && Buffer.compare(memo.raw, raw) === 0) return { ...memo.params };
-    const params = parseAuthParams(raw);
+    const params = authParamsFromProto(ParamsProto.decode(raw));
     this.paramsMemo = { raw: Uint8Array.from(raw), params };
     return { ...params };
   }
 
   setParams(ctx: Context, p: AuthParams): void {
-    ctx.kv(this.key).set(PARAMS_KEY, enc.encode(JSON.stringify(paramsToJson(p))));
+    // gonka.auth.v1.Params, canonically encoded (fields in number order, defaults omitted).
+    ctx.kv(this.key).set(PARAMS_KEY, ParamsProto.encode(authParamsToProto(p)).finish());
   }
 }
 
-function parseAuthParams(raw: Uint8Array): AuthParams {
-  const j = JSON.parse(dec.decode(raw)) as Record<string, string>;
-  return {
-    maxMemoCharacters: BigInt(j.max_memo_characters!),
-    txSigLimit: BigInt(j.tx_sig_limit!),
-    txSizeCostPerByte: BigInt(j.tx_size_cost_per_byte!),
-    sigVerifyCostEd25519: BigInt(j.sig_verify_cost_ed25519!),
-    sigVerifyCostSecp256k1: BigInt(j.sig_verify_cost_secp256k1!),
-    minGasPrice: parseDec(j.min_gas_price!),
-    maxTxBytes: BigInt(j.max_tx_bytes!),
-  };
-}
-
+/** The genesis JSON shape (SDK field names, numbers as strings). */
 export function paramsToJson(p: AuthParams): Record<string, string> {
-  // Fixed key order: this JSON is state, so its bytes must not depend on object construction.
   return {
     max_memo_characters: p.maxMemoCharacters.toString(),
     tx_sig_limit: p.txSigLimit.toString(),

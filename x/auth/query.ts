@@ -1,4 +1,4 @@
-// The cosmos.auth.v1beta1.Query service on the query router (the same paths ABCI Query, CosmJS and
+// The cosmos.auth.v1beta1.Query service (and gonka.auth.v1.Query/Params) on the query router (the same paths ABCI Query, CosmJS and
 // the gRPC server use). A missing account answers with the SDK's NotFound convention: sdk code 22
 // and a log starting `rpc error: code = NotFound`, which CosmJS's getAccount turns into null.
 import {
@@ -27,10 +27,13 @@ import { addressBytes, addressString, BECH32_PREFIX } from '../../app/runtime/ad
 import { sdkErrors } from '../../app/runtime/errors.js';
 import { paginate } from '../../app/runtime/pagination.js';
 import type { QueryRouter } from '../../app/runtime/router.js';
+import * as gonkaAuth from '../../proto/gen/gonka/auth/v1/query.js';
 import { type AuthKeeper, encodeAccountAny } from './keeper.js';
-import { sdkParams } from './params.js';
+import { authParamsToProto, sdkParams } from './params.js';
 
 export const AUTH_QUERY = '/cosmos.auth.v1beta1.Query';
+/** Every x/auth param, min_gas_price and max_tx_bytes included (the SDK's Params lacks them). */
+export const GONKA_AUTH_QUERY = '/gonka.auth.v1.Query';
 
 export function notFound(what: string): Error {
   return sdkErrors.keyNotFound(`rpc error: code = NotFound desc = ${what} not found`);
@@ -141,6 +144,12 @@ function registerModuleAndAddressQueries(queries: QueryRouter, keeper: AuthKeepe
       if (!a) throw notFound(`account ${req.address}`);
       return { info: a.base };
     },
+  });
+  queries.register({
+    path: `${GONKA_AUTH_QUERY}/Params`,
+    request: gonkaAuth.QueryParamsRequest,
+    response: gonkaAuth.QueryParamsResponse,
+    handle: (ctx) => ({ params: authParamsToProto(keeper.getParams(ctx)) }),
   });
 }
 

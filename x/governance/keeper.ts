@@ -12,6 +12,7 @@ import { mulCeil, mulFloor } from '../../app/runtime/decimal.js';
 import { prefixEnd } from '../../app/runtime/keys.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
+import { Params as ParamsProto } from '../../proto/gen/gonka/governance/v1/params.js';
 import { govErrors } from './errors.js';
 import * as ev from './events.js';
 import type { GovAuthKeeper, GovBankKeeper, WeightKeeper } from './expectedKeepers.js';
@@ -40,7 +41,7 @@ import {
   voteKey,
   votesPrefix,
 } from './keys.js';
-import { defaultGovParams, type GovParams, govParamsFromJson, govParamsToJson } from './params.js';
+import { defaultGovParams, type GovParams, govParamsFromProto, govParamsToProto } from './params.js';
 import { countVotes, emptyTally, type Tally } from './tally.js';
 
 const enc = new TextEncoder();
@@ -106,11 +107,12 @@ export class GovKeeper {
 
   getParams(ctx: Context): GovParams {
     const raw = ctx.kv(this.key).get(PARAMS_KEY);
-    return raw ? govParamsFromJson(JSON.parse(dec.decode(raw))) : defaultGovParams();
+    return raw ? govParamsFromProto(ParamsProto.decode(raw)) : defaultGovParams();
   }
 
   setParams(ctx: Context, p: GovParams): void {
-    ctx.kv(this.key).set(PARAMS_KEY, enc.encode(JSON.stringify(govParamsToJson(p))));
+    // gonka.governance.v1.Params, canonically encoded (fields in number order, defaults omitted).
+    ctx.kv(this.key).set(PARAMS_KEY, ParamsProto.encode(govParamsToProto(p)).finish());
   }
 
   getConstitution(ctx: Context): string {

@@ -14,7 +14,7 @@ export const GOV_MODULE = 'gov';
  */
 export const GOV_DEPOSITS_MODULE = 'gov_deposits';
 
-/** 0x00 → params (canonical JSON) */
+/** 0x00 → params (gonka.governance.v1.Params, protobuf) */
 export const PARAMS_KEY = Uint8Array.of(0x00);
 /** 0x01 | id → Proposal (cosmos.gov.v1 protobuf) */
 export const PROPOSAL_PREFIX = Uint8Array.of(0x01);

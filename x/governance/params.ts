@@ -1,7 +1,7 @@
 // x/governance params: the SDK's cosmos.gov.v1 Params (deposits, periods, quorum / threshold /
 // veto, expedited proposals, burn rules) plus the bounds that keep every list and queue finite
 // (DESIGN.md §3.8). Durations are whole seconds of block time; ratios are 18-digit fixed point.
-// Stored as canonical JSON with a fixed key order, like x/auth's params.
+// Stored as gonka.governance.v1.Params (protobuf): cosmos.gov.v1.Params' fields plus the bounds.
 
 import type { Coin } from 'cosmjs-types/cosmos/base/v1beta1/coin';
 import { Params } from 'cosmjs-types/cosmos/gov/v1/gov';
@@ -9,6 +9,7 @@ import type { Duration } from 'cosmjs-types/google/protobuf/duration';
 import { addressBytes } from '../../app/runtime/address.js';
 import { type Coins, parseCoins, toWire } from '../../app/runtime/coins.js';
 import { decString, ONE, parseRatio } from '../../app/runtime/decimal.js';
+import type { Params as GovParamsProto } from '../../proto/gen/gonka/governance/v1/params.js';
 
 export interface GovParams {
   minDeposit: Coins[];
@@ -324,4 +325,29 @@ export function fromSdkParams(sdk: Params, current: GovParams): GovParams {
   };
   validateGovParams(p);
   return p;
+}
+
+// ---- gonka.governance.v1 Params (state) --------------------------------------------------------------
+
+export function govParamsToProto(p: GovParams): GovParamsProto {
+  return {
+    ...toSdkParams(p),
+    maxMessages: p.maxMessages,
+    maxTitleLength: p.maxTitleLength,
+    maxMetadataLength: p.maxMetadataLength,
+    maxSummaryLength: p.maxSummaryLength,
+    maxOpenProposals: p.maxOpenProposals,
+  };
+}
+
+/** Params from their stored form; validated as every other way in is. Throws Error. */
+export function govParamsFromProto(m: GovParamsProto): GovParams {
+  const bounds = {
+    maxMessages: m.maxMessages,
+    maxTitleLength: m.maxTitleLength,
+    maxMetadataLength: m.maxMetadataLength,
+    maxSummaryLength: m.maxSummaryLength,
+    maxOpenProposals: m.maxOpenProposals,
+  };
+  return fromSdkParams(m, { ...defaultGovParams(), ...bounds });
 }

@@ -1,0 +1,175 @@
+// Issue 11 acceptance 4: on a 3-validator testnet (PoC weights 50/30/20) a governance proposal,
+// voted by the validators' operator keys through CosmJS, raises x/auth's min_gas_price from 0.1 to
+// 0.5 ngonka/gas. Afterwards a tx paying the old price is refused with sdk code 13 and one paying
+// the new price commits.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DirectSecp256k1HdWallet, type GeneratedType, Registry } from '@cosmjs/proto-signing';
+import { defaultRegistryTypes, GasPrice, QueryClient, SigningStargateClient } from '@cosmjs/stargate';
+import { connectComet } from '@cosmjs/tendermint-rpc';
+import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
+import { QueryProposalRequest, QueryProposalResponse } from 'cosmjs-types/cosmos/gov/v1/query';
+import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { defaultAppState } from '../../app/app.js';
+import { moduleAddress } from '../../app/runtime/address.js';
+import type { Params as AuthParamsProto } from '../../proto/gen/gonka/auth/v1/params.js';
+import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/gonka/auth/v1/query.js';
+import { MsgUpdateParams } from '../../proto/gen/gonka/auth/v1/tx.js';
+import { gonkaRegistryTypes, typeUrl } from '../../proto/gonka/registry.js';
+import { initTestnet, Testnet } from '../../testnet/index.js';
+import { waitFor } from '../../testnet/rpc.js';
+import { GOV_MODULE } from '../../x/governance/keys.js';
+
+const DENOM = 'ngonka';
+const DEPOSIT = 1_000_000n;
+const GOV = moduleAddress(GOV_MODULE);
+const GAS = 200_000n;
+
+describe('x/auth min_gas_price changed by governance on a 3-validator testnet (CosmJS)', () => {
+  let dir: string;
+  let net: Testnet;
+  const clients: SigningStargateClient[] = [];
+  const operators: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gonka-authparams-'));
+    const appState = defaultAppState() as Record<string, any>;
+    appState.governance.params = {
+      ...appState.governance.params,
+      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
+      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
+      max_deposit_period: '20s',
+      voting_period: '8s',
+      expedited_voting_period: '4s',
+    };
+    const manifest = await initTestnet({
+      dir,
+      validators: 3,
+      weights: [50, 30, 20],
+      chainId: 'gonka-authparams-e2e',
+      appState,
+    });
+    net = Testnet.open(dir);
+    await net.start();
+    await net.waitForHeight(2, 90_000);
+    const registry = new Registry([...defaultRegistryTypes, ...gonkaRegistryTypes]);
+    for (const v of manifest.validators) {
+      const mnemonic = readFileSync(join(v.home, 'operator-mnemonic.txt'), 'utf8').trim();
+      const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'gonka' });
+      operators.push((await wallet.getAccounts())[0]!.address);
+      clients.push(
+        await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, {
+          registry,
+          gasPrice: GasPrice.fromString(`0.1${DENOM}`),
+          broadcastPollIntervalMs: 200,
+          broadcastTimeoutMs: 30_000,
+        }),
+      );
+    }
+  });
+  after(async () => {
+    for (const c of clients) c.disconnect();
+    await net?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a passed proposal raises min_gas_price; the old price then fails with sdk 13, the new one commits', async () => {
+    const comet = await connectComet(net.nodes[0]!.rpc.url);
+    const q = QueryClient.withExtensions(comet);
+    const authParams = async (): Promise<AuthParamsProto> =>
+      QueryParamsResponse.decode(
+        (await q.queryAbci('/gonka.auth.v1.Query/Params', QueryParamsRequest.encode({}).finish())).value,
+      ).params!;
+    try {
+      const old = await authParams();
+      assert.equal(old.minGasPrice, '0.1');
+      const proposer = operators[2]!;
+      const submit = await clients[2]!.signAndBroadcast(
+        proposer,
+        [
+          {
+            typeUrl: '/cosmos.gov.v1.MsgSubmitProposal',
+            value: MsgSubmitProposal.fromPartial({
+              messages: [
+                {
+                  typeUrl: typeUrl(MsgUpdateParams),
+                  value: MsgUpdateParams.encode({
+                    authority: GOV,
+                    params: { ...old, minGasPrice: '0.5' },
+                  }).finish(),
+                },
+              ],
+              initialDeposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
+              proposer,
+              title: 'raise min_gas_price',
+              summary: 'e2e',
+            }),
+          },
+        ],
+        'auto',
+      );
+      assert.equal(submit.code, 0, submit.rawLog);
+      const id = BigInt(
+        submit.events
+          .find((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))!
+          .attributes.find((a) => a.key === 'proposal_id')!.value,
+      );
+      // 50 + 30 of 100 vote yes.
+      await Promise.all(
+        [0, 1].map(async (v) => {
+          const r = await clients[v]!.signAndBroadcast(
+            operators[v]!,
+            [
+              {
+                typeUrl: '/cosmos.gov.v1.MsgVote',
+                value: MsgVote.fromPartial({
+                  proposalId: id,
+                  voter: operators[v]!,
+                  option: VoteOption.VOTE_OPTION_YES,
+                }),
+              },
+            ],
+            'auto',
+          );
+          assert.equal(r.code, 0, r.rawLog);
+        }),
+      );
+      const status = await waitFor(
+        'the proposal to finish',
+        async () => {
+          const p = QueryProposalResponse.decode(
+            (
+              await q.queryAbci(
+                '/cosmos.gov.v1.Query/Proposal',
+                QueryProposalRequest.encode({ proposalId: id }).finish(),
+              )
+            ).value,
+          ).proposal!;
+          return p.status !== ProposalStatus.PROPOSAL_STATUS_VOTING_PERIOD && p;
+        },
+        40_000,
+        500,
+      );
+      assert.equal(status.status, ProposalStatus.PROPOSAL_STATUS_PASSED, status.failedReason);
+      assert.equal((await authParams()).minGasPrice, '0.5');
+
+      // The old price (0.1 × gas) is refused with sdk 13; CosmJS reports CheckTx's code.
+      const to = operators[0]!;
+      const oldFee = { amount: [{ denom: DENOM, amount: (GAS / 10n).toString() }], gas: GAS.toString() };
+      await assert.rejects(
+        clients[2]!.sendTokens(proposer, to, [{ denom: DENOM, amount: '1' }], oldFee),
+        (e: Error) => /code 13 \(codespace: sdk\)/.test(e.message) && /insufficient fee/.test(e.message),
+      );
+      // The new price (0.5 × gas) commits.
+      const newFee = { amount: [{ denom: DENOM, amount: (GAS / 2n).toString() }], gas: GAS.toString() };
+      const ok = await clients[2]!.sendTokens(proposer, to, [{ denom: DENOM, amount: '1' }], newFee);
+      assert.equal(ok.code, 0, ok.rawLog);
+      assert.ok(ok.height > 0);
+    } finally {
+      comet.disconnect();
+    }
+  });
+});

@@ -58,11 +58,11 @@ export const INVARIANTS_QUERY = '/app/invariants';
 export const APP_VERSION = 1n;
 /**
  * Default gas budget of one query (node config `queryGasLimit`). Reads are charged at the store
- * wrapper with the tx gas table; 3,000,000 gas is about 8,000 iterated balance entries or 1,000
- * point reads, a few ms on a 2-core machine (BENCHMARKS.md, query-flood), so a query never holds
- * the event loop long enough to delay a block.
+ * wrapper with the tx gas table; 500,000 gas covers a 500-entry Accounts page or about 350
+ * DenomOwners entries, a few ms on a 2-core machine (BENCHMARKS.md, query-flood), so a query never
+ * holds the event loop long enough to delay a block (the flood bench's ≤ 20 ms per query).
  */
-export const DEFAULT_QUERY_GAS_LIMIT = 1_000_000n;
+export const DEFAULT_QUERY_GAS_LIMIT = 500_000n;
 
 /** How queries are served: node config, never consensus state. */
 export interface QueryOptions {

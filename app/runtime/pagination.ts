@@ -1,12 +1,12 @@
 // Cosmos PageRequest over a key-ordered iteration: `key` resumes at a raw store key, otherwise
-// `offset` skips; `limit` (default 100, capped at 1,000) bounds every answer. Offset skipping is a
+// `offset` skips; `limit` (default 100, capped at 500) bounds every answer. Offset skipping is a
 // scan, so it is capped too (clients page on with next_key). `count_total` is answered from a
 // maintained count when the collection keeps one; otherwise it scans, within the query gas budget.
 import type { PageRequest, PageResponse } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { sdkErrors } from './errors.js';
 
 export const DEFAULT_PAGE_LIMIT = 100n;
-export const MAX_PAGE_LIMIT = 1000n;
+export const MAX_PAGE_LIMIT = 500n;
 /** Largest `offset` served; beyond it, page with `key` (the previous answer's next_key). */
 export const MAX_PAGE_OFFSET = 10_000n;
 

@@ -38,7 +38,7 @@ export interface QueryUnbondingResponse {
   entries: UnbondingEntry[];
 }
 
-/** Jailed participants in address order, paginated (limit ≤ 1,000). */
+/** Jailed participants in address order, paginated (limit ≤ 500). */
 export interface QueryJailedRequest {
   pagination?: PageRequest | undefined;
 }

@@ -30,7 +30,7 @@ export interface QueryEpochResponse {
   epochLength: bigint;
 }
 
-/** Participants in address order, paginated (limit ≤ 1,000); total_weight sums every participant. */
+/** Participants in address order, paginated (limit ≤ 500); total_weight sums every participant. */
 export interface QueryParticipantsRequest {
   pagination?: PageRequest | undefined;
 }

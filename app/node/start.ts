@@ -13,6 +13,7 @@ import { armFailpoint } from '../runtime/failpoints.js';
 import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { cometMaxTxBytes, syncCometListeners } from './cometConfig.js';
+import { LogLimiter } from './grpc/logLimiter.js';
 import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { configuredListeners, homePaths, type NodeConfig, readNodeConfig } from './home.js';
 import { parseInvariantPeriod, periodicInvariantCheck } from './invariantCheck.js';
@@ -62,14 +63,35 @@ export function queryOptionsOf(cfg: NodeConfig, exposeFlag = false): QueryOption
 }
 
 /** Every query the app answers (ABCI or gRPC) is timed into the metrics: the event-loop time it held. */
+/** A query that holds the event loop this long is logged (path, height, ms), a few lines a second. */
+const SLOW_QUERY_MS = 20;
+
 function instrumentQueries(app: BaseApp, metrics: NodeMetrics): void {
   const inner = app.query.bind(app);
+  const slowLog = logger('query');
+  const limiter = new LogLimiter(5, 20);
   app.query = (req) => {
     const start = performance.now();
+    let code = -1;
     try {
-      return inner(req);
+      const res = inner(req);
+      code = res.code;
+      return res;
     } finally {
-      metrics.observeQuery((performance.now() - start) / 1000);
+      const ms = performance.now() - start;
+      metrics.observeQuery(ms / 1000);
+      const slot = ms > SLOW_QUERY_MS ? limiter.take() : undefined;
+      if (slot?.ok)
+        slowLog.warn(
+          {
+            path: req.path,
+            height: String(req.height),
+            ms: Math.round(ms),
+            code,
+            suppressed: slot.suppressed,
+          },
+          'slow query',
+        );
     }
   };
 }

@@ -360,6 +360,12 @@ async function main(): Promise<void> {
       rows,
     );
   } finally {
+    // The node's slow-query lines (path, ms): which queries held the loop over 20 ms.
+    for (const line of node.output
+      .split('\n')
+      .filter((l) => l.includes('slow query'))
+      .slice(-30))
+      process.stderr.write(`[query-flood] node: ${line}\n`);
     await node.destroy().catch(() => {});
   }
 }

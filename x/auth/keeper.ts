@@ -134,6 +134,14 @@ export class AuthKeeper {
   }
 
   /** Accounts in address-byte order, starting after `startAfterKey` (a raw store key) when given. */
+  /**
+   * Stored accounts as they are kept (an encoded `Any`), undecoded: a page skipped by offset or
+   * counted costs no decode, and the Accounts query answers the stored Any as it is.
+   */
+  *iterateAccountRecords(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    yield* ctx.kv(this.key).iterator(startKey ?? ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX));
+  }
+
   *iterateAccounts(ctx: Context, startKey?: Uint8Array): Generator<[Uint8Array, Account]> {
     for (const [k, v] of ctx.kv(this.key).iterator(startKey ?? ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {
       yield [k, decodeAccountAny(Any.decode(v))];

@@ -81,3 +81,8 @@ export function errorResult(e: unknown): { codespace: string; code: number; log:
   if (e instanceof AppError) return { codespace: e.codespace, code: e.code, log: e.message };
   return { codespace: 'sdk', code: 1, log: INTERNAL_ERROR_MESSAGE };
 }
+
+/** The check every authority-gated message makes (MsgUpdateParams and friends): sdk 4 otherwise. */
+export function assertAuthority(expected: string, got: string): void {
+  if (got !== expected) throw sdkErrors.unauthorized(`invalid authority; expected ${expected}, got ${got}`);
+}

@@ -1,6 +1,6 @@
 // x/auth messages: MsgUpdateParams (authority = the governance module account), so min_gas_price,
 // max_tx_bytes and the signature and gas limits change by proposal rather than only at genesis.
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { assertAuthority } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gen/gonka/auth/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
@@ -21,8 +21,7 @@ export function registerAuthMsgs(msgs: MsgRouter, keeper: AuthKeeper, authority:
     signers: (m) => [m.authority],
     validate: validateMsgUpdateParams,
     handle(ctx, m) {
-      if (m.authority !== authority)
-        throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+      assertAuthority(authority, m.authority);
       keeper.setParams(ctx, authParamsFromProto(m.params));
       ctx.events.emit(ev.updateParams());
       return {};

@@ -11,7 +11,7 @@ import {
   MsgUpdateParamsResponse,
 } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { parseCoins } from '../../app/runtime/coins.js';
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { assertAuthority, sdkErrors } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import * as ev from './events.js';
 import type { BankAccountKeeper } from './expectedKeepers.js';
@@ -90,9 +90,7 @@ function registerSends(msgs: MsgRouter, keeper: BankKeeper, auth: BankAccountKee
 
 /** The gov authority's messages: params and send-enabled flags. */
 function registerAuthorityMsgs(msgs: MsgRouter, keeper: BankKeeper, authority: string): void {
-  const checkAuthority = (a: string) => {
-    if (a !== authority) throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${a}`);
-  };
+  const checkAuthority = (a: string) => assertAuthority(authority, a);
 
   msgs.register({
     typeUrl: MSG_UPDATE_PARAMS,

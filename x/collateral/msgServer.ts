@@ -1,4 +1,4 @@
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { assertAuthority } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
 import {
@@ -95,8 +95,7 @@ function registerParamsMsg(
     signers: (m) => [m.authority],
     validate: validateMsgUpdateParams,
     handle(ctx, m) {
-      if (m.authority !== authority)
-        throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+      assertAuthority(authority, m.authority);
       const before = keeper.parsedParams(ctx).signedBlocksWindow;
       const next = parseCollateralParams(m.params);
       keeper.setParams(ctx, m.params!);

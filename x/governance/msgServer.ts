@@ -20,7 +20,7 @@ import { addressBytes } from '../../app/runtime/address.js';
 import type { Coins } from '../../app/runtime/coins.js';
 import type { Context } from '../../app/runtime/context.js';
 import { decString, mulCeil, parseDec } from '../../app/runtime/decimal.js';
-import { AppError, sdkErrors } from '../../app/runtime/errors.js';
+import { AppError, assertAuthority } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateLimits, MsgUpdateLimitsResponse } from '../../proto/gen/gonka/governance/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
@@ -87,10 +87,7 @@ function checkedInitialDeposit(k: GovKeeper, params: GovParams, m: MsgSubmitProp
 
 /** What the registered GovMsgs handlers share, bound to the keeper. */
 function govMsgHelpers(k: GovKeeper) {
-  const checkAuthority = (a: string) => {
-    if (a !== k.authority())
-      throw sdkErrors.unauthorized(`invalid authority; expected ${k.authority()}, got ${a}`);
-  };
+  const checkAuthority = (a: string) => assertAuthority(k.authority(), a);
 
   const vote = (ctx: Context, id: bigint, voter: string, options: WeightedVoteOption[], metadata: string) => {
     const params = k.getParams(ctx);

@@ -1,6 +1,6 @@
 // x/poc messages: MsgUpdateParams (authority = the governance module account).
 
-import { sdkErrors } from '../../app/runtime/errors.js';
+import { assertAuthority } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
 import { MsgUpdateParams, MsgUpdateParamsResponse } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
@@ -21,8 +21,7 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
     signers: (m) => [m.authority],
     validate: validateMsgUpdateParams,
     handle(ctx, m) {
-      if (m.authority !== authority)
-        throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+      assertAuthority(authority, m.authority);
       keeper.setParams(ctx, validatePocParams(m.params));
       ctx.events.emit(ev.updateParams('poc'));
       return {};

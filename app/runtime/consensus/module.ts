@@ -9,7 +9,7 @@ import { MsgUpdateParams, MsgUpdateParamsResponse } from 'cosmjs-types/cosmos/co
 import { ConsensusParams } from 'cosmjs-types/tendermint/types/params';
 import { addressBytes } from '../address.js';
 import type { Context } from '../context.js';
-import { sdkErrors } from '../errors.js';
+import { assertAuthority } from '../errors.js';
 import { event } from '../events.js';
 import type { AppModule } from '../module.js';
 import type { StoreKey } from '../storeKey.js';
@@ -56,8 +56,7 @@ export function consensusModule(key: StoreKey, authority: string): AppModule {
           consensusParamsFromMsg(m);
         },
         handle(ctx, m) {
-          if (m.authority !== authority)
-            throw sdkErrors.unauthorized(`invalid authority; expected ${authority}, got ${m.authority}`);
+          assertAuthority(authority, m.authority);
           stage(ctx, key, consensusParamsFromMsg(m));
           ctx.events.emit(event('update_consensus_params', [['authority', m.authority]]));
           return {};

@@ -9,6 +9,7 @@
 //    killed or restarted after it was sent there, evicted on recheck after a sequence gap left by an
 //    earlier lost tx of the same sender, or superseded by another tx of the same sender and sequence
 //    (the wallet re-signed after re-reading the chain). Anything else is reported as unexplained.
+import assert from 'node:assert/strict';
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
@@ -369,4 +370,27 @@ export async function auditBankLoad(
   const model = applyModel(load, txs);
   await checkBankState(targets, load, model, upTo);
   return { committed, accounting: accountLoad(load, txs, model) };
+}
+
+/**
+ * The fault tests' verdict on the signed load: every accepted send committed or is accounted for
+ * (`label` names an unexplained one), no ended run lost more than it could hold, and the load did
+ * real work (commits, and message failures that still paid their fee).
+ */
+export function assertLoadAccounted(
+  a: LoadAccounting,
+  run: { accounts: number; depth: number; endedRuns: number },
+  label: (r: SendRecord) => string,
+): void {
+  assert.deepEqual(a.unexplained.map(label), [], 'every accepted send committed or is accounted for');
+  // A run holds at most `depth` unconfirmed sends per account; twice that allows for sends
+  // re-signed after a stall while older ones still sat in that mempool.
+  const perRun = run.accounts * 2 * run.depth;
+  assert.ok(a.maxLostInOneRun <= perRun, `one run lost ${a.maxLostInOneRun} accepted sends, bound ${perRun}`);
+  assert.ok(
+    a.lostWithKilledNode.length <= run.endedRuns * perRun,
+    `lost with ended runs ${a.lostWithKilledNode.length} > ${run.endedRuns} runs × ${perRun}`,
+  );
+  assert.ok(a.acceptedCommitted > 20, `only ${a.acceptedCommitted} signed sends committed`);
+  assert.ok(a.committed > a.committedOk, 'some sends failed in the message, fee taken');
 }

@@ -3,12 +3,11 @@
 // 0.5 ngonka/gas. Afterwards a tx paying the old price is refused with sdk code 13 and one paying
 // the new price commits.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DirectSecp256k1HdWallet, Registry } from '@cosmjs/proto-signing';
-import { defaultRegistryTypes, GasPrice, QueryClient, SigningStargateClient } from '@cosmjs/stargate';
+import { QueryClient, type SigningStargateClient } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { QueryProposalRequest, QueryProposalResponse } from 'cosmjs-types/cosmos/gov/v1/query';
@@ -18,10 +17,11 @@ import { moduleAddress } from '../../app/runtime/address.js';
 import type { Params as AuthParamsProto } from '../../proto/gen/gonka/auth/v1/params.js';
 import { QueryParamsRequest, QueryParamsResponse } from '../../proto/gen/gonka/auth/v1/query.js';
 import { MsgUpdateParams } from '../../proto/gen/gonka/auth/v1/tx.js';
-import { gonkaRegistryTypes, typeUrl } from '../../proto/gonka/registry.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/governance/keys.js';
+import { connectOperators } from './helpers/operators.js';
 
 const DENOM = 'ngonka';
 const DEPOSIT = 1_000_000n;
@@ -55,20 +55,9 @@ describe('x/auth min_gas_price changed by governance on a 3-validator testnet (C
     net = Testnet.open(dir);
     await net.start();
     await net.waitForHeight(2, 90_000);
-    const registry = new Registry([...defaultRegistryTypes, ...gonkaRegistryTypes]);
-    for (const v of manifest.validators) {
-      const mnemonic = readFileSync(join(v.home, 'operator-mnemonic.txt'), 'utf8').trim();
-      const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'gonka' });
-      operators.push((await wallet.getAccounts())[0]!.address);
-      clients.push(
-        await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, {
-          registry,
-          gasPrice: GasPrice.fromString(`0.1${DENOM}`),
-          broadcastPollIntervalMs: 200,
-          broadcastTimeoutMs: 30_000,
-        }),
-      );
-    }
+    const ops = await connectOperators(manifest.validators, net.nodes[0]!.rpc.url, DENOM);
+    operators.push(...ops.addresses);
+    clients.push(...ops.clients);
   });
   after(async () => {
     for (const c of clients) c.disconnect();

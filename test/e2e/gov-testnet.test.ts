@@ -9,17 +9,14 @@
 // Tallies are read back through CosmJS's GovExtension (cosmos.gov.v1beta1) and equal the weights.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DirectSecp256k1HdWallet, Registry } from '@cosmjs/proto-signing';
 import {
   decodeCosmosSdkDecFromProto,
-  defaultRegistryTypes,
-  GasPrice,
   QueryClient,
-  SigningStargateClient,
+  type SigningStargateClient,
   setupBankExtension,
   setupGovExtension,
 } from '@cosmjs/stargate';
@@ -38,6 +35,7 @@ import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/go
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/governance/keys.js';
+import { connectOperators } from './helpers/operators.js';
 
 const DENOM = 'ngonka';
 const WEIGHTS = [50, 30, 20];
@@ -73,21 +71,10 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
     net = Testnet.open(dir);
     await net.start();
     await net.waitForHeight(2, 90_000);
-    const registry = new Registry(defaultRegistryTypes);
-    for (const v of manifest.validators) {
-      const mnemonic = readFileSync(join(v.home, 'operator-mnemonic.txt'), 'utf8').trim();
-      mnemonics.push(mnemonic);
-      const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'gonka' });
-      operators.push((await wallet.getAccounts())[0]!.address);
-      clients.push(
-        await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, {
-          registry,
-          gasPrice: GasPrice.fromString(`0.1${DENOM}`),
-          broadcastPollIntervalMs: 200,
-          broadcastTimeoutMs: 30_000,
-        }),
-      );
-    }
+    const ops = await connectOperators(manifest.validators, net.nodes[0]!.rpc.url, DENOM);
+    mnemonics.push(...ops.mnemonics);
+    operators.push(...ops.addresses);
+    clients.push(...ops.clients);
   });
   after(async () => {
     for (const c of clients) c.disconnect();

@@ -14,6 +14,7 @@ import {
 } from '../../proto/gen/gonka/poc/v1/query.js';
 import { MsgUpdateParams } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
+import { defaultPocParams } from '../../x/poc/params.js';
 import { consensusKey, GOV_ADDRESS, PocChain, runAsAuthority } from './poc-chain.js';
 
 const updatesOf = (r: ResponseFinalizeBlock | undefined) =>
@@ -138,7 +139,10 @@ describe('x/poc validator updates', () => {
         c,
         ctx,
         typeUrl(MsgUpdateParams),
-        MsgUpdateParams.encode({ authority: GOV_ADDRESS, params: { epochLength: 5n } }).finish(),
+        MsgUpdateParams.encode({
+          authority: GOV_ADDRESS,
+          params: { ...defaultPocParams(), epochLength: 5n },
+        }).finish(),
       ),
     );
     await chain.runTo(41);

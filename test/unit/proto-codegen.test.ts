@@ -96,6 +96,8 @@ function sample(desc: DescMessage, seed = 1): Record<string, unknown> {
     const n = seed * 100 + f.number * 10 + i;
     if (f.fieldKind === 'message' || (f.fieldKind === 'list' && f.listKind === 'message'))
       return sample(f.message!, n);
+    if (f.fieldKind === 'enum' || (f.fieldKind === 'list' && f.listKind === 'enum'))
+      return f.enum!.values[1 + (i % (f.enum!.values.length - 1))]!.number;
     const scalar = f.fieldKind === 'scalar' || f.fieldKind === 'list' ? f.scalar : undefined;
     switch (scalar) {
       case 9: // string
@@ -106,6 +108,8 @@ function sample(desc: DescMessage, seed = 1): Record<string, unknown> {
         return 2n ** 33n + BigInt(n);
       case 5: // int32 (Duration.nanos)
         return n;
+      case 13: // uint32
+        return 2 ** 31 + n;
       case 8: // bool
         return true;
       case 12: // bytes

@@ -67,6 +67,8 @@ export function initPocGenesis(ctx: Context, keeper: PocKeeper, raw: unknown): v
       address: j.address,
       consensusPubkey,
       weight: uint(`${where} weight`, j.weight),
+      apiUrl: '',
+      classes: [],
     });
   }
   for (const n of g.next_weights ?? [])

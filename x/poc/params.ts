@@ -1,5 +1,5 @@
 // x/poc params. Only the epoch clock so far; later issues add the Sprint's stage lengths.
-import type { Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { Params, type Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
 
 /** About a minute of devnet blocks (DESIGN.md §9); the fast test profile uses 24–32. Mainnet: 15391. */
@@ -8,7 +8,7 @@ export const DEFAULT_EPOCH_LENGTH = 60n;
 export const MIN_EPOCH_LENGTH = 4n;
 export const MAX_EPOCH_LENGTH = 10_000_000n;
 
-export const defaultPocParams = (): PocParams => ({ epochLength: DEFAULT_EPOCH_LENGTH });
+export const defaultPocParams = (): PocParams => Params.fromPartial({ epochLength: DEFAULT_EPOCH_LENGTH });
 
 export function validatePocParams(p: PocParams | undefined): PocParams {
   if (!p) throw pocErrors.invalidParams('params must be set');
@@ -28,5 +28,5 @@ export function pocParamsFromJson(j: unknown): PocParams {
   if (v === undefined) return defaultPocParams();
   if (!/^\d{1,19}$/.test(String(v)))
     throw pocErrors.invalidParams(`epoch_length '${String(v)}' is not an unsigned integer`);
-  return validatePocParams({ epochLength: BigInt(String(v)) });
+  return validatePocParams(Params.fromPartial({ epochLength: BigInt(String(v)) }));
 }

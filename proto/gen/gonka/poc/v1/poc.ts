@@ -11,10 +11,88 @@ export const protobufPackage = "gonka.poc.v1";
 
 export const protobufFileName = "gonka/poc/v1/poc.proto";
 
-/** Params of x/poc; changed only by MsgUpdateParams from the governance account. */
+export enum Verdict {
+  VERDICT_UNSPECIFIED = 0,
+  VERDICT_VALID = 1,
+  VERDICT_INVALID = 2,
+  /** VERDICT_UNAVAILABLE - The proof could not be fetched after retries: withholds weight, never slashes. */
+  VERDICT_UNAVAILABLE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function verdictFromJSON(object: any): Verdict {
+  switch (object) {
+    case 0:
+    case "VERDICT_UNSPECIFIED":
+      return Verdict.VERDICT_UNSPECIFIED;
+    case 1:
+    case "VERDICT_VALID":
+      return Verdict.VERDICT_VALID;
+    case 2:
+    case "VERDICT_INVALID":
+      return Verdict.VERDICT_INVALID;
+    case 3:
+    case "VERDICT_UNAVAILABLE":
+      return Verdict.VERDICT_UNAVAILABLE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Verdict.UNRECOGNIZED;
+  }
+}
+
+export function verdictToJSON(object: Verdict): string {
+  switch (object) {
+    case Verdict.VERDICT_UNSPECIFIED:
+      return "VERDICT_UNSPECIFIED";
+    case Verdict.VERDICT_VALID:
+      return "VERDICT_VALID";
+    case Verdict.VERDICT_INVALID:
+      return "VERDICT_INVALID";
+    case Verdict.VERDICT_UNAVAILABLE:
+      return "VERDICT_UNAVAILABLE";
+    case Verdict.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * Params of x/poc; changed only by MsgUpdateParams from the governance account. Every Sprint
+ * param is snapshotted when an epoch's Sprint starts (SprintState.params), so a change applies
+ * from the next Sprint on, never mid-Sprint.
+ */
 export interface Params {
   /** Blocks per epoch. A change applies from the next epoch on (the running epoch keeps its end). */
   epochLength: bigint;
+  /**
+   * Sprint stage lengths in blocks. For the epoch starting at B the Sprint starts at
+   * P = B − (generation + commit + validation + dkg + 2). generation_blocks = 0 disables the
+   * Sprint (weights stay as they are).
+   */
+  generationBlocks: bigint;
+  commitBlocks: bigint;
+  validationBlocks: bigint;
+  dkgBlocks: bigint;
+  /** Leaf indices each validator samples per (participant, class). */
+  sampleSize: number;
+  /**
+   * Largest share of the total weight one participant may hold ("0.25"); the small-network
+   * exceptions apply below 4 participants.
+   */
+  maxPowerFraction: string;
+  /** The PoC classes this chain accepts, in class_id order, ids unique. */
+  classes: ClassParams[];
+}
+
+/** A PoC kernel class (kernels/poc/classes.ts) as the chain knows it. */
+export interface ClassParams {
+  /** The kernel's class id (tiny = 1, devnet = 2, large = 3). */
+  classId: number;
+  /** Weight per committed nonce, a decimal ("1", "0.25"). */
+  coefficient: string;
+  /** The largest count a commit may claim. */
+  maxCount: bigint;
 }
 
 /** The epoch clock: epoch `epoch` spans [start_height, next_start_height). */
@@ -24,15 +102,110 @@ export interface EpochState {
   nextStartHeight: bigint;
 }
 
-/** A host: its account, its CometBFT consensus key (ed25519, 32 bytes) and its weight this epoch. */
+/**
+ * A host: its account, its CometBFT consensus key (ed25519, 32 bytes) and its weight this epoch.
+ * api_url and classes are set by MsgRegisterParticipant / MsgUpdateParticipant (genesis
+ * participants may leave them empty).
+ */
 export interface Participant {
   address: string;
   consensusPubkey: Uint8Array;
   weight: bigint;
+  apiUrl: string;
+  classes: number[];
+}
+
+/**
+ * One epoch's Sprint, fixed when it starts (block P): its stage heights, its params snapshot and
+ * the seeds. Stages: generation [poc_start, commit_start), commits accepted from poc_start + 1 to
+ * validation_start − 1, validation [validation_start, weights_final), weights computed in
+ * weights_final, DKG [weights_final, set_height), next set emitted at set_height = B − 2.
+ */
+export interface SprintState {
+  /** The epoch whose validator set this Sprint decides (the epoch starting at next_start). */
+  epoch: bigint;
+  pocStart: bigint;
+  commitStart: bigint;
+  validationStart: bigint;
+  weightsFinal: bigint;
+  setHeight: bigint;
+  nextStart: bigint;
+  /** The CometBFT hash of block poc_start: the kernel's block_hash. */
+  seed: Uint8Array;
+  /**
+   * The CometBFT hash of block validation_start (empty until it is known): what sample
+   * signatures sign.
+   */
+  validationHash: Uint8Array;
+  params?: Params | undefined;
+}
+
+/** A participant's commitment for (epoch, class); the last one sent in the commit window counts. */
+export interface PocCommit {
+  participant: string;
+  epoch: bigint;
+  classId: number;
+  count: bigint;
+  root: Uint8Array;
+  height: bigint;
+}
+
+/** One validator's verdict on one participant's class in one epoch. */
+export interface PocVote {
+  epoch: bigint;
+  validator: string;
+  participant: string;
+  classId: number;
+  verdict: Verdict;
+  /** The validator's voting power when it voted (its weight this epoch). */
+  power: bigint;
+}
+
+/** What the weights-final block decided for one participant. */
+export interface WeightResult {
+  epoch: bigint;
+  participant: string;
+  /** Σ count × coefficient over the accepted classes. */
+  rawWeight: bigint;
+  /** After collateral activation. */
+  effectiveWeight: bigint;
+  /** After the cap: the weight scheduled for the epoch. */
+  weight: bigint;
+  accepted: boolean;
+}
+
+/**
+ * What a sample signature signs (protobuf-encoded, then SHA-256; secp256k1 compact r‖s, low-S,
+ * by the validator's x/auth key). The sampled leaf indices derive from SHA-256(sample_sig).
+ */
+export interface SampleSignDoc {
+  chainId: string;
+  epoch: bigint;
+  participant: string;
+  classId: number;
+  validationHash: Uint8Array;
+}
+
+/**
+ * What a registration's proof of possession signs (protobuf-encoded; ed25519 by the consensus
+ * key): nobody can register someone else's validator key.
+ */
+export interface RegistrationSignDoc {
+  chainId: string;
+  participant: string;
 }
 
 function createBaseParams(): Params {
-  return { epochLength: 0n };
+  return {
+    epochLength: 0n,
+    generationBlocks: 0n,
+    commitBlocks: 0n,
+    validationBlocks: 0n,
+    dkgBlocks: 0n,
+    sampleSize: 0,
+    maxPowerFraction: "",
+    classes: [],
+  };
 }
 
 export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
@@ -44,6 +217,39 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
         throw new globalThis.Error("value provided for field message.epochLength of type uint64 too large");
       }
       writer.uint32(8).uint64(message.epochLength);
+    }
+    if (message.generationBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.generationBlocks) !== message.generationBlocks) {
+        throw new globalThis.Error("value provided for field message.generationBlocks of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.generationBlocks);
+    }
+    if (message.commitBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.commitBlocks) !== message.commitBlocks) {
+        throw new globalThis.Error("value provided for field message.commitBlocks of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.commitBlocks);
+    }
+    if (message.validationBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.validationBlocks) !== message.validationBlocks) {
+        throw new globalThis.Error("value provided for field message.validationBlocks of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.validationBlocks);
+    }
+    if (message.dkgBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.dkgBlocks) !== message.dkgBlocks) {
+        throw new globalThis.Error("value provided for field message.dkgBlocks of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.dkgBlocks);
+    }
+    if (message.sampleSize !== 0) {
+      writer.uint32(48).uint32(message.sampleSize);
+    }
+    if (message.maxPowerFraction !== "") {
+      writer.uint32(58).string(message.maxPowerFraction);
+    }
+    for (const v of message.classes) {
+      ClassParams.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -69,6 +275,62 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
             message.epochLength = reader.uint64() as bigint;
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.generationBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.commitBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.validationBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.dkgBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sampleSize = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.maxPowerFraction = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.classes.push(ClassParams.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -88,6 +350,39 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
         : isSet(object.epoch_length)
         ? BigInt(object.epoch_length)
         : 0n,
+      generationBlocks: isSet(object.generationBlocks)
+        ? BigInt(object.generationBlocks)
+        : isSet(object.generation_blocks)
+        ? BigInt(object.generation_blocks)
+        : 0n,
+      commitBlocks: isSet(object.commitBlocks)
+        ? BigInt(object.commitBlocks)
+        : isSet(object.commit_blocks)
+        ? BigInt(object.commit_blocks)
+        : 0n,
+      validationBlocks: isSet(object.validationBlocks)
+        ? BigInt(object.validationBlocks)
+        : isSet(object.validation_blocks)
+        ? BigInt(object.validation_blocks)
+        : 0n,
+      dkgBlocks: isSet(object.dkgBlocks)
+        ? BigInt(object.dkgBlocks)
+        : isSet(object.dkg_blocks)
+        ? BigInt(object.dkg_blocks)
+        : 0n,
+      sampleSize: isSet(object.sampleSize)
+        ? globalThis.Number(object.sampleSize)
+        : isSet(object.sample_size)
+        ? globalThis.Number(object.sample_size)
+        : 0,
+      maxPowerFraction: isSet(object.maxPowerFraction)
+        ? globalThis.String(object.maxPowerFraction)
+        : isSet(object.max_power_fraction)
+        ? globalThis.String(object.max_power_fraction)
+        : "",
+      classes: globalThis.Array.isArray(object?.classes)
+        ? object.classes.map((e: any) => ClassParams.fromJSON(e))
+        : [],
     };
   },
 
@@ -95,6 +390,27 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     const obj: any = {};
     if (message.epochLength !== 0n) {
       obj.epochLength = message.epochLength.toString();
+    }
+    if (message.generationBlocks !== 0n) {
+      obj.generationBlocks = message.generationBlocks.toString();
+    }
+    if (message.commitBlocks !== 0n) {
+      obj.commitBlocks = message.commitBlocks.toString();
+    }
+    if (message.validationBlocks !== 0n) {
+      obj.validationBlocks = message.validationBlocks.toString();
+    }
+    if (message.dkgBlocks !== 0n) {
+      obj.dkgBlocks = message.dkgBlocks.toString();
+    }
+    if (message.sampleSize !== 0) {
+      obj.sampleSize = Math.round(message.sampleSize);
+    }
+    if (message.maxPowerFraction !== "") {
+      obj.maxPowerFraction = message.maxPowerFraction;
+    }
+    if (message.classes?.length) {
+      obj.classes = message.classes.map((e) => ClassParams.toJSON(e));
     }
     return obj;
   },
@@ -107,6 +423,133 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     message.epochLength = (object.epochLength !== undefined && object.epochLength !== null)
       ? BigInt(object.epochLength)
       : 0n;
+    message.generationBlocks = (object.generationBlocks !== undefined && object.generationBlocks !== null)
+      ? BigInt(object.generationBlocks)
+      : 0n;
+    message.commitBlocks = (object.commitBlocks !== undefined && object.commitBlocks !== null)
+      ? BigInt(object.commitBlocks)
+      : 0n;
+    message.validationBlocks = (object.validationBlocks !== undefined && object.validationBlocks !== null)
+      ? BigInt(object.validationBlocks)
+      : 0n;
+    message.dkgBlocks = (object.dkgBlocks !== undefined && object.dkgBlocks !== null) ? BigInt(object.dkgBlocks) : 0n;
+    message.sampleSize = object.sampleSize ?? 0;
+    message.maxPowerFraction = object.maxPowerFraction ?? "";
+    message.classes = object.classes?.map((e) => ClassParams.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseClassParams(): ClassParams {
+  return { classId: 0, coefficient: "", maxCount: 0n };
+}
+
+export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = {
+  $type: "gonka.poc.v1.ClassParams" as const,
+
+  encode(message: ClassParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.classId !== 0) {
+      writer.uint32(8).uint32(message.classId);
+    }
+    if (message.coefficient !== "") {
+      writer.uint32(18).string(message.coefficient);
+    }
+    if (message.maxCount !== 0n) {
+      if (BigInt.asUintN(64, message.maxCount) !== message.maxCount) {
+        throw new globalThis.Error("value provided for field message.maxCount of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.maxCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClassParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClassParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.coefficient = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxCount = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClassParams {
+    return {
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      coefficient: isSet(object.coefficient) ? globalThis.String(object.coefficient) : "",
+      maxCount: isSet(object.maxCount)
+        ? BigInt(object.maxCount)
+        : isSet(object.max_count)
+        ? BigInt(object.max_count)
+        : 0n,
+    };
+  },
+
+  toJSON(message: ClassParams): unknown {
+    const obj: any = {};
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.coefficient !== "") {
+      obj.coefficient = message.coefficient;
+    }
+    if (message.maxCount !== 0n) {
+      obj.maxCount = message.maxCount.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClassParams>, I>>(base?: I): ClassParams {
+    return ClassParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClassParams>, I>>(object: I): ClassParams {
+    const message = createBaseClassParams();
+    message.classId = object.classId ?? 0;
+    message.coefficient = object.coefficient ?? "";
+    message.maxCount = (object.maxCount !== undefined && object.maxCount !== null) ? BigInt(object.maxCount) : 0n;
     return message;
   },
 };
@@ -236,7 +679,7 @@ export const EpochState: MessageFns<EpochState, "gonka.poc.v1.EpochState"> = {
 };
 
 function createBaseParticipant(): Participant {
-  return { address: "", consensusPubkey: new Uint8Array(0), weight: 0n };
+  return { address: "", consensusPubkey: new Uint8Array(0), weight: 0n, apiUrl: "", classes: [] };
 }
 
 export const Participant: MessageFns<Participant, "gonka.poc.v1.Participant"> = {
@@ -254,6 +697,16 @@ export const Participant: MessageFns<Participant, "gonka.poc.v1.Participant"> = 
         throw new globalThis.Error("value provided for field message.weight of type uint64 too large");
       }
       writer.uint32(24).uint64(message.weight);
+    }
+    if (message.apiUrl !== "") {
+      writer.uint32(34).string(message.apiUrl);
+    }
+    if (message.classes.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.classes) {
+        writer.uint32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -295,6 +748,32 @@ export const Participant: MessageFns<Participant, "gonka.poc.v1.Participant"> = 
             message.weight = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.apiUrl = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.classes.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.classes.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -316,6 +795,12 @@ export const Participant: MessageFns<Participant, "gonka.poc.v1.Participant"> = 
         ? bytesFromBase64(object.consensus_pubkey)
         : new Uint8Array(0),
       weight: isSet(object.weight) ? BigInt(object.weight) : 0n,
+      apiUrl: isSet(object.apiUrl)
+        ? globalThis.String(object.apiUrl)
+        : isSet(object.api_url)
+        ? globalThis.String(object.api_url)
+        : "",
+      classes: globalThis.Array.isArray(object?.classes) ? object.classes.map((e: any) => globalThis.Number(e)) : [],
     };
   },
 
@@ -330,6 +815,12 @@ export const Participant: MessageFns<Participant, "gonka.poc.v1.Participant"> = 
     if (message.weight !== 0n) {
       obj.weight = message.weight.toString();
     }
+    if (message.apiUrl !== "") {
+      obj.apiUrl = message.apiUrl;
+    }
+    if (message.classes?.length) {
+      obj.classes = message.classes.map((e) => Math.round(e));
+    }
     return obj;
   },
 
@@ -341,6 +832,1030 @@ export const Participant: MessageFns<Participant, "gonka.poc.v1.Participant"> = 
     message.address = object.address ?? "";
     message.consensusPubkey = object.consensusPubkey ?? new Uint8Array(0);
     message.weight = (object.weight !== undefined && object.weight !== null) ? BigInt(object.weight) : 0n;
+    message.apiUrl = object.apiUrl ?? "";
+    message.classes = object.classes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSprintState(): SprintState {
+  return {
+    epoch: 0n,
+    pocStart: 0n,
+    commitStart: 0n,
+    validationStart: 0n,
+    weightsFinal: 0n,
+    setHeight: 0n,
+    nextStart: 0n,
+    seed: new Uint8Array(0),
+    validationHash: new Uint8Array(0),
+    params: undefined,
+  };
+}
+
+export const SprintState: MessageFns<SprintState, "gonka.poc.v1.SprintState"> = {
+  $type: "gonka.poc.v1.SprintState" as const,
+
+  encode(message: SprintState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.pocStart !== 0n) {
+      if (BigInt.asUintN(64, message.pocStart) !== message.pocStart) {
+        throw new globalThis.Error("value provided for field message.pocStart of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.pocStart);
+    }
+    if (message.commitStart !== 0n) {
+      if (BigInt.asUintN(64, message.commitStart) !== message.commitStart) {
+        throw new globalThis.Error("value provided for field message.commitStart of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.commitStart);
+    }
+    if (message.validationStart !== 0n) {
+      if (BigInt.asUintN(64, message.validationStart) !== message.validationStart) {
+        throw new globalThis.Error("value provided for field message.validationStart of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.validationStart);
+    }
+    if (message.weightsFinal !== 0n) {
+      if (BigInt.asUintN(64, message.weightsFinal) !== message.weightsFinal) {
+        throw new globalThis.Error("value provided for field message.weightsFinal of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.weightsFinal);
+    }
+    if (message.setHeight !== 0n) {
+      if (BigInt.asUintN(64, message.setHeight) !== message.setHeight) {
+        throw new globalThis.Error("value provided for field message.setHeight of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.setHeight);
+    }
+    if (message.nextStart !== 0n) {
+      if (BigInt.asUintN(64, message.nextStart) !== message.nextStart) {
+        throw new globalThis.Error("value provided for field message.nextStart of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.nextStart);
+    }
+    if (message.seed.length !== 0) {
+      writer.uint32(66).bytes(message.seed);
+    }
+    if (message.validationHash.length !== 0) {
+      writer.uint32(74).bytes(message.validationHash);
+    }
+    if (message.params !== undefined) {
+      Params.encode(message.params, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SprintState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSprintState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pocStart = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.commitStart = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.validationStart = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.weightsFinal = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.setHeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.nextStart = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.seed = reader.bytes();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.validationHash = reader.bytes();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.params = Params.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SprintState {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      pocStart: isSet(object.pocStart)
+        ? BigInt(object.pocStart)
+        : isSet(object.poc_start)
+        ? BigInt(object.poc_start)
+        : 0n,
+      commitStart: isSet(object.commitStart)
+        ? BigInt(object.commitStart)
+        : isSet(object.commit_start)
+        ? BigInt(object.commit_start)
+        : 0n,
+      validationStart: isSet(object.validationStart)
+        ? BigInt(object.validationStart)
+        : isSet(object.validation_start)
+        ? BigInt(object.validation_start)
+        : 0n,
+      weightsFinal: isSet(object.weightsFinal)
+        ? BigInt(object.weightsFinal)
+        : isSet(object.weights_final)
+        ? BigInt(object.weights_final)
+        : 0n,
+      setHeight: isSet(object.setHeight)
+        ? BigInt(object.setHeight)
+        : isSet(object.set_height)
+        ? BigInt(object.set_height)
+        : 0n,
+      nextStart: isSet(object.nextStart)
+        ? BigInt(object.nextStart)
+        : isSet(object.next_start)
+        ? BigInt(object.next_start)
+        : 0n,
+      seed: isSet(object.seed) ? bytesFromBase64(object.seed) : new Uint8Array(0),
+      validationHash: isSet(object.validationHash)
+        ? bytesFromBase64(object.validationHash)
+        : isSet(object.validation_hash)
+        ? bytesFromBase64(object.validation_hash)
+        : new Uint8Array(0),
+      params: isSet(object.params) ? Params.fromJSON(object.params) : undefined,
+    };
+  },
+
+  toJSON(message: SprintState): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.pocStart !== 0n) {
+      obj.pocStart = message.pocStart.toString();
+    }
+    if (message.commitStart !== 0n) {
+      obj.commitStart = message.commitStart.toString();
+    }
+    if (message.validationStart !== 0n) {
+      obj.validationStart = message.validationStart.toString();
+    }
+    if (message.weightsFinal !== 0n) {
+      obj.weightsFinal = message.weightsFinal.toString();
+    }
+    if (message.setHeight !== 0n) {
+      obj.setHeight = message.setHeight.toString();
+    }
+    if (message.nextStart !== 0n) {
+      obj.nextStart = message.nextStart.toString();
+    }
+    if (message.seed.length !== 0) {
+      obj.seed = base64FromBytes(message.seed);
+    }
+    if (message.validationHash.length !== 0) {
+      obj.validationHash = base64FromBytes(message.validationHash);
+    }
+    if (message.params !== undefined) {
+      obj.params = Params.toJSON(message.params);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SprintState>, I>>(base?: I): SprintState {
+    return SprintState.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SprintState>, I>>(object: I): SprintState {
+    const message = createBaseSprintState();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.pocStart = (object.pocStart !== undefined && object.pocStart !== null) ? BigInt(object.pocStart) : 0n;
+    message.commitStart = (object.commitStart !== undefined && object.commitStart !== null)
+      ? BigInt(object.commitStart)
+      : 0n;
+    message.validationStart = (object.validationStart !== undefined && object.validationStart !== null)
+      ? BigInt(object.validationStart)
+      : 0n;
+    message.weightsFinal = (object.weightsFinal !== undefined && object.weightsFinal !== null)
+      ? BigInt(object.weightsFinal)
+      : 0n;
+    message.setHeight = (object.setHeight !== undefined && object.setHeight !== null) ? BigInt(object.setHeight) : 0n;
+    message.nextStart = (object.nextStart !== undefined && object.nextStart !== null) ? BigInt(object.nextStart) : 0n;
+    message.seed = object.seed ?? new Uint8Array(0);
+    message.validationHash = object.validationHash ?? new Uint8Array(0);
+    message.params = (object.params !== undefined && object.params !== null)
+      ? Params.fromPartial(object.params)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePocCommit(): PocCommit {
+  return { participant: "", epoch: 0n, classId: 0, count: 0n, root: new Uint8Array(0), height: 0n };
+}
+
+export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
+  $type: "gonka.poc.v1.PocCommit" as const,
+
+  encode(message: PocCommit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.participant !== "") {
+      writer.uint32(10).string(message.participant);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(24).uint32(message.classId);
+    }
+    if (message.count !== 0n) {
+      if (BigInt.asUintN(64, message.count) !== message.count) {
+        throw new globalThis.Error("value provided for field message.count of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.count);
+    }
+    if (message.root.length !== 0) {
+      writer.uint32(42).bytes(message.root);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PocCommit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePocCommit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.count = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.root = reader.bytes();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PocCommit {
+    return {
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      count: isSet(object.count) ? BigInt(object.count) : 0n,
+      root: isSet(object.root) ? bytesFromBase64(object.root) : new Uint8Array(0),
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+    };
+  },
+
+  toJSON(message: PocCommit): unknown {
+    const obj: any = {};
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.count !== 0n) {
+      obj.count = message.count.toString();
+    }
+    if (message.root.length !== 0) {
+      obj.root = base64FromBytes(message.root);
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PocCommit>, I>>(base?: I): PocCommit {
+    return PocCommit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PocCommit>, I>>(object: I): PocCommit {
+    const message = createBasePocCommit();
+    message.participant = object.participant ?? "";
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.classId = object.classId ?? 0;
+    message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
+    message.root = object.root ?? new Uint8Array(0);
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    return message;
+  },
+};
+
+function createBasePocVote(): PocVote {
+  return { epoch: 0n, validator: "", participant: "", classId: 0, verdict: 0, power: 0n };
+}
+
+export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
+  $type: "gonka.poc.v1.PocVote" as const,
+
+  encode(message: PocVote, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.validator !== "") {
+      writer.uint32(18).string(message.validator);
+    }
+    if (message.participant !== "") {
+      writer.uint32(26).string(message.participant);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(32).uint32(message.classId);
+    }
+    if (message.verdict !== 0) {
+      writer.uint32(40).int32(message.verdict);
+    }
+    if (message.power !== 0n) {
+      if (BigInt.asUintN(64, message.power) !== message.power) {
+        throw new globalThis.Error("value provided for field message.power of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.power);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PocVote {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePocVote();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.verdict = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.power = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PocVote {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : 0,
+      power: isSet(object.power) ? BigInt(object.power) : 0n,
+    };
+  },
+
+  toJSON(message: PocVote): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.verdict !== 0) {
+      obj.verdict = verdictToJSON(message.verdict);
+    }
+    if (message.power !== 0n) {
+      obj.power = message.power.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PocVote>, I>>(base?: I): PocVote {
+    return PocVote.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PocVote>, I>>(object: I): PocVote {
+    const message = createBasePocVote();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.validator = object.validator ?? "";
+    message.participant = object.participant ?? "";
+    message.classId = object.classId ?? 0;
+    message.verdict = object.verdict ?? 0;
+    message.power = (object.power !== undefined && object.power !== null) ? BigInt(object.power) : 0n;
+    return message;
+  },
+};
+
+function createBaseWeightResult(): WeightResult {
+  return { epoch: 0n, participant: "", rawWeight: 0n, effectiveWeight: 0n, weight: 0n, accepted: false };
+}
+
+export const WeightResult: MessageFns<WeightResult, "gonka.poc.v1.WeightResult"> = {
+  $type: "gonka.poc.v1.WeightResult" as const,
+
+  encode(message: WeightResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.participant !== "") {
+      writer.uint32(18).string(message.participant);
+    }
+    if (message.rawWeight !== 0n) {
+      if (BigInt.asUintN(64, message.rawWeight) !== message.rawWeight) {
+        throw new globalThis.Error("value provided for field message.rawWeight of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.rawWeight);
+    }
+    if (message.effectiveWeight !== 0n) {
+      if (BigInt.asUintN(64, message.effectiveWeight) !== message.effectiveWeight) {
+        throw new globalThis.Error("value provided for field message.effectiveWeight of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.effectiveWeight);
+    }
+    if (message.weight !== 0n) {
+      if (BigInt.asUintN(64, message.weight) !== message.weight) {
+        throw new globalThis.Error("value provided for field message.weight of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.weight);
+    }
+    if (message.accepted !== false) {
+      writer.uint32(48).bool(message.accepted);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WeightResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWeightResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rawWeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.effectiveWeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.weight = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.accepted = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WeightResult {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      rawWeight: isSet(object.rawWeight)
+        ? BigInt(object.rawWeight)
+        : isSet(object.raw_weight)
+        ? BigInt(object.raw_weight)
+        : 0n,
+      effectiveWeight: isSet(object.effectiveWeight)
+        ? BigInt(object.effectiveWeight)
+        : isSet(object.effective_weight)
+        ? BigInt(object.effective_weight)
+        : 0n,
+      weight: isSet(object.weight) ? BigInt(object.weight) : 0n,
+      accepted: isSet(object.accepted) ? globalThis.Boolean(object.accepted) : false,
+    };
+  },
+
+  toJSON(message: WeightResult): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.rawWeight !== 0n) {
+      obj.rawWeight = message.rawWeight.toString();
+    }
+    if (message.effectiveWeight !== 0n) {
+      obj.effectiveWeight = message.effectiveWeight.toString();
+    }
+    if (message.weight !== 0n) {
+      obj.weight = message.weight.toString();
+    }
+    if (message.accepted !== false) {
+      obj.accepted = message.accepted;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WeightResult>, I>>(base?: I): WeightResult {
+    return WeightResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WeightResult>, I>>(object: I): WeightResult {
+    const message = createBaseWeightResult();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.participant = object.participant ?? "";
+    message.rawWeight = (object.rawWeight !== undefined && object.rawWeight !== null) ? BigInt(object.rawWeight) : 0n;
+    message.effectiveWeight = (object.effectiveWeight !== undefined && object.effectiveWeight !== null)
+      ? BigInt(object.effectiveWeight)
+      : 0n;
+    message.weight = (object.weight !== undefined && object.weight !== null) ? BigInt(object.weight) : 0n;
+    message.accepted = object.accepted ?? false;
+    return message;
+  },
+};
+
+function createBaseSampleSignDoc(): SampleSignDoc {
+  return { chainId: "", epoch: 0n, participant: "", classId: 0, validationHash: new Uint8Array(0) };
+}
+
+export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDoc"> = {
+  $type: "gonka.poc.v1.SampleSignDoc" as const,
+
+  encode(message: SampleSignDoc, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chainId !== "") {
+      writer.uint32(10).string(message.chainId);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    if (message.participant !== "") {
+      writer.uint32(26).string(message.participant);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(32).uint32(message.classId);
+    }
+    if (message.validationHash.length !== 0) {
+      writer.uint32(42).bytes(message.validationHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SampleSignDoc {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSampleSignDoc();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chainId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.validationHash = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SampleSignDoc {
+    return {
+      chainId: isSet(object.chainId)
+        ? globalThis.String(object.chainId)
+        : isSet(object.chain_id)
+        ? globalThis.String(object.chain_id)
+        : "",
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      validationHash: isSet(object.validationHash)
+        ? bytesFromBase64(object.validationHash)
+        : isSet(object.validation_hash)
+        ? bytesFromBase64(object.validation_hash)
+        : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: SampleSignDoc): unknown {
+    const obj: any = {};
+    if (message.chainId !== "") {
+      obj.chainId = message.chainId;
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.validationHash.length !== 0) {
+      obj.validationHash = base64FromBytes(message.validationHash);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SampleSignDoc>, I>>(base?: I): SampleSignDoc {
+    return SampleSignDoc.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SampleSignDoc>, I>>(object: I): SampleSignDoc {
+    const message = createBaseSampleSignDoc();
+    message.chainId = object.chainId ?? "";
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.participant = object.participant ?? "";
+    message.classId = object.classId ?? 0;
+    message.validationHash = object.validationHash ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseRegistrationSignDoc(): RegistrationSignDoc {
+  return { chainId: "", participant: "" };
+}
+
+export const RegistrationSignDoc: MessageFns<RegistrationSignDoc, "gonka.poc.v1.RegistrationSignDoc"> = {
+  $type: "gonka.poc.v1.RegistrationSignDoc" as const,
+
+  encode(message: RegistrationSignDoc, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chainId !== "") {
+      writer.uint32(10).string(message.chainId);
+    }
+    if (message.participant !== "") {
+      writer.uint32(18).string(message.participant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegistrationSignDoc {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegistrationSignDoc();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chainId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegistrationSignDoc {
+    return {
+      chainId: isSet(object.chainId)
+        ? globalThis.String(object.chainId)
+        : isSet(object.chain_id)
+        ? globalThis.String(object.chain_id)
+        : "",
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+    };
+  },
+
+  toJSON(message: RegistrationSignDoc): unknown {
+    const obj: any = {};
+    if (message.chainId !== "") {
+      obj.chainId = message.chainId;
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegistrationSignDoc>, I>>(base?: I): RegistrationSignDoc {
+    return RegistrationSignDoc.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegistrationSignDoc>, I>>(object: I): RegistrationSignDoc {
+    const message = createBaseRegistrationSignDoc();
+    message.chainId = object.chainId ?? "";
+    message.participant = object.participant ?? "";
     return message;
   },
 };

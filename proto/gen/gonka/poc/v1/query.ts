@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
-import { Params, Participant } from "./poc.js";
+import { Params, Participant, PocCommit, PocVote, SprintState, WeightResult } from "./poc.js";
 
 export const protobufPackage = "gonka.poc.v1";
 
@@ -38,6 +38,70 @@ export interface QueryParticipantsRequest {
 export interface QueryParticipantsResponse {
   participants: Participant[];
   totalWeight: bigint;
+  pagination?: PageResponse | undefined;
+}
+
+export interface QueryParticipantRequest {
+  address: string;
+}
+
+export interface QueryParticipantResponse {
+  participant?: Participant | undefined;
+}
+
+/**
+ * The stage at the query height: "idle" (no Sprint running or Sprint disabled), "generation",
+ * "commit", "validation", "dkg" ("weights_final" is the one block where weights are computed).
+ */
+export interface QueryStageRequest {
+}
+
+export interface QueryStageResponse {
+  height: bigint;
+  epoch: bigint;
+  stage: string;
+  /** The current (or most recent) Sprint; absent before the first. */
+  sprint?: SprintState | undefined;
+}
+
+/** A Sprint by the epoch it decides (0 = the current or most recent one). */
+export interface QuerySprintRequest {
+  epoch: bigint;
+}
+
+export interface QuerySprintResponse {
+  sprint?: SprintState | undefined;
+}
+
+export interface QueryCommitsRequest {
+  epoch: bigint;
+  pagination?: PageRequest | undefined;
+}
+
+export interface QueryCommitsResponse {
+  commits: PocCommit[];
+  pagination?: PageResponse | undefined;
+}
+
+/** Votes of one epoch, optionally for one participant. */
+export interface QueryVotesRequest {
+  epoch: bigint;
+  participant: string;
+  pagination?: PageRequest | undefined;
+}
+
+export interface QueryVotesResponse {
+  votes: PocVote[];
+  pagination?: PageResponse | undefined;
+}
+
+export interface QueryWeightsRequest {
+  epoch: bigint;
+  pagination?: PageRequest | undefined;
+}
+
+export interface QueryWeightsResponse {
+  weights: WeightResult[];
   pagination?: PageResponse | undefined;
 }
 
@@ -552,6 +616,1031 @@ export const QueryParticipantsResponse: MessageFns<
     message.totalWeight = (object.totalWeight !== undefined && object.totalWeight !== null)
       ? BigInt(object.totalWeight)
       : 0n;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryParticipantRequest(): QueryParticipantRequest {
+  return { address: "" };
+}
+
+export const QueryParticipantRequest: MessageFns<QueryParticipantRequest, "gonka.poc.v1.QueryParticipantRequest"> = {
+  $type: "gonka.poc.v1.QueryParticipantRequest" as const,
+
+  encode(message: QueryParticipantRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryParticipantRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryParticipantRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryParticipantRequest {
+    return { address: isSet(object.address) ? globalThis.String(object.address) : "" };
+  },
+
+  toJSON(message: QueryParticipantRequest): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryParticipantRequest>, I>>(base?: I): QueryParticipantRequest {
+    return QueryParticipantRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryParticipantRequest>, I>>(object: I): QueryParticipantRequest {
+    const message = createBaseQueryParticipantRequest();
+    message.address = object.address ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryParticipantResponse(): QueryParticipantResponse {
+  return { participant: undefined };
+}
+
+export const QueryParticipantResponse: MessageFns<QueryParticipantResponse, "gonka.poc.v1.QueryParticipantResponse"> = {
+  $type: "gonka.poc.v1.QueryParticipantResponse" as const,
+
+  encode(message: QueryParticipantResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.participant !== undefined) {
+      Participant.encode(message.participant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryParticipantResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryParticipantResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.participant = Participant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryParticipantResponse {
+    return { participant: isSet(object.participant) ? Participant.fromJSON(object.participant) : undefined };
+  },
+
+  toJSON(message: QueryParticipantResponse): unknown {
+    const obj: any = {};
+    if (message.participant !== undefined) {
+      obj.participant = Participant.toJSON(message.participant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryParticipantResponse>, I>>(base?: I): QueryParticipantResponse {
+    return QueryParticipantResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryParticipantResponse>, I>>(object: I): QueryParticipantResponse {
+    const message = createBaseQueryParticipantResponse();
+    message.participant = (object.participant !== undefined && object.participant !== null)
+      ? Participant.fromPartial(object.participant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryStageRequest(): QueryStageRequest {
+  return {};
+}
+
+export const QueryStageRequest: MessageFns<QueryStageRequest, "gonka.poc.v1.QueryStageRequest"> = {
+  $type: "gonka.poc.v1.QueryStageRequest" as const,
+
+  encode(_: QueryStageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryStageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryStageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): QueryStageRequest {
+    return {};
+  },
+
+  toJSON(_: QueryStageRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryStageRequest>, I>>(base?: I): QueryStageRequest {
+    return QueryStageRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryStageRequest>, I>>(_: I): QueryStageRequest {
+    const message = createBaseQueryStageRequest();
+    return message;
+  },
+};
+
+function createBaseQueryStageResponse(): QueryStageResponse {
+  return { height: 0n, epoch: 0n, stage: "", sprint: undefined };
+}
+
+export const QueryStageResponse: MessageFns<QueryStageResponse, "gonka.poc.v1.QueryStageResponse"> = {
+  $type: "gonka.poc.v1.QueryStageResponse" as const,
+
+  encode(message: QueryStageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.height);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    if (message.stage !== "") {
+      writer.uint32(26).string(message.stage);
+    }
+    if (message.sprint !== undefined) {
+      SprintState.encode(message.sprint, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryStageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryStageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stage = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sprint = SprintState.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryStageResponse {
+    return {
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      stage: isSet(object.stage) ? globalThis.String(object.stage) : "",
+      sprint: isSet(object.sprint) ? SprintState.fromJSON(object.sprint) : undefined,
+    };
+  },
+
+  toJSON(message: QueryStageResponse): unknown {
+    const obj: any = {};
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.stage !== "") {
+      obj.stage = message.stage;
+    }
+    if (message.sprint !== undefined) {
+      obj.sprint = SprintState.toJSON(message.sprint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryStageResponse>, I>>(base?: I): QueryStageResponse {
+    return QueryStageResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryStageResponse>, I>>(object: I): QueryStageResponse {
+    const message = createBaseQueryStageResponse();
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.stage = object.stage ?? "";
+    message.sprint = (object.sprint !== undefined && object.sprint !== null)
+      ? SprintState.fromPartial(object.sprint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQuerySprintRequest(): QuerySprintRequest {
+  return { epoch: 0n };
+}
+
+export const QuerySprintRequest: MessageFns<QuerySprintRequest, "gonka.poc.v1.QuerySprintRequest"> = {
+  $type: "gonka.poc.v1.QuerySprintRequest" as const,
+
+  encode(message: QuerySprintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuerySprintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuerySprintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuerySprintRequest {
+    return { epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n };
+  },
+
+  toJSON(message: QuerySprintRequest): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QuerySprintRequest>, I>>(base?: I): QuerySprintRequest {
+    return QuerySprintRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuerySprintRequest>, I>>(object: I): QuerySprintRequest {
+    const message = createBaseQuerySprintRequest();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    return message;
+  },
+};
+
+function createBaseQuerySprintResponse(): QuerySprintResponse {
+  return { sprint: undefined };
+}
+
+export const QuerySprintResponse: MessageFns<QuerySprintResponse, "gonka.poc.v1.QuerySprintResponse"> = {
+  $type: "gonka.poc.v1.QuerySprintResponse" as const,
+
+  encode(message: QuerySprintResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sprint !== undefined) {
+      SprintState.encode(message.sprint, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuerySprintResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuerySprintResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sprint = SprintState.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuerySprintResponse {
+    return { sprint: isSet(object.sprint) ? SprintState.fromJSON(object.sprint) : undefined };
+  },
+
+  toJSON(message: QuerySprintResponse): unknown {
+    const obj: any = {};
+    if (message.sprint !== undefined) {
+      obj.sprint = SprintState.toJSON(message.sprint);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QuerySprintResponse>, I>>(base?: I): QuerySprintResponse {
+    return QuerySprintResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QuerySprintResponse>, I>>(object: I): QuerySprintResponse {
+    const message = createBaseQuerySprintResponse();
+    message.sprint = (object.sprint !== undefined && object.sprint !== null)
+      ? SprintState.fromPartial(object.sprint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryCommitsRequest(): QueryCommitsRequest {
+  return { epoch: 0n, pagination: undefined };
+}
+
+export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.QueryCommitsRequest"> = {
+  $type: "gonka.poc.v1.QueryCommitsRequest" as const,
+
+  encode(message: QueryCommitsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryCommitsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryCommitsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryCommitsRequest {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryCommitsRequest): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryCommitsRequest>, I>>(base?: I): QueryCommitsRequest {
+    return QueryCommitsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryCommitsRequest>, I>>(object: I): QueryCommitsRequest {
+    const message = createBaseQueryCommitsRequest();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryCommitsResponse(): QueryCommitsResponse {
+  return { commits: [], pagination: undefined };
+}
+
+export const QueryCommitsResponse: MessageFns<QueryCommitsResponse, "gonka.poc.v1.QueryCommitsResponse"> = {
+  $type: "gonka.poc.v1.QueryCommitsResponse" as const,
+
+  encode(message: QueryCommitsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.commits) {
+      PocCommit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryCommitsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryCommitsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commits.push(PocCommit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryCommitsResponse {
+    return {
+      commits: globalThis.Array.isArray(object?.commits) ? object.commits.map((e: any) => PocCommit.fromJSON(e)) : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryCommitsResponse): unknown {
+    const obj: any = {};
+    if (message.commits?.length) {
+      obj.commits = message.commits.map((e) => PocCommit.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryCommitsResponse>, I>>(base?: I): QueryCommitsResponse {
+    return QueryCommitsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryCommitsResponse>, I>>(object: I): QueryCommitsResponse {
+    const message = createBaseQueryCommitsResponse();
+    message.commits = object.commits?.map((e) => PocCommit.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryVotesRequest(): QueryVotesRequest {
+  return { epoch: 0n, participant: "", pagination: undefined };
+}
+
+export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.QueryVotesRequest"> = {
+  $type: "gonka.poc.v1.QueryVotesRequest" as const,
+
+  encode(message: QueryVotesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.participant !== "") {
+      writer.uint32(18).string(message.participant);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryVotesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryVotesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryVotesRequest {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryVotesRequest): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryVotesRequest>, I>>(base?: I): QueryVotesRequest {
+    return QueryVotesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryVotesRequest>, I>>(object: I): QueryVotesRequest {
+    const message = createBaseQueryVotesRequest();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.participant = object.participant ?? "";
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryVotesResponse(): QueryVotesResponse {
+  return { votes: [], pagination: undefined };
+}
+
+export const QueryVotesResponse: MessageFns<QueryVotesResponse, "gonka.poc.v1.QueryVotesResponse"> = {
+  $type: "gonka.poc.v1.QueryVotesResponse" as const,
+
+  encode(message: QueryVotesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.votes) {
+      PocVote.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryVotesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryVotesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.votes.push(PocVote.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryVotesResponse {
+    return {
+      votes: globalThis.Array.isArray(object?.votes) ? object.votes.map((e: any) => PocVote.fromJSON(e)) : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryVotesResponse): unknown {
+    const obj: any = {};
+    if (message.votes?.length) {
+      obj.votes = message.votes.map((e) => PocVote.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryVotesResponse>, I>>(base?: I): QueryVotesResponse {
+    return QueryVotesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryVotesResponse>, I>>(object: I): QueryVotesResponse {
+    const message = createBaseQueryVotesResponse();
+    message.votes = object.votes?.map((e) => PocVote.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryWeightsRequest(): QueryWeightsRequest {
+  return { epoch: 0n, pagination: undefined };
+}
+
+export const QueryWeightsRequest: MessageFns<QueryWeightsRequest, "gonka.poc.v1.QueryWeightsRequest"> = {
+  $type: "gonka.poc.v1.QueryWeightsRequest" as const,
+
+  encode(message: QueryWeightsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryWeightsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryWeightsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryWeightsRequest {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryWeightsRequest): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryWeightsRequest>, I>>(base?: I): QueryWeightsRequest {
+    return QueryWeightsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryWeightsRequest>, I>>(object: I): QueryWeightsRequest {
+    const message = createBaseQueryWeightsRequest();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryWeightsResponse(): QueryWeightsResponse {
+  return { weights: [], pagination: undefined };
+}
+
+export const QueryWeightsResponse: MessageFns<QueryWeightsResponse, "gonka.poc.v1.QueryWeightsResponse"> = {
+  $type: "gonka.poc.v1.QueryWeightsResponse" as const,
+
+  encode(message: QueryWeightsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.weights) {
+      WeightResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryWeightsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryWeightsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.weights.push(WeightResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryWeightsResponse {
+    return {
+      weights: globalThis.Array.isArray(object?.weights)
+        ? object.weights.map((e: any) => WeightResult.fromJSON(e))
+        : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryWeightsResponse): unknown {
+    const obj: any = {};
+    if (message.weights?.length) {
+      obj.weights = message.weights.map((e) => WeightResult.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryWeightsResponse>, I>>(base?: I): QueryWeightsResponse {
+    return QueryWeightsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryWeightsResponse>, I>>(object: I): QueryWeightsResponse {
+    const message = createBaseQueryWeightsResponse();
+    message.weights = object.weights?.map((e) => WeightResult.fromPartial(e)) || [];
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageResponse.fromPartial(object.pagination)
       : undefined;

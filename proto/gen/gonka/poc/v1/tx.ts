@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Params } from "./poc.js";
+import { Params, Verdict, verdictFromJSON, verdictToJSON } from "./poc.js";
 
 export const protobufPackage = "gonka.poc.v1";
 
@@ -19,6 +19,63 @@ export interface MsgUpdateParams {
 }
 
 export interface MsgUpdateParamsResponse {
+}
+
+/**
+ * Registers the signer as a participant (weight 0 until a Sprint gives it weight). pop is the
+ * ed25519 signature of consensus_pubkey over RegistrationSignDoc{chain_id, participant}.
+ */
+export interface MsgRegisterParticipant {
+  participant: string;
+  apiUrl: string;
+  consensusPubkey: Uint8Array;
+  pop: Uint8Array;
+  classes: number[];
+}
+
+export interface MsgRegisterParticipantResponse {
+}
+
+export interface MsgUpdateParticipant {
+  participant: string;
+  apiUrl: string;
+  classes: number[];
+}
+
+export interface MsgUpdateParticipantResponse {
+}
+
+/** From poc_start + 1 to the end of the commit stage; the last one counts. */
+export interface MsgPocCommit {
+  participant: string;
+  epoch: bigint;
+  classId: number;
+  count: bigint;
+  root: Uint8Array;
+}
+
+export interface MsgPocCommitResponse {
+}
+
+export interface PocValidation {
+  participant: string;
+  classId: number;
+  verdict: Verdict;
+  /**
+   * secp256k1 signature (64 bytes, r‖s, low-S) by the validator's account key over
+   * SHA-256(SampleSignDoc{chain_id, epoch, participant, class_id, validation_hash}).
+   */
+  sampleSig: Uint8Array;
+}
+
+/** During the validation stage; once per (validator, participant, class). */
+export interface MsgPocValidation {
+  validator: string;
+  epoch: bigint;
+  validations: PocValidation[];
+}
+
+export interface MsgPocValidationResponse {
 }
 
 function createBaseMsgUpdateParams(): MsgUpdateParams {
@@ -163,6 +220,911 @@ export const MsgUpdateParamsResponse: MessageFns<MsgUpdateParamsResponse, "gonka
     return message;
   },
 };
+
+function createBaseMsgRegisterParticipant(): MsgRegisterParticipant {
+  return { participant: "", apiUrl: "", consensusPubkey: new Uint8Array(0), pop: new Uint8Array(0), classes: [] };
+}
+
+export const MsgRegisterParticipant: MessageFns<MsgRegisterParticipant, "gonka.poc.v1.MsgRegisterParticipant"> = {
+  $type: "gonka.poc.v1.MsgRegisterParticipant" as const,
+
+  encode(message: MsgRegisterParticipant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.participant !== "") {
+      writer.uint32(10).string(message.participant);
+    }
+    if (message.apiUrl !== "") {
+      writer.uint32(18).string(message.apiUrl);
+    }
+    if (message.consensusPubkey.length !== 0) {
+      writer.uint32(26).bytes(message.consensusPubkey);
+    }
+    if (message.pop.length !== 0) {
+      writer.uint32(34).bytes(message.pop);
+    }
+    if (message.classes.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.classes) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRegisterParticipant {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRegisterParticipant();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiUrl = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.consensusPubkey = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pop = reader.bytes();
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.classes.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.classes.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRegisterParticipant {
+    return {
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      apiUrl: isSet(object.apiUrl)
+        ? globalThis.String(object.apiUrl)
+        : isSet(object.api_url)
+        ? globalThis.String(object.api_url)
+        : "",
+      consensusPubkey: isSet(object.consensusPubkey)
+        ? bytesFromBase64(object.consensusPubkey)
+        : isSet(object.consensus_pubkey)
+        ? bytesFromBase64(object.consensus_pubkey)
+        : new Uint8Array(0),
+      pop: isSet(object.pop) ? bytesFromBase64(object.pop) : new Uint8Array(0),
+      classes: globalThis.Array.isArray(object?.classes) ? object.classes.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: MsgRegisterParticipant): unknown {
+    const obj: any = {};
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.apiUrl !== "") {
+      obj.apiUrl = message.apiUrl;
+    }
+    if (message.consensusPubkey.length !== 0) {
+      obj.consensusPubkey = base64FromBytes(message.consensusPubkey);
+    }
+    if (message.pop.length !== 0) {
+      obj.pop = base64FromBytes(message.pop);
+    }
+    if (message.classes?.length) {
+      obj.classes = message.classes.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgRegisterParticipant>, I>>(base?: I): MsgRegisterParticipant {
+    return MsgRegisterParticipant.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgRegisterParticipant>, I>>(object: I): MsgRegisterParticipant {
+    const message = createBaseMsgRegisterParticipant();
+    message.participant = object.participant ?? "";
+    message.apiUrl = object.apiUrl ?? "";
+    message.consensusPubkey = object.consensusPubkey ?? new Uint8Array(0);
+    message.pop = object.pop ?? new Uint8Array(0);
+    message.classes = object.classes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseMsgRegisterParticipantResponse(): MsgRegisterParticipantResponse {
+  return {};
+}
+
+export const MsgRegisterParticipantResponse: MessageFns<
+  MsgRegisterParticipantResponse,
+  "gonka.poc.v1.MsgRegisterParticipantResponse"
+> = {
+  $type: "gonka.poc.v1.MsgRegisterParticipantResponse" as const,
+
+  encode(_: MsgRegisterParticipantResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRegisterParticipantResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRegisterParticipantResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgRegisterParticipantResponse {
+    return {};
+  },
+
+  toJSON(_: MsgRegisterParticipantResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgRegisterParticipantResponse>, I>>(base?: I): MsgRegisterParticipantResponse {
+    return MsgRegisterParticipantResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgRegisterParticipantResponse>, I>>(_: I): MsgRegisterParticipantResponse {
+    const message = createBaseMsgRegisterParticipantResponse();
+    return message;
+  },
+};
+
+function createBaseMsgUpdateParticipant(): MsgUpdateParticipant {
+  return { participant: "", apiUrl: "", classes: [] };
+}
+
+export const MsgUpdateParticipant: MessageFns<MsgUpdateParticipant, "gonka.poc.v1.MsgUpdateParticipant"> = {
+  $type: "gonka.poc.v1.MsgUpdateParticipant" as const,
+
+  encode(message: MsgUpdateParticipant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.participant !== "") {
+      writer.uint32(10).string(message.participant);
+    }
+    if (message.apiUrl !== "") {
+      writer.uint32(18).string(message.apiUrl);
+    }
+    if (message.classes.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.classes) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateParticipant {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUpdateParticipant();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiUrl = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.classes.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.classes.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgUpdateParticipant {
+    return {
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      apiUrl: isSet(object.apiUrl)
+        ? globalThis.String(object.apiUrl)
+        : isSet(object.api_url)
+        ? globalThis.String(object.api_url)
+        : "",
+      classes: globalThis.Array.isArray(object?.classes) ? object.classes.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: MsgUpdateParticipant): unknown {
+    const obj: any = {};
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.apiUrl !== "") {
+      obj.apiUrl = message.apiUrl;
+    }
+    if (message.classes?.length) {
+      obj.classes = message.classes.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgUpdateParticipant>, I>>(base?: I): MsgUpdateParticipant {
+    return MsgUpdateParticipant.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgUpdateParticipant>, I>>(object: I): MsgUpdateParticipant {
+    const message = createBaseMsgUpdateParticipant();
+    message.participant = object.participant ?? "";
+    message.apiUrl = object.apiUrl ?? "";
+    message.classes = object.classes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseMsgUpdateParticipantResponse(): MsgUpdateParticipantResponse {
+  return {};
+}
+
+export const MsgUpdateParticipantResponse: MessageFns<
+  MsgUpdateParticipantResponse,
+  "gonka.poc.v1.MsgUpdateParticipantResponse"
+> = {
+  $type: "gonka.poc.v1.MsgUpdateParticipantResponse" as const,
+
+  encode(_: MsgUpdateParticipantResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgUpdateParticipantResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgUpdateParticipantResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgUpdateParticipantResponse {
+    return {};
+  },
+
+  toJSON(_: MsgUpdateParticipantResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgUpdateParticipantResponse>, I>>(base?: I): MsgUpdateParticipantResponse {
+    return MsgUpdateParticipantResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgUpdateParticipantResponse>, I>>(_: I): MsgUpdateParticipantResponse {
+    const message = createBaseMsgUpdateParticipantResponse();
+    return message;
+  },
+};
+
+function createBaseMsgPocCommit(): MsgPocCommit {
+  return { participant: "", epoch: 0n, classId: 0, count: 0n, root: new Uint8Array(0) };
+}
+
+export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit"> = {
+  $type: "gonka.poc.v1.MsgPocCommit" as const,
+
+  encode(message: MsgPocCommit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.participant !== "") {
+      writer.uint32(10).string(message.participant);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(24).uint32(message.classId);
+    }
+    if (message.count !== 0n) {
+      if (BigInt.asUintN(64, message.count) !== message.count) {
+        throw new globalThis.Error("value provided for field message.count of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.count);
+    }
+    if (message.root.length !== 0) {
+      writer.uint32(42).bytes(message.root);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgPocCommit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgPocCommit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.count = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.root = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgPocCommit {
+    return {
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      count: isSet(object.count) ? BigInt(object.count) : 0n,
+      root: isSet(object.root) ? bytesFromBase64(object.root) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: MsgPocCommit): unknown {
+    const obj: any = {};
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.count !== 0n) {
+      obj.count = message.count.toString();
+    }
+    if (message.root.length !== 0) {
+      obj.root = base64FromBytes(message.root);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgPocCommit>, I>>(base?: I): MsgPocCommit {
+    return MsgPocCommit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgPocCommit>, I>>(object: I): MsgPocCommit {
+    const message = createBaseMsgPocCommit();
+    message.participant = object.participant ?? "";
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.classId = object.classId ?? 0;
+    message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
+    message.root = object.root ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseMsgPocCommitResponse(): MsgPocCommitResponse {
+  return {};
+}
+
+export const MsgPocCommitResponse: MessageFns<MsgPocCommitResponse, "gonka.poc.v1.MsgPocCommitResponse"> = {
+  $type: "gonka.poc.v1.MsgPocCommitResponse" as const,
+
+  encode(_: MsgPocCommitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgPocCommitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgPocCommitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgPocCommitResponse {
+    return {};
+  },
+
+  toJSON(_: MsgPocCommitResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgPocCommitResponse>, I>>(base?: I): MsgPocCommitResponse {
+    return MsgPocCommitResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgPocCommitResponse>, I>>(_: I): MsgPocCommitResponse {
+    const message = createBaseMsgPocCommitResponse();
+    return message;
+  },
+};
+
+function createBasePocValidation(): PocValidation {
+  return { participant: "", classId: 0, verdict: 0, sampleSig: new Uint8Array(0) };
+}
+
+export const PocValidation: MessageFns<PocValidation, "gonka.poc.v1.PocValidation"> = {
+  $type: "gonka.poc.v1.PocValidation" as const,
+
+  encode(message: PocValidation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.participant !== "") {
+      writer.uint32(10).string(message.participant);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(16).uint32(message.classId);
+    }
+    if (message.verdict !== 0) {
+      writer.uint32(24).int32(message.verdict);
+    }
+    if (message.sampleSig.length !== 0) {
+      writer.uint32(34).bytes(message.sampleSig);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PocValidation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePocValidation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.verdict = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sampleSig = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PocValidation {
+    return {
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : 0,
+      sampleSig: isSet(object.sampleSig)
+        ? bytesFromBase64(object.sampleSig)
+        : isSet(object.sample_sig)
+        ? bytesFromBase64(object.sample_sig)
+        : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: PocValidation): unknown {
+    const obj: any = {};
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.verdict !== 0) {
+      obj.verdict = verdictToJSON(message.verdict);
+    }
+    if (message.sampleSig.length !== 0) {
+      obj.sampleSig = base64FromBytes(message.sampleSig);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PocValidation>, I>>(base?: I): PocValidation {
+    return PocValidation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PocValidation>, I>>(object: I): PocValidation {
+    const message = createBasePocValidation();
+    message.participant = object.participant ?? "";
+    message.classId = object.classId ?? 0;
+    message.verdict = object.verdict ?? 0;
+    message.sampleSig = object.sampleSig ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseMsgPocValidation(): MsgPocValidation {
+  return { validator: "", epoch: 0n, validations: [] };
+}
+
+export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPocValidation"> = {
+  $type: "gonka.poc.v1.MsgPocValidation" as const,
+
+  encode(message: MsgPocValidation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    for (const v of message.validations) {
+      PocValidation.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgPocValidation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgPocValidation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.validations.push(PocValidation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgPocValidation {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      validations: globalThis.Array.isArray(object?.validations)
+        ? object.validations.map((e: any) => PocValidation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: MsgPocValidation): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.validations?.length) {
+      obj.validations = message.validations.map((e) => PocValidation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgPocValidation>, I>>(base?: I): MsgPocValidation {
+    return MsgPocValidation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgPocValidation>, I>>(object: I): MsgPocValidation {
+    const message = createBaseMsgPocValidation();
+    message.validator = object.validator ?? "";
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.validations = object.validations?.map((e) => PocValidation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMsgPocValidationResponse(): MsgPocValidationResponse {
+  return {};
+}
+
+export const MsgPocValidationResponse: MessageFns<MsgPocValidationResponse, "gonka.poc.v1.MsgPocValidationResponse"> = {
+  $type: "gonka.poc.v1.MsgPocValidationResponse" as const,
+
+  encode(_: MsgPocValidationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgPocValidationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgPocValidationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgPocValidationResponse {
+    return {};
+  },
+
+  toJSON(_: MsgPocValidationResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgPocValidationResponse>, I>>(base?: I): MsgPocValidationResponse {
+    return MsgPocValidationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgPocValidationResponse>, I>>(_: I): MsgPocValidationResponse {
+    const message = createBaseMsgPocValidationResponse();
+    return message;
+  },
+};
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

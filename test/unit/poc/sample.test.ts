@@ -2,7 +2,7 @@
 // from a sample signature, so its output is pinned by a golden vector.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sampleIndices, sampleSignBytes } from '../../x/poc/sample.js';
+import { sampleIndices, sampleSignBytes } from '../../../x/poc/sample.js';
 
 const sig = Uint8Array.from({ length: 64 }, (_, i) => i);
 

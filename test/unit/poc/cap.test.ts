@@ -112,7 +112,10 @@ describe('x/poc cap: rules and edge cases', () => {
 
   it('all zero, and zeros among capped weights, stay zero', () => {
     assert.deepEqual(cap([0, 0, 0, 0], pct('0.25')), big([0, 0, 0, 0]));
-    assert.deepEqual(cap([0, 1000, 0, 2000, 4000, 8000, 0], pct('0.30')), big([0, 1000, 0, 2000, 2250, 2250, 0]));
+    assert.deepEqual(
+      cap([0, 1000, 0, 2000, 4000, 8000, 0], pct('0.30')),
+      big([0, 1000, 0, 2000, 2250, 2250, 0]),
+    );
   });
 
   it('ties are capped alike, whatever their order', () => {
@@ -192,6 +195,7 @@ describe('x/poc cap: properties (fixed seed)', () => {
   it('nobody ends above the limit share of the capped total; the cap is the largest such; order kept', () => {
     const next = rng(12n);
     const fractions = ['0.25', '0.3', '0.34', '0.5', '0.1', '0.9'].map(pct);
+    let cappedRounds = 0;
     for (let round = 0; round < 400; round++) {
       const n = Number(next() % 12n);
       const bits = [7n, 20n, 50n][round % 3]!;
@@ -216,6 +220,7 @@ describe('x/poc cap: properties (fixed seed)', () => {
       }
       const capped = out.filter((w, i) => w < ws[i]!);
       if (capped.length > 0) {
+        cappedRounds++;
         // Everyone capped ends at one value c, and c + 1 would put them over the limit.
         const c = capped[0]!;
         for (const w of capped) assert.equal(w, c);
@@ -229,5 +234,6 @@ describe('x/poc cap: properties (fixed seed)', () => {
       }
       if (bits === 7n) assert.deepEqual(out, referenceCap(ws, limit), `reference for ${ws.join(',')}`);
     }
+    assert.ok(cappedRounds > 100, `the generator must exercise the cap (${cappedRounds} rounds capped)`);
   });
 });

@@ -341,6 +341,24 @@ describe('PoC validator: stopping and refusing', () => {
     assert.equal(d.sent.length, 0, 'nothing to broadcast');
   });
 
+  it("a failing chain query is the validator's problem: that commit gets no vote, the others go on", async () => {
+    const pick = (p: string) => fx.commits.find((c) => c.participant === p) as PocCommit;
+    const d = deps({
+      sprintCommits: async () => [pick('p-honest'), pick('p-bad-path')],
+      participant: async (address) => {
+        if (address === 'p-honest') throw new Error('query node down');
+        return fx.participants.get(address);
+      },
+    });
+    const r = await validateSprint(d, sprint);
+    assert.deepEqual(
+      r.outcomes.map((o) => [o.participant, o.verdict]),
+      [['p-bad-path', Verdict.VERDICT_INVALID]],
+    );
+    assert.equal(r.skipped.length, 1);
+    assert.match(r.skipped[0]?.why ?? '', /query node down/);
+  });
+
   it('refuses a Sprint whose validation hash is not known yet', async () => {
     await assert.rejects(
       computeSprintVotes(deps(), { ...sprint, validationHash: new Uint8Array() }),

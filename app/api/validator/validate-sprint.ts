@@ -61,6 +61,10 @@ export async function computeSprintVotes(
         });
         continue;
       }
+      if (deps.signal?.aborted) {
+        skipped.push({ participant: commit.participant, classId: commit.classId, why: 'validation aborted' });
+        continue;
+      }
       try {
         const outcome = await checkCommit({ deps, sprint, sampleSize, recomputer }, commit, cls);
         outcomes[i] = outcome;
@@ -80,12 +84,11 @@ export async function computeSprintVotes(
           'PoC commit checked',
         );
       } catch (err) {
-        if (!(err instanceof CommitSkipped)) throw err;
-        skipped.push({ participant: commit.participant, classId: commit.classId, why: err.message });
-        deps.log.warn(
-          { participant: commit.participant, class: cls.name, why: err.message },
-          'PoC commit not voted',
-        );
+        // The validator's own failure (aborted, no engine, a chain query or the signer failing):
+        // no vote rather than blaming the participant, and the other commits go on.
+        const why = err instanceof CommitSkipped ? err.message : `validator error: ${String(err)}`;
+        skipped.push({ participant: commit.participant, classId: commit.classId, why });
+        deps.log.warn({ participant: commit.participant, class: cls.name, why }, 'PoC commit not voted');
       }
     }
   };

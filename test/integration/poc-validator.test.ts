@@ -18,6 +18,8 @@ import {
   MSG_POC_VALIDATION_TYPE_URL,
   type PocValidatorDeps,
   parseProofsAnswer,
+  Recomputer,
+  VoteBroadcastError,
   validateSprint,
 } from '../../app/api/validator/index.js';
 import { verifySecp256k1 } from '../../app/runtime/ante/secp256k1.js';
@@ -203,6 +205,7 @@ function deps(
     timeoutMs: 500,
     concurrency: 4,
     maxVotesPerMsg: 5,
+    flushMs: 60_000,
     ...overrides,
     sent,
     maxConcurrent: () => maxConcurrent,
@@ -357,6 +360,54 @@ describe('PoC validator: stopping and refusing', () => {
     );
     assert.equal(r.skipped.length, 1);
     assert.match(r.skipped[0]?.why ?? '', /query node down/);
+  });
+
+  it('broadcasts decided votes without waiting for a participant that is still timing out', async () => {
+    const pick = (p: string) => fx.commits.find((c) => c.participant === p) as PocCommit;
+    const recomputer = new Recomputer();
+    await recomputer.outputs(TINY, BLOCK_HASH, minerPub, [0n]); // session open before the clock starts
+    const events: string[] = [];
+    try {
+      const d = deps({
+        sprintCommits: async () => [pick('p-hang'), pick('p-honest')],
+        retries: 0,
+        timeoutMs: 2_000,
+        flushMs: 50,
+        recomputer,
+        onOutcome: (o) => void events.push(`decided ${o.participant}`),
+        broadcast: async (msgs) => {
+          for (const m of msgs) {
+            const v = (m.value as MsgPocValidation).validations.map((x) => x.participant);
+            events.push(`sent ${v.join(',')}`);
+          }
+        },
+      });
+      const r = await validateSprint(d, sprint);
+      assert.deepEqual(events, ['decided p-honest', 'sent p-honest', 'decided p-hang', 'sent p-hang']);
+      assert.equal(r.msgs.length, 2);
+    } finally {
+      await recomputer.release();
+    }
+  });
+
+  it('tries every msg when a broadcast fails, then throws VoteBroadcastError with the unsent ones', async () => {
+    const pick = (p: string) => fx.commits.find((c) => c.participant === p) as PocCommit;
+    let calls = 0;
+    const d = deps({
+      sprintCommits: async () => [pick('p-honest'), pick('p-bad-path')],
+      maxVotesPerMsg: 1,
+      broadcast: async () => {
+        if (calls++ === 0) throw new Error('sequence mismatch');
+      },
+    });
+    await assert.rejects(validateSprint(d, sprint), (err: unknown) => {
+      assert.ok(err instanceof VoteBroadcastError);
+      assert.equal(err.unsent.length, 1);
+      assert.equal(err.result.msgs.length, 1);
+      assert.equal(err.result.outcomes.length, 2);
+      return true;
+    });
+    assert.equal(calls, 2);
   });
 
   it('refuses a Sprint whose validation hash is not known yet', async () => {

@@ -40,7 +40,7 @@ import {
 
 const CHAIN_ID = 'gonka-validator-test';
 const TINY = POC_CLASSES.tiny;
-const COUNT = 300;
+const COUNT = 200;
 const SAMPLE_SIZE = 16;
 const BLOCK_HASH = new Uint8Array(32).fill(7);
 const VALIDATION_HASH = new Uint8Array(32).fill(9);
@@ -178,7 +178,7 @@ before(async () => {
 
 const RETRIES = 2;
 
-function deps(
+function baseDeps(
   overrides: Partial<PocValidatorDeps> = {},
 ): PocValidatorDeps & { sent: EncodedMsg[][]; maxConcurrent: () => number } {
   const sent: EncodedMsg[][] = [];
@@ -214,11 +214,16 @@ function deps(
 
 describe('PoC validator: validateSprint', () => {
   let outcomes: Map<string, CommitOutcome>;
-  let d: ReturnType<typeof deps>;
+  let d: ReturnType<typeof baseDeps>;
   let result: Awaited<ReturnType<typeof validateSprint>>;
 
   before(async () => {
-    d = deps();
+    // p-hang has its own test with a short timeout; here a generous one keeps a loaded machine
+    // from turning a slow honest answer into a retry.
+    d = baseDeps({
+      sprintCommits: async () => fx.commits.filter((c) => c.participant !== 'p-hang'),
+      timeoutMs: 10_000,
+    });
     result = await validateSprint(d, sprint);
     outcomes = new Map(result.outcomes.map((o) => [o.participant, o]));
   });
@@ -235,7 +240,6 @@ describe('PoC validator: validateSprint', () => {
     ['p-other-root', Verdict.VERDICT_INVALID, 'wrong-commitment'],
     ['p-down', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-500', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
-    ['p-hang', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-oversized-declared', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-oversized-chunked', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-not-json', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
@@ -252,16 +256,12 @@ describe('PoC validator: validateSprint', () => {
   }
 
   it('retries unavailable participants, and only those, up to the bound', () => {
-    for (const p of ['p-down', 'p-500', 'p-hang', 'p-oversized-chunked', 'p-not-json', 'p-missing-proof']) {
+    for (const p of ['p-down', 'p-500', 'p-oversized-chunked', 'p-not-json', 'p-missing-proof']) {
       assert.equal(outcomes.get(p)?.attempts, RETRIES + 1, p);
     }
-    for (const p of ['p-down', 'p-500', 'p-hang']) {
-      const server = fx.serverOf.get(p);
-      if (server) assert.equal(server.requests.length, RETRIES + 1, p);
-    }
+    assert.equal(fx.serverOf.get('p-500')?.requests.length, RETRIES + 1);
     assert.equal(outcomes.get('p-honest')?.attempts, 1);
     assert.equal(fx.serverOf.get('p-wrong-nonce')?.requests.length, 1, 'INVALID is decided at once');
-    assert.match(outcomes.get('p-hang')?.detail ?? '', /timed out/);
   });
 
   it('gives no vote for a class the params do not list', () => {
@@ -326,6 +326,24 @@ describe('PoC validator: validateSprint', () => {
 });
 
 describe('PoC validator: stopping and refusing', () => {
+  // One session for this suite's runs (the main suite covers the default, per-call one).
+  const shared = new Recomputer();
+  after(() => shared.release());
+  const deps = (overrides: Partial<PocValidatorDeps> = {}) => baseDeps({ recomputer: shared, ...overrides });
+
+  it('a participant that never answers is UNAVAILABLE after the timeout of every attempt', async () => {
+    const hang = fx.commits.find((c) => c.participant === 'p-hang') as PocCommit;
+    const server = fx.serverOf.get('p-hang') as ParticipantServer;
+    const before = server.requests.length;
+    const r = await validateSprint(deps({ sprintCommits: async () => [hang], timeoutMs: 300 }), sprint);
+    const [o] = r.outcomes;
+    assert.equal(o?.verdict, Verdict.VERDICT_UNAVAILABLE);
+    assert.equal(o?.reason, 'unreachable');
+    assert.equal(o?.attempts, RETRIES + 1);
+    assert.match(o?.detail ?? '', /timed out after 300 ms/);
+    assert.equal(server.requests.length - before, RETRIES + 1);
+  });
+
   it('an abort mid-validation leaves the unfinished commits without a vote', async () => {
     const hang = fx.commits.find((c) => c.participant === 'p-hang') as PocCommit;
     const controller = new AbortController();
@@ -364,16 +382,14 @@ describe('PoC validator: stopping and refusing', () => {
 
   it('broadcasts decided votes without waiting for a participant that is still timing out', async () => {
     const pick = (p: string) => fx.commits.find((c) => c.participant === p) as PocCommit;
-    const recomputer = new Recomputer();
-    await recomputer.outputs(TINY, BLOCK_HASH, minerPub, [0n]); // session open before the clock starts
+    await shared.outputs(TINY, BLOCK_HASH, minerPub, [0n]); // the session is open before the clock starts
     const events: string[] = [];
-    try {
+    {
       const d = deps({
         sprintCommits: async () => [pick('p-hang'), pick('p-honest')],
         retries: 0,
         timeoutMs: 2_000,
         flushMs: 50,
-        recomputer,
         onOutcome: (o) => void events.push(`decided ${o.participant}`),
         broadcast: async (msgs) => {
           for (const m of msgs) {
@@ -385,8 +401,6 @@ describe('PoC validator: stopping and refusing', () => {
       const r = await validateSprint(d, sprint);
       assert.deepEqual(events, ['decided p-honest', 'sent p-honest', 'decided p-hang', 'sent p-hang']);
       assert.equal(r.msgs.length, 2);
-    } finally {
-      await recomputer.release();
     }
   });
 

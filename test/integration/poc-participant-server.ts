@@ -13,6 +13,7 @@ export type ServerMode =
   | 'bad-path' // one sibling hash altered
   | 'other-root' // answers with the root of another size
   | 'status-500'
+  | 'status-400' // refuses the request: retrying cannot help
   | 'hang' // never answers
   | 'oversized-declared' // a correct answer padded to 4 MB, with its Content-Length
   | 'oversized-chunked' // a correct answer padded to 8 MB, chunked
@@ -59,6 +60,8 @@ export async function startParticipantServer(
     switch (mode) {
       case 'status-500':
         return send(500, { error: { code: 500, message: 'boom' } });
+      case 'status-400':
+        return send(400, { error: { code: 400, message: 'unknown epoch' } });
       case 'hang':
         hanging.add(res);
         return;

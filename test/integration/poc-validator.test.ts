@@ -163,6 +163,7 @@ before(async () => {
   await add('p-other-root', 'other-root');
   await add('p-down', 'down');
   await add('p-500', 'status-500');
+  await add('p-400', 'status-400');
   await add('p-hang', 'hang');
   await add('p-oversized-declared', 'oversized-declared');
   await add('p-oversized-chunked', 'oversized-chunked');
@@ -240,6 +241,7 @@ describe('PoC validator: validateSprint', () => {
     ['p-other-root', Verdict.VERDICT_INVALID, 'wrong-commitment'],
     ['p-down', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-500', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
+    ['p-400', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-oversized-declared', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-oversized-chunked', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
     ['p-not-json', Verdict.VERDICT_UNAVAILABLE, 'unreachable'],
@@ -261,6 +263,7 @@ describe('PoC validator: validateSprint', () => {
     }
     assert.equal(fx.serverOf.get('p-500')?.requests.length, RETRIES + 1);
     assert.equal(outcomes.get('p-honest')?.attempts, 1);
+    assert.equal(outcomes.get('p-400')?.attempts, 1, 'a 400 is not retried');
     assert.equal(fx.serverOf.get('p-wrong-nonce')?.requests.length, 1, 'INVALID is decided at once');
   });
 
@@ -422,6 +425,64 @@ describe('PoC validator: stopping and refusing', () => {
       return true;
     });
     assert.equal(calls, 2);
+  });
+
+  it('gives no vote where this host cannot recompute the class (large without an ORT form)', async () => {
+    const LARGE = POC_CLASSES.large;
+    // Two made-up large outputs under a real Merkle root: the proofs check, the recompute cannot run.
+    const store = ArtifactStore.create(join(scratch, 'large'), {
+      class: LARGE.name,
+      blockHash: toHex(BLOCK_HASH),
+      pubkey: toHex(minerPub),
+      outputBytes: outputBytes(LARGE),
+    });
+    stores.push(store);
+    store.append(new Uint8Array(outputBytes(LARGE)).fill(1));
+    store.append(new Uint8Array(outputBytes(LARGE)).fill(2));
+    store.flush();
+    const server = await startParticipantServer(store, LARGE.name, 'honest');
+    servers.push(server);
+    const reference = new Recomputer({ engine: 'reference' });
+    try {
+      const d = baseDeps({
+        sprintCommits: async () => [
+          {
+            participant: 'p-large',
+            epoch: EPOCH,
+            classId: LARGE.id,
+            count: 2n,
+            root: store.rootAt(2),
+            height: 1n,
+          },
+        ],
+        participant: async () => ({ apiUrl: server.url, kernelPubkey: minerPub }),
+        recomputer: reference,
+      });
+      const withLarge = {
+        ...sprint,
+        params: Params.fromPartial({
+          sampleSize: SAMPLE_SIZE,
+          classes: [{ classId: LARGE.id, coefficient: '1', maxCount: 10n }],
+        }),
+      };
+      const r = await validateSprint(d, withLarge);
+      assert.equal(r.outcomes.length, 0);
+      assert.match(r.skipped[0]?.why ?? '', /cannot recompute large/);
+      assert.equal(server.requests.length, 1, 'the proofs were fetched and checked first');
+      assert.equal(d.sent.length, 0);
+    } finally {
+      await reference.release();
+    }
+  });
+
+  it('the reference engine recomputes what the store holds', async () => {
+    const reference = new Recomputer({ engine: 'reference' });
+    try {
+      const got = await reference.outputs(TINY, BLOCK_HASH, minerPub, [0n, 7n]);
+      assert.deepEqual(got, [honestStore.output(0), honestStore.output(7)]);
+    } finally {
+      await reference.release();
+    }
   });
 
   it('refuses a Sprint whose validation hash is not known yet', async () => {

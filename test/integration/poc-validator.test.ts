@@ -490,6 +490,7 @@ describe('PoC validator: stopping and refusing', () => {
       computeSprintVotes(deps(), { ...sprint, validationHash: new Uint8Array() }),
       /validation_hash is not known/,
     );
+    await assert.rejects(computeSprintVotes(deps(), { ...sprint, seed: new Uint8Array() }), /seed is not/);
   });
 });
 

@@ -24,6 +24,7 @@ import * as authTx from '../gen/gonka/auth/v1/tx.js';
 import * as collateralTx from '../gen/gonka/collateral/v1/tx.js';
 import * as governanceTx from '../gen/gonka/governance/v1/tx.js';
 import * as pocTx from '../gen/gonka/poc/v1/tx.js';
+import { aminoPrefix, decodeAminoBinary, encodeAminoBinary, type InterfaceBinary } from './amino/binary.js';
 import {
   type AminoJsonMsg,
   type AnyCodec,
@@ -373,4 +374,28 @@ export const gonkaAminoConverters: AminoConverters = Object.fromEntries(
         e.codec.fromPartial(fromAminoJson(e.schema, value, aminoAnyCodec) as never),
     },
   ]),
+);
+
+/** Amino binary of messages behind an Any: prefix of the amino name, then the struct. */
+export const aminoBinaryInterfaces: InterfaceBinary = {
+  encodeAny(any) {
+    const e = byUrl.get(any.typeUrl);
+    if (!e) throw new Error(`amino: no amino form for ${any.typeUrl}`);
+    const body = encodeAminoBinary(
+      e.schema,
+      e.codec.decode(any.value) as Record<string, unknown>,
+      aminoBinaryInterfaces,
+    );
+    return Buffer.concat([aminoPrefix(e.aminoType), body]);
+  },
+  decodeAny(bytes) {
+    const prefix = Buffer.from(bytes.subarray(0, 4)).toString('hex');
+    const e = byPrefix.get(prefix);
+    if (!e) throw new Error(`amino: unknown amino prefix ${prefix}`);
+    const obj = decodeAminoBinary(e.schema, bytes.subarray(4), aminoBinaryInterfaces);
+    return { typeUrl: e.typeUrl, value: e.codec.encode(e.codec.fromPartial(obj as never) as never).finish() };
+  },
+};
+const byPrefix = new Map(
+  AMINO_ENTRIES.map((e) => [Buffer.from(aminoPrefix(e.aminoType)).toString('hex'), e]),
 );

@@ -1,7 +1,8 @@
 // Issue 15 acceptance 2: CosmJS SigningStargateClient with an Amino-only signer
 // (Secp256k1HdWallet from @cosmjs/amino, what Ledger and Keplr's Amino path look like to a
 // client) sends a bank tx, submits a proposal and votes on it on a real 1-validator testnet
-// (CometBFT), and the committed txs carry SIGN_MODE_LEGACY_AMINO_JSON in their auth_info.
+// (CometBFT), and the committed txs carry SIGN_MODE_LEGACY_AMINO_JSON in their auth_info. Over
+// gRPC, GetBlockWithTxs returns that tx decoded and TxEncodeAmino / TxDecodeAmino round-trip it.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,13 +20,23 @@ import {
   setupGovExtension,
 } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import {
+  GetBlockWithTxsRequest,
+  GetBlockWithTxsResponse,
+  TxDecodeAminoRequest,
+  TxDecodeAminoResponse,
+  TxEncodeAminoRequest,
+  TxEncodeAminoResponse,
+} from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { AuthInfo, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { defaultAppState } from '../../app/app.js';
-import { gonkaAminoConverters } from '../../proto/gonka/amino.js';
+import { aminoAnyCodec, gonkaAminoConverters } from '../../proto/gonka/amino.js';
 import { gonkaRegistryTypes } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
+import { RawGrpcClient } from '../integration/grpc-client.js';
 
 const DENOM = 'ngonka';
 const DEPOSIT = 1_000_000n;
@@ -35,6 +46,8 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
   let net: Testnet;
   let client: SigningStargateClient;
   let operator: string;
+  let grpc: RawGrpcClient;
+  let sent: { hash: string; height: number } | undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-amino-'));
@@ -54,6 +67,7 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
     const mnemonic = readFileSync(join(manifest.validators[0]!.home, 'operator-mnemonic.txt'), 'utf8').trim();
     const wallet = await Secp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'gonka' });
     operator = (await wallet.getAccounts())[0]!.address;
+    grpc = new RawGrpcClient(manifest.validators[0]!.ports.grpc);
     client = await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, {
       registry: new Registry([...defaultRegistryTypes, ...gonkaRegistryTypes]),
       aminoTypes: new AminoTypes({ ...createDefaultAminoConverters(), ...gonkaAminoConverters }),
@@ -64,6 +78,7 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
   });
   after(async () => {
     client?.disconnect();
+    grpc?.close();
     await net?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -87,6 +102,7 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
     assert.equal(res.code, 0, res.rawLog);
     assert.equal((await client.getBalance(to, DENOM)).amount, '4242');
     assert.equal(await signModeOf(res.transactionHash), SignMode.SIGN_MODE_LEGACY_AMINO_JSON);
+    sent = { hash: res.transactionHash, height: res.height };
   });
 
   it('submits a proposal and votes on it (gov v1) in amino JSON', async () => {
@@ -128,5 +144,72 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
     const stored = await q.gov.vote(id, operator);
     assert.equal(stored.vote.voter, operator);
     assert.equal(stored.vote.options[0]?.option ?? stored.vote.option, 1);
+  });
+
+  it('serves GetBlockWithTxs and TxEncodeAmino / TxDecodeAmino over gRPC', async () => {
+    assert.ok(sent, 'the bank tx of the first test');
+    const call = async <T>(method: string, req: Uint8Array, codec: { decode(b: Uint8Array): T }) => {
+      const r = await grpc.call(`/cosmos.tx.v1beta1.Service/${method}`, req);
+      if (r.err) throw r.err;
+      return codec.decode(r.value!);
+    };
+    const block = await call(
+      'GetBlockWithTxs',
+      GetBlockWithTxsRequest.encode({ height: BigInt(sent.height) }).finish(),
+      GetBlockWithTxsResponse,
+    );
+    assert.equal(block.block?.header?.height, BigInt(sent.height));
+    assert.equal(block.pagination?.total, BigInt(block.block!.data!.txs.length));
+    const mine = block.txs.find((t) => t.body?.memo === 'amino <&>');
+    assert.ok(mine, 'the amino-signed send is in its block');
+    assert.equal(mine.authInfo?.signerInfos[0]?.modeInfo?.single?.mode, SignMode.SIGN_MODE_LEGACY_AMINO_JSON);
+    const beyond = await grpc.call(
+      '/cosmos.tx.v1beta1.Service/GetBlockWithTxs',
+      GetBlockWithTxsRequest.encode({
+        height: BigInt(sent.height),
+        pagination: { offset: 1000n, limit: 1n, key: new Uint8Array(), countTotal: false, reverse: false },
+      }).finish(),
+    );
+    assert.equal(beyond.err?.code, 3, 'INVALID_ARGUMENT past the last tx');
+
+    // The committed tx as a legacy StdTx: JSON → amino binary → the same JSON.
+    const send = mine.body!.messages[0]!;
+    const stdTx = JSON.stringify({
+      type: 'cosmos-sdk/StdTx',
+      value: {
+        msg: [aminoAnyCodec.toAmino(send)],
+        fee: { amount: mine.authInfo!.fee!.amount, gas: mine.authInfo!.fee!.gasLimit.toString() },
+        signatures: [
+          {
+            pub_key: {
+              type: 'tendermint/PubKeySecp256k1',
+              value: Buffer.from(PubKey.decode(mine.authInfo!.signerInfos[0]!.publicKey!.value).key).toString(
+                'base64',
+              ),
+            },
+            signature: Buffer.from(mine.signatures[0]!).toString('base64'),
+          },
+        ],
+        memo: mine.body!.memo,
+        timeout_height: '0',
+      },
+    });
+    const enc = await call(
+      'TxEncodeAmino',
+      TxEncodeAminoRequest.encode({ aminoJson: stdTx }).finish(),
+      TxEncodeAminoResponse,
+    );
+    assert.equal(Buffer.from(enc.aminoBinary.subarray(0, 4)).toString('hex'), '282816a9');
+    const dec = await call(
+      'TxDecodeAmino',
+      TxDecodeAminoRequest.encode({ aminoBinary: enc.aminoBinary }).finish(),
+      TxDecodeAminoResponse,
+    );
+    assert.deepEqual(JSON.parse(dec.aminoJson), JSON.parse(stdTx));
+    const bad = await grpc.call(
+      '/cosmos.tx.v1beta1.Service/TxDecodeAmino',
+      TxDecodeAminoRequest.encode({ aminoBinary: Uint8Array.of(1, 2, 3) }).finish(),
+    );
+    assert.equal(bad.err?.code, 3, 'INVALID_ARGUMENT for bytes that are no StdTx');
   });
 });

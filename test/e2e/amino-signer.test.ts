@@ -90,6 +90,16 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
     return authInfo.signerInfos[0]?.modeInfo?.single?.mode;
   }
 
+  it('finds the chain-registry files gonkad init wrote in the node home', () => {
+    const home = net.nodes[0]!.entry.home;
+    const chain = JSON.parse(readFileSync(join(home, 'chain-registry', 'chain.json'), 'utf8'));
+    const keplr = JSON.parse(readFileSync(join(home, 'chain-registry', 'keplr-suggest-chain.json'), 'utf8'));
+    assert.equal(chain.chain_id, 'gonka-amino-e2e');
+    assert.equal(keplr.chainId, 'gonka-amino-e2e');
+    assert.equal(keplr.rpc, net.nodes[0]!.rpc.url);
+    assert.ok(readFileSync(join(home, 'chain-registry', 'assetlist.json'), 'utf8').includes('"ngonka"'));
+  });
+
   it('sends a bank tx signed in amino JSON', async () => {
     const to = (await (await Secp256k1HdWallet.generate(12, { prefix: 'gonka' })).getAccounts())[0]!.address;
     const res = await client.sendTokens(

@@ -4,6 +4,7 @@
 // (CometBFT), and the committed txs carry SIGN_MODE_LEGACY_AMINO_JSON in their auth_info. Over
 // gRPC, GetBlockWithTxs returns that tx decoded and TxEncodeAmino / TxDecodeAmino round-trip it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ import {
 } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { AuthInfo, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { defaultAppState } from '../../app/app.js';
+import { repoPath } from '../../app/paths.js';
 import { aminoAnyCodec, gonkaAminoConverters } from '../../proto/gonka/amino.js';
 import { gonkaRegistryTypes } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
@@ -221,5 +223,43 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
       TxDecodeAminoRequest.encode({ aminoBinary: Uint8Array.of(1, 2, 3) }).finish(),
     );
     assert.equal(bad.err?.code, 3, 'INVALID_ARGUMENT for bytes that are no StdTx');
+  });
+
+  it('gonkad status shows height, sync, peers, epoch, power and jail state (text and --output json)', () => {
+    const run = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [repoPath('dist', 'app', 'cli', 'main.js'), 'status', '--node', net.nodes[0]!.rpc.url, ...args],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+    const j = run('--output', 'json');
+    assert.equal(j.status, 0, j.stderr);
+    const s = JSON.parse(j.stdout);
+    assert.equal(s.chainId, 'gonka-amino-e2e');
+    assert.ok(Number(s.height) >= 2);
+    assert.equal(s.catchingUp, false);
+    assert.equal(s.peers, 0);
+    assert.ok(s.epoch && Number(s.epoch.epoch) >= 0, JSON.stringify(s));
+    assert.ok(Number(s.validator.power) > 0);
+    assert.ok(s.validator.participant?.startsWith('gonka1'), JSON.stringify(s));
+    assert.equal(s.validator.jailed, false);
+    const t = run();
+    assert.equal(t.status, 0, t.stderr);
+    for (const label of ['chain', 'height', 'peers', 'epoch', 'validator', 'operator'])
+      assert.match(t.stdout, new RegExp(`^${label} `, 'm'));
+    assert.ok(t.stdout.split('\n').length <= 24, 'one screen');
+    const bad = spawnSync(
+      process.execPath,
+      [repoPath('dist', 'app', 'cli', 'main.js'), 'status', '--node', 'http://127.0.0.1:9'],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /cannot reach/);
   });
 });

@@ -5,26 +5,20 @@
 // wallet-visible change). AMINO_RECORD=1 rewrites the vectors. Every field of every message must
 // also survive toAmino → fromAmino, or a field would travel unsigned.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { makeSignDoc, serializeSignDoc } from '@cosmjs/amino';
 import { AminoTypes, createDefaultAminoConverters } from '@cosmjs/stargate';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { repoPath } from '../../app/paths.js';
 import { decodeCosmosTx } from '../../app/runtime/ante/decode.js';
 import { AMINO_ENTRIES, aminoEntry, gonkaAminoConverters } from '../../proto/gonka/amino.js';
 import { legacyAminoSignBytes } from '../../x/auth/ante/aminoJson.js';
 import type { CosmosTx } from '../../x/auth/ante/types.js';
 import { AMINO_SAMPLES } from './helpers/aminoSamples.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
-const VECTORS = join(repoRoot(), 'test/fixtures/amino-sign-vectors.json');
+const VECTORS = repoPath('test/fixtures/amino-sign-vectors.json');
 
 const CHAIN = 'gonka-devnet';
 const FEE = { amount: [{ denom: 'ngonka', amount: '2500' }], gas: '250000' };

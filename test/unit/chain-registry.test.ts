@@ -4,13 +4,13 @@
 // registry's CI adds (display/base among the denom units, fee token listed) hold. Broken files are
 // rejected, so the validator is not vacuous.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chainName, type RegistryInput, writeChainRegistry } from '../../app/node/chainRegistry.js';
+import { repoPath } from '../../app/paths.js';
 
 // ajv and ajv-formats come with fastify (already a dependency): no new package.
 const require = createRequire(import.meta.url);
@@ -21,13 +21,8 @@ const Ajv = require('ajv') as new (
 };
 const addFormats = require('ajv-formats') as (a: unknown) => void;
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
 const schema = (name: string) =>
-  JSON.parse(readFileSync(join(repoRoot(), 'test/fixtures/chain-registry', name), 'utf8')) as object;
+  JSON.parse(readFileSync(repoPath('test/fixtures/chain-registry', name), 'utf8')) as object;
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
 addFormats(ajv);

@@ -330,25 +330,46 @@ export function aminoEntry(typeUrl: string): AminoEntry | undefined {
   return byUrl.get(typeUrl);
 }
 
+/**
+ * How deep messages may nest inside messages (a proposal's messages are one level): bounded so an
+ * untrusted tx cannot drive the recursion to the stack limit, which differs between machines and
+ * would make the outcome machine-dependent.
+ */
+export const MAX_ANY_DEPTH = 8;
+let depth = 0;
+function nested<T>(f: () => T): T {
+  if (depth >= MAX_ANY_DEPTH) throw new Error(`amino: messages nested deeper than ${MAX_ANY_DEPTH}`);
+  depth++;
+  try {
+    return f();
+  } finally {
+    depth--;
+  }
+}
+
 /** Any ⇄ `{type, value}` through the table (used for top-level and nested messages alike). */
 export const aminoAnyCodec: AnyCodec = {
-  toAmino(any) {
-    const e = byUrl.get(any.typeUrl);
-    if (!e) throw new Error(`amino: no amino form for ${any.typeUrl}`);
-    return {
-      type: e.aminoType,
-      value: toAminoJson(e.schema, e.codec.decode(any.value) as Record<string, unknown>, aminoAnyCodec),
-    };
-  },
-  fromAmino(msg) {
-    if (typeof msg !== 'object' || msg === null || typeof msg.type !== 'string')
-      throw new Error('amino: a message is {type, value}');
-    const e = byName.get(msg.type);
-    if (!e) throw new Error(`amino: unknown amino type ${msg.type}`);
-    const obj = fromAminoJson(e.schema, msg.value ?? {}, aminoAnyCodec);
-    return { typeUrl: e.typeUrl, value: e.codec.encode(e.codec.fromPartial(obj as never) as never).finish() };
-  },
+  toAmino: (any) => nested(() => anyToAmino(any)),
+  fromAmino: (msg) => nested(() => anyFromAmino(msg)),
 };
+
+function anyToAmino(any: { typeUrl: string; value: Uint8Array }): AminoJsonMsg {
+  const e = byUrl.get(any.typeUrl);
+  if (!e) throw new Error(`amino: no amino form for ${any.typeUrl}`);
+  return {
+    type: e.aminoType,
+    value: toAminoJson(e.schema, e.codec.decode(any.value) as Record<string, unknown>, aminoAnyCodec),
+  };
+}
+
+function anyFromAmino(msg: AminoJsonMsg): { typeUrl: string; value: Uint8Array } {
+  if (typeof msg !== 'object' || msg === null || typeof msg.type !== 'string')
+    throw new Error('amino: a message is {type, value}');
+  const e = byName.get(msg.type);
+  if (!e) throw new Error(`amino: unknown amino type ${msg.type}`);
+  const obj = fromAminoJson(e.schema, msg.value ?? {}, aminoAnyCodec);
+  return { typeUrl: e.typeUrl, value: e.codec.encode(e.codec.fromPartial(obj as never) as never).finish() };
+}
 
 /** The Amino JSON msg of one decoded message object of type `typeUrl`. */
 export function msgToAmino(typeUrl: string, value: unknown): AminoJsonMsg {
@@ -378,24 +399,28 @@ export const gonkaAminoConverters: AminoConverters = Object.fromEntries(
 
 /** Amino binary of messages behind an Any: prefix of the amino name, then the struct. */
 export const aminoBinaryInterfaces: InterfaceBinary = {
-  encodeAny(any) {
-    const e = byUrl.get(any.typeUrl);
-    if (!e) throw new Error(`amino: no amino form for ${any.typeUrl}`);
-    const body = encodeAminoBinary(
-      e.schema,
-      e.codec.decode(any.value) as Record<string, unknown>,
-      aminoBinaryInterfaces,
-    );
-    return Buffer.concat([aminoPrefix(e.aminoType), body]);
-  },
-  decodeAny(bytes) {
-    const prefix = Buffer.from(bytes.subarray(0, 4)).toString('hex');
-    const e = byPrefix.get(prefix);
-    if (!e) throw new Error(`amino: unknown amino prefix ${prefix}`);
-    const obj = decodeAminoBinary(e.schema, bytes.subarray(4), aminoBinaryInterfaces);
-    return { typeUrl: e.typeUrl, value: e.codec.encode(e.codec.fromPartial(obj as never) as never).finish() };
-  },
+  encodeAny: (any) => nested(() => anyToBinary(any)),
+  decodeAny: (bytes) => nested(() => anyFromBinary(bytes)),
 };
+
+function anyToBinary(any: { typeUrl: string; value: Uint8Array }): Uint8Array {
+  const e = byUrl.get(any.typeUrl);
+  if (!e) throw new Error(`amino: no amino form for ${any.typeUrl}`);
+  const body = encodeAminoBinary(
+    e.schema,
+    e.codec.decode(any.value) as Record<string, unknown>,
+    aminoBinaryInterfaces,
+  );
+  return Buffer.concat([aminoPrefix(e.aminoType), body]);
+}
+
+function anyFromBinary(bytes: Uint8Array): { typeUrl: string; value: Uint8Array } {
+  const prefix = Buffer.from(bytes.subarray(0, 4)).toString('hex');
+  const e = byPrefix.get(prefix);
+  if (!e) throw new Error(`amino: unknown amino prefix ${prefix}`);
+  const obj = decodeAminoBinary(e.schema, bytes.subarray(4), aminoBinaryInterfaces);
+  return { typeUrl: e.typeUrl, value: e.codec.encode(e.codec.fromPartial(obj as never) as never).finish() };
+}
 const byPrefix = new Map(
   AMINO_ENTRIES.map((e) => [Buffer.from(aminoPrefix(e.aminoType)).toString('hex'), e]),
 );

@@ -10,7 +10,7 @@ import { AminoTypes, createDefaultAminoConverters } from '@cosmjs/stargate';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { gonkaAminoConverters } from '../../proto/gonka/amino.js';
+import { aminoEntry, gonkaAminoConverters } from '../../proto/gonka/amino.js';
 import { accountOf, CHAIN_ID, DENOM, sendMsg, signTx, TestChain, type TestKey } from './tx-harness.js';
 
 const aminoTypes = new AminoTypes({ ...createDefaultAminoConverters(), ...gonkaAminoConverters });
@@ -76,6 +76,11 @@ describe('SIGN_MODE_LEGACY_AMINO_JSON in the ante chain', () => {
   after(async () => chain.close());
 
   const acc = (i: number) => accountOf(chain, chain.keys[i]!.address);
+
+  it('has an amino form for every message the app routes', () => {
+    const missing = chain.app.msgs.typeUrls().filter((u) => !aminoEntry(u));
+    assert.deepEqual(missing, [], 'routed messages without an amino schema (proto/gonka/amino.ts)');
+  });
 
   it('accepts a CosmJS amino-signed MsgSend in CheckTx and FinalizeBlock', async () => {
     const k = chain.keys[0]!;

@@ -13,7 +13,13 @@ import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { AuthInfo, TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { repoPath } from '../../app/paths.js';
 import { decodeCosmosTx } from '../../app/runtime/ante/decode.js';
-import { AMINO_ENTRIES, aminoEntry, gonkaAminoConverters } from '../../proto/gonka/amino.js';
+import {
+  AMINO_ENTRIES,
+  aminoAnyCodec,
+  aminoEntry,
+  gonkaAminoConverters,
+  MAX_ANY_DEPTH,
+} from '../../proto/gonka/amino.js';
 import { legacyAminoSignBytes } from '../../x/auth/ante/aminoJson.js';
 import type { CosmosTx } from '../../x/auth/ante/types.js';
 import { AMINO_SAMPLES } from './helpers/aminoSamples.js';
@@ -113,5 +119,28 @@ describe('legacy amino JSON sign bytes', () => {
     const unknown = txOf('/cosmos.bank.v1beta1.MsgSend', AMINO_SAMPLES['/cosmos.bank.v1beta1.MsgSend'], '');
     unknown.body.messages[0] = { typeUrl: '/x.MsgNope', value: new Uint8Array() };
     assert.throws(() => legacyAminoSignBytes(unknown, CHAIN, 0n, 0n), /no amino JSON form/);
+  });
+
+  it('bounds how deep messages nest (a machine-independent error, not a stack overflow)', () => {
+    const e = aminoEntry('/cosmos.gov.v1.MsgSubmitProposal')!;
+    const wrap = (inner: { typeUrl: string; value: Uint8Array }) => ({
+      typeUrl: e.typeUrl,
+      value: e.codec
+        .encode(e.codec.fromPartial({ messages: [inner], proposer: 'p' } as never) as never)
+        .finish(),
+    });
+    let any: { typeUrl: string; value: Uint8Array } = {
+      typeUrl: '/cosmos.gov.v1.MsgCancelProposal',
+      value: new Uint8Array(),
+    };
+    for (let i = 1; i < MAX_ANY_DEPTH; i++) any = wrap(any);
+    assert.doesNotThrow(() => aminoAnyCodec.toAmino(any));
+    const tooDeep = wrap(any);
+    assert.throws(() => aminoAnyCodec.toAmino(tooDeep), /nested deeper than 8/);
+    const tx = txOf(e.typeUrl, e.codec.decode(tooDeep.value), '');
+    assert.throws(() => legacyAminoSignBytes(tx, CHAIN, 0n, 0n), /nested deeper/);
+    let huge = any;
+    for (let i = 0; i < 1000; i++) huge = wrap(huge);
+    assert.throws(() => aminoAnyCodec.toAmino(huge), /nested deeper/);
   });
 });

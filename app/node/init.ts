@@ -1,5 +1,6 @@
 // `gonkad init`: creates a node home with CometBFT's keys and config (via `cometbft init`), our
-// own config, and a genesis whose app_state holds every module's default genesis.
+// own config, a genesis whose app_state holds every module's default genesis, and the wallet
+// discovery files in <home>/chain-registry (chainRegistry.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
@@ -8,6 +9,7 @@ import {
   setGenesisValidators,
 } from '../../x/poc/genesisValidators.js';
 import { toolPath } from '../paths.js';
+import { registryInputOf, writeChainRegistry } from './chainRegistry.js';
 import { type PeerOptions, writeCometConfig, writeGenesis } from './cometConfig.js';
 import { homePaths, isInitialized, type NodeConfig, writeNodeConfig } from './home.js';
 import { type Listeners, resolveListeners } from './listeners.js';
@@ -48,6 +50,7 @@ export function initHome(opts: InitOptions): NodeConfig {
   writeGenesis(opts.home, { chainId: cfg.chainId, appState: opts.appState ?? {} });
   writeGenesisValidator(opts.home, opts.operator);
   mkdirSync(homePaths(opts.home).appStore, { recursive: true });
+  writeChainRegistry(opts.home, registryInputOf(opts.home, cfg));
   return cfg;
 }
 

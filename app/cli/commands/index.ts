@@ -12,6 +12,7 @@ import * as node from './node.js';
 import * as poc from './poc.js';
 import * as pocQuery from './pocQuery.js';
 import * as query from './query.js';
+import * as status from './status.js';
 import * as testnet from './testnet.js';
 import * as tx from './tx.js';
 import * as version from './version.js';
@@ -33,5 +34,6 @@ export const commandModules: CommandModule[] = [
   gov,
   poc,
   infer,
+  status,
   version,
 ];

@@ -41,28 +41,17 @@ import {
   txResponseFrom,
   validatorsFrom,
 } from './comet.js';
+import { decodeRequest } from './decodeRequest.js';
 import { GrpcError } from './grpcError.js';
 import { queryHeight } from './heights.js';
-import { assertVarintsFit, checkHeight, INT64_MAX } from './ints.js';
+import { checkHeight, INT64_MAX } from './ints.js';
+import { setBlockWithTxsAndAmino } from './txAmino.js';
 
 export { GrpcError };
 
 type Handler = (req: Uint8Array) => Promise<Uint8Array>;
 
 const MAX_PAGE = 100n;
-
-/** Decodes a caller's request; malformed bytes are INVALID_ARGUMENT, never an internal error. */
-function decodeRequest<T>(codec: { decode(b: Uint8Array): T }, bytes: Uint8Array, what: string): T {
-  assertVarintsFit(bytes);
-  try {
-    return codec.decode(bytes);
-  } catch (e) {
-    throw new GrpcError(
-      Status.INVALID_ARGUMENT,
-      `malformed ${what}: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-}
 
 /** A Cosmos Tx from CometBFT's base64, or an empty one for a tx in another format (test txs). */
 function decodeStoredTx(b64: string): Tx {
@@ -304,6 +293,7 @@ export function proxiedHandlers(app: BaseApp, rpc: CometRpcClient, appVersion: s
   const blockTime = blockTimeCache(rpc);
   setBroadcastAndGetTx(h, rpc, blockTime);
   setTxSearchAndCodec(h, rpc, blockTime);
+  setBlockWithTxsAndAmino(h, rpc);
   setNodeInfoHandlers(h, rpc, appVersion);
   setBlockAndValidatorHandlers(h, rpc);
   setAbciQueryHandler(h, app);

@@ -11,6 +11,7 @@ import { sdkErrors } from '../../../app/runtime/errors.js';
 import { event } from '../../../app/runtime/events.js';
 import type { AnteDecorator } from '../../../app/runtime/tx.js';
 import { type Account, SECP256K1_PUBKEY_TYPE, secp256k1PubKeyAny } from '../keeper.js';
+import { legacyAminoSignBytes } from './aminoJson.js';
 import type { AnteAccountKeeper } from './expectedKeepers.js';
 import type { AnteRun } from './types.js';
 
@@ -85,8 +86,10 @@ export const sequence: AnteDecorator<AnteRun> = (_ctx, { tx, accounts }) => {
 };
 
 /**
- * signature: SIGN_MODE_DIRECT over (body, auth info, chain id, account number) for each signer
- * (sdk 4). The same gas whether verified, found in `cache` (verified by CheckTx) or simulated.
+ * signature: each signer's SIGN_MODE_DIRECT signature over (body, auth info, chain id, account
+ * number), or SIGN_MODE_LEGACY_AMINO_JSON over the StdSignDoc (aminoJson.ts) for Ledger and
+ * Amino-only wallets (sdk 4). The same gas in either mode and whether verified, found in `cache`
+ * (verified by CheckTx) or simulated: the mode never changes what a block costs.
  */
 export function verifySignatures(cache: SignatureCache): AnteDecorator<AnteRun> {
   return (ctx, run) => {
@@ -95,20 +98,25 @@ export function verifySignatures(cache: SignatureCache): AnteDecorator<AnteRun> 
       ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, 'ante verify: secp256k1');
       if (ctx.mode === 'simulate') return;
       const mode = tx.authInfo.signerInfos[i]!.modeInfo?.single?.mode;
-      if (mode !== SignMode.SIGN_MODE_DIRECT)
-        throw sdkErrors.unauthorized(`sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT)`);
+      if (mode !== SignMode.SIGN_MODE_DIRECT && mode !== SignMode.SIGN_MODE_LEGACY_AMINO_JSON)
+        throw sdkErrors.unauthorized(
+          `sign mode ${mode ?? 'multi'} is not supported (only SIGN_MODE_DIRECT and SIGN_MODE_LEGACY_AMINO_JSON)`,
+        );
       const sigKey = SignatureCache.key(tx.hash, a.base.accountNumber, pubKeys[i]!);
       if (cache.has(sigKey)) {
         cache.delete(sigKey);
         run.verified.push(sigKey);
         return;
       }
-      const signDoc = SignDoc.encode({
-        bodyBytes: tx.raw.bodyBytes,
-        authInfoBytes: tx.raw.authInfoBytes,
-        chainId: ctx.header.chainId,
-        accountNumber: a.base.accountNumber,
-      }).finish();
+      const signDoc =
+        mode === SignMode.SIGN_MODE_DIRECT
+          ? SignDoc.encode({
+              bodyBytes: tx.raw.bodyBytes,
+              authInfoBytes: tx.raw.authInfoBytes,
+              chainId: ctx.header.chainId,
+              accountNumber: a.base.accountNumber,
+            }).finish()
+          : legacyAminoSignBytes(tx, ctx.header.chainId, a.base.accountNumber, a.base.sequence);
       if (!verifySecp256k1(pubKeys[i]!, signDoc, tx.raw.signatures[i]!)) {
         throw sdkErrors.unauthorized(
           `signature verification failed; please verify account number (${a.base.accountNumber}) and chain-id (${ctx.header.chainId})`,

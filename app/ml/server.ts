@@ -120,6 +120,9 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   const app = Fastify({
     logger: false,
     bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // close() runs after stopAll() drained every stream: drop keep-alive sockets too instead of
+    // waiting out their 72 s timeout.
+    forceCloseConnections: true,
     // Strict schemas: no type coercion, no silently dropped properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });

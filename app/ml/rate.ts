@@ -7,7 +7,7 @@ export class RateMeter {
   private started: number | undefined;
 
   constructor(
-    private readonly windowMs = 5000,
+    windowMs = 5000,
     private readonly bucketMs = 250,
     private readonly now: () => number = () => performance.now(),
   ) {

@@ -10,6 +10,7 @@ import { parseHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
 import type { Logger } from '../log.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
+import { MAX_FRAME_NONCES } from './frames.js';
 import { MineJob } from './job.js';
 import { MlMetrics } from './metrics.js';
 import { RateMeter } from './rate.js';
@@ -101,6 +102,8 @@ export interface MlServer {
 
 export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   const log = o.log;
+  if ((o.batch ?? 64) > MAX_FRAME_NONCES)
+    throw new RangeError(`batch must be ≤ ${MAX_FRAME_NONCES} (one frame)`);
   const sessions = new MiningSessions({ ...o, log });
   const meter = new RateMeter();
   const metrics = new MlMetrics(() => meter.perSecond());

@@ -322,11 +322,14 @@ describe('ML node', () => {
   });
 
   it('the client refuses a broken ML node without crashing', async () => {
+    let delivered = 0;
     const bodies: Record<string, Buffer> = {
-      outside: Buffer.concat([frameHeader(100, 1), Buffer.alloc(256)]),
+      outside: Buffer.concat([frameHeader(10_000, 1), Buffer.alloc(256)]),
       twice: Buffer.concat([frameHeader(0, 1), Buffer.alloc(256), frameHeader(0, 1), Buffer.alloc(256)]),
       huge: frameHeader(0, 0xffffffff),
+      'over 4096': frameHeader(0, 4097),
       truncated: Buffer.concat([frameHeader(0, 2), Buffer.alloc(300)]),
+      'a good frame, then garbage': Buffer.concat([frameHeader(0, 1), Buffer.alloc(256), frameHeader(0, 0)]),
     };
     let current: Buffer = Buffer.alloc(0);
     const fake: Server = createServer((_r, res) => {
@@ -338,12 +341,17 @@ describe('ML node', () => {
       const c = new MlNodeClient(`http://127.0.0.1:${(fake.address() as AddressInfo).port}`);
       for (const [name, body] of Object.entries(bodies)) {
         current = body;
+        // A range wide enough that only the frame cap (4096 nonces) refuses the 4097-nonce frame.
         await assert.rejects(
-          c.mine(req(0, 10), () => {}),
+          c.mine(req(0, 10_000), (_first, outputs) => {
+            delivered += outputs.length;
+          }),
           (err: unknown) => err instanceof MlNodeError && err.kind === 'protocol',
           name,
         );
       }
+      // Valid frames before a breach still reach the caller (twice's first, the good frame).
+      assert.equal(delivered, 2);
     } finally {
       await new Promise((r) => fake.close(r));
     }

@@ -20,6 +20,7 @@ import { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
 import { sha256, toHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASSES } from '../../kernels/poc/classes.js';
 import { createEpoch } from '../../kernels/poc/epoch.js';
+import { PocMiner, type RangeJob } from '../../kernels/poc/mining/miner.js';
 import { computeOutput } from '../../kernels/poc/reference.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gonka-ml-node-'));
@@ -318,6 +319,52 @@ describe('ML node', () => {
       assert.ok(sent >= (RATE * windowS) / 4, `${sent} nonces in ${windowS.toFixed(2)} s`);
     } finally {
       await throttled.server.close();
+    }
+  });
+
+  it('a miner failing mid-stream cuts that response only; the next request gets a fresh miner', async () => {
+    let opened = 0;
+    const failing = await startServer({
+      open: async (options) => {
+        opened++;
+        if (opened > 1) return PocMiner.start(options);
+        // A miner whose worker dies after the first range: one frame, then the job rejects.
+        let failed: Error | undefined;
+        const fake = {
+          form: 'u8i8',
+          workerCount: 1,
+          activeJobs: 0,
+          get failed() {
+            return failed;
+          },
+          kick() {},
+          async close() {},
+          async run(job: RangeJob) {
+            job.sink(job.start, 1, new Uint8Array(256));
+            await new Promise((r) => setTimeout(r, 50));
+            failed = new Error('PoC miner worker: simulated crash');
+            throw failed;
+          },
+        };
+        return fake as unknown as PocMiner;
+      },
+    });
+    try {
+      const c = new MlNodeClient(failing.url);
+      let got = 0;
+      await assert.rejects(
+        c.mine(req(0, 100), (_first, outputs) => {
+          got += outputs.length;
+        }),
+        (err: unknown) => err instanceof MlNodeError && err.kind === 'network',
+      );
+      assert.equal(got, 1);
+      const { delivered, outputs } = await mineAll(c, req(0, 20));
+      assert.equal(delivered, 20);
+      assert.equal(toHex(outputs.get(19)!), toHex(store.output(19)));
+      assert.equal(opened, 2);
+    } finally {
+      await failing.server.close();
     }
   });
 

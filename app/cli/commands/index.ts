@@ -8,6 +8,7 @@ import * as genesis from './genesis.js';
 import * as gov from './gov.js';
 import * as infer from './infer.js';
 import * as keys from './keys.js';
+import * as ml from './ml.js';
 import * as node from './node.js';
 import * as poc from './poc.js';
 import * as pocQuery from './pocQuery.js';
@@ -35,5 +36,6 @@ export const commandModules: CommandModule[] = [
   poc,
   infer,
   status,
+  ml,
   version,
 ];

@@ -30,6 +30,11 @@ const listenerFlags: [Service, string, string][] = [
   ['rpc', '--rpc-laddr <host:port>', 'CometBFT RPC listen address (default 127.0.0.1:26657)'],
   ['grpc', '--grpc-address <host:port|off>', 'gRPC listen address (default 127.0.0.1:9090)'],
   [
+    'rest',
+    '--rest-address <host:port|off>',
+    'REST (LCD), /openapi.json and the explorer page (default 127.0.0.1:1317)',
+  ],
+  [
     'metrics',
     '--metrics-address <host:port|off>',
     'gonkad Prometheus listen address (default 127.0.0.1:9464)',

@@ -45,6 +45,14 @@ export const PROTO_FILES = [
   'gonka/auth/v1/tx.proto',
 ];
 
+/** The served .proto files as proto-loader reads them (services, their options, descriptors). */
+export function loadServedProtos(): protoLoader.PackageDefinition {
+  return protoLoader.loadSync(
+    PROTO_FILES.map((f) => repoPath('proto', f)),
+    { includeDirs: [repoPath('proto')], keepCase: true },
+  );
+}
+
 export interface GrpcServerOptions {
   app: BaseApp;
   host: string;
@@ -87,13 +95,7 @@ export interface RunningGrpcServer {
 const identity = (b: Buffer) => b;
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const definition = protoLoader.loadSync(
-    PROTO_FILES.map((f) => repoPath('proto', f)),
-    {
-      includeDirs: [repoPath('proto')],
-      keepCase: true,
-    },
-  );
+  const definition = loadServedProtos();
   const scheduler = opts.scheduler ?? new QueryScheduler();
   const dispatch =
     opts.dispatch ??

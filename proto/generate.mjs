@@ -29,7 +29,9 @@ export const SERVICES = [
  * rendered files. [verb, path template, body] (body "*" = the whole request is the JSON body).
  */
 const HTTP = (prefix, rules) =>
-  Object.fromEntries(Object.entries(rules).map(([m, [verb, path, body]]) => [m, [verb, prefix + path, body]]));
+  Object.fromEntries(
+    Object.entries(rules).map(([m, [verb, path, body]]) => [m, [verb, prefix + path, body]]),
+  );
 const GOV_QUERIES = (v) =>
   HTTP(`/cosmos/gov/${v}`, {
     Proposal: ['get', '/proposals/{proposal_id}'],
@@ -303,7 +305,8 @@ function addService(path, service, queue) {
   }
   if (methods.length === 0) throw new Error(`no methods found for ${service}`);
   for (const name of Object.keys(http))
-    if (!methods.some((m) => m.name === name)) throw new Error(`HTTP rule for unknown method ${service}/${name}`);
+    if (!methods.some((m) => m.name === name))
+      throw new Error(`HTTP rule for unknown method ${service}/${name}`);
   if (methods.some((m) => m.http)) f.deps.add('google/api/annotations.proto');
   f.service = { name: service.split('.').pop(), methods };
 }

@@ -13,12 +13,11 @@ import { armFailpoint } from '../runtime/failpoints.js';
 import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { cometMaxTxBytes, syncCometListeners } from './cometConfig.js';
-import { LogLimiter } from './grpc/logLimiter.js';
 import { CometRpcClient } from './grpc/comet.js';
 import { createDispatch, type Dispatch } from './grpc/dispatch.js';
+import { LogLimiter } from './grpc/logLimiter.js';
 import { QueryScheduler } from './grpc/queryScheduler.js';
 import { HEIGHT_HEADER, loadServedProtos, type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
-import { type RunningRestServer, startRestServer } from './rest/server.js';
 import { configuredListeners, homePaths, type NodeConfig, readNodeConfig } from './home.js';
 import { parseInvariantPeriod, periodicInvariantCheck } from './invariantCheck.js';
 import {
@@ -32,6 +31,7 @@ import {
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
 import { reindexRecentEvents } from './reindexEvents.js';
+import { type RunningRestServer, startRestServer } from './rest/server.js';
 
 /** A node that cannot start for a reason the operator can act on: reported as one line, exit 1. */
 export class StartupError extends Error {

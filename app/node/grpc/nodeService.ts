@@ -15,7 +15,9 @@ const SERVICE = '/cosmos.base.node.v1beta1.Service';
 export function nodeServiceHandlers(app: BaseApp, rpc: CometRpcClient): Map<string, Handler> {
   const h = new Map<string, Handler>();
   h.set(`${SERVICE}/Config`, async () => {
-    const r = app.query(RequestQuery.fromPartial({ path: '/gonka.auth.v1.Query/Params', data: new Uint8Array() }));
+    const r = app.query(
+      RequestQuery.fromPartial({ path: '/gonka.auth.v1.Query/Params', data: new Uint8Array() }),
+    );
     const price = r.code === 0 ? (QueryParamsResponse.decode(r.value).params?.minGasPrice ?? '') : '';
     return ConfigResponse.encode(
       ConfigResponse.fromPartial({ minimumGasPrice: price ? `${price}${FEE_DENOM}` : '' }),

@@ -16,8 +16,8 @@ import { repoPath } from '../../paths.js';
 import type { BaseApp } from '../../runtime/baseApp.js';
 import { CometRpcClient } from './comet.js';
 import { fixedFileDescriptors } from './descriptors.js';
-import { GrpcErrorReporter } from './errorStatus.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
+import { GrpcErrorReporter } from './errorStatus.js';
 import { QueryScheduler } from './queryScheduler.js';
 
 export const HEIGHT_HEADER = 'x-cosmos-block-height';

@@ -99,7 +99,9 @@ export class JsonCodec {
         out[key] = Array.isArray(v) ? v.map((e) => this.gatewayShape(field.message, e)) : [];
       } else if (field.fieldKind === 'map' && field.mapKind === 'message') {
         const m = (v ?? {}) as Record<string, JsonValue>;
-        out[key] = Object.fromEntries(Object.entries(m).map(([k, e]) => [k, this.gatewayShape(field.message, e)]));
+        out[key] = Object.fromEntries(
+          Object.entries(m).map(([k, e]) => [k, this.gatewayShape(field.message, e)]),
+        );
       } else if (v !== undefined) out[key] = v;
       else if (field.fieldKind === 'list') out[key] = [];
     }

@@ -78,7 +78,13 @@ class SchemaBuilder {
 }
 
 /** Query parameters of a GET route: the request's scalar fields, nested ones dotted (pagination.limit). */
-function queryParameters(b: SchemaBuilder, desc: DescMessage, prefix: string, depth: number, skip: Set<string>) {
+function queryParameters(
+  b: SchemaBuilder,
+  desc: DescMessage,
+  prefix: string,
+  depth: number,
+  skip: Set<string>,
+) {
   const out: Schema[] = [];
   for (const f of desc.fields) {
     const name = prefix + f.name;

@@ -54,7 +54,13 @@ function scalarJson(field: DescField, raw: string, name: string): JsonValue {
 }
 
 /** Sets `path` (dotted proto names) in `target` to the text value(s). */
-function setField(desc: DescMessage, target: JsonObject, path: string, values: string[], strict: boolean): void {
+function setField(
+  desc: DescMessage,
+  target: JsonObject,
+  path: string,
+  values: string[],
+  strict: boolean,
+): void {
   const parts = path.split('.');
   if (parts.length > MAX_FIELD_DEPTH) throw bad(`parameter ${path} is nested too deep`);
   let msg = desc;

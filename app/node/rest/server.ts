@@ -87,7 +87,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
 
   const app = Fastify({
     bodyLimit: Math.ceil((Number(opts.maxTxBytes) * 4) / 3) + BODY_HEADROOM,
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     logger: false,
   });
   await app.register(rateLimit, {
@@ -131,7 +131,10 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     } catch {
       return reply.status(503).send(gatewayError(Status.UNAVAILABLE, 'CometBFT RPC is unavailable'));
     }
-    return reply.status(res.status).type('application/json').send(Buffer.from(await res.arrayBuffer()));
+    return reply
+      .status(res.status)
+      .type('application/json')
+      .send(Buffer.from(await res.arrayBuffer()));
   });
   app.get('/chain-registry/:name', (req, reply) => {
     const { name } = req.params as { name: string };
@@ -169,8 +172,7 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
       if (route.verb !== req.method.toLowerCase()) continue;
       return answer(route, params, q < 0 ? '' : url.slice(q + 1), req, reply);
     }
-    if (pathMatched)
-      return reply.status(405).send(gatewayError(Status.UNIMPLEMENTED, 'Method Not Allowed'));
+    if (pathMatched) return reply.status(405).send(gatewayError(Status.UNIMPLEMENTED, 'Method Not Allowed'));
     return reply.status(404).send(gatewayError(Status.NOT_FOUND, 'Not Found'));
   }
 
@@ -184,7 +186,12 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     try {
       const desc = codec.message(route.requestType);
       const body = route.body === '*' ? ((req.body as JsonValue | undefined) ?? {}) : undefined;
-      const json = requestJson(desc, params, route.body === '' ? new URLSearchParams(search) : undefined, body);
+      const json = requestJson(
+        desc,
+        params,
+        route.body === '' ? new URLSearchParams(search) : undefined,
+        body,
+      );
       let bytes: Uint8Array;
       try {
         bytes = codec.encodeJson(desc, json);

@@ -60,7 +60,12 @@ export class TestNode {
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`gonkad init failed: ${r.stderr}`);
-    return new TestNode(home, { rpc, p2p, grpc, metrics, rest }, new CometRpc(`http://127.0.0.1:${rpc}`), opts);
+    return new TestNode(
+      home,
+      { rpc, p2p, grpc, metrics, rest },
+      new CometRpc(`http://127.0.0.1:${rpc}`),
+      opts,
+    );
   }
 
   /** Starts `gonkad start`; env adds variables for this run only (e.g. a failpoint), args flags. */

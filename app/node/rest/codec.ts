@@ -16,6 +16,7 @@ import {
   toJson,
 } from '@bufbuild/protobuf';
 import {
+  type DescriptorProto,
   type FileDescriptorProto,
   FileDescriptorProtoSchema,
   FileDescriptorSetSchema,
@@ -51,6 +52,7 @@ export class JsonCodec {
 
   constructor(definition: PackageDefinition) {
     const files = fixedFileDescriptors(definition).map((b) => fromBinary(FileDescriptorProtoSchema, b));
+    for (const f of files) setJsonNames(f.messageType);
     this.registry = createFileRegistry(create(FileDescriptorSetSchema, { file: dependencyOrder(files) }));
   }
 
@@ -106,6 +108,17 @@ export class JsonCodec {
       else if (field.fieldKind === 'list') out[key] = [];
     }
     return out;
+  }
+}
+
+/**
+ * protobufjs (keepCase) writes every field's json_name as empty; protojson's lowerCamelCase name
+ * is what clients such as cosmpy send (`fromAddress`), so it is set here. Both names are read.
+ */
+function setJsonNames(messages: DescriptorProto[]): void {
+  for (const m of messages) {
+    for (const f of m.field) f.jsonName = f.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    setJsonNames(m.nestedType);
   }
 }
 

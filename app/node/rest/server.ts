@@ -89,6 +89,8 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     bodyLimit: Math.ceil((Number(opts.maxTxBytes) * 4) / 3) + BODY_HEADROOM,
     routerOptions: { maxParamLength: 1024 },
     logger: false,
+    // close() ends idle keep-alive connections too (a client's pool must not hold shutdown up)
+    forceCloseConnections: true,
   });
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? 1200,

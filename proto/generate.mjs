@@ -20,6 +20,7 @@ export const SERVICES = [
   ['cosmos/gov/v1/query', 'cosmos.gov.v1.Query'],
   ['cosmos/gov/v1beta1/query', 'cosmos.gov.v1beta1.Query'],
   ['cosmos/base/node/v1beta1/query', 'cosmos.base.node.v1beta1.Service'],
+  ['cosmos/consensus/v1/query', 'cosmos.consensus.v1.Query'],
 ];
 
 /**
@@ -97,6 +98,7 @@ export const HTTP_RULES = {
     Config: ['get', '/config'],
     Status: ['get', '/status'],
   }),
+  'cosmos.consensus.v1.Query': { Params: ['get', '/cosmos/consensus/v1/params'] },
 };
 /** Types that travel inside Any values in those answers (grpcurl must resolve them). */
 const ANY_PAYLOADS = [

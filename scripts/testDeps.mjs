@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const COSMPY_VERSION = '0.9.2';
+// 0.12: CometBFT 0.38 / SDK 0.50 protos (string event attributes, as we answer); 0.9 has bytes.
+export const COSMPY_VERSION = '0.12.2';
 
 export function venvPython(root) {
   return join(root, '.venv-py', 'bin', 'python');
@@ -15,7 +16,8 @@ export function venvPython(root) {
 /** Creates .venv-py and installs cosmpy==COSMPY_VERSION when it is not there yet. */
 export function ensureCosmpy(root, log) {
   const py = venvPython(root);
-  const has = () => existsSync(py) && spawnSync(py, ['-c', 'import cosmpy'], { stdio: 'ignore' }).status === 0;
+  const check = `from importlib.metadata import version; assert version('cosmpy') == '${COSMPY_VERSION}'`;
+  const has = () => existsSync(py) && spawnSync(py, ['-c', check], { stdio: 'ignore' }).status === 0;
   if (has()) return true;
   const started = Date.now();
   log(`installing cosmpy==${COSMPY_VERSION} into .venv-py (python3 -m venv + pip)…`);

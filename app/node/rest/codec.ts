@@ -24,6 +24,9 @@ import {
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { fixedFileDescriptors } from '../grpc/descriptors.js';
 
+/** Nesting bound for request messages (Any inside Any…): a request is one tx at most. */
+const MAX_ANY_DEPTH = 32;
+
 /** Files in dependency order (the registry resolves imports only from files already added). */
 function dependencyOrder(files: FileDescriptorProto[]): FileDescriptorProto[] {
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -64,7 +67,44 @@ export class JsonCodec {
 
   /** A request from its JSON form; throws (the caller maps it to INVALID_ARGUMENT) on a bad value. */
   encodeJson(desc: DescMessage, json: JsonValue): Uint8Array {
-    return toBinary(desc, fromJson(desc, json, { registry: this.registry }));
+    const msg = fromJson(desc, json, { registry: this.registry });
+    this.cosmosTypeUrls(desc, msg as unknown as Record<string, unknown>, 0);
+    return toBinary(desc, msg);
+  }
+
+  /**
+   * The JSON decoder packs every Any as "type.googleapis.com/<name>"; Cosmos type URLs are
+   * "/<name>" (the app routes messages by them), so each Any, nested ones included, is rewritten.
+   */
+  private cosmosTypeUrls(desc: DescMessage, msg: Record<string, unknown>, depth: number): void {
+    if (depth > MAX_ANY_DEPTH) throw new Error('messages nested too deep');
+    if (desc.typeName === 'google.protobuf.Any') {
+      const any = msg as unknown as { typeUrl: string; value: Uint8Array };
+      if (!any.typeUrl) return;
+      const name = any.typeUrl.slice(any.typeUrl.lastIndexOf('/') + 1);
+      const inner = this.registry.getMessage(name);
+      if (inner) {
+        const m = fromBinary(inner, any.value);
+        this.cosmosTypeUrls(inner, m as unknown as Record<string, unknown>, depth + 1);
+        any.value = toBinary(inner, m);
+      }
+      any.typeUrl = `/${name}`;
+      return;
+    }
+    for (const f of desc.fields) {
+      let v: unknown = msg[f.localName];
+      if (f.oneof) {
+        const o = msg[f.oneof.localName] as { case?: string; value?: unknown } | undefined;
+        v = o?.case === f.localName ? o.value : undefined;
+      }
+      if (v === undefined || v === null) continue;
+      if (f.fieldKind === 'message') this.cosmosTypeUrls(f.message, v as Record<string, unknown>, depth + 1);
+      else if (f.fieldKind === 'list' && f.listKind === 'message')
+        for (const e of v as Record<string, unknown>[]) this.cosmosTypeUrls(f.message, e, depth + 1);
+      else if (f.fieldKind === 'map' && f.mapKind === 'message')
+        for (const e of Object.values(v as Record<string, Record<string, unknown>>))
+          this.cosmosTypeUrls(f.message, e, depth + 1);
+    }
   }
 
   /** An answer as grpc-gateway writes it. */

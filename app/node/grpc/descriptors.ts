@@ -31,11 +31,54 @@ const { FileDescriptorProto: Codec } = requireFromReflection('protobufjs/ext/des
   };
 };
 
+/**
+ * google/protobuf/descriptor.proto's messages, which proto-loader pulls in through
+ * google/api/annotations.proto (the REST bindings). They are proto2 (explicit defaults) but
+ * proto-loader puts them in one proto3 file with Any and Timestamp, which strict clients refuse
+ * (grpcurl: "invalid default … implicit field presence"); no served message uses them, so they
+ * are left out, with the google.api.http extension of MethodOptions (the REST gateway reads the
+ * bindings from proto-loader's method options, not from these descriptors).
+ */
+const DESCRIPTOR_PROTO_MESSAGES = new Set([
+  'FileDescriptorSet',
+  'FileDescriptorProto',
+  'DescriptorProto',
+  'ExtensionRangeOptions',
+  'FieldDescriptorProto',
+  'OneofDescriptorProto',
+  'EnumDescriptorProto',
+  'EnumValueDescriptorProto',
+  'ServiceDescriptorProto',
+  'MethodDescriptorProto',
+  'FileOptions',
+  'MessageOptions',
+  'FieldOptions',
+  'OneofOptions',
+  'EnumOptions',
+  'EnumValueOptions',
+  'ServiceOptions',
+  'MethodOptions',
+  'UninterpretedOption',
+  'FeatureSet',
+  'FeatureSetDefaults',
+  'SourceCodeInfo',
+  'GeneratedCodeInfo',
+]);
+
+function withoutDescriptorProto(f: FileDescriptorProto): FileDescriptorProto {
+  if (f.package === 'google.protobuf') {
+    f.messageType = f.messageType?.filter((m) => !DESCRIPTOR_PROTO_MESSAGES.has(m.name));
+    f.enumType = f.enumType?.filter((e) => e.name !== 'Edition' && e.name !== 'SymbolVisibility');
+  }
+  f.extension = f.extension?.filter((x) => !x.extendee?.replace(/^\./, '').startsWith('google.protobuf.'));
+  return f;
+}
+
 export function fixedFileDescriptors(definition: PackageDefinition): Uint8Array[] {
   const files = new Map<string, FileDescriptorProto>();
   for (const entry of Object.values(definition)) {
     for (const bin of (entry as { fileDescriptorProtos?: Buffer[] }).fileDescriptorProtos ?? []) {
-      const f = Codec.decode(bin);
+      const f = withoutDescriptorProto(Codec.decode(bin));
       if (!files.has(f.name)) files.set(f.name, f);
     }
   }

@@ -13,10 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
-import {
-  QueryAllBalancesRequest,
-  QueryAllBalancesResponse,
-} from 'cosmjs-types/cosmos/bank/v1beta1/query';
+import { QueryAllBalancesRequest, QueryAllBalancesResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { repoPath } from '../../app/paths.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
@@ -47,7 +44,15 @@ describe('REST (LCD) and explorer on a real node', () => {
     aliceAddr = (await alice.getAccounts())[0]!.address;
     const r = spawnSync(
       process.execPath,
-      [repoPath('dist', 'app', 'cli', 'main.js'), 'genesis', 'add-account', aliceAddr, `${FUNDS}${DENOM}`, '--home', node.home],
+      [
+        repoPath('dist', 'app', 'cli', 'main.js'),
+        'genesis',
+        'add-account',
+        aliceAddr,
+        `${FUNDS}${DENOM}`,
+        '--home',
+        node.home,
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
@@ -70,7 +75,11 @@ describe('REST (LCD) and explorer on a real node', () => {
     node.start();
     await node.waitForHeight(2, 60_000);
     rest = `http://127.0.0.1:${node.ports.rest}`;
-    await waitFor('REST answers', async () => (await fetch(`${rest}/openapi.json`).catch(() => undefined))?.ok || undefined, 30_000);
+    await waitFor(
+      'REST answers',
+      async () => (await fetch(`${rest}/openapi.json`).catch(() => undefined))?.ok || undefined,
+      30_000,
+    );
     client = await SigningStargateClient.connectWithSigner(node.rpc.url, alice, {
       gasPrice: GasPrice.fromString(`0.1${DENOM}`),
       broadcastPollIntervalMs: 150,
@@ -97,23 +106,36 @@ describe('REST (LCD) and explorer on a real node', () => {
 
   it('cosmpy reads balances and sends a bank tx through REST; the values match gRPC', async (t) => {
     if (!existsSync(PYTHON)) {
-      t.skip('cosmpy is not installed (.venv-py missing: the set-up could not reach PyPI); run `npm run setup`');
+      t.skip(
+        'cosmpy is not installed (.venv-py missing: the set-up could not reach PyPI); run `npm run setup`',
+      );
       return;
     }
     const carol = await newAddress();
-    const r = spawnSync(PYTHON, [repoPath('test', 'e2e', 'py', 'cosmpy_bank.py'), rest, chainId, alice.mnemonic, carol, '777'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      PYTHON,
+      [repoPath('test', 'e2e', 'py', 'cosmpy_bank.py'), rest, chainId, alice.mnemonic, carol, '777'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     assert.equal(r.status, 0, `cosmpy failed:\n${r.stderr}\n${r.stdout}`);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Json;
     assert.equal(out.sender, aliceAddr);
     assert.equal(out.code, 0);
     assert.equal(out.recipient_before, '0');
     assert.equal(out.recipient_after, '777');
-    assert.equal(out.recipient_after, await grpcBalance(carol), 'cosmpy (REST) and gRPC agree on the recipient');
+    assert.equal(
+      out.recipient_after,
+      await grpcBalance(carol),
+      'cosmpy (REST) and gRPC agree on the recipient',
+    );
     assert.equal(out.sender_after, await grpcBalance(aliceAddr), 'and on the sender');
-    assert.ok(BigInt(out.sender_before) - BigInt(out.sender_after) > 777n, 'the sender paid the amount and a fee');
+    assert.ok(
+      BigInt(out.sender_before) - BigInt(out.sender_after) > 777n,
+      'the sender paid the amount and a fee',
+    );
     const tx = (await (await fetch(`${rest}/cosmos/tx/v1beta1/txs/${out.tx_hash}`)).json()) as Json;
     assert.equal(tx.tx_response.txhash, out.tx_hash);
     assert.equal(tx.tx.body.messages[0]['@type'], '/cosmos.bank.v1beta1.MsgSend');
@@ -121,7 +143,9 @@ describe('REST (LCD) and explorer on a real node', () => {
 
   it('answers a generated request on every /openapi.json route of the real node, never a 500', async () => {
     const doc = (await (await fetch(`${rest}/openapi.json`)).json()) as Json;
-    const latest = (await (await fetch(`${rest}/cosmos/base/tendermint/v1beta1/blocks/latest`)).json()) as Json;
+    const latest = (await (
+      await fetch(`${rest}/cosmos/base/tendermint/v1beta1/blocks/latest`)
+    ).json()) as Json;
     const samples: Record<string, string> = {
       address: aliceAddr,
       voter: aliceAddr,
@@ -155,12 +179,16 @@ describe('REST (LCD) and explorer on a real node', () => {
 
   it('explorer in headless Chromium: a new tx, its page, the account balance, a tally after a vote', async (t) => {
     if (!CHROMIUM) {
-      t.skip('no Chromium: the set-up could not install Debian\'s chromium (apt-get install -y chromium)');
+      t.skip("no Chromium: the set-up could not install Debian's chromium (apt-get install -y chromium)");
       return;
     }
     const { chromium } = await import('playwright-core');
     mkdirSync(ARTIFACTS, { recursive: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       const dave = await newAddress();
@@ -206,7 +234,12 @@ describe('REST (LCD) and explorer on a real node', () => {
       assert.equal(await yes.textContent(), '0');
       const vote = await client.signAndBroadcast(
         aliceAddr,
-        [{ typeUrl: '/cosmos.gov.v1.MsgVote', value: MsgVote.fromPartial({ proposalId: BigInt(id), voter: aliceAddr, option: 1 }) }],
+        [
+          {
+            typeUrl: '/cosmos.gov.v1.MsgVote',
+            value: MsgVote.fromPartial({ proposalId: BigInt(id), voter: aliceAddr, option: 1 }),
+          },
+        ],
         'auto',
       );
       assert.equal(vote.code, 0, vote.rawLog);

@@ -15,8 +15,10 @@ import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { QueryAllBalancesRequest, QueryAllBalancesResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { GetTxRequest, GetTxResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { repoPath } from '../../app/paths.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
+import { assertSubset, type Json } from '../integration/rest-json.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -26,8 +28,6 @@ const DEPOSIT = 1_000_000n;
 const ARTIFACTS = repoPath('test-artifacts', 'explorer');
 const PYTHON = repoPath('.venv-py', 'bin', 'python');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-
-type Json = Record<string, any>;
 
 describe('REST (LCD) and explorer on a real node', () => {
   let node: TestNode;
@@ -139,6 +139,21 @@ describe('REST (LCD) and explorer on a real node', () => {
     const tx = (await (await fetch(`${rest}/cosmos/tx/v1beta1/txs/${out.tx_hash}`)).json()) as Json;
     assert.equal(tx.tx_response.txhash, out.tx_hash);
     assert.equal(tx.tx.body.messages[0]['@type'], '/cosmos.bank.v1beta1.MsgSend');
+    // The tx over REST equals gRPC's GetTx, field by field.
+    const g = await grpc.call(
+      '/cosmos.tx.v1beta1.Service/GetTx',
+      GetTxRequest.encode({ hash: out.tx_hash }).finish(),
+    );
+    assert.equal(g.err, null, g.err?.details);
+    assertSubset(GetTxResponse.toJSON(GetTxResponse.decode(g.value!)), tx);
+    // and the event search finds it (GET /cosmos/tx/v1beta1/txs?query=…)
+    const q = encodeURIComponent(`transfer.recipient='${carol}'`);
+    const found = (await (await fetch(`${rest}/cosmos/tx/v1beta1/txs?query=${q}`)).json()) as Json;
+    assert.deepEqual(
+      found.tx_responses.map((t: Json) => t.txhash),
+      [out.tx_hash],
+      JSON.stringify(found).slice(0, 500),
+    );
   });
 
   it('answers a generated request on every /openapi.json route of the real node, never a 500', async () => {

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { QueryAllBalancesRequest, QueryAllBalancesResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
-import { ConfigResponse } from 'cosmjs-types/cosmos/base/node/v1beta1/query';
+import { ConfigResponse, StatusResponse } from 'cosmjs-types/cosmos/base/node/v1beta1/query';
 import {
   QueryProposalRequest,
   QueryProposalResponse,
@@ -32,11 +32,12 @@ import {
 import { type RunningRestServer, startRestServer } from '../../app/node/rest/server.js';
 import { deliver, govAppState, MIN_DEPOSIT, proposalIdOf, submitMsg, voteMsg, YES } from './gov-helpers.js';
 import { RawGrpcClient } from './grpc-client.js';
+import { assertSubset } from './rest-json.js';
 import { TestChain, TestKey } from './tx-harness.js';
 
 const keys = [0, 1, 2, 3, 4].map((i) => TestKey.fromSeed(`rest-${i}`));
 
-type Json = any;
+import type { Json } from './rest-json.js';
 
 const answers: Record<string, Json> = {
   status: {
@@ -82,33 +83,6 @@ async function fakeComet() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const isTime = (s: unknown) => typeof s === 'string' && /^\d{4}-\d\d-\d\dT/.test(s);
-
-/**
- * Every field cosmjs-types' toJSON reports (it omits defaults) has the same value over REST:
- * keys snake_cased; an Any compares its type URL; times compare as instants.
- */
-function assertSubset(grpc: Json, rest: Json, path = '$'): void {
-  if (Array.isArray(grpc)) {
-    assert.ok(Array.isArray(rest), `${path}: REST has an array`);
-    assert.equal(rest.length, grpc.length, `${path}: length`);
-    for (const [i, g] of grpc.entries()) assertSubset(g, rest[i], `${path}[${i}]`);
-    return;
-  }
-  if (grpc !== null && typeof grpc === 'object') {
-    if ('typeUrl' in grpc && 'value' in grpc) {
-      assert.equal(rest?.['@type'], grpc.typeUrl, `${path}: @type`);
-      assert.equal(Object.keys(rest)[0], '@type', `${path}: @type comes first`);
-      return;
-    }
-    for (const [k, v] of Object.entries(grpc)) assertSubset(v, rest?.[snake(k)], `${path}.${snake(k)}`);
-    return;
-  }
-  if (isTime(grpc)) assert.equal(Date.parse(rest), Date.parse(grpc), `${path}: time`);
-  else assert.equal(rest, grpc, `${path}`);
 }
 
 describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
@@ -255,6 +229,10 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
     const s = await get('/cosmos/base/node/v1beta1/status');
     assert.equal(s.status, 200, JSON.stringify(s.body));
     assert.equal(s.body.height, '3');
+    const gs = StatusResponse.decode(
+      await grpc('/cosmos.base.node.v1beta1.Service/Status', new Uint8Array()),
+    );
+    assertSubset(StatusResponse.toJSON(gs), s.body);
   });
 
   it('answers a generated request on every route of /openapi.json, never a 500', async () => {
@@ -344,5 +322,33 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
     assert.equal(big.status, 413);
     const wrongVerb = await post('/cosmos/bank/v1beta1/supply', '{}');
     assert.equal(wrongVerb.status, 405);
+  });
+
+  it('limits requests per client: past the limit, 429 in the gateway error shape', async () => {
+    const limited = await startRestServer({
+      host: '127.0.0.1',
+      port: 0,
+      definition: loadServedProtos(),
+      dispatch: async () => ({ value: new Uint8Array() }),
+      rpcUrl: comet.url,
+      version: 'test',
+      logger: pino({ level: 'silent' }),
+      maxTxBytes: 1_048_576n,
+      rateLimitPerMinute: 5,
+    });
+    try {
+      const statuses: number[] = [];
+      let last: Json;
+      for (let i = 0; i < 7; i++) {
+        const r = await fetch(`http://127.0.0.1:${limited.port}/cosmos/bank/v1beta1/supply`);
+        statuses.push(r.status);
+        last = await r.json();
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+      assert.equal(last.code, 8);
+      assert.deepEqual(last.details, []);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -5,8 +5,11 @@
 // paths, addresses, pagination, heights and bodies get grpc-gateway's {code, message, details}
 // with the matching HTTP status.
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import { QueryAllBalancesRequest, QueryAllBalancesResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
@@ -349,6 +352,39 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
       assert.deepEqual(last.details, []);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('serves chain-registry files from the home and files handed to serveFile', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'gonka-rest-'));
+    mkdirSync(join(home, 'chain-registry'));
+    writeFileSync(join(home, 'chain-registry', 'chain.json'), '{"chain_name":"gonka"}');
+    writeFileSync(join(home, 'keplr.json'), '{"chainId":"gonka-test"}');
+    const server = await startRestServer({
+      host: '127.0.0.1',
+      port: 0,
+      definition: loadServedProtos(),
+      dispatch: async () => ({ value: new Uint8Array() }),
+      rpcUrl: comet.url,
+      version: 'test',
+      logger: pino({ level: 'silent' }),
+      maxTxBytes: 1_048_576n,
+      home,
+    });
+    try {
+      const at = (p: string) => fetch(`http://127.0.0.1:${server.port}${p}`);
+      assert.deepEqual(await (await at('/chain-registry/chain.json')).json(), { chain_name: 'gonka' });
+      for (const p of [
+        '/chain-registry/assetlist.json',
+        '/chain-registry/..%2Fkeplr.json',
+        '/chain-registry/x.txt',
+      ])
+        assert.equal((await at(p)).status, 404, p);
+      server.serveFile('/keplr.json', join(home, 'keplr.json'));
+      assert.deepEqual(await (await at('/keplr.json')).json(), { chainId: 'gonka-test' });
+    } finally {
+      await server.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

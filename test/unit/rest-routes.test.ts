@@ -2,8 +2,11 @@
 // (never a hand-kept list), match paths as grpc-gateway does, and turn path/query parameters into
 // request fields of the right kind, refusing values that do not fit (issue 15, acceptance 3).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { GrpcError } from '../../app/node/grpc/grpcError.js';
 import { loadServedProtos, PROTO_FILES } from '../../app/node/grpc/server.js';
 import { JsonCodec } from '../../app/node/rest/codec.js';
@@ -40,6 +43,19 @@ describe('REST routes from google.api.http', () => {
       'get /gonka/poc/v1/epoch',
     ])
       assert.ok(declared.includes(must), must);
+  });
+
+  it('the cosmos declarations are what proto/generate.mjs renders (bindings included)', async () => {
+    const gen = (await import(pathToFileURL(repoPath('proto', 'generate.mjs')).href)) as {
+      generate(outDir: string): string[];
+    };
+    const out = mkdtempSync(join(tmpdir(), 'gonka-protogen-'));
+    try {
+      for (const f of gen.generate(out))
+        assert.equal(readFileSync(join(out, f), 'utf8'), readFileSync(repoPath('proto', f), 'utf8'), f);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('matches literal, single-segment and greedy path parameters', () => {

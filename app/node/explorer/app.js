@@ -173,8 +173,16 @@ async function powerPlot() {
   return `${svg}</svg><div class="legend">${legend}</div>`;
 }
 
+// The plot reads one validator set per epoch: redrawn every 30 s, not on every refresh.
+const PLOT_EVERY_MS = 30_000;
+let plotCache = { at: 0, html: '' };
+async function cachedPowerPlot() {
+  if (Date.now() - plotCache.at > PLOT_EVERY_MS) plotCache = { at: Date.now(), html: await powerPlot() };
+  return plotCache.html;
+}
+
 async function overview() {
-  const [b, t, v, e, p, plot] = await Promise.all([latestBlocks(), latestTxs(), validators(), epochAndStage(), proposals(), powerPlot()]);
+  const [b, t, v, e, p, plot] = await Promise.all([latestBlocks(), latestTxs(), validators(), epochAndStage(), proposals(), cachedPowerPlot()]);
   return [
     section('Latest blocks', b),
     section('Latest transactions', t),

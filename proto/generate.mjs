@@ -121,6 +121,7 @@ const ANY_PAYLOADS = [
   ['cosmos/gov/v1/tx', 'MsgDeposit'],
   ['cosmos/gov/v1/tx', 'MsgUpdateParams'],
   ['cosmos/gov/v1/tx', 'MsgCancelProposal'],
+  ['cosmos/consensus/v1/tx', 'MsgUpdateParams'],
 ];
 const WELL_KNOWN = {
   'google/protobuf/any': ['google.protobuf.Any', 'google/protobuf/any.proto'],

@@ -32,6 +32,7 @@ import {
   type RunningGrpcServer,
   startGrpcServer,
 } from '../../app/node/grpc/server.js';
+import { JsonCodec } from '../../app/node/rest/codec.js';
 import { type RunningRestServer, startRestServer } from '../../app/node/rest/server.js';
 import { deliver, govAppState, MIN_DEPOSIT, proposalIdOf, submitMsg, voteMsg, YES } from './gov-helpers.js';
 import { RawGrpcClient } from './grpc-client.js';
@@ -386,5 +387,13 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
       await server.close();
       rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  it('knows every message type the app routes (a tx or proposal holding one is shown over REST)', () => {
+    const codec = new JsonCodec(loadServedProtos());
+    const routed = [...(chain.app.msgs as unknown as { routes: Map<string, unknown> }).routes.keys()];
+    assert.ok(routed.length > 10);
+    const missing = routed.filter((url) => !codec.registry.getMessage(url.slice(1)));
+    assert.deepEqual(missing, [], 'add their tx.proto to PROTO_FILES (app/node/grpc/server.ts)');
   });
 });

@@ -37,6 +37,7 @@ export const PROTO_FILES = [
   'cosmos/gov/v1/tx.proto',
   'cosmos/base/node/v1beta1/query.proto',
   'cosmos/consensus/v1/query.proto',
+  'cosmos/consensus/v1/tx.proto',
   'gonka/poc/v1/query.proto',
   'gonka/poc/v1/tx.proto',
   'gonka/collateral/v1/query.proto',

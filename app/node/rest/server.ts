@@ -71,6 +71,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.json': 'application/json; charset=utf-8',
 };
+/** The page loads only its own files and talks only to this origin (chain data is text, escaped). */
+const EXPLORER_CSP =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 const contentType = (name: string) => CONTENT_TYPES[name.slice(name.lastIndexOf('.'))] ?? 'text/plain';
 
 /** Room in a body beyond its base64 tx (field names, mode). */
@@ -120,7 +123,11 @@ export async function startRestServer(opts: RestServerOptions): Promise<RunningR
     const name = (req.params as { '*': string })['*'] || 'index.html';
     // Only files that exist in the explorer folder, by exact name: no path is built from input.
     if (!explorerFiles.has(name)) return reply.status(404).send(gatewayError(Status.NOT_FOUND, 'Not Found'));
-    return reply.type(contentType(name)).send(readFileSync(join(EXPLORER_DIR, name)));
+    return reply
+      .type(contentType(name))
+      .header('content-security-policy', EXPLORER_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .send(readFileSync(join(EXPLORER_DIR, name)));
   });
   app.get('/rpc/:method', async (req, reply) => {
     const { method } = req.params as { method: string };

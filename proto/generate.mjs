@@ -19,7 +19,87 @@ export const SERVICES = [
   ['cosmos/base/tendermint/v1beta1/query', 'cosmos.base.tendermint.v1beta1.Service'],
   ['cosmos/gov/v1/query', 'cosmos.gov.v1.Query'],
   ['cosmos/gov/v1beta1/query', 'cosmos.gov.v1beta1.Query'],
+  ['cosmos/base/node/v1beta1/query', 'cosmos.base.node.v1beta1.Service'],
+  ['cosmos/consensus/v1/query', 'cosmos.consensus.v1.Query'],
 ];
+
+/**
+ * The REST (grpc-gateway) binding of each method, as the Cosmos SDK's .proto files declare it in
+ * `option (google.api.http)`: cosmjs-types carries no options, so the bindings are written here
+ * and rendered into the declarations; app/node/rest derives its routes and /openapi.json from the
+ * rendered files. [verb, path template, body] (body "*" = the whole request is the JSON body).
+ */
+const HTTP = (prefix, rules) =>
+  Object.fromEntries(
+    Object.entries(rules).map(([m, [verb, path, body]]) => [m, [verb, prefix + path, body]]),
+  );
+const GOV_QUERIES = (v) =>
+  HTTP(`/cosmos/gov/${v}`, {
+    Proposal: ['get', '/proposals/{proposal_id}'],
+    Proposals: ['get', '/proposals'],
+    Vote: ['get', '/proposals/{proposal_id}/votes/{voter}'],
+    Votes: ['get', '/proposals/{proposal_id}/votes'],
+    Params: ['get', '/params/{params_type}'],
+    Deposit: ['get', '/proposals/{proposal_id}/deposits/{depositor}'],
+    Deposits: ['get', '/proposals/{proposal_id}/deposits'],
+    TallyResult: ['get', '/proposals/{proposal_id}/tally'],
+  });
+export const HTTP_RULES = {
+  'cosmos.auth.v1beta1.Query': HTTP('/cosmos/auth/v1beta1', {
+    Accounts: ['get', '/accounts'],
+    Account: ['get', '/accounts/{address}'],
+    AccountAddressByID: ['get', '/address_by_id/{id}'],
+    Params: ['get', '/params'],
+    ModuleAccounts: ['get', '/module_accounts'],
+    ModuleAccountByName: ['get', '/module_accounts/{name}'],
+    Bech32Prefix: ['get', '/bech32'],
+    AddressBytesToString: ['get', '/bech32/{address_bytes}'],
+    AddressStringToBytes: ['get', '/bech32/{address_string}'],
+    AccountInfo: ['get', '/account_info/{address}'],
+  }),
+  'cosmos.bank.v1beta1.Query': HTTP('/cosmos/bank/v1beta1', {
+    Balance: ['get', '/balances/{address}/by_denom'],
+    AllBalances: ['get', '/balances/{address}'],
+    SpendableBalances: ['get', '/spendable_balances/{address}'],
+    SpendableBalanceByDenom: ['get', '/spendable_balances/{address}/by_denom'],
+    TotalSupply: ['get', '/supply'],
+    SupplyOf: ['get', '/supply/by_denom'],
+    Params: ['get', '/params'],
+    DenomsMetadata: ['get', '/denoms_metadata'],
+    DenomMetadata: ['get', '/denoms_metadata/{denom=**}'],
+    DenomMetadataByQueryString: ['get', '/denoms_metadata_by_query_string'],
+    DenomOwners: ['get', '/denom_owners/{denom=**}'],
+    DenomOwnersByQuery: ['get', '/denom_owners_by_query'],
+    SendEnabled: ['get', '/send_enabled'],
+  }),
+  'cosmos.tx.v1beta1.Service': HTTP('/cosmos/tx/v1beta1', {
+    Simulate: ['post', '/simulate', '*'],
+    GetTx: ['get', '/txs/{hash}'],
+    BroadcastTx: ['post', '/txs', '*'],
+    GetTxsEvent: ['get', '/txs'],
+    GetBlockWithTxs: ['get', '/txs/block/{height}'],
+    TxDecode: ['post', '/decode', '*'],
+    TxEncode: ['post', '/encode', '*'],
+    TxEncodeAmino: ['post', '/encode/amino', '*'],
+    TxDecodeAmino: ['post', '/decode/amino', '*'],
+  }),
+  'cosmos.base.tendermint.v1beta1.Service': HTTP('/cosmos/base/tendermint/v1beta1', {
+    GetNodeInfo: ['get', '/node_info'],
+    GetSyncing: ['get', '/syncing'],
+    GetLatestBlock: ['get', '/blocks/latest'],
+    GetBlockByHeight: ['get', '/blocks/{height}'],
+    GetLatestValidatorSet: ['get', '/validatorsets/latest'],
+    GetValidatorSetByHeight: ['get', '/validatorsets/{height}'],
+    ABCIQuery: ['get', '/abci_query'],
+  }),
+  'cosmos.gov.v1.Query': { ...GOV_QUERIES('v1'), Constitution: ['get', '/cosmos/gov/v1/constitution'] },
+  'cosmos.gov.v1beta1.Query': GOV_QUERIES('v1beta1'),
+  'cosmos.base.node.v1beta1.Service': HTTP('/cosmos/base/node/v1beta1', {
+    Config: ['get', '/config'],
+    Status: ['get', '/status'],
+  }),
+  'cosmos.consensus.v1.Query': { Params: ['get', '/cosmos/consensus/v1/params'] },
+};
 /** Types that travel inside Any values in those answers (grpcurl must resolve them). */
 const ANY_PAYLOADS = [
   ['cosmos/auth/v1beta1/auth', 'BaseAccount'],
@@ -41,6 +121,7 @@ const ANY_PAYLOADS = [
   ['cosmos/gov/v1/tx', 'MsgDeposit'],
   ['cosmos/gov/v1/tx', 'MsgUpdateParams'],
   ['cosmos/gov/v1/tx', 'MsgCancelProposal'],
+  ['cosmos/consensus/v1/tx', 'MsgUpdateParams'],
 ];
 const WELL_KNOWN = {
   'google/protobuf/any': ['google.protobuf.Any', 'google/protobuf/any.proto'],
@@ -214,6 +295,7 @@ function protoName(f, name) {
 
 function addService(path, service, queue) {
   const f = load(path);
+  const http = HTTP_RULES[service] ?? {};
   const methods = [];
   for (const m of f.js.matchAll(
     new RegExp(
@@ -221,10 +303,14 @@ function addService(path, service, queue) {
       'g',
     ),
   )) {
-    methods.push({ name: m[3], req: m[2], res: m[4] });
+    methods.push({ name: m[3], req: m[2], res: m[4], http: http[m[3]] });
     queue.push([path, m[2]], [path, m[4]]);
   }
   if (methods.length === 0) throw new Error(`no methods found for ${service}`);
+  for (const name of Object.keys(http))
+    if (!methods.some((m) => m.name === name))
+      throw new Error(`HTTP rule for unknown method ${service}/${name}`);
+  if (methods.some((m) => m.http)) f.deps.add('google/api/annotations.proto');
   f.service = { name: service.split('.').pop(), methods };
 }
 
@@ -274,7 +360,16 @@ function render(f) {
   }
   if (f.service) {
     out.push(`service ${f.service.name} {`);
-    for (const m of f.service.methods) out.push(`  rpc ${m.name}(${m.req}) returns (${m.res});`);
+    for (const m of f.service.methods) {
+      if (!m.http) {
+        out.push(`  rpc ${m.name}(${m.req}) returns (${m.res});`);
+        continue;
+      }
+      const [verb, path, body] = m.http;
+      out.push(`  rpc ${m.name}(${m.req}) returns (${m.res}) {`);
+      out.push(`    option (google.api.http) = { ${verb}: "${path}"${body ? ` body: "${body}"` : ''} };`);
+      out.push('  }');
+    }
     out.push('}', '');
   }
   return out.join('\n');

@@ -31,6 +31,9 @@ export function gonkaProtos(dir = join(root, 'proto', 'gonka')) {
   return out.sort();
 }
 
+/** Generated files of option-only imports, removed after generation. */
+export const OPTION_ONLY = ['google/api', 'google/protobuf/descriptor.ts'];
+
 /** Generates into `<outRoot>/proto/gen` (replacing what is there); returns the files written. */
 export function generate(outRoot = root) {
   const bin = toolsBin();
@@ -46,6 +49,10 @@ export function generate(outRoot = root) {
     env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
   });
   if (r.status !== 0) throw new Error(`buf generate failed (${r.status}): ${r.stderr || r.error}`);
+  // google/api/annotations.proto (the REST routes, read by app/node/rest from the .proto text)
+  // only declares a method option: no message of ours uses its types or descriptor.proto's, so
+  // their 8k generated lines are dropped rather than committed.
+  for (const f of OPTION_ONLY) rmSync(join(genDir, f), { recursive: true, force: true });
   return listFiles(genDir).map((f) => relative(genDir, f));
 }
 

@@ -36,5 +36,11 @@ const toolsArg = process.argv.find((a) => a.startsWith('--tools='));
 await ensureTools(log, toolsArg ? toolsArg.slice('--tools='.length).split(',') : undefined);
 const { buildIfStale } = await import('./build.mjs');
 buildIfStale();
+// `npm test` only (no --tools): cosmpy for the REST e2e test, chromium for the explorer test.
+if (!toolsArg && process.env.npm_lifecycle_event !== 'bench') {
+  const { ensureChromium, ensureCosmpy } = await import('./testDeps.mjs');
+  ensureCosmpy(repoRoot, log);
+  ensureChromium(log);
+}
 const secs = (Date.now() - total) / 1000;
 if (secs > 1) log(`ready in ${secs.toFixed(1)} s`);

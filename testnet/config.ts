@@ -59,12 +59,12 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   mkdirSync(opts.dir, { recursive: true });
 
   const linkCount = n * (n - 1);
-  const ports = await freePorts(n * 3 + linkCount);
+  const ports = await freePorts(n * 4 + linkCount);
   const take = () => ports.shift() as number;
   const validators: ValidatorEntry[] = [];
   for (let i = 0; i < n; i++) {
     const home = join(opts.dir, `node${i}`);
-    const p = { rpc: take(), p2p: take(), grpc: take() };
+    const p = { rpc: take(), p2p: take(), grpc: take(), rest: take() };
     initHome({
       home,
       chainId,
@@ -75,6 +75,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
         rpc: `tcp://127.0.0.1:${p.rpc}`,
         p2p: `tcp://127.0.0.1:${p.p2p}`,
         grpc: `127.0.0.1:${p.grpc}`,
+        rest: `127.0.0.1:${p.rest}`,
         metrics: 'off',
         cometMetrics: 'off',
       },

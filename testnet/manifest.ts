@@ -7,7 +7,7 @@ export interface ValidatorEntry {
   name: string;
   home: string;
   nodeId: string;
-  ports: { rpc: number; p2p: number; grpc: number };
+  ports: { rpc: number; p2p: number; grpc: number; rest?: number };
   /** The validator's operator account (x/poc participant); mnemonic in <home>/operator-mnemonic.txt. */
   operator?: string;
 }

@@ -4,15 +4,15 @@
 // mode 0600, unless an operator names a TCP address on purpose.
 import { isAbsolute, join } from 'node:path';
 
-export type Service = 'p2p' | 'rpc' | 'grpc' | 'metrics' | 'cometMetrics' | 'abci';
+export type Service = 'p2p' | 'rpc' | 'grpc' | 'rest' | 'metrics' | 'cometMetrics' | 'abci';
 
 /**
- * p2p, rpc: tcp://host:port (CometBFT's laddr form). grpc, metrics, cometMetrics: host:port or
+ * p2p, rpc: tcp://host:port (CometBFT's laddr form). grpc, rest, metrics, cometMetrics: host:port or
  * 'off'. abci: unix://path (a relative path is inside the home) or tcp://host:port.
  */
 export type Listeners = Record<Service, string>;
 
-export const services: Service[] = ['p2p', 'rpc', 'grpc', 'metrics', 'cometMetrics', 'abci'];
+export const services: Service[] = ['p2p', 'rpc', 'grpc', 'rest', 'metrics', 'cometMetrics', 'abci'];
 
 export const OFF = 'off';
 export const DEFAULT_ABCI_SOCKET = 'abci.sock';
@@ -21,6 +21,7 @@ export const defaultListeners: Listeners = {
   p2p: 'tcp://127.0.0.1:26656',
   rpc: 'tcp://127.0.0.1:26657',
   grpc: '127.0.0.1:9090',
+  rest: '127.0.0.1:1317',
   metrics: '127.0.0.1:9464',
   cometMetrics: '127.0.0.1:26660',
   abci: `unix://${DEFAULT_ABCI_SOCKET}`,
@@ -61,6 +62,7 @@ export function normalizeListener(service: Service, value: string): string {
     case 'rpc':
       return `tcp://${formatHostPort(parseHostPort(v, service))}`;
     case 'grpc':
+    case 'rest':
     case 'metrics':
     case 'cometMetrics':
       return v === OFF ? OFF : formatHostPort(parseHostPort(v, service));
@@ -98,6 +100,7 @@ export function legacyListeners(host: string, ports: Record<string, number | und
   if (ports.p2p !== undefined) out.p2p = `tcp://${h}:${ports.p2p}`;
   if (ports.rpc !== undefined) out.rpc = `tcp://${h}:${ports.rpc}`;
   if (ports.grpc !== undefined) out.grpc = ports.grpc > 0 ? `${h}:${ports.grpc}` : OFF;
+  if (ports.rest !== undefined) out.rest = ports.rest > 0 ? `${h}:${ports.rest}` : OFF;
   if (ports.appMetrics !== undefined) out.metrics = ports.appMetrics > 0 ? `${h}:${ports.appMetrics}` : OFF;
   if (ports.cometMetrics !== undefined)
     out.cometMetrics = ports.cometMetrics > 0 ? `${h}:${ports.cometMetrics}` : OFF;

@@ -13,8 +13,11 @@ import { armFailpoint } from '../runtime/failpoints.js';
 import { abciFrameLimit } from './abciLimits.js';
 import { type CometProcess, spawnCometBFT } from './cometbft.js';
 import { cometMaxTxBytes, syncCometListeners } from './cometConfig.js';
+import { CometRpcClient } from './grpc/comet.js';
+import { createDispatch, type Dispatch } from './grpc/dispatch.js';
 import { LogLimiter } from './grpc/logLimiter.js';
-import { type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
+import { QueryScheduler } from './grpc/queryScheduler.js';
+import { HEIGHT_HEADER, loadServedProtos, type RunningGrpcServer, startGrpcServer } from './grpc/server.js';
 import { configuredListeners, homePaths, type NodeConfig, readNodeConfig } from './home.js';
 import { parseInvariantPeriod, periodicInvariantCheck } from './invariantCheck.js';
 import {
@@ -28,6 +31,7 @@ import {
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
 import { reindexRecentEvents } from './reindexEvents.js';
+import { type RunningRestServer, startRestServer } from './rest/server.js';
 
 /** A node that cannot start for a reason the operator can act on: reported as one line, exit 1. */
 export class StartupError extends Error {
@@ -174,6 +178,7 @@ async function serveGrpc(
   rpcUrl: string,
   version: string,
   home: string,
+  shared: { dispatch: Dispatch; scheduler: QueryScheduler },
 ): Promise<RunningGrpcServer> {
   const { host, port } = parseHostPort(address, 'grpc');
   const server = await startGrpcServer({
@@ -184,8 +189,36 @@ async function serveGrpc(
     version,
     logger: logger('grpc'),
     maxTxBytes: BigInt(cometMaxTxBytes(home)),
+    ...shared,
   });
   logger('node').info({ grpc: `${address} (port ${server.port})` }, 'gRPC server listening');
+  return server;
+}
+
+/** REST (LCD) on its own listener, answering through the gRPC server's dispatcher and scheduler. */
+async function serveRest(
+  address: string,
+  rpcUrl: string,
+  version: string,
+  home: string,
+  dispatch: Dispatch,
+): Promise<RunningRestServer> {
+  const { host, port } = parseHostPort(address, 'rest');
+  const server = await startRestServer({
+    host,
+    port,
+    definition: loadServedProtos(),
+    dispatch,
+    rpcUrl,
+    version,
+    logger: logger('rest'),
+    maxTxBytes: BigInt(cometMaxTxBytes(home)),
+    home,
+  });
+  logger('node').info(
+    { rest: `${address} (port ${server.port})`, routes: server.routes.length },
+    'REST (LCD) listening: /openapi.json, explorer at /explorer/',
+  );
   return server;
 }
 
@@ -312,6 +345,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
 
   let comet: CometProcess | undefined;
   let grpcServer: RunningGrpcServer | undefined;
+  let restServer: RunningRestServer | undefined;
   let metricsServer: { close(): Promise<void> } | undefined;
   let stopping = false;
   let resolveExit!: (code: number) => void;
@@ -321,6 +355,7 @@ export async function startNode(opts: StartOptions): Promise<number> {
     if (stopping) return;
     stopping = true;
     (code === 0 ? log.info.bind(log) : log.error.bind(log))({ reason }, 'shutting down');
+    await restServer?.close();
     await grpcServer?.close();
     await metricsServer?.close();
     await comet?.stop();
@@ -354,9 +389,22 @@ export async function startNode(opts: StartOptions): Promise<number> {
 
   const fail = (what: string) => (e: unknown) =>
     void shutdown(1, `${what}: ${e instanceof Error ? e.message : String(e)}`);
+  // gRPC and REST share one dispatcher and one query scheduler (one queue, one budget).
+  const scheduler = new QueryScheduler();
+  const dispatch = createDispatch({
+    app,
+    rpc: new CometRpcClient(rpcUrl),
+    version,
+    scheduler,
+    heightHeaderName: HEIGHT_HEADER,
+  });
   if (listen.grpc !== OFF)
-    grpcServer = await serveGrpc(app, listen.grpc, rpcUrl, version, opts.home).catch(
+    grpcServer = await serveGrpc(app, listen.grpc, rpcUrl, version, opts.home, { dispatch, scheduler }).catch(
       fail(`cannot start the gRPC server on ${listen.grpc}`),
+    );
+  if (listen.rest !== OFF)
+    restServer = await serveRest(listen.rest, rpcUrl, version, opts.home, dispatch).catch(
+      fail(`cannot start the REST server on ${listen.rest}`),
     );
   if (listen.metrics !== OFF)
     metricsServer = await serveMetrics(metrics, listen.metrics).catch(

@@ -167,6 +167,7 @@ describe('evidence and liveness on a 4-validator testnet', () => {
         rpc: `tcp://127.0.0.1:${rpcPort!}`,
         p2p: `tcp://127.0.0.1:${p2p!}`,
         grpc: `127.0.0.1:${grpc!}`,
+        rest: 'off',
         metrics: 'off',
         cometMetrics: 'off',
       },

@@ -56,7 +56,7 @@ describe('node listeners', () => {
     const pids = await running(node);
     const tcp = listeners('tcp', pids);
     const ports = tcp.map((l) => Number(l.local.split(':').at(-1)));
-    for (const p of [node.ports.rpc, node.ports.p2p, node.ports.grpc, node.ports.metrics])
+    for (const p of [node.ports.rpc, node.ports.p2p, node.ports.grpc, node.ports.rest, node.ports.metrics])
       assert.ok(ports.includes(p), `port ${p} is listening (${JSON.stringify(tcp)})`);
     for (const l of tcp) assert.ok(loopback(l.local), `${l.local} (pid ${l.pid}) is a loopback listener`);
     const sock = join(node.home, 'abci.sock');
@@ -82,7 +82,7 @@ describe('node listeners', () => {
     const [oldAbci] = await freePorts(1);
     const cfgPath = join(node.home, 'config', 'gonka.json');
     const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
-    const { rpc, p2p, grpc, metrics } = node.ports;
+    const { rpc, p2p, grpc, rest, metrics } = node.ports;
     writeFileSync(
       cfgPath,
       JSON.stringify({
@@ -90,7 +90,7 @@ describe('node listeners', () => {
         moniker: cfg.moniker,
         profile: cfg.profile,
         host: '127.0.0.1',
-        ports: { rpc, p2p, abci: oldAbci, grpc, cometMetrics: 0, appMetrics: metrics },
+        ports: { rpc, p2p, abci: oldAbci, grpc, rest, cometMetrics: 0, appMetrics: metrics },
       }),
     );
     const tomlPath = join(node.home, 'config', 'config.toml');
@@ -111,7 +111,7 @@ describe('node listeners', () => {
   });
 
   it('binds each service where its flag says: init flags (config keys) and start flags', async () => {
-    const [p2p, rpc, grpc, metrics, comet, abci] = await freePorts(6);
+    const [p2p, rpc, grpc, metrics, comet, abci, rest] = await freePorts(7);
     // Other loopback addresses (127.0.0.0/8): distinct binds, and no traffic leaves the machine.
     const node = await TestNode.create({
       initArgs: [
@@ -121,6 +121,8 @@ describe('node listeners', () => {
         `127.0.0.3:${rpc}`,
         '--grpc-address',
         `127.0.0.4:${grpc}`,
+        '--rest-address',
+        `127.0.0.8:${rest}`,
       ],
     });
     nodes.push(node);
@@ -142,6 +144,7 @@ describe('node listeners', () => {
       `127.0.0.5:${metrics}`,
       `127.0.0.6:${comet}`,
       `127.0.0.7:${abci}`,
+      `127.0.0.8:${rest}`,
     ];
     const tcp = await waitFor(
       'every listener',

@@ -30,6 +30,11 @@ const listenerFlags: [Service, string, string][] = [
   ['rpc', '--rpc-laddr <host:port>', 'CometBFT RPC listen address (default 127.0.0.1:26657)'],
   ['grpc', '--grpc-address <host:port|off>', 'gRPC listen address (default 127.0.0.1:9090)'],
   [
+    'rest',
+    '--rest-address <host:port|off>',
+    'REST (LCD), /openapi.json and the explorer page (default 127.0.0.1:1317)',
+  ],
+  [
     'metrics',
     '--metrics-address <host:port|off>',
     'gonkad Prometheus listen address (default 127.0.0.1:9464)',
@@ -164,8 +169,11 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         `[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`,
       );
     }
-    const rpc = localUrl('http', configuredListeners(readNodeConfig(home), listen).rpc);
-    process.stderr.write(`[devnet] starting; CometBFT RPC on ${rpc} — Ctrl-C stops\n`);
+    const listeners = configuredListeners(readNodeConfig(home), listen);
+    const rpc = localUrl('http', listeners.rpc);
+    const explorer =
+      listeners.rest === 'off' ? '' : `, explorer ${localUrl('http', listeners.rest)}/explorer/`;
+    process.stderr.write(`[devnet] starting; CometBFT RPC on ${rpc}${explorer} — Ctrl-C stops\n`);
     process.exitCode = await startNode({ home, listen, extensions: options.extensions });
   });
 }

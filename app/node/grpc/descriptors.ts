@@ -9,7 +9,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 // field presence, which clients need: e.g. an enum value numbered 0 must be present on the wire).
 interface DescriptorProto {
   name: string;
-  field?: { typeName?: string }[];
+  field?: { name?: string; typeName?: string }[];
   nestedType?: DescriptorProto[];
   enumType?: { name: string }[];
 }
@@ -19,6 +19,8 @@ interface FileDescriptorProto {
   dependency?: string[];
   messageType?: DescriptorProto[];
   enumType?: { name: string }[];
+  /** Top-level extensions (google.api.http on MethodOptions): their extendee is a dependency too. */
+  extension?: { typeName?: string; extendee?: string }[];
   service?: { name: string; method?: { inputType?: string; outputType?: string }[] }[];
 }
 const requireFromReflection = createRequire(createRequire(import.meta.url).resolve('@grpc/reflection'));
@@ -29,11 +31,54 @@ const { FileDescriptorProto: Codec } = requireFromReflection('protobufjs/ext/des
   };
 };
 
+/**
+ * google/protobuf/descriptor.proto's messages, which proto-loader pulls in through
+ * google/api/annotations.proto (the REST bindings). They are proto2 (explicit defaults) but
+ * proto-loader puts them in one proto3 file with Any and Timestamp, which strict clients refuse
+ * (grpcurl: "invalid default … implicit field presence"); no served message uses them, so they
+ * are left out, with the google.api.http extension of MethodOptions (the REST gateway reads the
+ * bindings from proto-loader's method options, not from these descriptors).
+ */
+const DESCRIPTOR_PROTO_MESSAGES = new Set([
+  'FileDescriptorSet',
+  'FileDescriptorProto',
+  'DescriptorProto',
+  'ExtensionRangeOptions',
+  'FieldDescriptorProto',
+  'OneofDescriptorProto',
+  'EnumDescriptorProto',
+  'EnumValueDescriptorProto',
+  'ServiceDescriptorProto',
+  'MethodDescriptorProto',
+  'FileOptions',
+  'MessageOptions',
+  'FieldOptions',
+  'OneofOptions',
+  'EnumOptions',
+  'EnumValueOptions',
+  'ServiceOptions',
+  'MethodOptions',
+  'UninterpretedOption',
+  'FeatureSet',
+  'FeatureSetDefaults',
+  'SourceCodeInfo',
+  'GeneratedCodeInfo',
+]);
+
+function withoutDescriptorProto(f: FileDescriptorProto): FileDescriptorProto {
+  if (f.package === 'google.protobuf') {
+    f.messageType = f.messageType?.filter((m) => !DESCRIPTOR_PROTO_MESSAGES.has(m.name));
+    f.enumType = f.enumType?.filter((e) => e.name !== 'Edition' && e.name !== 'SymbolVisibility');
+  }
+  f.extension = f.extension?.filter((x) => !x.extendee?.replace(/^\./, '').startsWith('google.protobuf.'));
+  return f;
+}
+
 export function fixedFileDescriptors(definition: PackageDefinition): Uint8Array[] {
   const files = new Map<string, FileDescriptorProto>();
   for (const entry of Object.values(definition)) {
     for (const bin of (entry as { fileDescriptorProtos?: Buffer[] }).fileDescriptorProtos ?? []) {
-      const f = Codec.decode(bin);
+      const f = withoutDescriptorProto(Codec.decode(bin));
       if (!files.has(f.name)) files.set(f.name, f);
     }
   }
@@ -72,11 +117,19 @@ export function fixedFileDescriptors(definition: PackageDefinition): Uint8Array[
     const walk = (scope: string, msgs: DescriptorProto[] | undefined) => {
       for (const m of msgs ?? []) {
         const fqn = `${scope}.${m.name}`;
+        // protobufjs lists an extension (google.api.http) as a field '.google.api.http' of the
+        // message it extends too; in a descriptor it belongs only to its own file's `extension`
+        // (kept, it makes descriptor.proto import annotations.proto: a cycle clients refuse).
+        m.field = m.field?.filter((field) => !field.name?.startsWith('.'));
         for (const field of m.field ?? []) if (field.typeName) field.typeName = fix(field.typeName, fqn);
         walk(fqn, m.nestedType);
       }
     };
     walk(f.package, f.messageType);
+    for (const x of f.extension ?? []) {
+      if (x.typeName) x.typeName = fix(x.typeName, f.package);
+      if (x.extendee) x.extendee = fix(x.extendee, f.package);
+    }
     for (const s of f.service ?? []) {
       for (const m of s.method ?? []) {
         m.inputType = fix(m.inputType, f.package);

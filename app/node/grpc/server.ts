@@ -4,23 +4,21 @@
 // the local CometBFT RPC. Reflection (grpc.reflection v1 and v1alpha) serves our own .proto files
 // in proto/, which reproduce cosmjs-types' field numbers. Heights: the `x-cosmos-block-height`
 // request header pins a query's height; every query answer carries the height it was read at.
+// Dispatch (dispatch.ts) is shared with the REST gateway (app/node/rest).
 // Module queries go through a QueryScheduler (bounded queue, few-ms slices) so a flood of them
 // cannot stall the consensus connection served on the same event loop.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { RequestQuery } from 'cosmjs-types/tendermint/abci/types';
 import type { Logger } from 'pino';
 import { defaultAuthParams } from '../../../x/auth/params.js';
 import { repoPath } from '../../paths.js';
 import type { BaseApp } from '../../runtime/baseApp.js';
 import { CometRpcClient } from './comet.js';
 import { fixedFileDescriptors } from './descriptors.js';
+import { createDispatch, type Dispatch } from './dispatch.js';
 import { GrpcErrorReporter } from './errorStatus.js';
-import { GrpcError } from './grpcError.js';
-import { pinnedHeight } from './heights.js';
-import { proxiedHandlers } from './proxied.js';
-import { QueryScheduler, QueueFullError } from './queryScheduler.js';
+import { QueryScheduler } from './queryScheduler.js';
 
 export const HEIGHT_HEADER = 'x-cosmos-block-height';
 
@@ -37,6 +35,9 @@ export const PROTO_FILES = [
   'cosmos/gov/v1/query.proto',
   'cosmos/gov/v1beta1/query.proto',
   'cosmos/gov/v1/tx.proto',
+  'cosmos/base/node/v1beta1/query.proto',
+  'cosmos/consensus/v1/query.proto',
+  'cosmos/consensus/v1/tx.proto',
   'gonka/poc/v1/query.proto',
   'gonka/poc/v1/tx.proto',
   'gonka/collateral/v1/query.proto',
@@ -45,6 +46,14 @@ export const PROTO_FILES = [
   'gonka/auth/v1/query.proto',
   'gonka/auth/v1/tx.proto',
 ];
+
+/** The served .proto files as proto-loader reads them (services, their options, descriptors). */
+export function loadServedProtos(): protoLoader.PackageDefinition {
+  return protoLoader.loadSync(
+    PROTO_FILES.map((f) => repoPath('proto', f)),
+    { includeDirs: [repoPath('proto')], keepCase: true },
+  );
+}
 
 export interface GrpcServerOptions {
   app: BaseApp;
@@ -58,6 +67,8 @@ export interface GrpcServerOptions {
   maxTxBytes?: bigint;
   /** Where module queries run (bounded queue, short slices); a default one when absent. */
   scheduler?: QueryScheduler;
+  /** The method dispatcher shared with the REST gateway; built from the options above when absent. */
+  dispatch?: Dispatch;
 }
 
 /** Calls one gRPC connection may have in flight (below the query scheduler's queue of 256). */
@@ -83,28 +94,20 @@ export interface RunningGrpcServer {
   close(): Promise<void>;
 }
 
-/** gRPC status for an SDK (codespace, code), as the SDK's gRPC error mapping does for the common ones. */
-function statusFor(codespace: string, code: number): grpc.status {
-  if (code === 1) return grpc.status.INTERNAL;
-  if (codespace === 'sdk' && (code === 22 || code === 38 || code === 9)) return grpc.status.NOT_FOUND;
-  if (codespace === 'sdk' && code === 6) return grpc.status.UNIMPLEMENTED;
-  if (codespace === 'sdk' && code === 4) return grpc.status.PERMISSION_DENIED;
-  return grpc.status.INVALID_ARGUMENT;
-}
-
 const identity = (b: Buffer) => b;
 
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const definition = protoLoader.loadSync(
-    PROTO_FILES.map((f) => repoPath('proto', f)),
-    {
-      includeDirs: [repoPath('proto')],
-      keepCase: true,
-    },
-  );
+  const definition = loadServedProtos();
   const scheduler = opts.scheduler ?? new QueryScheduler();
-  const rpc = new CometRpcClient(opts.rpcUrl);
-  const proxied = proxiedHandlers(opts.app, rpc, opts.version);
+  const dispatch =
+    opts.dispatch ??
+    createDispatch({
+      app: opts.app,
+      rpc: new CometRpcClient(opts.rpcUrl),
+      version: opts.version,
+      scheduler,
+      heightHeaderName: HEIGHT_HEADER,
+    });
   const limits = messageLimits(opts.maxTxBytes ?? defaultAuthParams().maxTxBytes);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': limits.receive,
@@ -150,31 +153,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
     files: { fileDescriptorProtos: fixedFileDescriptors(definition) },
   } as unknown as protoLoader.PackageDefinition).addToServer(server);
 
-  async function handle(
-    path: string,
-    call: grpc.ServerUnaryCall<Buffer, Buffer>,
-  ): Promise<{ value: Uint8Array; height?: bigint }> {
-    if (opts.app.queries.route(path)) {
-      const height = pinnedHeight(opts.app, call.metadata.get(HEIGHT_HEADER)[0], HEIGHT_HEADER);
-      // Queued and run in short slices (queryScheduler.ts), never straight from the I/O callback.
-      const request = RequestQuery.fromPartial({ path, data: call.request, height });
-      const r = await scheduler
-        .submit(() => opts.app.query(request))
-        .catch((e: unknown) => {
-          if (e instanceof QueueFullError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, e.message);
-          throw e;
-        });
-      if (r.code !== 0) throw new GrpcError(statusFor(r.codespace, r.code), r.log);
-      return { value: r.value, height: r.height };
-    }
-    const h = proxied.get(path);
-    if (!h && /\.Msg\//.test(path))
-      throw new GrpcError(
-        grpc.status.UNIMPLEMENTED,
-        `${path}: messages go in signed txs (cosmos.tx.v1beta1.Service/BroadcastTx)`,
-      );
-    if (!h) throw new GrpcError(grpc.status.UNIMPLEMENTED, `${path} is not implemented`);
-    return { value: await h(call.request) };
+  function handle(path: string, call: grpc.ServerUnaryCall<Buffer, Buffer>) {
+    const header = call.metadata.get(HEIGHT_HEADER)[0];
+    return dispatch(path, call.request, header === undefined ? undefined : String(header));
   }
 
   const port = await new Promise<number>((resolve, reject) =>

@@ -23,14 +23,14 @@ export class TestNode {
 
   private constructor(
     readonly home: string,
-    readonly ports: { rpc: number; p2p: number; grpc: number; metrics: number },
+    readonly ports: { rpc: number; p2p: number; grpc: number; metrics: number; rest: number },
     readonly rpc: CometRpc,
     private readonly opts: TestNodeOptions,
   ) {}
 
   static async create(opts: TestNodeOptions = {}): Promise<TestNode> {
     const home = mkdtempSync(join(tmpdir(), 'gonka-e2e-'));
-    const [rpc, p2p, grpc, metrics] = (await freePorts(4)) as [number, number, number, number];
+    const [rpc, p2p, grpc, metrics, rest] = (await freePorts(5)) as [number, number, number, number, number];
     const r = spawnSync(
       process.execPath,
       [
@@ -48,6 +48,8 @@ export class TestNode {
         `127.0.0.1:${p2p}`,
         '--grpc-address',
         `127.0.0.1:${grpc}`,
+        '--rest-address',
+        `127.0.0.1:${rest}`,
         '--comet-metrics-address',
         'off',
         '--metrics-address',
@@ -58,7 +60,12 @@ export class TestNode {
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`gonkad init failed: ${r.stderr}`);
-    return new TestNode(home, { rpc, p2p, grpc, metrics }, new CometRpc(`http://127.0.0.1:${rpc}`), opts);
+    return new TestNode(
+      home,
+      { rpc, p2p, grpc, metrics, rest },
+      new CometRpc(`http://127.0.0.1:${rpc}`),
+      opts,
+    );
   }
 
   /** Starts `gonkad start`; env adds variables for this run only (e.g. a failpoint), args flags. */

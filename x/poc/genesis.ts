@@ -17,7 +17,7 @@ export interface ParticipantJson {
 }
 
 export interface PocGenesis {
-  params: { epoch_length: string };
+  params: { epoch_length: string } & Record<string, unknown>;
   epoch?: { epoch: string; start_height: string; next_start_height: string };
   participants: ParticipantJson[];
   next_weights?: { address: string; weight: string }[];

@@ -92,6 +92,10 @@ describe('x/poc Sprint errors', () => {
     await chain.runTo(13);
     assert.deepEqual(await deliver(0, commit(a[0]!, 1n, 1, 10n)), ['poc', 6]); // height 14 = P
     assert.equal(chain.height, 14n);
+    // CheckTx judges at the next height (where the tx can land): a commit after block P passes it
+    const at15 = chain.app.checkTx({ tx: chain.tx(0, [commit(a[0]!, 1n, 1, 10n)]), type: CheckTxType.NEW });
+    assert.equal(at15.code, 0, at15.log);
+    chain.sequences.set(a[0]!, chain.sequences.get(a[0]!)! - 1n); // not delivered
     assert.deepEqual(await deliver(0, commit(a[0]!, 1n, 1, 1001n)), ['poc', 9]);
     assert.deepEqual(await deliver(0, commit(a[0]!, 1n, 1, 0n)), ['poc', 9]);
     assert.deepEqual(await deliver(0, commit(a[0]!, 1n, 2, 10n)), ['poc', 8]); // not one of its classes

@@ -62,6 +62,13 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
     },
   });
 
+  registerParticipantMsgs(msgs, keeper);
+  registerCommitMsg(msgs, keeper);
+  registerValidationMsg(msgs, keeper);
+}
+
+/** MsgRegisterParticipant and MsgUpdateParticipant. */
+function registerParticipantMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
   msgs.register({
     typeUrl: MSG_POC_REGISTER,
     request: MsgRegisterParticipant,
@@ -107,7 +114,10 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
       return {};
     },
   });
+}
 
+/** MsgPocCommit: the participant's count and root for a class, in the commit window. */
+function registerCommitMsg(msgs: MsgRouter, keeper: PocKeeper): void {
   msgs.register({
     typeUrl: MSG_POC_COMMIT,
     request: MsgPocCommit,
@@ -119,9 +129,10 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
       const p = keeper.getParticipant(ctx, m.participant);
       if (!p) throw pocErrors.unknownParticipant(m.participant);
       const sprint = keeper.sprints.getSprint(ctx, m.epoch);
-      if (!sprint || ctx.header.height >= sprint.nextStart)
+      const h = landingHeight(ctx);
+      if (!sprint || h >= sprint.nextStart)
         throw pocErrors.wrongEpoch(`no Sprint running for epoch ${m.epoch}`);
-      if (!commitOpen(sprint, ctx.header.height))
+      if (!commitOpen(sprint, h))
         throw pocErrors.wrongStage(
           `commits for epoch ${m.epoch} are accepted at heights ${sprint.pocStart + 1n}..${sprint.validationStart - 1n}`,
         );
@@ -143,7 +154,10 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
       return {};
     },
   });
+}
 
+/** MsgPocValidation: a validator's verdicts, each with its sample signature. */
+function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
   msgs.register({
     typeUrl: MSG_POC_VALIDATION,
     request: MsgPocValidation,
@@ -153,9 +167,10 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
     validate: validateMsgPocValidation,
     handle(ctx, m) {
       const sprint = keeper.sprints.getSprint(ctx, m.epoch);
-      if (!sprint || ctx.header.height >= sprint.nextStart)
+      const h = landingHeight(ctx);
+      if (!sprint || h >= sprint.nextStart)
         throw pocErrors.wrongEpoch(`no Sprint running for epoch ${m.epoch}`);
-      if (!validationOpen(sprint, ctx.header.height))
+      if (!validationOpen(sprint, h))
         throw pocErrors.wrongStage(
           `votes for epoch ${m.epoch} are accepted at heights ${sprint.validationStart}..${sprint.weightsFinal - 1n}`,
         );
@@ -195,6 +210,15 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
       return {};
     },
   });
+}
+
+/**
+ * The height a message is judged at: the block's in FinalizeBlock; in CheckTx and simulation (whose
+ * header is the last committed block) the next block's, where the tx can land at the earliest.
+ */
+function landingHeight(ctx: Context): bigint {
+  const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
+  return ahead ? ctx.header.height + 1n : ctx.header.height;
 }
 
 /** Every class must be one the chain's current params know. */

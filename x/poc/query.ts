@@ -56,6 +56,11 @@ export function registerPocQueries(queries: QueryRouter, keeper: PocKeeper): voi
       return { participants: items, totalWeight: keeper.totalWeight(ctx), pagination };
     },
   });
+  registerSprintQueries(queries, keeper);
+}
+
+/** Participant, Stage, Sprint, Commits, Votes, Weights. */
+function registerSprintQueries(queries: QueryRouter, keeper: PocKeeper): void {
   queries.register({
     path: `${POC_QUERY}/Participant`,
     request: QueryParticipantRequest,
@@ -91,6 +96,11 @@ export function registerPocQueries(queries: QueryRouter, keeper: PocKeeper): voi
       return { sprint };
     },
   });
+  registerSprintListQueries(queries, keeper);
+}
+
+/** Commits, Votes, Weights of one Sprint (paginated). */
+function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): void {
   queries.register({
     path: `${POC_QUERY}/Commits`,
     request: QueryCommitsRequest,

@@ -93,6 +93,11 @@ export function exportSprintGenesis(ctx: Context, keeper: PocKeeper): SprintGene
 }
 
 export function initSprintGenesis(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void {
+  importSprints(ctx, keeper, g);
+  importCommitsVotesResults(ctx, keeper, g);
+}
+
+function importSprints(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void {
   const s = keeper.sprints;
   for (const j of list('sprints', g.sprints)) {
     const sp: SprintState = {
@@ -120,6 +125,10 @@ export function initSprintGenesis(ctx: Context, keeper: PocKeeper, g: SprintGene
     if (s.getSprint(ctx, sp.epoch)) throw pocErrors.invalidGenesis(`sprint ${sp.epoch} listed twice`);
     s.setSprint(ctx, sp);
   }
+}
+
+function importCommitsVotesResults(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void {
+  const s = keeper.sprints;
   const known = (what: string, a: unknown): string => {
     if (typeof a !== 'string') throw pocErrors.invalidGenesis(`${what} must be an address`);
     addressBytes(a);

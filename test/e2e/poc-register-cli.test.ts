@@ -111,4 +111,26 @@ describe('gonkad tx poc register / update on a real node', () => {
     assert.ok(['idle', 'generation', 'commit', 'validation', 'weights_final', 'dkg'].includes(stage.stage));
     assert.equal(stage.epoch !== undefined, true);
   });
+
+  it("the Sprint's seed is CometBFT's hash of block P; an empty Sprint keeps the validator set", async () => {
+    await node.waitForHeight(27); // epoch 24, stages 2/2/2/2: P = 15, validation 19, weights 21, B = 25
+    const seed = await ok(['query', 'poc', 'seed', '1']);
+    assert.equal(seed.poc_start, '15');
+    const block = async (h: number) => {
+      const r = (await (await fetch(`${node.rpc.url}/block?height=${h}`)).json()) as {
+        result: { block_id: { hash: string } };
+      };
+      return r.result.block_id.hash.toLowerCase();
+    };
+    assert.equal(seed.seed, await block(15));
+    assert.equal(seed.validation_hash, await block(19));
+    assert.deepEqual((await ok(['query', 'poc', 'weights', '1'])).weights, []);
+    const vals = (await (await fetch(`${node.rpc.url}/validators?height=26`)).json()) as {
+      result: { validators: { voting_power: string }[] };
+    };
+    assert.deepEqual(
+      vals.result.validators.map((v) => v.voting_power),
+      ['10'],
+    );
+  });
 });

@@ -60,7 +60,9 @@ export function finalizeWeights(
     });
     if (r.accepted) accepted.push({ address: participant, weight: effective });
   }
-  const capped = capWeights(accepted, maxPowerFractionAtto(params.maxPowerFraction));
+  // Nobody accepted: nothing to cap (the cap is never asked about an empty set).
+  const capped =
+    accepted.length === 0 ? [] : capWeights(accepted, maxPowerFractionAtto(params.maxPowerFraction));
   let sum = 0n;
   for (const w of capped) sum += w.weight;
   const scale = (w: bigint) => (sum > MAX_WEIGHT ? (w * MAX_WEIGHT) / sum : w);

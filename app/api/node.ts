@@ -32,7 +32,11 @@ export interface ApiNodeOptions {
   commitEveryMs?: number;
 }
 
-async function connectWithRetry(url: string, timeoutMs: number, log: ReturnType<typeof logger>): Promise<RpcChain> {
+async function connectWithRetry(
+  url: string,
+  timeoutMs: number,
+  log: ReturnType<typeof logger>,
+): Promise<RpcChain> {
   const deadline = Date.now() + timeoutMs;
   let warned = false;
   for (;;) {
@@ -94,7 +98,10 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   });
   const address = await server.listen({ host, port });
   driver.start();
-  log.info({ address: key.address, listen: address, mlNodes: o.mlNodes, classes: o.classes }, 'API node running');
+  log.info(
+    { address: key.address, listen: address, mlNodes: o.mlNodes, classes: o.classes },
+    'API node running',
+  );
   process.stdout.write(`${JSON.stringify({ listen: address, address: key.address, api_url: apiUrl })}\n`);
 
   return new Promise<number>((resolve) => {

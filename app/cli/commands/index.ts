@@ -9,6 +9,7 @@ import * as genesis from './genesis.js';
 import * as gov from './gov.js';
 import * as infer from './infer.js';
 import * as keys from './keys.js';
+import * as ml from './ml.js';
 import * as node from './node.js';
 import * as poc from './poc.js';
 import * as pocQuery from './pocQuery.js';
@@ -34,6 +35,7 @@ export const commandModules: CommandModule[] = [
   gov,
   poc,
   infer,
+  ml,
   api,
   version,
 ];

@@ -75,6 +75,7 @@ export class SprintDriver {
   private lastProgressAt = 0;
   private prunedAt: bigint | undefined;
   private blockTime = { h0: 0n, t0: 0, seconds: 1 };
+  private lastTickError: string | undefined;
 
   constructor(private readonly o: SprintDriverOptions) {}
 
@@ -125,8 +126,12 @@ export class SprintDriver {
     while (this.running) {
       try {
         await this.tick();
+        this.lastTickError = undefined;
       } catch (e) {
-        this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'sprint driver: tick failed');
+        // The same failure every poll (the chain node restarting) is logged once.
+        const err = e instanceof Error ? e.message : String(e);
+        if (err !== this.lastTickError) this.o.log.warn({ err }, 'sprint driver: cannot follow the chain');
+        this.lastTickError = err;
       }
       if (!this.running) break;
       await new Promise<void>((resolve) => {

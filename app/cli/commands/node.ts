@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
+import { initApiKey } from '../../api/key.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
 import {
@@ -16,10 +17,18 @@ import {
 } from '../../node/home.js';
 import { initHome } from '../../node/init.js';
 import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
-import { type Listeners, localUrl, normalizeListener, type Service } from '../../node/listeners.js';
+import {
+  type Listeners,
+  localUrl,
+  normalizeListener,
+  parseHostPort,
+  type Service,
+} from '../../node/listeners.js';
 import { startNode } from '../../node/start.js';
+import { repoPath } from '../../paths.js';
 import { UserError } from '../errors.js';
 import type { GonkadOptions } from '../gonkad.js';
+import { Supervisor } from '../supervisor.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
@@ -134,38 +143,144 @@ export function register(program: Command, options: GonkadOptions = {}): void {
 
   const devnet = program
     .command('devnet')
-    .description('run a single-validator devnet (what `npm start` runs); initializes the home on first use')
+    .description(
+      'run a single-validator devnet (what `npm start` runs): chain node, ML node and API node as child processes; initializes the home on first use',
+    )
     .option('--home <dir>', 'devnet home (default $GONKA_HOME or ~/.gonka)')
-    .option('--reset', 'start from a fresh home');
+    .option('--reset', 'start from a fresh home')
+    .addOption(
+      new Option(
+        '--profile <name>',
+        'timing of a fresh home: devnet (≈1 s blocks, 60-block epochs) or fast (tests: short blocks and epochs)',
+      )
+        .choices(['devnet', 'fast'])
+        .default('devnet'),
+    )
+    .option('--api-listen <host:port>', 'API node HTTP listen address', '127.0.0.1:8000')
+    .option('--ml-listen <host:port>', 'ML node HTTP listen address', '127.0.0.1:8100')
+    .option('--ml-workers <n>', 'ML node mining worker threads (default: one per core)')
+    .option('--classes <list>', 'PoC classes the API node mines', 'tiny');
   addListenerFlags(devnet).action(async (opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
     const listen = collectListeners(opts);
-    if (opts.reset || !isInitialized(home)) {
-      process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
-      // The funded devnet account (a devnet convenience, never for real networks).
-      const funded = await deriveKey(generateMnemonic());
-      const appState = defaultAppState();
-      addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
-      applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
-      initHome({
-        home,
-        chainId: 'gonka-devnet',
-        moniker: 'devnet-validator',
-        profile: 'devnet',
-        reset: true,
-        appState,
-        operator: funded.address,
-        listen,
-      });
-      const devnetDir = homePaths(home).devnet;
-      mkdirSync(devnetDir, { recursive: true });
-      writeFileSync(join(devnetDir, 'mnemonic.txt'), `${funded.mnemonic}\n`, { mode: 0o600 });
-      process.stderr.write(
-        `[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`,
-      );
+    for (const [flag, v] of [
+      ['--api-listen', opts.apiListen],
+      ['--ml-listen', opts.mlListen],
+    ] as const) {
+      try {
+        parseHostPort(v as string, flag);
+      } catch (e) {
+        throw new UserError(e instanceof Error ? e.message : String(e));
+      }
     }
+    const apiHome = join(home, 'api');
+    if (opts.reset || !isInitialized(home)) await initDevnet(home, listen, opts.profile as DevnetProfile);
     const rpc = localUrl('http', configuredListeners(readNodeConfig(home), listen).rpc);
-    process.stderr.write(`[devnet] starting; CometBFT RPC on ${rpc} — Ctrl-C stops\n`);
-    process.exitCode = await startNode({ home, listen, extensions: options.extensions });
+    const supervisor = new Supervisor(options.nodeEntry ?? repoPath('dist', 'app', 'cli', 'main.js'));
+    process.stderr.write(
+      `[devnet] starting chain node (RPC ${rpc}), ML node (http://${opts.mlListen}) and API node ` +
+        `(http://${opts.apiListen}) — Ctrl-C stops\n`,
+    );
+    supervisor.spawn({ name: 'chain', args: ['start', '--home', home, ...listenerArgs(listen)] });
+    supervisor.spawn({
+      name: 'ml',
+      args: [
+        'ml',
+        'start',
+        '--listen',
+        opts.mlListen,
+        ...(opts.mlWorkers ? ['--workers', opts.mlWorkers] : []),
+      ],
+    });
+    supervisor.spawn({
+      name: 'api',
+      args: [
+        'api',
+        'start',
+        '--home',
+        apiHome,
+        '--node-rpc',
+        rpc,
+        '--ml-node',
+        `http://${opts.mlListen}`,
+        '--listen',
+        opts.apiListen,
+        '--classes',
+        opts.classes,
+      ],
+    });
+    process.exitCode = await supervisor.run();
   });
+}
+
+type DevnetProfile = 'devnet' | 'fast';
+
+/**
+ * The devnet's Sprint (x/poc genesis params): every epoch the devnet's own validator mines,
+ * commits and validates itself. `devnet` (≈1 s blocks): 60-block epochs, 15 blocks of
+ * generation. `fast` (tests, ≈0.3 s blocks): 40-block epochs with room for the validator's
+ * recompute in the validation stage.
+ */
+const devnetSprint: Record<DevnetProfile, Record<string, unknown>> = {
+  devnet: {
+    epoch_length: '60',
+    generation_blocks: '15',
+    commit_blocks: '5',
+    validation_blocks: '8',
+    dkg_blocks: '4',
+  },
+  fast: {
+    epoch_length: '40',
+    generation_blocks: '10',
+    commit_blocks: '4',
+    validation_blocks: '10',
+    dkg_blocks: '2',
+  },
+};
+
+async function initDevnet(home: string, listen: Partial<Listeners>, profile: DevnetProfile): Promise<void> {
+  process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
+  // The funded devnet account (a devnet convenience, never for real networks): it operates the
+  // validator and is the API node's key, so the validator mines and validates itself.
+  const funded = await deriveKey(generateMnemonic());
+  const appState = defaultAppState();
+  addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
+  applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
+  const poc = appState.poc as { params: Record<string, unknown> };
+  poc.params = {
+    ...poc.params,
+    ...devnetSprint[profile],
+    sample_size: 200,
+    max_power_fraction: '0.25',
+    classes: [
+      { class_id: 1, coefficient: '1', max_count: String(1n << 32n) },
+      { class_id: 2, coefficient: '4', max_count: String(1n << 32n) },
+    ],
+  };
+  initHome({
+    home,
+    chainId: 'gonka-devnet',
+    moniker: 'devnet-validator',
+    profile,
+    reset: true,
+    appState,
+    operator: funded.address,
+    listen,
+  });
+  const devnetDir = homePaths(home).devnet;
+  mkdirSync(devnetDir, { recursive: true });
+  const mnemonicFile = join(devnetDir, 'mnemonic.txt');
+  writeFileSync(mnemonicFile, `${funded.mnemonic}\n`, { mode: 0o600 });
+  await initApiKey(join(home, 'api'), funded.mnemonic);
+  process.stderr.write(`[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}\n`);
+}
+
+/** Listener overrides as `gonkad start` flags. */
+function listenerArgs(listen: Partial<Listeners>): string[] {
+  const out: string[] = [];
+  for (const [service, flags] of listenerFlags) {
+    const v = listen[service];
+    if (v !== undefined) out.push(flags.split(' ')[0]!, v);
+  }
+  return out;
 }

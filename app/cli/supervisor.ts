@@ -37,6 +37,7 @@ export class Supervisor {
       env: this.env,
     });
     this.children.set(spec.name, child);
+    process.stderr.write(`[devnet] ${spec.name} started (pid ${child.pid})\n`);
     const forward = (line: string) => process.stderr.write(`[${spec.name}] ${line}\n`);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       forward(line);

@@ -218,7 +218,7 @@ type DevnetProfile = 'devnet' | 'fast';
 /**
  * The devnet's Sprint (x/poc genesis params): every epoch the devnet's own validator mines,
  * commits and validates itself. `devnet` (≈1 s blocks): 60-block epochs, 15 blocks of
- * generation. `fast` (tests, ≈0.3 s blocks): 40-block epochs with room for the validator's
+ * generation. `fast` (tests, ≈0.2 s blocks): 60-block epochs with room for the validator's
  * recompute in the validation stage.
  */
 const devnetSprint: Record<DevnetProfile, Record<string, unknown>> = {
@@ -230,10 +230,10 @@ const devnetSprint: Record<DevnetProfile, Record<string, unknown>> = {
     dkg_blocks: '4',
   },
   fast: {
-    epoch_length: '40',
-    generation_blocks: '10',
-    commit_blocks: '4',
-    validation_blocks: '10',
+    epoch_length: '60',
+    generation_blocks: '15',
+    commit_blocks: '5',
+    validation_blocks: '20',
     dkg_blocks: '2',
   },
 };

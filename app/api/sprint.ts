@@ -150,7 +150,7 @@ export class SprintDriver {
     this.stage = st.stage;
     const s = st.sprint;
     this.sprint = s;
-    if (!s || !s.params) return;
+    if (!s?.params) return;
     const h = st.height;
     if (this.participantCheckedEpoch !== s.epoch) {
       this.participantCheckedEpoch = s.epoch;

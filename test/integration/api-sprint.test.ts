@@ -179,7 +179,7 @@ describe('API node Sprint driver', () => {
       const c = commits().at(-1)!;
       const store = stores.get(1n, 'tiny')!;
       return c.count === BigInt(store.count) &&
-        driver.status().mining instanceof Array &&
+        Array.isArray(driver.status().mining) &&
         (driver.status().mining as unknown[]).length === 0
         ? c
         : undefined;

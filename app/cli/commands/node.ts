@@ -3,8 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import type { Params as PocParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
+import { CLASS_LARGE, pocParamsToJson, sprintParams, validatePocParams } from '../../../x/poc/params.js';
 import { initApiKey } from '../../api/key.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
@@ -217,26 +219,23 @@ type DevnetProfile = 'devnet' | 'fast';
 
 /**
  * The devnet's Sprint (x/poc genesis params): every epoch the devnet's own validator mines,
- * commits and validates itself. `devnet` (≈1 s blocks): 60-block epochs, 15 blocks of
- * generation. `fast` (tests, ≈0.2 s blocks): 60-block epochs with room for the validator's
- * recompute in the validation stage.
+ * commits and validates itself. `devnet` (≈1 s blocks): x/poc's devnet profile, 60-block epochs
+ * with 15 blocks of generation. `fast` (tests, ≈0.2 s blocks): x/poc's fast stages (2 blocks) are
+ * too short for a separate ML node to start and mine, so 60-block epochs with 15 blocks of
+ * generation and 20 of validation (the validator recomputes its sample with ORT).
  */
-const devnetSprint: Record<DevnetProfile, Record<string, unknown>> = {
-  devnet: {
-    epoch_length: '60',
-    generation_blocks: '15',
-    commit_blocks: '5',
-    validation_blocks: '8',
-    dkg_blocks: '4',
-  },
-  fast: {
-    epoch_length: '60',
-    generation_blocks: '15',
-    commit_blocks: '5',
-    validation_blocks: '20',
-    dkg_blocks: '2',
-  },
-};
+function devnetSprint(profile: DevnetProfile): PocParams {
+  const devnet = sprintParams('devnet');
+  if (profile === 'devnet') return devnet;
+  return {
+    ...devnet,
+    epochLength: 60n,
+    generationBlocks: 15n,
+    commitBlocks: 5n,
+    validationBlocks: 20n,
+    dkgBlocks: 2n,
+  };
+}
 
 async function initDevnet(home: string, listen: Partial<Listeners>, profile: DevnetProfile): Promise<void> {
   process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
@@ -246,17 +245,10 @@ async function initDevnet(home: string, listen: Partial<Listeners>, profile: Dev
   const appState = defaultAppState();
   addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
   applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
-  const poc = appState.poc as { params: Record<string, unknown> };
-  poc.params = {
-    ...poc.params,
-    ...devnetSprint[profile],
-    sample_size: 200,
-    max_power_fraction: '0.25',
-    classes: [
-      { class_id: 1, coefficient: '1', max_count: String(1n << 32n) },
-      { class_id: 2, coefficient: '4', max_count: String(1n << 32n) },
-    ],
-  };
+  // Only the classes an ML node mines on CPU in a devnet's minutes.
+  const sprint = devnetSprint(profile);
+  sprint.classes = sprint.classes.filter((c) => c.classId !== CLASS_LARGE);
+  (appState.poc as { params: unknown }).params = pocParamsToJson(validatePocParams(sprint));
   initHome({
     home,
     chainId: 'gonka-devnet',

@@ -370,7 +370,7 @@ export class SprintDriver {
     const eta = Math.max(0, Math.round(Number(s.commitStart - h) * this.blockTime.seconds));
     for (const m of this.mining.values()) {
       const line =
-        `[api] PoC epoch ${m.epoch} ${m.cls}: count ${m.store.count.toLocaleString('en-US')} · ` +
+        `PoC epoch ${m.epoch} ${m.cls}: count ${m.store.count.toLocaleString('en-US')} · ` +
         `${Math.round(m.rate).toLocaleString('en-US')} nonces/s · commit stage in ~${eta} s ` +
         `(block ${h}/${s.commitStart})`;
       (this.o.progress ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);

@@ -53,6 +53,7 @@ interface Mining {
   rate: number;
 }
 
+const FINAL_COMMIT_TRIES = 3;
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -66,7 +67,8 @@ export class SprintDriver {
   private readonly mining = new Map<string, Mining>();
   /** Counts sent in MsgPocCommit accepted by CheckTx, by `${epoch}/${class}`. */
   private readonly committed = new Map<string, number>();
-  private readonly finalSent = new Set<string>();
+  /** Final-commit attempts per `${epoch}/${class}` (FINAL_COMMIT_TRIES once sent). */
+  private readonly finalTries = new Map<string, number>();
   private readonly commitsLoaded = new Set<bigint>();
   private readonly validated = new Set<bigint>();
   private validation: { epoch: bigint; stop: AbortController; done: Promise<void> } | undefined;
@@ -176,10 +178,12 @@ export class SprintDriver {
     if (h >= s.commitStart && h < s.validationStart) {
       for (const cls of this.sprintClasses(s)) {
         const key = `${s.epoch}/${cls}`;
-        if (this.finalSent.has(key)) continue;
+        const tries = this.finalTries.get(key) ?? 0;
+        if (tries >= FINAL_COMMIT_TRIES) continue;
         const store = this.o.stores.get(s.epoch, cls);
-        this.finalSent.add(key);
-        if (store) await this.commit(s.epoch, cls, store, true);
+        // Done once sent; a refusal is retried on the next polls (bounded), while the window is open.
+        const ok = !store || (await this.commit(s.epoch, cls, store, true));
+        this.finalTries.set(key, ok ? FINAL_COMMIT_TRIES : tries + 1);
       }
     }
     if (h >= s.validationStart && h < s.weightsFinal && s.validationHash.length > 0) this.startValidation(s);
@@ -259,11 +263,11 @@ export class SprintDriver {
     cls: PocClassName,
     store: ArtifactStore,
     final: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     store.flush();
     const count = store.count;
     const key = `${epoch}/${cls}`;
-    if (count === 0 || (!final && count <= (this.committed.get(key) ?? 0))) return;
+    if (count === 0 || (!final && count <= (this.committed.get(key) ?? 0))) return true;
     const msg = MsgPocCommit.fromPartial({
       participant: this.o.broadcaster.address,
       epoch,
@@ -278,8 +282,10 @@ export class SprintDriver {
       this.committed.set(key, count);
       this.o.metrics.commitsSent.inc();
       this.o.log.info({ epoch: epoch.toString(), class: cls, count, final }, 'PoC commit sent');
+      return true;
     } catch (e) {
       this.o.log.warn({ err: e instanceof Error ? e.message : String(e), count }, 'PoC commit refused');
+      return false;
     }
   }
 

@@ -38,6 +38,7 @@ const FIRST_CHUNK = 256;
 const MAX_CHUNK = 200_000;
 /** Leaves anybody may mine beyond the store's count (bounds the appender's waiting memory). */
 const MAX_AHEAD = 500_000;
+const REQUESTS_PER_NODE = 2;
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 
 interface Range {
@@ -121,7 +122,11 @@ export async function mineWithNodes(miners: readonly Miner[], job: MiningJob): P
     }
   };
 
-  await Promise.all(miners.map((m, i) => runMiner(m, i)));
+  // Two requests in flight per ML node: while one range drains, the next is already admitted, so
+  // the node's workers never wait for a round trip between chunks.
+  await Promise.all(
+    miners.flatMap((m, i) => Array.from({ length: REQUESTS_PER_NODE }, () => runMiner(m, i))),
+  );
 }
 
 /** The parts of `range` not covered by `delivered` (disjoint sub-ranges, any order). */

@@ -32,6 +32,7 @@ class FakeMiner implements Miner {
     signal?: AbortSignal,
   ) {
     this.requests.push([req.start, req.end]);
+    const nth = this.requests.length;
     const frames: number[] = [];
     for (let f = req.start; f < req.end; f += 16) frames.push(f);
     frames.reverse(); // frames come in any order
@@ -40,7 +41,7 @@ class FakeMiner implements Miner {
     for (const first of frames) {
       if (signal?.aborted) throw signal.reason;
       await new Promise((r) => (this.delayMs ? setTimeout(r, this.delayMs) : setImmediate(r)));
-      if (this.requests.length === 1 && framesSent === this.failAfterFrames)
+      if (nth === 1 && framesSent === this.failAfterFrames)
         throw new Error('ML node went away');
       framesSent++;
       const n = Math.min(16, req.end - first);

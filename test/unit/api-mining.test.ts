@@ -41,8 +41,7 @@ class FakeMiner implements Miner {
     for (const first of frames) {
       if (signal?.aborted) throw signal.reason;
       await new Promise((r) => (this.delayMs ? setTimeout(r, this.delayMs) : setImmediate(r)));
-      if (nth === 1 && framesSent === this.failAfterFrames)
-        throw new Error('ML node went away');
+      if (nth === 1 && framesSent === this.failAfterFrames) throw new Error('ML node went away');
       framesSent++;
       const n = Math.min(16, req.end - first);
       onBatch(

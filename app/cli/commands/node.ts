@@ -1,13 +1,13 @@
 // gonkad init | start | devnet: create a node home, run a node, or run the single-validator devnet.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Params as PocParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
 import { CLASS_LARGE, pocParamsToJson, sprintParams, validatePocParams } from '../../../x/poc/params.js';
-import { initApiKey } from '../../api/key.js';
+import { initApiKey, keyFilePath } from '../../api/key.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
 import {
@@ -177,6 +177,13 @@ export function register(program: Command, options: GonkadOptions = {}): void {
     }
     const apiHome = join(home, 'api');
     if (opts.reset || !isInitialized(home)) await initDevnet(home, listen, opts.profile as DevnetProfile);
+    else if (!existsSync(keyFilePath(apiHome))) {
+      // A devnet home made before the API node: its funded account becomes the API node's key.
+      const mnemonicFile = join(homePaths(home).devnet, 'mnemonic.txt');
+      if (!existsSync(mnemonicFile))
+        throw new UserError(`${home} has no ${mnemonicFile}: start over with --reset`);
+      await initApiKey(apiHome, readFileSync(mnemonicFile, 'utf8').trim());
+    }
     const rpc = localUrl('http', configuredListeners(readNodeConfig(home), listen).rpc);
     const supervisor = new Supervisor(options.nodeEntry ?? repoPath('dist', 'app', 'cli', 'main.js'));
     process.stderr.write(

@@ -46,12 +46,22 @@ export class Supervisor {
     createInterface({ input: child.stderr! }).on('line', forward);
     child.on('exit', (code, signal) => {
       this.children.delete(spec.name);
-      if (!this.stopping) {
+      if (this.stopping) {
+        if (this.children.size === 0) this.result.resolve(this.exitCode);
+        return;
+      }
+      // Ctrl-C reaches the whole process group: a child may exit on it a moment before our own
+      // SIGINT handler runs. Only an exit nobody asked for is a failure.
+      setTimeout(() => {
+        if (this.stopping) {
+          if (this.children.size === 0) this.result.resolve(this.exitCode);
+          return;
+        }
         process.stderr.write(
           `[devnet] ${spec.name} exited (${signal ?? `code ${code}`}); stopping the devnet\n`,
         );
         void this.stopAll(1);
-      } else if (this.children.size === 0) this.result.resolve(this.exitCode);
+      }, 200);
     });
     child.on('error', (e) => {
       process.stderr.write(`[devnet] ${spec.name} could not start: ${e.message}\n`);

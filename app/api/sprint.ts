@@ -19,7 +19,7 @@ import type { Broadcaster } from './broadcaster.js';
 import type { PocChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import { type Miner, mineWithNodes } from './mining.js';
-import type { EpochStores } from './stores.js';
+import { type EpochStores, KEEP_EPOCHS } from './stores.js';
 
 export interface SprintDriverOptions {
   chain: PocChain;
@@ -161,6 +161,7 @@ export class SprintDriver {
     if (this.prunedAt !== s.epoch) {
       this.prunedAt = s.epoch;
       this.o.stores.prune(s.epoch);
+      this.forgetBefore(s.epoch - BigInt(KEEP_EPOCHS) + 1n);
     }
     await this.loadOwnCommits(s.epoch);
 
@@ -189,6 +190,15 @@ export class SprintDriver {
     if (h >= s.validationStart && h < s.weightsFinal && s.validationHash.length > 0) this.startValidation(s);
     if (this.validation && (h >= s.weightsFinal || this.validation.epoch !== s.epoch))
       this.validation.stop.abort();
+  }
+
+  /** Bookkeeping of epochs whose stores were pruned (bounded memory over a long run). */
+  private forgetBefore(epoch: bigint): void {
+    const old = (key: string) => BigInt(key.split('/')[0]!) < epoch;
+    for (const key of [...this.committed.keys()]) if (old(key)) this.committed.delete(key);
+    for (const key of [...this.finalTries.keys()]) if (old(key)) this.finalTries.delete(key);
+    for (const e of [...this.commitsLoaded]) if (e < epoch) this.commitsLoaded.delete(e);
+    for (const e of [...this.validated]) if (e < epoch) this.validated.delete(e);
   }
 
   /** Configured classes the Sprint's params allow. */

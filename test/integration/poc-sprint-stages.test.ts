@@ -45,7 +45,14 @@ describe('x/poc Sprint stages', () => {
         appState: withSprint(sprintParams(L, stages)),
       });
       try {
+        const hooked: [string, number, string][] = [];
+        chain.poc.addStageHook({
+          name: 'test',
+          onStage: (ctx, stage, sprint) =>
+            hooked.push([stage, Number(ctx.header.height), String(sprint.epoch)]),
+        });
         const got = await collectStages(chain, 2 * L + 1);
+        assert.deepEqual(hooked, got, 'the stage hook runs at every stage event');
         const want = [
           ...expected(1 + L, stages).map(([s, h]) => [s, h, '1']),
           ...expected(1 + 2 * L, stages).map(([s, h]) => [s, h, '2']),

@@ -167,4 +167,32 @@ describe('x/poc: a full Sprint in process', () => {
       await copy.close();
     }
   });
+
+  it('the Sprint invariants see a commit over its bound and a vote without a commit', async () => {
+    chain.at(chain.height + 1n, (ctx, ch) => {
+      const [c] = [...ch.poc.sprints.commitEntries(ctx, 1n)].map(([, x]) => x);
+      ch.poc.sprints.setCommit(ctx, { ...c!, count: 5000n });
+      ch.poc.sprints.setVote(ctx, {
+        epoch: 1n,
+        validator: addr[0]!,
+        participant: addr[0]!,
+        classId: 2,
+        verdict: Verdict.VERDICT_VALID,
+        power: 1n,
+      });
+    });
+    await chain.block();
+    const broken = chain.invariants().join('\n');
+    assert.match(broken, /count 5000 outside \[1, 1000\]/);
+    assert.match(broken, /class 2 in epoch 1 without a commit/);
+  });
+
+  it('Sprints with their commits, votes and results are pruned to the last three', async () => {
+    await chain.runTo(87); // P of the Sprint for epoch 4 (epoch 3 = [73, 97)): keeps Sprints 2, 3, 4
+    assert.equal(sprintOf(chain, 1n), undefined);
+    assert.ok(sprintOf(chain, 2n) && sprintOf(chain, 4n));
+    const left = chain.read((ctx) => [...chain.poc.sprints.iterateAllCommits(ctx)].length);
+    assert.equal(left, 0);
+    assert.deepEqual(chain.invariants(), [], 'the tampered epoch-1 state is gone');
+  });
 });

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { addressString } from '../../app/runtime/address.js';
 import { defaultPocGenesis, type PocGenesis } from './genesis.js';
+import { pocParamsToJson, type SprintProfile, sprintParams, validatePocParams } from './params.js';
 
 /** CometBFT's default power for `cometbft init`; a single-node home's genesis weight. */
 export const DEFAULT_GENESIS_WEIGHT = 10n;
@@ -59,4 +60,18 @@ export function setGenesisValidators(genesis: GenesisDoc, specs: GenesisValidato
     consensus_pubkey: s.pubKeyBase64,
     weight: s.weight.toString(),
   }));
+}
+
+/**
+ * Turns the Sprint on in a genesis with a profile's params (x/poc/params.ts `sprintParams`):
+ * `devnet` for `npm start`, `fast` for test networks. Opt-in, so existing genesis files and the
+ * golden vectors keep the Sprint off. Throws when the stages do not fit the epoch.
+ */
+export function setSprintParams(genesis: GenesisDoc, profile: SprintProfile, epochLength?: bigint): void {
+  const p = sprintParams(profile);
+  if (epochLength !== undefined) p.epochLength = epochLength;
+  validatePocParams(p);
+  genesis.app_state ??= {};
+  genesis.app_state.poc ??= defaultPocGenesis();
+  (genesis.app_state.poc as PocGenesis).params = pocParamsToJson(p);
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseClasses, readConsensusKey } from '../../../app/cli/commands/pocSprint.js';
 import { Params } from '../../../proto/gen/gonka/poc/v1/poc.js';
+import { setSprintParams } from '../../../x/poc/genesisValidators.js';
 import {
   defaultPocParams,
   pocParamsFromJson,
@@ -47,6 +48,18 @@ describe('x/poc Sprint params', () => {
     bad({ commitBlocks: 0n }, /commit_blocks/);
     // generation 0: the Sprint is off and the rest is not read
     validatePocParams(Params.fromPartial({ epochLength: 8n, sampleSize: 0 }));
+  });
+
+  it('setSprintParams turns the Sprint on in a genesis (opt-in) and refuses stages that do not fit', () => {
+    const g: { app_state?: Record<string, unknown> } = {};
+    setSprintParams(g, 'fast');
+    assert.deepEqual(
+      pocParamsFromJson((g.app_state!.poc as { params: unknown }).params),
+      sprintParams('fast'),
+    );
+    setSprintParams(g, 'fast', 40n);
+    assert.equal((g.app_state!.poc as { params: { epoch_length: string } }).params.epoch_length, '40');
+    assert.throws(() => setSprintParams(g, 'devnet', 30n), /leaves less than 10/);
   });
 
   it('JSON round trip', () => {

@@ -2,37 +2,25 @@
 // of mined outputs, POST /v1/poc/stop drains every running request, GET /v1/status, GET /metrics.
 // Every input is bounded before any work: a body limit (413), a strict JSON schema (400), range
 // checks (400), a per-client rate limit (429). Errors are JSON {"error": {"code", "message"}}; bad
-// input never reaches the miner and never costs the node more than its answer.
+// input never reaches the miner and never costs the node more than its answer. The mining state
+// (sessions, jobs, throttle, counters) is node.ts's.
 import rateLimit from '@fastify/rate-limit';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { parseHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
-import type { Logger } from '../log.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
 import { MAX_FRAME_NONCES } from './frames.js';
-import { MineJob } from './job.js';
-import { MlMetrics } from './metrics.js';
-import { RateMeter } from './rate.js';
-import { MiningSessions, type SessionOptions, SessionsBusyError } from './sessions.js';
-import { TokenBucket } from './throttle.js';
+import type { MineJob } from './job.js';
+import type { MlMetrics } from './metrics.js';
+import { MlNode, type MlNodeOptions, NotReadyError } from './node.js';
 
 /** A mine request is ~250 bytes of JSON; anything much larger is not one. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
-/** Mine requests served at once; each holds a connection and a few ranges in flight. */
-const MAX_JOBS = 64;
-/** How long /v1/poc/stop waits for running requests to drain before answering anyway. */
-const STOP_DRAIN_MS = 30_000;
-
-export interface MlServerOptions extends Omit<SessionOptions, 'log'> {
-  log: Logger;
+export interface MlServerOptions extends MlNodeOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 600 per minute: an API node sends one per range). */
   rateLimit?: { max: number; timeWindowMs: number };
-  /** Test only: the most nonces per second the node hands out (token bucket at its edge). */
-  testThrottle?: number;
-  /** Workers per session, as /v1/status reports it when the miner's own count is not known yet. */
-  workersHint: number;
 }
 
 export class HttpError extends Error {
@@ -101,29 +89,9 @@ export interface MlServer {
 }
 
 export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
-  const log = o.log;
   if ((o.batch ?? 64) > MAX_FRAME_NONCES)
     throw new RangeError(`batch must be ≤ ${MAX_FRAME_NONCES} (one frame)`);
-  const sessions = new MiningSessions({ ...o, log });
-  const meter = new RateMeter();
-  const metrics = new MlMetrics(() => meter.perSecond());
-  const throttle = o.testThrottle === undefined ? undefined : new TokenBucket(o.testThrottle);
-  if (throttle) log.warn({ noncesPerSecond: o.testThrottle }, 'TEST THROTTLE armed: mining is rate-limited');
-  const jobs = new Set<MineJob>();
-  let mined = 0n;
-  let kickTimer: NodeJS.Timeout | undefined;
-  /** Bumped by every stop, so a request still waiting for its session when stop came stops too. */
-  let stopGeneration = 0;
-
-  /** One timer for the throttle's refill, kicking every running job's miner. */
-  const kickLater = (ms: number) => {
-    if (kickTimer !== undefined) return;
-    kickTimer = setTimeout(() => {
-      kickTimer = undefined;
-      for (const job of jobs) job.session.miner.kick();
-    }, ms);
-  };
-
+  const node = new MlNode(o);
   const app = Fastify({
     logger: false,
     bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -141,7 +109,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     let code = err.statusCode ?? 500;
     if (err.validation) code = 400;
     if (code < 400 || code > 599) code = 500;
-    if (code === 500) log.error({ err, url: req.url }, 'request failed');
+    if (code === 500) o.log.error({ err, url: req.url }, 'request failed');
     const message = code === 500 ? 'internal error' : err.message;
     void reply.code(code).send({ error: { code, message } });
   });
@@ -149,7 +117,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     void reply.code(404).send({ error: { code: 404, message: `no route ${req.method} ${req.url}` } });
   });
   app.addHook('onResponse', async (_req, reply) => {
-    if (reply.statusCode >= 400) metrics.requestErrors.inc({ code: String(reply.statusCode) });
+    if (reply.statusCode >= 400) node.metrics.requestErrors.inc({ code: String(reply.statusCode) });
   });
 
   await app.register(rateLimit, {
@@ -162,12 +130,13 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   app.post<{ Body: MineBody }>('/v1/poc/mine', { schema: mineSchema }, async (req, reply) => {
     const b = req.body;
     const { start, end } = parseRange(b);
-    const cls = pocClass(b.class);
-    const blockHash = parseHex(b.block_hash, 'block_hash');
-    const pubkey = parsePubkey(b.pubkey);
-    if (jobs.size >= MAX_JOBS)
-      throw new HttpError(503, `already serving ${MAX_JOBS} mine requests; retry later`);
-    const generation = stopGeneration;
+    const input = {
+      cls: pocClass(b.class),
+      blockHash: parseHex(b.block_hash, 'block_hash'),
+      pubkey: parsePubkey(b.pubkey),
+      start,
+      end,
+    };
     let gone = false;
     let job: MineJob | undefined;
     // The client went away before the response finished: stop handing out its ranges.
@@ -176,96 +145,29 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
       gone = true;
       job?.stream.destroy();
     });
-    let session: Awaited<ReturnType<MiningSessions['acquire']>>;
     try {
-      session = await sessions.acquire(cls, blockHash, pubkey);
+      job = await node.mine(input, () => gone);
     } catch (err) {
-      if (err instanceof SessionsBusyError) throw new HttpError(503, err.message);
-      log.error({ err, class: cls.name }, 'could not open a mining session');
-      throw new HttpError(503, `could not open a mining session: ${(err as Error).message}`);
+      if (err instanceof NotReadyError) throw new HttpError(503, err.message);
+      throw err;
     }
-    metrics.sessions.set(sessions.size);
-    if (gone) {
-      sessions.release(session);
-      return reply;
-    }
-    job = new MineJob(session, start, end, {
-      throttle,
-      kickLater,
-      onSent: (count) => {
-        mined += BigInt(count);
-        metrics.noncesMined.inc(count);
-        meter.record(count);
-      },
-    });
-    const running = job;
-    jobs.add(running);
-    metrics.activeJobs.set(jobs.size);
-    // A stop that came while this request waited for its session applies to it too.
-    if (generation !== stopGeneration) running.stop();
-    running.done.then(
-      (sent) => {
-        log.debug({ start, end, sent }, 'mine request done');
-        running.stream.push(null);
-      },
-      (err: unknown) => {
-        // A worker failed mid-stream: the 200 is already out, so cut the response; the client
-        // sees a truncated stream, never a wrong one. The failed session is dropped on release.
-        log.error({ err, start, end }, 'mining failed');
-        running.stream.destroy(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-    running.done
-      .catch(() => undefined)
-      .finally(() => {
-        jobs.delete(running);
-        metrics.activeJobs.set(jobs.size);
-        sessions.release(session);
-        metrics.sessions.set(sessions.size);
-      });
-    return reply.code(200).header('content-type', 'application/octet-stream').send(running.stream);
+    if (job === undefined) return reply; // the client left while its session opened
+    return reply.code(200).header('content-type', 'application/octet-stream').send(job.stream);
   });
 
-  const stopAll = async (): Promise<number> => {
-    stopGeneration++;
-    const running = [...jobs];
-    for (const job of running) job.stop();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, STOP_DRAIN_MS);
-    });
-    await Promise.race([Promise.allSettled(running.map((j) => j.done)), deadline]);
-    clearTimeout(timer);
-    return running.length;
-  };
-
-  app.post('/v1/poc/stop', async () => ({ stopped: await stopAll() }));
-
-  app.get('/v1/status', async (): Promise<MlStatus> => {
-    const last = sessions.last;
-    return {
-      state: jobs.size > 0 ? 'mining' : 'idle',
-      class: last?.cls.name ?? null,
-      nonces_per_s: Math.round(meter.perSecond() * 10) / 10,
-      mined: mined.toString(),
-      workers: o.workersHint,
-      form: last?.form ?? null,
-    };
-  });
-
+  app.post('/v1/poc/stop', async () => ({ stopped: await node.stopAll() }));
+  app.get('/v1/status', async (): Promise<MlStatus> => node.status());
   app.get('/metrics', async (_req, reply) => {
-    void reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    void reply.header('content-type', node.metrics.registry.contentType);
+    return node.metrics.registry.metrics();
   });
 
   return {
     app,
-    metrics,
-    stopAll,
+    metrics: node.metrics,
+    stopAll: () => node.stopAll(),
     async close() {
-      await stopAll();
-      if (kickTimer !== undefined) clearTimeout(kickTimer);
-      await sessions.close();
+      await node.close();
       await app.close();
     },
   };

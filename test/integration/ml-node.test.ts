@@ -412,7 +412,20 @@ describe('ML node', () => {
   it('`gonkad ml start` as a real process: prints its address, mines the same bytes, exits on SIGTERM', async () => {
     const child: ChildProcess = spawn(
       process.execPath,
-      [main, 'ml', 'start', '--listen', '127.0.0.1:0', '--workers', '1', '--batch', '32'],
+      // The throttle flag is wired (armed, with a rate far above what this test mines).
+      [
+        main,
+        'ml',
+        'start',
+        '--listen',
+        '127.0.0.1:0',
+        '--workers',
+        '1',
+        '--batch',
+        '32',
+        '--test-throttle',
+        '1000000',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GONKA_LOG_LEVEL: 'warn' } },
     );
     let stdout = '';
@@ -441,6 +454,7 @@ describe('ML node', () => {
       assert.equal((await c.status()).mined, '200');
       child.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);
+      assert.match(stderr, /TEST THROTTLE armed/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

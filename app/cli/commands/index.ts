@@ -3,6 +3,7 @@
 // so they come after tx and query (pocSprint after pocQuery, whose `query poc` it extends).
 import type { Command } from 'commander';
 import type { GonkadOptions } from '../gonkad.js';
+import * as api from './api.js';
 import * as collateral from './collateral.js';
 import * as genesis from './genesis.js';
 import * as gov from './gov.js';
@@ -39,5 +40,6 @@ export const commandModules: CommandModule[] = [
   infer,
   status,
   ml,
+  api,
   version,
 ];

@@ -1,0 +1,189 @@
+// The API node's view of the chain, over CometBFT RPC: ABCI queries by gRPC path, the account
+// and fee params the broadcaster needs, tx simulation and broadcast_tx_sync, and the x/poc
+// queries the Sprint driver follows. Two small interfaces (TxChain, PocChain) so tests can put
+// the app in process behind them.
+import { type CometClient, connectComet } from '@cosmjs/tendermint-rpc';
+import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
+import {
+  QueryParamsRequest as AuthParamsRequest,
+  QueryParamsResponse as AuthParamsResponse,
+} from '../../proto/gen/gonka/auth/v1/query.js';
+import type { Participant, PocCommit, Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
+import {
+  QueryCommitsRequest,
+  QueryCommitsResponse,
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QueryParticipantRequest,
+  QueryParticipantResponse,
+  QueryStageRequest,
+  QueryStageResponse,
+} from '../../proto/gen/gonka/poc/v1/query.js';
+import type { ProtoCodec } from '../runtime/router.js';
+
+/** A tx or query the chain refused: the SDK's (codespace, code, log). */
+export class ChainError extends Error {
+  constructor(
+    readonly codespace: string,
+    readonly code: number,
+    readonly log: string,
+  ) {
+    super(`${codespace || 'chain'} code ${code}: ${log}`);
+  }
+}
+
+export interface AccountInfo {
+  accountNumber: bigint;
+  sequence: bigint;
+}
+
+export interface BroadcastResult {
+  code: number;
+  codespace: string;
+  log: string;
+  /** Upper-case hex tx hash. */
+  hash: string;
+}
+
+/** What the broadcaster needs from a chain. */
+export interface TxChain {
+  chainId(): Promise<string>;
+  /** Committed account state; undefined for an account the chain has not seen. */
+  account(address: string): Promise<AccountInfo | undefined>;
+  /** x/auth min_gas_price, a decimal string (ngonka per gas). */
+  minGasPrice(): Promise<string>;
+  /** Gas used by a simulation of the tx; a refused tx throws ChainError. */
+  simulate(tx: Uint8Array): Promise<bigint>;
+  /** CheckTx's verdict (code 0: in the mempool). */
+  broadcastSync(tx: Uint8Array): Promise<BroadcastResult>;
+}
+
+/** What the Sprint driver reads. */
+export interface PocChain {
+  stage(): Promise<QueryStageResponse>;
+  params(): Promise<PocParams>;
+  participant(address: string): Promise<Participant | undefined>;
+  /** Every commit of an epoch (all pages). */
+  commits(epoch: bigint): Promise<PocCommit[]>;
+}
+
+/** Bound on pages read for one commits listing (500 per page). */
+const MAX_PAGES = 200;
+
+export class RpcChain implements TxChain, PocChain {
+  private chainIdCache: string | undefined;
+
+  private constructor(
+    readonly url: string,
+    private readonly comet: CometClient,
+  ) {}
+
+  static async connect(url: string): Promise<RpcChain> {
+    return new RpcChain(url, await connectComet(url));
+  }
+
+  disconnect(): void {
+    this.comet.disconnect();
+  }
+
+  async height(): Promise<bigint> {
+    return BigInt((await this.comet.status()).syncInfo.latestBlockHeight);
+  }
+
+  async query<Req, Res>(path: string, req: ProtoCodec<Req>, res: ProtoCodec<Res>, value: Req): Promise<Res> {
+    const r = await this.comet.abciQuery({ path, data: req.encode(value).finish() });
+    if (r.code) throw new ChainError(r.codespace ?? '', r.code, r.log ?? '');
+    return res.decode(r.value);
+  }
+
+  async chainId(): Promise<string> {
+    this.chainIdCache ??= (await this.comet.status()).nodeInfo.network;
+    return this.chainIdCache;
+  }
+
+  async account(address: string): Promise<AccountInfo | undefined> {
+    try {
+      const r = await this.query(
+        '/cosmos.auth.v1beta1.Query/Account',
+        QueryAccountRequest,
+        QueryAccountResponse,
+        QueryAccountRequest.fromPartial({ address }),
+      );
+      if (!r.account) return undefined;
+      const a = BaseAccount.decode(r.account.value);
+      return { accountNumber: a.accountNumber, sequence: a.sequence };
+    } catch (e) {
+      if (e instanceof ChainError && e.code === 22) return undefined; // sdk 22: not found
+      throw e;
+    }
+  }
+
+  async minGasPrice(): Promise<string> {
+    const r = await this.query('/gonka.auth.v1.Query/Params', AuthParamsRequest, AuthParamsResponse, {});
+    return r.params?.minGasPrice ?? '0';
+  }
+
+  async simulate(tx: Uint8Array): Promise<bigint> {
+    const r = await this.query(
+      '/cosmos.tx.v1beta1.Service/Simulate',
+      SimulateRequest,
+      SimulateResponse,
+      SimulateRequest.fromPartial({ txBytes: tx }),
+    );
+    return r.gasInfo?.gasUsed ?? 0n;
+  }
+
+  async broadcastSync(tx: Uint8Array): Promise<BroadcastResult> {
+    const r = await this.comet.broadcastTxSync({ tx });
+    return {
+      code: r.code,
+      codespace: r.codespace ?? '',
+      log: r.log ?? '',
+      hash: Buffer.from(r.hash).toString('hex').toUpperCase(),
+    };
+  }
+
+  async stage(): Promise<QueryStageResponse> {
+    return this.query('/gonka.poc.v1.Query/Stage', QueryStageRequest, QueryStageResponse, {});
+  }
+
+  async params(): Promise<PocParams> {
+    const r = await this.query('/gonka.poc.v1.Query/Params', QueryParamsRequest, QueryParamsResponse, {});
+    if (!r.params) throw new Error('x/poc params query answered no params');
+    return r.params;
+  }
+
+  async participant(address: string): Promise<Participant | undefined> {
+    try {
+      const r = await this.query(
+        '/gonka.poc.v1.Query/Participant',
+        QueryParticipantRequest,
+        QueryParticipantResponse,
+        { address },
+      );
+      return r.participant;
+    } catch (e) {
+      if (e instanceof ChainError && e.codespace !== '' && /not found/i.test(e.log)) return undefined;
+      throw e;
+    }
+  }
+
+  async commits(epoch: bigint): Promise<PocCommit[]> {
+    const out: PocCommit[] = [];
+    let key: Uint8Array = new Uint8Array(0);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await this.query(
+        '/gonka.poc.v1.Query/Commits',
+        QueryCommitsRequest,
+        QueryCommitsResponse,
+        QueryCommitsRequest.fromPartial({ epoch, pagination: { key, limit: 500n } }),
+      );
+      out.push(...r.commits);
+      key = r.pagination?.nextKey ?? new Uint8Array(0);
+      if (key.length === 0) break;
+    }
+    return out;
+  }
+}

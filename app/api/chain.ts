@@ -5,6 +5,7 @@
 import { type CometClient, connectComet } from '@cosmjs/tendermint-rpc';
 import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import {
   QueryParamsRequest as AuthParamsRequest,
@@ -118,6 +119,19 @@ export class RpcChain implements TxChain, PocChain {
       if (e instanceof ChainError && e.code === 22) return undefined; // sdk 22: not found
       throw e;
     }
+  }
+
+  /** The account's 33-byte compressed secp256k1 key, once the chain has seen it sign. */
+  async accountPubKey(address: string): Promise<Uint8Array | undefined> {
+    const r = await this.query(
+      '/cosmos.auth.v1beta1.Query/Account',
+      QueryAccountRequest,
+      QueryAccountResponse,
+      QueryAccountRequest.fromPartial({ address }),
+    );
+    const pk = r.account ? BaseAccount.decode(r.account.value).pubKey : undefined;
+    if (!pk || pk.typeUrl !== '/cosmos.crypto.secp256k1.PubKey') return undefined;
+    return PubKey.decode(pk.value).key;
   }
 
   async minGasPrice(): Promise<string> {

@@ -3,11 +3,13 @@
 // so they come after tx and query.
 import type { Command } from 'commander';
 import type { GonkadOptions } from '../gonkad.js';
+import * as api from './api.js';
 import * as collateral from './collateral.js';
 import * as genesis from './genesis.js';
 import * as gov from './gov.js';
 import * as infer from './infer.js';
 import * as keys from './keys.js';
+import * as ml from './ml.js';
 import * as node from './node.js';
 import * as poc from './poc.js';
 import * as pocQuery from './pocQuery.js';
@@ -33,5 +35,7 @@ export const commandModules: CommandModule[] = [
   gov,
   poc,
   infer,
+  ml,
+  api,
   version,
 ];

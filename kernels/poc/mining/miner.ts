@@ -245,9 +245,10 @@ export class PocMiner {
     }
     active.inFlight--;
     if (this.jobs.includes(active)) {
+      // Counted first: the sink may kick() the miner, which can settle this job re-entrantly.
+      active.delivered += reply.count;
       try {
         active.job.sink(reply.first, reply.count, reply.outputs);
-        active.delivered += reply.count;
       } catch (err) {
         this.jobs.splice(this.jobs.indexOf(active), 1);
         active.stopped = true;

@@ -1,0 +1,128 @@
+// `gonkad api start`: the API node process. Loads the operator key, connects to the chain node
+// (waiting for it), serves HTTP (proofs, status, metrics) and runs the Sprint driver over the
+// configured ML nodes. Prints one JSON line on stdout once listening; logs go to stderr. SIGINT or
+// SIGTERM stops it cleanly (stores flushed); a fatal error exits non-zero (no self-restart).
+import { join } from 'node:path';
+import type { PocClassName } from '../../kernels/poc/classes.js';
+import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { logger } from '../log.js';
+import { MlNodeClient } from '../ml/client.js';
+import { parseHostPort } from '../node/listeners.js';
+import { Broadcaster } from './broadcaster.js';
+import { RpcChain } from './chain.js';
+import { loadApiKey } from './key.js';
+import { ApiMetrics } from './metrics.js';
+import { buildApiServer } from './server.js';
+import { SprintDriver } from './sprint.js';
+import { EpochStores } from './stores.js';
+import { sprintValidator } from './validation.js';
+
+export interface ApiNodeOptions {
+  home: string;
+  nodeRpc: string;
+  mlNodes: string[];
+  listen: string;
+  classes: PocClassName[];
+  /** The URL validators use (default http://<listen>). */
+  apiUrl?: string;
+  /** How long to wait for the chain node's RPC at startup (default 120 s). */
+  connectTimeoutMs?: number;
+  rateLimit?: { max: number; timeWindowMs: number };
+  /** Interval of the commits sent while mining (default 10 s). */
+  commitEveryMs?: number;
+}
+
+async function connectWithRetry(
+  url: string,
+  timeoutMs: number,
+  log: ReturnType<typeof logger>,
+): Promise<RpcChain> {
+  const deadline = Date.now() + timeoutMs;
+  let warned = false;
+  for (;;) {
+    try {
+      const chain = await RpcChain.connect(url);
+      await chain.height();
+      return chain;
+    } catch (e) {
+      if (Date.now() > deadline)
+        throw new Error(`chain node RPC ${url} unreachable: ${e instanceof Error ? e.message : String(e)}`);
+      if (!warned) log.info({ rpc: url }, 'waiting for the chain node');
+      warned = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Runs until SIGINT/SIGTERM; resolves with the exit code. */
+export async function startApiNode(o: ApiNodeOptions): Promise<number> {
+  const log = logger('api');
+  const key = await loadApiKey(o.home);
+  const { host, port } = parseHostPort(o.listen, '--listen');
+  const chain = await connectWithRetry(o.nodeRpc, o.connectTimeoutMs ?? 120_000, log);
+  const metrics = new ApiMetrics();
+  const broadcaster = new Broadcaster({
+    chain,
+    privateKey: key.privateKey,
+    onSent: () => metrics.txsSent.inc(),
+    onError: (e) => {
+      metrics.broadcastErrors.inc();
+      log.warn({ err: e.message }, 'broadcast refused');
+    },
+  });
+  const stores = new EpochStores(join(o.home, 'poc'));
+  const miners = o.mlNodes.map((u) => new MlNodeClient(u));
+  const apiUrl = o.apiUrl ?? `http://${o.listen}`;
+  const validate = sprintValidator({ chain, broadcaster, privateKey: key.privateKey, metrics, log });
+  const driver = new SprintDriver({
+    chain,
+    broadcaster,
+    stores,
+    miners,
+    classes: o.classes,
+    apiUrl,
+    metrics,
+    log,
+    commitEveryMs: o.commitEveryMs,
+    validate: (s: SprintState, signal: AbortSignal) => validate(s, signal),
+  });
+  const server = await buildApiServer({
+    proofs: {
+      sampleSize: () => driver.sampleSize(),
+      store: (e, c) => stores.get(e, c),
+      committedCount: (e, c) => driver.committedCount(e, c),
+    },
+    metrics,
+    status: () => driver.status(),
+    rateLimit: o.rateLimit,
+  });
+  const address = await server.listen({ host, port });
+  driver.start();
+  log.info(
+    { address: key.address, listen: address, mlNodes: o.mlNodes, classes: o.classes },
+    'API node running',
+  );
+  process.stdout.write(`${JSON.stringify({ listen: address, address: key.address, api_url: apiUrl })}\n`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'API node stopping');
+      try {
+        await driver.stop();
+        broadcaster.close();
+        await server.close();
+        stores.close();
+        chain.disconnect();
+        resolve(0);
+      } catch (e) {
+        log.error({ err: e instanceof Error ? e.message : String(e) }, 'API node stop failed');
+        resolve(1);
+      }
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+}

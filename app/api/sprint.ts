@@ -1,0 +1,374 @@
+// The Sprint driver: follows the chain's x/poc stage (polling the Stage query) and does the
+// operator's part of each epoch's Sprint (DESIGN.md §5):
+//   generation (seed known) → mine every configured class on all ML nodes into
+//     <home>/poc/<epoch>/<class>/, committing rootAt(count) every commitEveryMs;
+//   commit_start → stop mining, make the store durable, send the final MsgPocCommit;
+//   validation (validation_hash known) → run the validator once (votes on everyone's commits).
+// It also keeps the participant's api_url and classes on chain equal to the config
+// (MsgUpdateParticipant), prints a progress line on stderr and keeps the last two epochs' stores.
+// A restart mid-generation resumes from the store on disk; in the commit stage it commits what
+// the store holds. Nothing here is consensus code: wall-clock time only paces polls and logs.
+import { OrderedAppender } from '../../kernels/poc/artifacts/appender.js';
+import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
+import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
+import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { MsgPocCommit, MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
+import { typeUrl } from '../../proto/gonka/registry.js';
+import type { Logger } from '../log.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { PocChain } from './chain.js';
+import type { ApiMetrics } from './metrics.js';
+import { type Miner, mineWithNodes } from './mining.js';
+import type { EpochStores } from './stores.js';
+
+export interface SprintDriverOptions {
+  chain: PocChain;
+  broadcaster: Pick<Broadcaster, 'submit' | 'address' | 'pubKey'>;
+  stores: EpochStores;
+  miners: readonly Miner[];
+  classes: readonly PocClassName[];
+  /** The api_url validators fetch proofs from (registered on chain). */
+  apiUrl: string;
+  metrics: ApiMetrics;
+  log: Logger;
+  /** The validator (app/api/validator): called once per Sprint in its validation stage. */
+  validate?: (sprint: SprintState, signal: AbortSignal) => Promise<unknown>;
+  pollMs?: number;
+  /** Interval of the commits sent while mining (default 10 s). */
+  commitEveryMs?: number;
+  /** Interval of the progress line (default 2 s). */
+  progressEveryMs?: number;
+  /** Where the progress line goes (default stderr). */
+  progress?: (line: string) => void;
+}
+
+interface Mining {
+  epoch: bigint;
+  cls: PocClassName;
+  store: ArtifactStore;
+  stop: AbortController;
+  done: Promise<void>;
+  lastCount: number;
+  lastAt: number;
+  rate: number;
+}
+
+const classId = (c: PocClassName) => POC_CLASSES[c].id;
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export class SprintDriver {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private height = 0n;
+  private stage = 'unknown';
+  private sprint: SprintState | undefined;
+  private readonly mining = new Map<string, Mining>();
+  /** Counts sent in MsgPocCommit accepted by CheckTx, by `${epoch}/${class}`. */
+  private readonly committed = new Map<string, number>();
+  private readonly finalSent = new Set<string>();
+  private readonly commitsLoaded = new Set<bigint>();
+  private readonly validated = new Set<bigint>();
+  private validation: { epoch: bigint; stop: AbortController; done: Promise<void> } | undefined;
+  private participantCheckedEpoch: bigint | undefined;
+  private lastCommitAt = 0;
+  private lastProgressAt = 0;
+  private prunedAt: bigint | undefined;
+  private blockTime = { h0: 0n, t0: 0, seconds: 1 };
+
+  constructor(private readonly o: SprintDriverOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.stopMining(() => true);
+    this.validation?.stop.abort();
+    await this.validation?.done;
+  }
+
+  /** The chain's sample_size of the current Sprint (the proofs endpoint's bound). */
+  sampleSize(): number | undefined {
+    return this.sprint?.params?.sampleSize;
+  }
+
+  committedCount(epoch: bigint, cls: PocClassName): number | undefined {
+    return this.committed.get(`${epoch}/${cls}`);
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      address: this.o.broadcaster.address,
+      height: this.height.toString(),
+      epoch: this.sprint?.epoch.toString() ?? null,
+      stage: this.stage,
+      ml_nodes: this.o.miners.length,
+      classes: this.o.classes,
+      mining: [...this.mining.values()].map((m) => ({
+        epoch: m.epoch.toString(),
+        class: m.cls,
+        count: m.store.count,
+        nonces_per_s: Math.round(m.rate),
+      })),
+      committed: Object.fromEntries(this.committed),
+    };
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.o.pollMs ?? 500;
+    while (this.running) {
+      try {
+        await this.tick();
+      } catch (e) {
+        this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'sprint driver: tick failed');
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, pollMs);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const st = await this.o.chain.stage();
+    this.observeHeight(st.height);
+    this.stage = st.stage;
+    const s = st.sprint;
+    this.sprint = s;
+    if (!s || !s.params) return;
+    const h = st.height;
+    if (this.participantCheckedEpoch !== s.epoch) {
+      this.participantCheckedEpoch = s.epoch;
+      await this.ensureParticipant();
+    }
+    if (this.prunedAt !== s.epoch) {
+      this.prunedAt = s.epoch;
+      this.o.stores.prune(s.epoch);
+    }
+    await this.loadOwnCommits(s.epoch);
+
+    const generating = h >= s.pocStart && h < s.commitStart && s.seed.length === 32;
+    await this.stopMining((m) => m.epoch !== s.epoch || !generating);
+    if (generating) {
+      for (const cls of this.sprintClasses(s)) this.startMining(s, cls);
+      const now = Date.now();
+      if (now - this.lastCommitAt >= (this.o.commitEveryMs ?? 10_000)) {
+        this.lastCommitAt = now;
+        for (const m of this.mining.values()) await this.commit(m.epoch, m.cls, m.store, false);
+      }
+      this.showProgress(s, h);
+    }
+    if (h >= s.commitStart && h < s.validationStart) {
+      for (const cls of this.sprintClasses(s)) {
+        const key = `${s.epoch}/${cls}`;
+        if (this.finalSent.has(key)) continue;
+        const store = this.o.stores.get(s.epoch, cls);
+        this.finalSent.add(key);
+        if (store) await this.commit(s.epoch, cls, store, true);
+      }
+    }
+    if (h >= s.validationStart && h < s.weightsFinal && s.validationHash.length > 0) this.startValidation(s);
+    if (this.validation && (h >= s.weightsFinal || this.validation.epoch !== s.epoch))
+      this.validation.stop.abort();
+  }
+
+  /** Configured classes the Sprint's params allow. */
+  private sprintClasses(s: SprintState): PocClassName[] {
+    const ids = new Set(s.params?.classes.map((c) => c.classId));
+    return this.o.classes.filter((c) => ids.has(classId(c)));
+  }
+
+  private startMining(s: SprintState, cls: PocClassName): void {
+    const key = `${s.epoch}/${cls}`;
+    if (this.mining.has(key)) return;
+    const maxCount = s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n;
+    const store = this.o.stores.openForMining(s.epoch, cls, {
+      class: cls,
+      blockHash: hex(s.seed),
+      pubkey: hex(this.o.broadcaster.pubKey),
+      outputBytes: outputBytes(POC_CLASSES[cls]),
+    });
+    const stop = new AbortController();
+    const m: Mining = {
+      epoch: s.epoch,
+      cls,
+      store,
+      stop,
+      done: Promise.resolve(),
+      lastCount: store.count,
+      lastAt: Date.now(),
+      rate: 0,
+    };
+    this.o.log.info(
+      { epoch: s.epoch.toString(), class: cls, from: store.count, mlNodes: this.o.miners.length },
+      'PoC generation: mining',
+    );
+    m.done = mineWithNodes(this.o.miners, {
+      blockHash: s.seed,
+      cls,
+      pubkey: this.o.broadcaster.pubKey,
+      appender: new OrderedAppender(store),
+      maxCount: Number(
+        maxCount < BigInt(Number.MAX_SAFE_INTEGER) ? maxCount : BigInt(Number.MAX_SAFE_INTEGER),
+      ),
+      signal: stop.signal,
+      onAppended: (n) => this.o.metrics.nonces.inc(n),
+      onMinerError: (i, e) =>
+        this.o.log.warn(
+          { mlNode: i, err: e instanceof Error ? e.message : String(e) },
+          'ML node failed; retrying',
+        ),
+    }).catch((e) => {
+      this.o.log.error({ err: e instanceof Error ? e.message : String(e) }, 'mining stopped on an error');
+    });
+    this.mining.set(key, m);
+  }
+
+  private async stopMining(which: (m: Mining) => boolean): Promise<void> {
+    for (const [key, m] of this.mining) {
+      if (!which(m)) continue;
+      m.stop.abort();
+      await m.done;
+      m.store.flush();
+      this.mining.delete(key);
+      this.o.log.info(
+        { epoch: m.epoch.toString(), class: m.cls, count: m.store.count },
+        'PoC generation: stopped',
+      );
+    }
+  }
+
+  /** Flushes (so a commitment never covers leaves a crash could lose) and commits rootAt(count). */
+  private async commit(
+    epoch: bigint,
+    cls: PocClassName,
+    store: ArtifactStore,
+    final: boolean,
+  ): Promise<void> {
+    store.flush();
+    const count = store.count;
+    const key = `${epoch}/${cls}`;
+    if (count === 0 || (!final && count <= (this.committed.get(key) ?? 0))) return;
+    const msg = MsgPocCommit.fromPartial({
+      participant: this.o.broadcaster.address,
+      epoch,
+      classId: classId(cls),
+      count: BigInt(count),
+      root: store.rootAt(count),
+    });
+    try {
+      await this.o.broadcaster.submit([
+        { typeUrl: typeUrl(MsgPocCommit), value: MsgPocCommit.encode(msg).finish() },
+      ]);
+      this.committed.set(key, count);
+      this.o.metrics.commitsSent.inc();
+      this.o.log.info({ epoch: epoch.toString(), class: cls, count, final }, 'PoC commit sent');
+    } catch (e) {
+      this.o.log.warn({ err: e instanceof Error ? e.message : String(e), count }, 'PoC commit refused');
+    }
+  }
+
+  /** After a restart: what this node already committed for the epoch (the proofs endpoint's default count). */
+  private async loadOwnCommits(epoch: bigint): Promise<void> {
+    if (this.commitsLoaded.has(epoch)) return;
+    this.commitsLoaded.add(epoch);
+    let all: Awaited<ReturnType<PocChain['commits']>>;
+    try {
+      all = await this.o.chain.commits(epoch);
+    } catch (e) {
+      this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not read earlier commits');
+      return;
+    }
+    const mine = all.filter((c) => c.participant === this.o.broadcaster.address);
+    for (const c of mine.sort((a, b) => Number(a.height - b.height))) {
+      const cls = (Object.keys(POC_CLASSES) as PocClassName[]).find((n) => POC_CLASSES[n].id === c.classId);
+      const key = `${c.epoch}/${cls}`;
+      if (cls && !this.committed.has(key)) this.committed.set(key, Number(c.count));
+    }
+  }
+
+  private startValidation(s: SprintState): void {
+    if (!this.o.validate || this.validated.has(s.epoch)) return;
+    this.validated.add(s.epoch);
+    const stop = new AbortController();
+    const validate = this.o.validate;
+    this.o.log.info({ epoch: s.epoch.toString() }, 'PoC validation: checking every commit');
+    const done = validate(s, stop.signal).then(
+      () => this.o.log.info({ epoch: s.epoch.toString() }, 'PoC validation: votes sent'),
+      (e) => this.o.log.error({ err: e instanceof Error ? e.message : String(e) }, 'PoC validation failed'),
+    );
+    this.validation = { epoch: s.epoch, stop, done };
+  }
+
+  /** Sets api_url and classes on chain when they differ from the config. */
+  private async ensureParticipant(): Promise<void> {
+    const address = this.o.broadcaster.address;
+    const p = await this.o.chain.participant(address);
+    if (!p) {
+      this.o.log.warn(
+        { address },
+        'not a registered participant: commits will be refused until it registers (gonkad tx poc register)',
+      );
+      return;
+    }
+    const want = [...new Set(this.o.classes.map(classId))].sort((a, b) => a - b);
+    const have = [...p.classes].sort((a, b) => a - b);
+    if (p.apiUrl === this.o.apiUrl && want.join(',') === have.join(',')) return;
+    const msg = MsgUpdateParticipant.fromPartial({
+      participant: address,
+      apiUrl: this.o.apiUrl,
+      classes: want,
+    });
+    try {
+      await this.o.broadcaster.submit([
+        { typeUrl: typeUrl(MsgUpdateParticipant), value: MsgUpdateParticipant.encode(msg).finish() },
+      ]);
+      this.o.log.info({ apiUrl: this.o.apiUrl, classes: want }, 'participant updated on chain');
+    } catch (e) {
+      this.participantCheckedEpoch = undefined; // try again next tick
+      this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'participant update refused');
+    }
+  }
+
+  private observeHeight(h: bigint): void {
+    const now = Date.now();
+    if (this.blockTime.t0 === 0 || h < this.blockTime.h0) this.blockTime = { h0: h, t0: now, seconds: 1 };
+    else if (h > this.blockTime.h0 + 2n)
+      this.blockTime.seconds = (now - this.blockTime.t0) / 1000 / Number(h - this.blockTime.h0);
+    this.height = h;
+  }
+
+  private showProgress(s: SprintState, h: bigint): void {
+    const now = Date.now();
+    for (const m of this.mining.values()) {
+      const dt = (now - m.lastAt) / 1000;
+      if (dt >= 1) {
+        m.rate = (m.store.count - m.lastCount) / dt;
+        m.lastCount = m.store.count;
+        m.lastAt = now;
+      }
+      this.o.metrics.noncesPerSecond.set(m.rate);
+      this.o.metrics.count.set(m.store.count);
+    }
+    if (now - this.lastProgressAt < (this.o.progressEveryMs ?? 2000)) return;
+    this.lastProgressAt = now;
+    const eta = Math.max(0, Math.round(Number(s.commitStart - h) * this.blockTime.seconds));
+    for (const m of this.mining.values()) {
+      const line =
+        `[api] PoC epoch ${m.epoch} ${m.cls}: count ${m.store.count.toLocaleString('en-US')} · ` +
+        `${Math.round(m.rate).toLocaleString('en-US')} nonces/s · commit stage in ~${eta} s ` +
+        `(block ${h}/${s.commitStart})`;
+      (this.o.progress ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// The API node's PoC validator (issue 12): see README.md "Validator" beside this file.
+export { CommitSkipped } from './check-commit.js';
+export { fetchProofsHttp, ProofFetchError, proofsUrl } from './proofs-http.js';
+export { MalformedProofsError, maxAnswerBytes, parseProofsAnswer } from './proofs-response.js';
+export { Recomputer, type RecomputerOptions, RecomputeUnavailableError } from './recompute.js';
+export type {
+  CommitOutcome,
+  EncodedMsg,
+  OutcomeReason,
+  ParticipantInfo,
+  PocValidatorDeps,
+  ProofsRequestBody,
+  SampleSigner,
+  SprintValidation,
+} from './types.js';
+export {
+  computeSprintVotes,
+  MSG_POC_VALIDATION_TYPE_URL,
+  validateSprint,
+  voteMsgs,
+} from './validate-sprint.js';

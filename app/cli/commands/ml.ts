@@ -1,0 +1,114 @@
+// `gonkad ml start`: the ML node (DESIGN.md §1), the process that holds the kernels and mines PoC
+// nonce ranges for an API node over loopback HTTP (poc-http-contract). Once listening it prints
+// one JSON line on stdout, {"listen": "host:port", "url": "http://host:port"}, so launchers can wait
+// for it; logs go to stderr. A fatal error exits non-zero with one clear line; it never restarts
+// itself (the launcher does).
+import { availableParallelism } from 'node:os';
+import { type Command, Option } from 'commander';
+import { logger } from '../../log.js';
+import { buildMlServer } from '../../ml/server.js';
+import { formatHostPort, ListenerConfigError, parseHostPort } from '../../node/listeners.js';
+import { StartupError } from '../../node/start.js';
+import { UserError } from '../errors.js';
+
+export const DEFAULT_ML_LISTEN = '127.0.0.1:8100';
+
+interface StartOptions {
+  listen: string;
+  workers?: string;
+  threads: string;
+  batch: string;
+  rateLimit: string;
+  maxSessions: string;
+  testThrottle?: string;
+}
+
+function positiveInt(text: string, what: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
+    throw new UserError(`${what}: expected a positive integer, got '${text}'`);
+  return Number(text);
+}
+
+async function start(opts: StartOptions): Promise<void> {
+  let listen: { host: string; port: number };
+  try {
+    listen = parseHostPort(opts.listen, '--listen');
+  } catch (err) {
+    if (err instanceof ListenerConfigError) throw new UserError(err.message);
+    throw err;
+  }
+  const workers = opts.workers === undefined ? undefined : positiveInt(opts.workers, '--workers');
+  const threads = positiveInt(opts.threads, '--threads');
+  const batch = positiveInt(opts.batch, '--batch');
+  const rateLimit = positiveInt(opts.rateLimit, '--rate-limit');
+  const maxSessions = positiveInt(opts.maxSessions, '--max-sessions');
+  const testThrottle =
+    opts.testThrottle === undefined ? undefined : positiveInt(opts.testThrottle, '--test-throttle');
+  if (batch > 4096) throw new UserError('--batch: at most 4096 nonces per onnxruntime run');
+
+  const log = logger('ml');
+  const server = await buildMlServer({
+    log,
+    workers,
+    threads,
+    batch,
+    maxSessions,
+    rateLimit: { max: rateLimit, timeWindowMs: 60_000 },
+    testThrottle,
+    workersHint: workers ?? Math.max(1, availableParallelism()),
+  });
+  let address: string;
+  try {
+    address = await server.app.listen({ host: listen.host, port: listen.port });
+  } catch (err) {
+    await server.close().catch(() => undefined);
+    throw new StartupError(`ML node cannot listen on ${opts.listen}: ${(err as Error).message}`);
+  }
+  const bound = server.app.server.address();
+  const hostPort =
+    bound !== null && typeof bound === 'object'
+      ? formatHostPort({ host: bound.address, port: bound.port })
+      : opts.listen;
+  process.stdout.write(`${JSON.stringify({ listen: hostPort, url: `http://${hostPort}` })}\n`);
+  log.info({ url: address, workers, threads, batch, testThrottle }, 'ML node listening');
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'ML node stopping');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error: ML node shutdown failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+export function register(program: Command): void {
+  const ml = program.command('ml').description('the ML node: runs the kernels (PoC mining) for an API node');
+  ml.command('start')
+    .description(
+      'serve POST /v1/poc/mine, POST /v1/poc/stop, GET /v1/status and GET /metrics; prints {"listen","url"} on stdout once listening',
+    )
+    .option('--listen <host:port>', 'HTTP listen address (port 0: any free port)', DEFAULT_ML_LISTEN)
+    .option(
+      '--workers <n>',
+      'mining worker threads per session, each with its own onnxruntime session (default: one per core)',
+    )
+    .option('--threads <n>', 'onnxruntime intra-op threads per worker', '1')
+    .option('--batch <n>', 'nonces per onnxruntime run', '64')
+    .option('--rate-limit <n>', 'requests per client per minute', '600')
+    .option('--max-sessions <n>', 'mining sessions (block hash, class, pubkey) kept open at once', '2')
+    .addOption(
+      new Option(
+        '--test-throttle <nonces/s>',
+        'TEST ONLY: cap the nonces per second this node mines and sends (a token bucket); never on a real node',
+      ),
+    )
+    .action(start);
+}

@@ -25,6 +25,8 @@ export interface ServicesEntry {
   mlWorkers: number;
   /** Test only: the ML node's mining throttle in nonces/s (absent: unthrottled). */
   mlThrottle?: number;
+  /** Seconds between the API node's commits while mining (absent: its default). */
+  apiCommitEvery?: number;
 }
 
 /** Node `from` reaches node `to`'s P2P port through the relay listening on `port`. */

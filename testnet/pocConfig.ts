@@ -20,6 +20,11 @@ export interface PocTestnetOptions {
   stages?: Partial<SprintStages>;
   /** x/poc sample_size (default the profile's). */
   sampleSize?: number;
+  /**
+   * Seconds between an API node's commits while mining (default the API node's). Short Sprints
+   * want it short: a commit sent during generation still counts if the final one is late.
+   */
+  apiCommitEvery?: number;
 }
 
 export interface SprintStages {
@@ -64,7 +69,10 @@ export function resolvePocOptions(o: PocTestnetOptions, validators: number) {
   const stages = { ...FAST_STAGES, ...o.stages };
   if (Object.values(stages).some((v) => !Number.isSafeInteger(v) || v < 0))
     throw new Error(`stage lengths must be non-negative integers, got ${JSON.stringify(stages)}`);
+  if (o.apiCommitEvery !== undefined && (!Number.isSafeInteger(o.apiCommitEvery) || o.apiCommitEvery < 1))
+    throw new Error(`apiCommitEvery must be a positive integer (seconds), got ${o.apiCommitEvery}`);
   return {
+    apiCommitEvery: o.apiCommitEvery,
     classes,
     mlWorkers,
     mlThrottle: o.mlThrottle,
@@ -107,5 +115,6 @@ export async function initServices(
     classes: o.classes,
     mlWorkers: o.mlWorkers,
     ...(throttle === undefined ? {} : { mlThrottle: throttle }),
+    ...(o.apiCommitEvery === undefined ? {} : { apiCommitEvery: o.apiCommitEvery }),
   };
 }

@@ -24,8 +24,6 @@ export function serviceSpecs(v: ValidatorEntry): { ml: ServiceSpec; api: Service
     s.apiHome,
     '--node-rpc',
     `http://${loopback(v.ports.rpc)}`,
-    '--grpc',
-    loopback(v.ports.grpc),
     '--ml-node',
     `http://${loopback(ml)}`,
     '--listen',
@@ -33,6 +31,7 @@ export function serviceSpecs(v: ValidatorEntry): { ml: ServiceSpec; api: Service
     '--classes',
     s.classes.join(','),
   ];
+  if (s.apiCommitEvery !== undefined) apiArgs.push('--commit-every', String(s.apiCommitEvery));
   return {
     ml: { name: `${v.name} ml`, args: mlArgs, url: `http://${loopback(ml)}`, log: join(v.home, 'ml.log') },
     api: {

@@ -96,7 +96,12 @@ export class TestnetServices {
     const out: string[] = [];
     for (const s of this.all()) {
       const state = s.running ? `running (pid ${s.pid})` : 'down';
-      const tail = s.logTail(s.running ? 4 : 15).replace(/^/gm, '    ');
+      // JSON log lines can be long; the start of each says what happened.
+      const tail = s
+        .logTail(s.running ? 4 : 15)
+        .split('\n')
+        .map((l) => `    ${l.slice(0, 300)}`)
+        .join('\n');
       out.push(`${s.spec.name}: ${state} ${s.spec.url}\n${tail}`);
     }
     return out;

@@ -3,6 +3,7 @@
 // the manifest; a testnet without PoC keeps its old shape. The launcher's service control (start
 // in order, kill -9 one API node, restart it, stop all) runs on stand-in services (no chain).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,22 @@ describe('testnet init with PoC services', () => {
     assert.throws(() => resolvePocOptions({ classes: ['huge'] }, 1), /unknown PoC class 'huge'/);
     assert.throws(() => resolvePocOptions({ mlWorkers: 0 }, 1), /mlWorkers/);
     assert.throws(() => resolvePocOptions({ mlThrottle: [1] }, 2), /1 rates for 2 validators/);
+  });
+
+  it('gonkad testnet init refuses a throttle list of the wrong length', () => {
+    const dir = join(tempDir(), 'net');
+    const init = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [repoPath('dist', 'app', 'cli', 'main.js'), 'testnet', 'init', '--dir', dir, ...args],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const r = init('--validators', '4', '--ml-throttle', '800,400');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--ml-throttle lists 2 rates for 4 validators/);
+    assert.equal(existsSync(join(dir, 'testnet.json')), false, 'nothing written');
   });
 });
 

@@ -104,7 +104,7 @@ describe('PoC testnet: 4 validators whose power comes from their Sprints', () =>
    * weight (the Weights result and the participant's weight); the `zero` validator has none; the
    * others are accepted and strictly in throttle order.
    */
-  async function checkPowers(sprint: SprintState, zero: number | undefined): Promise<void> {
+  async function checkPowers(sprint: SprintState, zero: number | undefined): Promise<bigint[]> {
     const results = await query('/gonka.poc.v1.Query/Weights', QueryWeightsRequest, QueryWeightsResponse, {
       epoch: sprint.epoch,
     });
@@ -138,9 +138,10 @@ describe('PoC testnet: 4 validators whose power comes from their Sprints', () =>
         live[k - 1]! > live[k]!,
         `powers in throttle order at epoch ${sprint.epoch}: ${weights.join(', ')}`,
       );
+    return weights;
   }
 
-  it('powers follow the throttles; a killed API node loses one epoch and recovers', async () => {
+  it('powers follow the throttles; a killed API node loses one epoch and recovers', async (t) => {
     // The first Sprint whose whole generation stage comes after every API node is up.
     const s0 = await stage();
     let next = (await epochNow()) + (s0.stage === 'idle' ? 1n : 2n);
@@ -148,15 +149,32 @@ describe('PoC testnet: 4 validators whose power comes from their Sprints', () =>
     for (const kill of PLAN) {
       const sprint = await generationOf(next);
       if (kill) {
+        // Once it has mined something (or the stage is about to end), so work in its store is lost.
+        const api = net.services.service('api', KILLED).spec.url;
+        await waitFor(
+          `validator ${KILLED}'s API node to mine`,
+          async () => {
+            const st = (await (await fetch(`${api}/v1/status`)).json()) as { mining?: { count: number }[] };
+            if ((st.mining?.[0]?.count ?? 0) > 0) return true;
+            return (await net.nodes[0]!.rpc.height()) >= Number(sprint.commitStart) - 1;
+          },
+          EPOCH_DEADLINE_MS,
+          100,
+        );
+        const h = await net.nodes[0]!.rpc.height();
         await net.kill9Api(KILLED);
+        assert.ok(h < Number(sprint.commitStart), `killed during generation (height ${h})`);
         killedIn = sprint.epoch;
         // Down through the whole commit window: nothing it mined can be committed.
         await net.waitForHeight(Number(sprint.validationStart), EPOCH_DEADLINE_MS);
         await net.startApi(KILLED);
       }
       await net.waitForHeight(Number(sprint.nextStart), EPOCH_DEADLINE_MS);
-      await step(`powers of epoch ${sprint.epoch}`, () =>
+      const powers = await step(`powers of epoch ${sprint.epoch}`, () =>
         checkPowers(sprint, killedIn === sprint.epoch ? KILLED : undefined),
+      );
+      t.diagnostic(
+        `epoch ${sprint.epoch}${kill ? ` (API node ${KILLED} killed)` : ''}: powers ${powers.join(', ')}`,
       );
       next = sprint.epoch + 1n;
     }

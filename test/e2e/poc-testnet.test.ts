@@ -30,9 +30,13 @@ import { sized } from '../profile.js';
 import { waitFor } from './helpers/rpc.js';
 
 const THROTTLE = [800, 400, 200, 100];
-/** Long enough stages that a loaded 2-core machine still mines, commits and votes in each. */
-const STAGES = { generation: 6, commit: 4, validation: 6, dkg: 2 };
-const EPOCH_LENGTH = 30; // the Sprint's 20 blocks plus the 10 x/poc leaves free
+/**
+ * Stages long enough for a loaded 2-core machine: generation ≈ 10 s, so an ML node's session
+ * opening (1-2 s under load) and the API node's 0.5 s polling don't decide the order of counts;
+ * the commit and validation stages leave room for a late commit tx and the validators' recompute.
+ */
+const STAGES = { generation: 20, commit: 4, validation: 8, dkg: 2 };
+const EPOCH_LENGTH = 46; // the Sprint's 36 blocks plus the 10 x/poc leaves free
 /** The validator whose API node is killed: the smallest, so the rest keep > 2/3 of the power. */
 const KILLED = 3;
 /** Per Sprint: kill KILLED's API node in it or not. */

@@ -9,6 +9,7 @@ import { BANK_MODULE, bankModule } from '../x/bank/module.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../x/governance/keys.js';
 import { GOVERNANCE_MODULE, governanceModule } from '../x/governance/module.js';
+import { accountKeysFrom } from '../x/poc/accountKeys.js';
 import { POC_MODULE, pocModule } from '../x/poc/module.js';
 import { moduleAddress } from './runtime/address.js';
 import { registerTxService } from './runtime/ante/txService.js';
@@ -60,6 +61,8 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   const poc = pocModule(mint.key(POC_MODULE), authority, collateral.keeper);
   collateral.keeper.setValidatorLookup(poc.keeper);
   collateral.keeper.setEpochClock(poc.keeper); // x/poc owns the one epoch clock
+  poc.keeper.accounts = accountKeysFrom(auth.keeper); // kernel keys, sample signatures
+  poc.keeper.activation = collateral.keeper; // accepted PoC weight → collateral-activated weight
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,
     onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch),

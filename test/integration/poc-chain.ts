@@ -30,6 +30,9 @@ import { CHAIN_ID, DENOM, signTx, TestKey } from './tx-harness.js';
 export const GOV_ADDRESS = moduleAddress(GOV_MODULE);
 export type BlockAction = (ctx: Context, chain: PocChain) => void;
 
+/** The block hash the in-process chain gives block `h` (SHA-256 of its height). */
+export const blockHash = (h: bigint) => createHash('sha256').update(`block-${h}`).digest();
+
 export const consensusKey = (i: number) => createHash('sha256').update(`consensus-${i}`).digest();
 
 export interface PocChainOptions {
@@ -130,7 +133,8 @@ export class PocChain {
         height: this.height,
         time: { seconds: 1_700_000_000n + this.height, nanos: 0 },
         txs,
-        hash: new Uint8Array(32),
+        // A distinct hash per height, as CometBFT's: the Sprint's seed and validation hash.
+        hash: blockHash(this.height),
         ...consensus,
       }),
     );

@@ -6,4 +6,17 @@ export const pocErrors = {
   unknownParticipant: registerError('poc', 3, 'unknown participant'),
   invalidParticipant: registerError('poc', 4, 'invalid participant'),
   invalidGenesis: registerError('poc', 5, 'invalid genesis'),
+  // The Sprint (issue 12)
+  wrongStage: registerError('poc', 6, 'not accepted in this Sprint stage'),
+  wrongEpoch: registerError('poc', 7, 'not the running Sprint epoch'),
+  unknownClass: registerError('poc', 8, 'unknown PoC class'),
+  countOutOfRange: registerError('poc', 9, 'commit count out of range'),
+  duplicateVote: registerError('poc', 10, 'duplicate PoC vote'),
+  noVotingPower: registerError('poc', 11, 'voter has no power this epoch'),
+  invalidSampleSig: registerError('poc', 12, 'invalid sample signature'),
+  noCommit: registerError('poc', 13, 'no commit for this participant and class'),
+  invalidPop: registerError('poc', 14, 'invalid proof of possession'),
+  duplicateConsensusKey: registerError('poc', 15, 'consensus key already registered'),
+  alreadyRegistered: registerError('poc', 16, 'participant already registered'),
+  missingPubkey: registerError('poc', 17, 'account has no public key'),
 };

@@ -25,3 +25,25 @@ export interface WeightSource {
   /** Current epoch index (0 at genesis). */
   currentEpoch(ctx: Context): bigint;
 }
+
+/** x/auth's view x/poc needs: an account's secp256k1 key (the kernel key, sample signatures). */
+export interface AccountKeys {
+  /** The 33-byte compressed secp256k1 key on the account; undefined when none is set yet. */
+  pubkeyOf(ctx: Context, address: string): Uint8Array | undefined;
+}
+
+/** x/collateral's weight activation (gonka.md §7), applied to accepted PoC weights. */
+export interface WeightActivation {
+  effectiveWeight(ctx: Context, participant: string, potential: bigint): bigint;
+}
+
+/** A subscriber to the Sprint's stages; hooks run in registration order in BeginBlock of the stage's
+ * first block, after x/poc's own work for that stage (at weights_final: the weights are scheduled). */
+export interface StageHook {
+  readonly name: string;
+  onStage(
+    ctx: Context,
+    stage: import('./stages.js').StageStart,
+    sprint: import('../../proto/gen/gonka/poc/v1/poc.js').SprintState,
+  ): void;
+}

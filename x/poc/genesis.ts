@@ -7,17 +7,22 @@ import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { pocErrors } from './errors.js';
 import { MAX_WEIGHT, type PocKeeper } from './keeper.js';
+import { validateApiUrl, validateClassList } from './msgs.js';
 import { pocParamsFromJson, pocParamsToJson } from './params.js';
+import { exportSprintGenesis, initSprintGenesis, type SprintGenesis } from './sprintGenesis.js';
 
 export interface ParticipantJson {
   address: string;
   /** base64 of the 32-byte ed25519 consensus key (CometBFT's priv_validator_key.json pub_key.value) */
   consensus_pubkey: string;
   weight: string;
+  /** Set by MsgRegisterParticipant / MsgUpdateParticipant; written only when set. */
+  api_url?: string;
+  classes?: number[];
 }
 
-export interface PocGenesis {
-  params: { epoch_length: string };
+export interface PocGenesis extends SprintGenesis {
+  params: { epoch_length: string } & Record<string, unknown>;
   epoch?: { epoch: string; start_height: string; next_start_height: string };
   participants: ParticipantJson[];
   next_weights?: { address: string; weight: string }[];
@@ -67,12 +72,14 @@ export function initPocGenesis(ctx: Context, keeper: PocKeeper, raw: unknown): v
       address: j.address,
       consensusPubkey,
       weight: uint(`${where} weight`, j.weight),
-      apiUrl: '',
-      classes: [],
+      apiUrl: participantApiUrl(where, j.api_url),
+      classes: participantClasses(where, j.classes),
     });
   }
   for (const n of g.next_weights ?? [])
     keeper.setNextWeight(ctx, n.address, uint(`next weight of ${n.address}`, n.weight));
+
+  initSprintGenesis(ctx, keeper, g);
 
   // The initial validator set: the exported powers when importing, otherwise every weight.
   const target = new Map<string, bigint>();
@@ -107,8 +114,34 @@ export function exportPocGenesis(ctx: Context, keeper: PocKeeper): PocGenesis {
       address: p.address,
       consensus_pubkey: Buffer.from(p.consensusPubkey).toString('base64'),
       weight: p.weight.toString(),
+      ...(p.apiUrl !== '' ? { api_url: p.apiUrl } : {}),
+      ...(p.classes.length > 0 ? { classes: [...p.classes] } : {}),
     })),
     next_weights: keeper.nextWeights(ctx).map((n) => ({ address: n.address, weight: n.weight.toString() })),
     validator_powers: keeper.powers(ctx).map((v) => ({ address: v.address, power: v.power.toString() })),
+    ...exportSprintGenesis(ctx, keeper),
   };
+}
+
+function participantApiUrl(where: string, v: unknown): string {
+  if (v === undefined || v === '') return '';
+  if (typeof v !== 'string') throw pocErrors.invalidGenesis(`${where}: api_url must be a string`);
+  try {
+    validateApiUrl(v);
+  } catch (e) {
+    throw pocErrors.invalidGenesis(`${where}: ${(e as Error).message}`);
+  }
+  return v;
+}
+
+function participantClasses(where: string, v: unknown): number[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffffffff))
+    throw pocErrors.invalidGenesis(`${where}: classes must be a list of u32`);
+  try {
+    validateClassList(v);
+  } catch (e) {
+    throw pocErrors.invalidGenesis(`${where}: ${(e as Error).message}`);
+  }
+  return v as number[];
 }

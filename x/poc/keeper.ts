@@ -16,10 +16,18 @@ import {
   Params,
   Participant,
   type Params as PocParams,
+  type SprintState,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
-import type { EpochHook, JailView, WeightSource } from './expectedKeepers.js';
+import type {
+  AccountKeys,
+  EpochHook,
+  JailView,
+  StageHook,
+  WeightActivation,
+  WeightSource,
+} from './expectedKeepers.js';
 import {
   EPOCH_KEY,
   NEXT_WEIGHT_PREFIX,
@@ -31,13 +39,18 @@ import {
   powerKey,
   TOTAL_WEIGHT_KEY,
 } from './keys.js';
-import { defaultPocParams, validatePocParams } from './params.js';
+import { defaultPocParams, sprintEnabled, sprintSpan, validatePocParams } from './params.js';
+import { SprintStore } from './sprintStore.js';
+import { planSprint, type StageStart, stageStartingAt } from './stages.js';
 import { indexConsensusKey, indexedValidatorCount, participantByConsAddress } from './validatorIndex.js';
+import { finalizeWeights } from './weights.js';
 
 /** ed25519 public keys are 32 bytes; CometBFT rejects anything else. */
 export const ED25519_PUBKEY_LENGTH = 32;
 /** CometBFT's MaxTotalVotingPower is 2^60/8; keep every weight and the total far below it. */
 export const MAX_WEIGHT = 1n << 50n;
+/** Sprints kept with their commits, votes and results: the running one and the two before it. */
+export const PRUNE_KEEP = 3n;
 
 export interface ValidatorUpdate {
   pubKeyEd25519: Uint8Array;
@@ -46,11 +59,26 @@ export interface ValidatorUpdate {
 
 export class PocKeeper implements WeightSource {
   private readonly hooks: EpochHook[] = [];
+  private readonly stageHooks: StageHook[] = [];
+  readonly sprints: SprintStore;
+  /** x/auth's account keys (sample signatures); set at wiring. */
+  accounts?: AccountKeys;
+  /** x/collateral's weight activation; without it accepted weights are used as they are. */
+  activation?: WeightActivation;
 
   constructor(
     private readonly key: StoreKey,
     private readonly jails?: JailView,
-  ) {}
+  ) {
+    this.sprints = new SprintStore(key);
+  }
+
+  /** Subscribes a module to the Sprint's stages (wiring time only). */
+  addStageHook(hook: StageHook): void {
+    if (this.stageHooks.some((h) => h.name === hook.name))
+      throw new Error(`stage hook ${hook.name} added twice`);
+    this.stageHooks.push(hook);
+  }
 
   /** Subscribes a module to epoch starts (wiring time only, in dependency order). */
   addEpochHook(hook: EpochHook): void {
@@ -110,6 +138,44 @@ export class PocKeeper implements WeightSource {
   }
 
   /**
+   * BeginBlock, after the epoch clock: start the Sprint for the next epoch at its P (params
+   * snapshotted, seed = this block's hash), then the running Sprint's stage work: the validation
+   * hash at validation_start, the weights at weights_final. Then the stage hooks.
+   */
+  sprintBeginBlock(ctx: Context): void {
+    const h = ctx.header.height;
+    const s = this.epochState(ctx);
+    const params = this.getParams(ctx);
+    if (
+      sprintEnabled(params) &&
+      h === s.nextStartHeight - sprintSpan(params) &&
+      !this.sprints.getSprint(ctx, s.epoch + 1n)
+    ) {
+      if (h <= s.startHeight) ctx.events.emit(ev.pocSprintSkipped(s.epoch + 1n, h));
+      else {
+        const sprint = planSprint(s.epoch + 1n, s.nextStartHeight, params);
+        sprint.seed = Uint8Array.from(ctx.header.hash);
+        this.sprints.setSprint(ctx, sprint);
+        if (sprint.epoch >= PRUNE_KEEP) this.sprints.pruneBefore(ctx, sprint.epoch - PRUNE_KEEP + 1n);
+      }
+    }
+    const sprint = this.sprints.latestSprint(ctx);
+    if (!sprint || sprint.nextStart !== s.nextStartHeight) return;
+    const stage = stageStartingAt(sprint, h);
+    if (!stage) return;
+    if (stage === 'validation') {
+      sprint.validationHash = Uint8Array.from(ctx.header.hash);
+      this.sprints.setSprint(ctx, sprint);
+    } else if (stage === 'weights_final') finalizeWeights(ctx, this, this.sprints, sprint, this.activation);
+    this.emitStage(ctx, stage, sprint);
+  }
+
+  private emitStage(ctx: Context, stage: StageStart, sprint: SprintState): void {
+    ctx.events.emit(ev.pocStage(sprint.epoch, stage, ctx.header.height));
+    for (const hook of this.stageHooks) hook.onStage(ctx, stage, sprint);
+  }
+
+  /**
    * EndBlock: from nextStart − 2 on, send CometBFT whatever differs from the next epoch's set;
    * before that, only when this block jailed or unjailed someone, the current set with the jailed at
    * 0 — so a jailing takes effect at H+2 instead of at the next epoch.
@@ -160,6 +226,11 @@ export class PocKeeper implements WeightSource {
       .kv(this.key)
       .iterator(startKey ?? PARTICIPANT_PREFIX, prefixEnd(PARTICIPANT_PREFIX)))
       yield [k, Participant.decode(v)];
+  }
+
+  /** Every participant's address, in address-byte order. */
+  *iterateParticipantsSorted(ctx: Context): Generator<string> {
+    for (const p of this.iterateParticipants(ctx)) yield p.address;
   }
 
   participants(ctx: Context): Participant[] {

@@ -1,6 +1,6 @@
 // x/poc store layout (store name `poc`). Addresses are the 20 raw account bytes, so iteration is
 // in address-byte order (deterministic, and the order every export lists participants in).
-import { concat } from '../../app/runtime/keys.js';
+import { concat, u64 } from '../../app/runtime/keys.js';
 
 export const STORE = 'poc';
 
@@ -24,3 +24,36 @@ export const powerKey = (addr: Uint8Array) => concat(POWER_PREFIX, addr);
 /** 0x06 | CometBFT validator address (SHA-256(consensus pubkey)[:20]) → participant address bytes */
 export const CONS_ADDRESS_PREFIX = Uint8Array.of(0x06);
 export const consAddressKey = (consAddr: Uint8Array) => concat(CONS_ADDRESS_PREFIX, consAddr);
+
+// ---- the Sprint (issue 12); epochs are u64 BE so each prefix iterates in epoch order ----
+/** 0x07 | epoch → SprintState (protobuf), the Sprint deciding that epoch's set */
+export const SPRINT_PREFIX = Uint8Array.of(0x07);
+/** 0x08 | epoch | addr | class (u32 BE) → PocCommit */
+export const COMMIT_PREFIX = Uint8Array.of(0x08);
+/** 0x09 | epoch | participant addr | class (u32 BE) | validator addr → PocVote */
+export const VOTE_PREFIX = Uint8Array.of(0x09);
+/** 0x0a | epoch | addr → WeightResult */
+export const WEIGHT_RESULT_PREFIX = Uint8Array.of(0x0a);
+/** 0x0b → u64 epoch of the latest Sprint started (absent before the first) */
+export const LATEST_SPRINT_KEY = Uint8Array.of(0x0b);
+
+const u32be = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+};
+export const epochKeyPart = (epoch: bigint) => u64(epoch);
+export const sprintKey = (epoch: bigint) => concat(SPRINT_PREFIX, u64(epoch));
+export const commitEpochPrefix = (epoch: bigint) => concat(COMMIT_PREFIX, u64(epoch));
+export const commitKey = (epoch: bigint, addr: Uint8Array, classId: number) =>
+  concat(COMMIT_PREFIX, u64(epoch), addr, u32be(classId));
+export const voteEpochPrefix = (epoch: bigint) => concat(VOTE_PREFIX, u64(epoch));
+export const voteTargetPrefix = (epoch: bigint, participant: Uint8Array) =>
+  concat(VOTE_PREFIX, u64(epoch), participant);
+export const voteClassPrefix = (epoch: bigint, participant: Uint8Array, classId: number) =>
+  concat(VOTE_PREFIX, u64(epoch), participant, u32be(classId));
+export const voteKey = (epoch: bigint, participant: Uint8Array, classId: number, validator: Uint8Array) =>
+  concat(VOTE_PREFIX, u64(epoch), participant, u32be(classId), validator);
+export const weightResultEpochPrefix = (epoch: bigint) => concat(WEIGHT_RESULT_PREFIX, u64(epoch));
+export const weightResultKey = (epoch: bigint, addr: Uint8Array) =>
+  concat(WEIGHT_RESULT_PREFIX, u64(epoch), addr);

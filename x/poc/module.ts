@@ -28,7 +28,10 @@ export function pocModule(
     defaultGenesis: defaultPocGenesis,
     initGenesis: (ctx, g) => initPocGenesis(ctx, keeper, g),
     exportGenesis: (ctx): PocGenesis => exportPocGenesis(ctx, keeper),
-    beginBlock: (ctx) => keeper.beginBlock(ctx),
+    beginBlock: (ctx) => {
+      keeper.beginBlock(ctx);
+      keeper.sprintBeginBlock(ctx);
+    },
     endBlock: (ctx) => keeper.endBlock(ctx),
     invariants: (ctx) => pocInvariants(ctx, keeper, store),
   };

@@ -1,5 +1,9 @@
-// x/poc params. Only the epoch clock so far; later issues add the Sprint's stage lengths.
-import { Params, type Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
+// x/poc params: the epoch length and the Sprint's (stage lengths, sample size, power cap, the PoC
+// classes). generation_blocks = 0 disables the Sprint, and the defaults keep it disabled so a
+// genesis that names only epoch_length encodes exactly as before (golden vectors). Profiles give
+// the Sprint params a network starts with (devnet, the fast test profile, mainnet).
+import { ONE, parseDec } from '../../app/runtime/decimal.js';
+import { ClassParams, Params, type Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
 
 /** About a minute of devnet blocks (DESIGN.md §9); the fast test profile uses 24–32. Mainnet: 15391. */
@@ -7,8 +11,97 @@ export const DEFAULT_EPOCH_LENGTH = 60n;
 /** Below this the set emitted at boundary − 2 would land inside the epoch it was computed in. */
 export const MIN_EPOCH_LENGTH = 4n;
 export const MAX_EPOCH_LENGTH = 10_000_000n;
+/** Blocks of every epoch left outside the Sprint (DESIGN.md §5): inference-only time. */
+export const MIN_FREE_BLOCKS = 10n;
+export const MAX_SAMPLE_SIZE = 1000;
+/** A participant may announce at most this many classes; params list at most this many too. */
+export const MAX_CLASSES = 8;
+/** Commit counts are u64 on the wire; keep them where count × coefficient cannot overflow u64 math. */
+export const MAX_CLASS_COUNT = 1n << 48n;
+
+/** Kernel class ids (kernels/poc/classes.ts). */
+export const CLASS_TINY = 1;
+export const CLASS_DEVNET = 2;
+export const CLASS_LARGE = 3;
 
 export const defaultPocParams = (): PocParams => Params.fromPartial({ epochLength: DEFAULT_EPOCH_LENGTH });
+
+/** Every class the kernels know, with weight per nonce ∝ the work one nonce costs. */
+export const defaultClasses = (): ClassParams[] => [
+  { classId: CLASS_TINY, coefficient: '1', maxCount: 1n << 32n },
+  { classId: CLASS_DEVNET, coefficient: '4', maxCount: 1n << 32n },
+  { classId: CLASS_LARGE, coefficient: '64', maxCount: 1n << 32n },
+];
+
+export type SprintProfile = 'devnet' | 'fast' | 'mainnet';
+
+/**
+ * The Sprint params of a network profile. `fast` (tests, DESIGN.md §10): every stage 2 blocks in
+ * a 24-block epoch. `devnet`: a 60-block epoch (≈ 1 s blocks) with 15 blocks to mine.
+ */
+export function sprintParams(profile: SprintProfile): PocParams {
+  const common = { sampleSize: 200, maxPowerFraction: '0.25', classes: defaultClasses() };
+  switch (profile) {
+    case 'fast':
+      return Params.fromPartial({
+        ...common,
+        epochLength: 24n,
+        generationBlocks: 2n,
+        commitBlocks: 2n,
+        validationBlocks: 2n,
+        dkgBlocks: 2n,
+      });
+    case 'devnet':
+      return Params.fromPartial({
+        ...common,
+        epochLength: 60n,
+        generationBlocks: 15n,
+        commitBlocks: 5n,
+        validationBlocks: 8n,
+        dkgBlocks: 4n,
+      });
+    case 'mainnet':
+      return Params.fromPartial({
+        ...common,
+        epochLength: 15391n,
+        generationBlocks: 300n,
+        commitBlocks: 60n,
+        validationBlocks: 240n,
+        dkgBlocks: 60n,
+      });
+  }
+}
+
+/** Blocks from P to the epoch boundary: every stage plus the 2 blocks CometBFT needs for a set. */
+export const sprintSpan = (p: PocParams): bigint =>
+  p.generationBlocks + p.commitBlocks + p.validationBlocks + p.dkgBlocks + 2n;
+
+export const sprintEnabled = (p: PocParams): boolean => p.generationBlocks > 0n;
+
+/** A class coefficient in atto units (18 decimals); throws on anything but a decimal > 0. */
+export function coefficientAtto(c: string): bigint {
+  let v: bigint;
+  try {
+    v = parseDec(c);
+  } catch {
+    throw pocErrors.invalidParams(`class coefficient must be a decimal, got '${String(c).slice(0, 40)}'`);
+  }
+  if (v <= 0n) throw pocErrors.invalidParams('class coefficient must be positive');
+  if (v > 1_000_000n * ONE) throw pocErrors.invalidParams(`class coefficient ${c} is over 1000000`);
+  return v;
+}
+
+/** max_power_fraction in atto units, in (0, 1]. */
+export function maxPowerFractionAtto(s: string): bigint {
+  let v: bigint;
+  try {
+    v = parseDec(s);
+  } catch {
+    throw pocErrors.invalidParams(`max_power_fraction must be a decimal, got '${String(s).slice(0, 40)}'`);
+  }
+  if (v <= 0n || v > ONE) throw pocErrors.invalidParams(`max_power_fraction ${s} must be in (0, 1]`);
+  return v;
+}
 
 export function validatePocParams(p: PocParams | undefined): PocParams {
   if (!p) throw pocErrors.invalidParams('params must be set');
@@ -16,17 +109,108 @@ export function validatePocParams(p: PocParams | undefined): PocParams {
     throw pocErrors.invalidParams(
       `epoch_length ${p.epochLength} is outside [${MIN_EPOCH_LENGTH}, ${MAX_EPOCH_LENGTH}]`,
     );
+  if (!sprintEnabled(p)) return p; // the Sprint is off: its other params are not read
+  for (const [name, v] of [
+    ['commit_blocks', p.commitBlocks],
+    ['validation_blocks', p.validationBlocks],
+  ] as const)
+    if (v < 1n) throw pocErrors.invalidParams(`${name} must be at least 1 when the Sprint is enabled`);
+  if (sprintSpan(p) + MIN_FREE_BLOCKS > p.epochLength)
+    throw pocErrors.invalidParams(
+      `the Sprint (${sprintSpan(p)} blocks with the 2 set blocks) leaves less than ${MIN_FREE_BLOCKS} of the ${p.epochLength}-block epoch`,
+    );
+  if (p.sampleSize < 1 || p.sampleSize > MAX_SAMPLE_SIZE)
+    throw pocErrors.invalidParams(`sample_size ${p.sampleSize} is outside [1, ${MAX_SAMPLE_SIZE}]`);
+  maxPowerFractionAtto(p.maxPowerFraction);
+  if (p.classes.length < 1 || p.classes.length > MAX_CLASSES)
+    throw pocErrors.invalidParams(`classes: between 1 and ${MAX_CLASSES} when the Sprint is enabled`);
+  let last = 0;
+  for (const c of p.classes) {
+    if (c.classId <= last)
+      throw pocErrors.invalidParams('classes must be sorted by class_id, ids unique, ids ≥ 1');
+    last = c.classId;
+    coefficientAtto(c.coefficient);
+    if (c.maxCount < 1n || c.maxCount > MAX_CLASS_COUNT)
+      throw pocErrors.invalidParams(
+        `class ${c.classId}: max_count ${c.maxCount} is outside [1, ${MAX_CLASS_COUNT}]`,
+      );
+  }
   return p;
 }
 
-export const pocParamsToJson = (p: PocParams) => ({ epoch_length: p.epochLength.toString() });
+export const classParams = (p: PocParams, classId: number): ClassParams | undefined =>
+  p.classes.find((c) => c.classId === classId);
+
+export interface ClassParamsJson {
+  class_id: number;
+  coefficient: string;
+  max_count: string;
+}
+
+/** Genesis JSON (snake_case). Sprint fields are written only when set, so a Sprint-less genesis
+ * reads as it always did. */
+export function pocParamsToJson(p: PocParams): { epoch_length: string } & Record<string, unknown> {
+  const out: { epoch_length: string } & Record<string, unknown> = { epoch_length: p.epochLength.toString() };
+  if (p.generationBlocks > 0n) out.generation_blocks = p.generationBlocks.toString();
+  if (p.commitBlocks > 0n) out.commit_blocks = p.commitBlocks.toString();
+  if (p.validationBlocks > 0n) out.validation_blocks = p.validationBlocks.toString();
+  if (p.dkgBlocks > 0n) out.dkg_blocks = p.dkgBlocks.toString();
+  if (p.sampleSize > 0) out.sample_size = p.sampleSize;
+  if (p.maxPowerFraction !== '') out.max_power_fraction = p.maxPowerFraction;
+  if (p.classes.length > 0)
+    out.classes = p.classes.map(
+      (c): ClassParamsJson => ({
+        class_id: c.classId,
+        coefficient: c.coefficient,
+        max_count: c.maxCount.toString(),
+      }),
+    );
+  return out;
+}
+
+const U64 = /^\d{1,19}$/;
+
+function u64Field(o: Record<string, unknown>, name: string): bigint {
+  const v = o[name];
+  if (v === undefined) return 0n;
+  if (!U64.test(String(v)))
+    throw pocErrors.invalidParams(`${name} '${String(v).slice(0, 40)}' is not an unsigned integer`);
+  return BigInt(String(v));
+}
 
 export function pocParamsFromJson(j: unknown): PocParams {
-  if (j === undefined) return defaultPocParams();
+  if (j === undefined || j === null) return defaultPocParams();
+  if (typeof j !== 'object') throw pocErrors.invalidParams('params must be an object');
   const o = j as Record<string, unknown>;
-  const v = o.epoch_length;
-  if (v === undefined) return defaultPocParams();
-  if (!/^\d{1,19}$/.test(String(v)))
-    throw pocErrors.invalidParams(`epoch_length '${String(v)}' is not an unsigned integer`);
-  return validatePocParams(Params.fromPartial({ epochLength: BigInt(String(v)) }));
+  const epochLength = o.epoch_length === undefined ? DEFAULT_EPOCH_LENGTH : u64Field(o, 'epoch_length');
+  const sample = o.sample_size;
+  if (sample !== undefined && !/^\d{1,4}$/.test(String(sample)))
+    throw pocErrors.invalidParams(
+      `sample_size '${String(sample).slice(0, 40)}' is not a small unsigned integer`,
+    );
+  const classesRaw = o.classes ?? [];
+  if (!Array.isArray(classesRaw) || classesRaw.length > MAX_CLASSES)
+    throw pocErrors.invalidParams(`classes must be a list of at most ${MAX_CLASSES}`);
+  const classes = classesRaw.map((c: unknown) => {
+    const co = (c ?? {}) as Record<string, unknown>;
+    if (!/^\d{1,9}$/.test(String(co.class_id)))
+      throw pocErrors.invalidParams('class_id must be an unsigned integer');
+    return ClassParams.fromPartial({
+      classId: Number(co.class_id),
+      coefficient: String(co.coefficient ?? '').slice(0, 64),
+      maxCount: u64Field(co, 'max_count'),
+    });
+  });
+  return validatePocParams(
+    Params.fromPartial({
+      epochLength,
+      generationBlocks: u64Field(o, 'generation_blocks'),
+      commitBlocks: u64Field(o, 'commit_blocks'),
+      validationBlocks: u64Field(o, 'validation_blocks'),
+      dkgBlocks: u64Field(o, 'dkg_blocks'),
+      sampleSize: sample === undefined ? 0 : Number(sample),
+      maxPowerFraction: o.max_power_fraction === undefined ? '' : String(o.max_power_fraction).slice(0, 64),
+      classes,
+    }),
+  );
 }

@@ -16,6 +16,7 @@ export type {
 export {
   computeSprintVotes,
   MSG_POC_VALIDATION_TYPE_URL,
+  VoteBroadcastError,
   validateSprint,
   voteMsgs,
 } from './validate-sprint.js';

@@ -53,8 +53,10 @@ export interface PocValidatorDeps {
   readonly timeoutMs?: number;
   /** Commits checked at once (default 4). */
   readonly concurrency?: number;
-  /** Votes per MsgPocValidation (default 64); more votes are split over several msgs. */
+  /** Votes per MsgPocValidation (default 64, chain limit 256); more votes are split over several msgs. */
   readonly maxVotesPerMsg?: number;
+  /** validateSprint broadcasts the votes decided so far at this interval (default 5,000 ms). */
+  readonly flushMs?: number;
   /** Aborts every fetch and retry (e.g. the validation stage is ending): unfinished commits get no vote. */
   readonly signal?: AbortSignal;
   /**
@@ -104,7 +106,7 @@ export interface CommitOutcome {
 /** What validateSprint decided and broadcast. */
 export interface SprintValidation {
   readonly epoch: bigint;
-  /** One per commit that got a verdict, in (participant, class) order. */
+  /** One per commit that got a verdict, sorted by (participant, class). */
   readonly outcomes: CommitOutcome[];
   /**
    * Commits that got no vote: the validator could not check them itself (unknown class, no
@@ -112,7 +114,10 @@ export interface SprintValidation {
    * participant for the validator's own problem.
    */
   readonly skipped: { participant: string; classId: number; why: string }[];
-  /** The msgs handed to broadcast, each within maxVotesPerMsg votes. */
+  /**
+   * validateSprint: the msgs broadcast, in the order they went out (votes in the order they were
+   * decided); computeSprintVotes: the votes sorted and split, not broadcast. ≤ maxVotesPerMsg each.
+   */
   readonly msgs: MsgPocValidation[];
 }
 

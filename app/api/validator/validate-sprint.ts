@@ -14,6 +14,11 @@ function classById(id: number): PocClass | undefined {
   return Object.values(POC_CLASSES).find((c) => c.id === id);
 }
 
+const byParticipantThenClass = (
+  a: { participant: string; classId: number },
+  b: { participant: string; classId: number },
+) => (a.participant < b.participant ? -1 : a.participant > b.participant ? 1 : a.classId - b.classId);
+
 /** One commit per (participant, class) (the latest height wins), sorted by participant then class. */
 function latestCommits(commits: readonly PocCommit[], epoch: bigint): PocCommit[] {
   const byKey = new Map<string, PocCommit>();
@@ -23,16 +28,15 @@ function latestCommits(commits: readonly PocCommit[], epoch: bigint): PocCommit[
     const seen = byKey.get(key);
     if (!seen || c.height > seen.height) byKey.set(key, c);
   }
-  return [...byKey.values()].sort((a, b) =>
-    a.participant < b.participant ? -1 : a.participant > b.participant ? 1 : a.classId - b.classId,
-  );
+  return [...byKey.values()].sort(byParticipantThenClass);
 }
 
-/** Decides every commit of the Sprint without broadcasting (the API node may retry the broadcast). */
-export async function computeSprintVotes(
+/** Checks every commit, handing each outcome to `onDecided` as soon as it is known. */
+async function checkAll(
   deps: PocValidatorDeps,
   sprint: SprintState,
-): Promise<SprintValidation> {
+  onDecided: (o: CommitOutcome) => void,
+): Promise<Omit<SprintValidation, 'msgs'>> {
   const params = sprint.params;
   if (!params) throw new Error(`sprint ${sprint.epoch} has no params snapshot`);
   if (sprint.validationHash.length === 0) {
@@ -42,15 +46,14 @@ export async function computeSprintVotes(
   const chainClasses = new Set(params.classes.map((c) => c.classId));
   const commits = latestCommits(await deps.sprintCommits(sprint.epoch), sprint.epoch);
   const recomputer = deps.recomputer ?? new Recomputer({ log: deps.log });
-  const outcomes: (CommitOutcome | undefined)[] = new Array(commits.length);
+  const outcomes: CommitOutcome[] = [];
   const skipped: SprintValidation['skipped'] = [];
   const started = Date.now();
 
   let next = 0;
   const worker = async (): Promise<void> => {
     for (;;) {
-      const i = next++;
-      const commit = commits[i];
+      const commit = commits[next++];
       if (!commit) return;
       const cls = classById(commit.classId);
       if (!cls || !chainClasses.has(commit.classId)) {
@@ -61,10 +64,13 @@ export async function computeSprintVotes(
         });
         continue;
       }
+      if (deps.signal?.aborted) {
+        skipped.push({ participant: commit.participant, classId: commit.classId, why: 'validation aborted' });
+        continue;
+      }
       try {
         const outcome = await checkCommit({ deps, sprint, sampleSize, recomputer }, commit, cls);
-        outcomes[i] = outcome;
-        deps.onOutcome?.(outcome);
+        outcomes.push(outcome);
         deps.log.info(
           {
             epoch: sprint.epoch.toString(),
@@ -79,13 +85,14 @@ export async function computeSprintVotes(
           },
           'PoC commit checked',
         );
+        deps.onOutcome?.(outcome);
+        onDecided(outcome);
       } catch (err) {
-        if (!(err instanceof CommitSkipped)) throw err;
-        skipped.push({ participant: commit.participant, classId: commit.classId, why: err.message });
-        deps.log.warn(
-          { participant: commit.participant, class: cls.name, why: err.message },
-          'PoC commit not voted',
-        );
+        // The validator's own failure (aborted, no engine, a chain query or the signer failing):
+        // no vote rather than blaming the participant, and the other commits go on.
+        const why = err instanceof CommitSkipped ? err.message : `validator error: ${String(err)}`;
+        skipped.push({ participant: commit.participant, classId: commit.classId, why });
+        deps.log.warn({ participant: commit.participant, class: cls.name, why }, 'PoC commit not voted');
       }
     }
   };
@@ -95,19 +102,33 @@ export async function computeSprintVotes(
   } finally {
     if (!deps.recomputer) await recomputer.release();
   }
-
-  const decided = outcomes.filter((o): o is CommitOutcome => o !== undefined);
-  const msgs = voteMsgs(deps.signer.address, sprint.epoch, decided, deps.maxVotesPerMsg ?? 64);
+  outcomes.sort(byParticipantThenClass);
+  skipped.sort(byParticipantThenClass);
   deps.log.info(
     {
       epoch: sprint.epoch.toString(),
-      votes: decided.length,
+      votes: outcomes.length,
       skipped: skipped.length,
       ms: Date.now() - started,
     },
     'PoC Sprint validated',
   );
-  return { epoch: sprint.epoch, outcomes: decided, skipped, msgs };
+  return { epoch: sprint.epoch, outcomes, skipped };
+}
+
+/** Decides every commit of the Sprint without broadcasting; msgs are the votes, sorted, split. */
+export async function computeSprintVotes(
+  deps: PocValidatorDeps,
+  sprint: SprintState,
+): Promise<SprintValidation> {
+  const result = await checkAll(deps, sprint, () => {});
+  return { ...result, msgs: voteMsgs(deps.signer.address, sprint.epoch, result.outcomes, perMsg(deps)) };
+}
+
+function perMsg(deps: PocValidatorDeps): number {
+  const n = deps.maxVotesPerMsg ?? 64;
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError('maxVotesPerMsg must be ≥ 1');
+  return n;
 }
 
 /** The votes as MsgPocValidation, at most `perMsg` each, in outcome order. */
@@ -117,7 +138,6 @@ export function voteMsgs(
   outcomes: readonly CommitOutcome[],
   perMsg: number,
 ): MsgPocValidation[] {
-  if (!Number.isSafeInteger(perMsg) || perMsg < 1) throw new RangeError('maxVotesPerMsg must be ≥ 1');
   const votes: PocValidation[] = outcomes.map((o) => ({
     participant: o.participant,
     classId: o.classId,
@@ -131,15 +151,62 @@ export function voteMsgs(
   return msgs;
 }
 
+/** Some votes could not be broadcast; `result.msgs` holds those that were. */
+export class VoteBroadcastError extends Error {
+  override name = 'VoteBroadcastError';
+  constructor(
+    readonly unsent: MsgPocValidation[],
+    readonly result: SprintValidation,
+    cause: unknown,
+  ) {
+    super(`${unsent.length} MsgPocValidation could not be broadcast: ${String(cause)}`);
+  }
+}
+
 /**
- * Validates the Sprint and broadcasts the votes, one deps.broadcast call per MsgPocValidation.
- * A broadcast error propagates (after the earlier msgs went out); the result's msgs let the
- * caller retry the rest.
+ * Validates the Sprint and broadcasts the votes as they are decided: a full msg of
+ * maxVotesPerMsg goes out at once, and every flushMs (default 5 s) whatever is decided goes out,
+ * so participants that time out and are retried never hold back the others' votes past the
+ * validation stage. Broadcasts are sequential, one deps.broadcast call per msg. If any fails, the
+ * rest are still tried and a VoteBroadcastError is thrown at the end.
  */
 export async function validateSprint(deps: PocValidatorDeps, sprint: SprintState): Promise<SprintValidation> {
-  const result = await computeSprintVotes(deps, sprint);
-  for (const msg of result.msgs) {
-    await deps.broadcast([{ typeUrl: MSG_POC_VALIDATION_TYPE_URL, value: msg }]);
+  const limit = perMsg(deps);
+  const pending: CommitOutcome[] = [];
+  const sent: MsgPocValidation[] = [];
+  const unsent: MsgPocValidation[] = [];
+  let firstError: unknown;
+  let chain: Promise<void> = Promise.resolve();
+  const flush = (partial: boolean) => {
+    while (pending.length >= limit || (partial && pending.length > 0)) {
+      const [msg] = voteMsgs(deps.signer.address, sprint.epoch, pending.splice(0, limit), limit);
+      if (!msg) return;
+      chain = chain.then(async () => {
+        try {
+          await deps.broadcast([{ typeUrl: MSG_POC_VALIDATION_TYPE_URL, value: msg }]);
+          sent.push(msg);
+        } catch (err) {
+          firstError ??= err;
+          unsent.push(msg);
+          deps.log.error({ votes: msg.validations.length, err: String(err) }, 'PoC votes not broadcast');
+        }
+      });
+    }
+  };
+  const timer = setInterval(() => flush(true), deps.flushMs ?? 5_000);
+  timer.unref();
+  let result: Omit<SprintValidation, 'msgs'>;
+  try {
+    result = await checkAll(deps, sprint, (o) => {
+      pending.push(o);
+      flush(false);
+    });
+  } finally {
+    clearInterval(timer);
   }
-  return result;
+  flush(true);
+  await chain;
+  const done = { ...result, msgs: sent };
+  if (unsent.length > 0) throw new VoteBroadcastError(unsent, done, firstError);
+  return done;
 }

@@ -16,7 +16,7 @@ import { fastGovParams } from '../x/governance/params.js';
 import type { PocGenesis } from '../x/poc/genesis.js';
 import { setGenesisValidators } from '../x/poc/genesisValidators.js';
 import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
-import { applySprintGenesis, initServices, type PocTestnetOptions, resolvePocOptions } from './pocConfig.js';
+import { initServices, type PocTestnetOptions, resolvePocOptions, sprintGenesisParams } from './pocConfig.js';
 import { freePorts } from './ports.js';
 
 export interface TestnetInitOptions {
@@ -62,6 +62,9 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   if (weights.length !== n || weights.some((w) => !Number.isInteger(w) || w <= 0))
     throw new Error(`weights must list ${n} positive integers, got ${JSON.stringify(opts.weights)}`);
   const poc = opts.poc ? resolvePocOptions(opts.poc, n) : undefined;
+  const epochLength = opts.epochLength ?? 24;
+  // Checked before anything is written: x/poc refuses stages that don't fit the epoch.
+  const sprintParams = poc ? sprintGenesisParams(poc, epochLength) : undefined;
   rmSync(opts.dir, { recursive: true, force: true });
   mkdirSync(opts.dir, { recursive: true });
 
@@ -135,8 +138,8 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   }
   setGenesisValidators(genesis, specs);
   const pocGenesis = appState.poc as PocGenesis;
-  pocGenesis.params.epoch_length = String(opts.epochLength ?? 24);
-  if (poc) applySprintGenesis(pocGenesis.params as Record<string, unknown>, poc);
+  pocGenesis.params.epoch_length = String(epochLength);
+  if (sprintParams) pocGenesis.params = sprintParams;
   applyGovProfile(appState, fastGovParams()); // 8 s periods unless the caller set its own
   const text = `${JSON.stringify(genesis, null, 2)}\n`;
   for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { initApiKey } from '../app/api/key.js';
 import { isPocClassName } from '../kernels/poc/classes.js';
+import { pocParamsToJson, sprintParams, validatePocParams } from '../x/poc/params.js';
 import type { ServicesEntry } from './manifest.js';
 
 export interface PocTestnetOptions {
@@ -34,16 +35,14 @@ export interface SprintStages {
   dkg: number;
 }
 
+const fast = sprintParams('fast');
 /** The fast test profile's Sprint (DESIGN.md §10: every PoC and DKG stage 2 blocks). */
-export const FAST_STAGES: SprintStages = { generation: 2, commit: 2, validation: 2, dkg: 2 };
-const FAST_SAMPLE_SIZE = 200;
-const FAST_MAX_POWER_FRACTION = '0.25';
-/** Kernel class ids with their weight per nonce (x/poc's default classes). */
-const CLASS_PARAMS = [
-  { class_id: 1, coefficient: '1', max_count: String(2 ** 32) },
-  { class_id: 2, coefficient: '4', max_count: String(2 ** 32) },
-  { class_id: 3, coefficient: '64', max_count: String(2 ** 32) },
-];
+export const FAST_STAGES: SprintStages = {
+  generation: Number(fast.generationBlocks),
+  commit: Number(fast.commitBlocks),
+  validation: Number(fast.validationBlocks),
+  dkg: Number(fast.dkgBlocks),
+};
 
 /** Parses "800,400,200,100" (nonces/s per validator); throws naming the bad entry. */
 export function parseThrottleList(list: string, validators: number): number[] {
@@ -77,24 +76,30 @@ export function resolvePocOptions(o: PocTestnetOptions, validators: number) {
     mlWorkers,
     mlThrottle: o.mlThrottle,
     stages,
-    sampleSize: o.sampleSize ?? FAST_SAMPLE_SIZE,
-    maxPowerFraction: o.maxPowerFraction ?? FAST_MAX_POWER_FRACTION,
+    sampleSize: o.sampleSize ?? fast.sampleSize,
+    maxPowerFraction: o.maxPowerFraction ?? fast.maxPowerFraction,
   };
 }
 
 export type ResolvedPocOptions = ReturnType<typeof resolvePocOptions>;
 
-/** Writes the Sprint params into x/poc's genesis params (snake_case JSON, as x/poc reads them). */
-export function applySprintGenesis(pocParams: Record<string, unknown>, o: ResolvedPocOptions): void {
-  Object.assign(pocParams, {
-    generation_blocks: String(o.stages.generation),
-    commit_blocks: String(o.stages.commit),
-    validation_blocks: String(o.stages.validation),
-    dkg_blocks: String(o.stages.dkg),
-    sample_size: o.sampleSize,
-    max_power_fraction: o.maxPowerFraction,
-    classes: CLASS_PARAMS,
+/**
+ * x/poc's genesis params for a PoC testnet: the fast profile's Sprint with the options' stage
+ * lengths, sample size and cap, checked by x/poc's own validation (an epoch too short for the
+ * stages fails here, not at the chain's InitChain).
+ */
+export function sprintGenesisParams(o: ResolvedPocOptions, epochLength: number) {
+  const params = validatePocParams({
+    ...fast,
+    epochLength: BigInt(epochLength),
+    generationBlocks: BigInt(o.stages.generation),
+    commitBlocks: BigInt(o.stages.commit),
+    validationBlocks: BigInt(o.stages.validation),
+    dkgBlocks: BigInt(o.stages.dkg),
+    sampleSize: o.sampleSize,
+    maxPowerFraction: o.maxPowerFraction,
   });
+  return pocParamsToJson(params);
 }
 
 /**

@@ -61,7 +61,9 @@ describe('testnet init with PoC services', () => {
       assert.equal(p.validation_blocks, '2');
       assert.equal(p.dkg_blocks, '2');
       assert.equal(p.max_power_fraction, '0.5');
+      assert.equal(p.sample_size, 200);
       assert.equal(p.classes[0].class_id, 1, 'class tiny');
+      assert.equal(p.classes[0].coefficient, '1');
       const spec = serviceSpecs(v);
       assert.ok(spec);
       assert.deepEqual(spec.ml.args.slice(-2), ['--test-throttle', String([800, 400][i])]);
@@ -92,6 +94,15 @@ describe('testnet init with PoC services', () => {
     assert.throws(() => resolvePocOptions({ classes: ['huge'] }, 1), /unknown PoC class 'huge'/);
     assert.throws(() => resolvePocOptions({ mlWorkers: 0 }, 1), /mlWorkers/);
     assert.throws(() => resolvePocOptions({ mlThrottle: [1] }, 2), /1 rates for 2 validators/);
+  });
+
+  it("refuses stages that don't fit the epoch before writing anything", async () => {
+    const dir = join(tempDir(), 'net');
+    await assert.rejects(
+      initTestnet({ dir, validators: 1, epochLength: 24, poc: { stages: { generation: 10 } } }),
+      /leaves less than 10 of the 24-block epoch/,
+    );
+    assert.equal(existsSync(dir), false);
   });
 
   it('gonkad testnet init refuses a throttle list of the wrong length', () => {

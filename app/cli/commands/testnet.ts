@@ -46,12 +46,40 @@ function pocOptions(opts: Record<string, unknown>, validators: number): PocTestn
   const fraction = opts.maxPowerFraction as string | undefined;
   if (fraction !== undefined && (!/^(0\.\d{1,18}|1(\.0{1,18})?)$/.test(fraction) || /^0\.0+$/.test(fraction)))
     throw new UserError(`--max-power-fraction must be a decimal in (0, 1], got '${fraction}'`);
+  let stages: PocTestnetOptions['stages'];
+  if (opts.stages !== undefined) {
+    const v = String(opts.stages).split(',').map(Number);
+    if (v.length !== 4 || v.some((x) => !Number.isSafeInteger(x) || x < 0))
+      throw new UserError(
+        `--stages must be 4 block counts generation,commit,validation,dkg, got '${opts.stages}'`,
+      );
+    stages = { generation: v[0], commit: v[1], validation: v[2], dkg: v[3] };
+  }
+  const optionalInt = (name: string, v: unknown) => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isSafeInteger(x) || x < 1)
+      throw new UserError(`${name} must be a positive integer, got '${v}'`);
+    return x;
+  };
+  const sampleSize = optionalInt('--sample-size', opts.sampleSize);
+  const apiCommitEvery = optionalInt('--api-commit-every', opts.apiCommitEvery);
   return {
     classes: String(opts.classes).split(','),
     mlWorkers,
+    ...(stages ? { stages } : {}),
+    ...(sampleSize !== undefined ? { sampleSize } : {}),
+    ...(apiCommitEvery !== undefined ? { apiCommitEvery } : {}),
     ...(mlThrottle ? { mlThrottle } : {}),
     ...(fraction !== undefined ? { maxPowerFraction: fraction } : {}),
   };
+}
+
+function epochLength(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 4)
+    throw new UserError(`--epoch-length must be an integer ≥ 4, got '${v}'`);
+  return n;
 }
 
 const serviceUrls = (p: { api?: number; ml?: number }) =>
@@ -80,6 +108,10 @@ export function register(program: Command, options: GonkadOptions = {}): void {
     .option('--classes <list>', 'PoC classes the API nodes mine', 'tiny')
     .option('--ml-workers <n>', 'mining worker threads per ML node', '1')
     .option('--max-power-fraction <f>', "x/poc power cap, e.g. 0.5 (default the profile's 0.25)")
+    .option('--epoch-length <n>', 'blocks per epoch', '24')
+    .option('--stages <g,c,v,d>', "Sprint stage lengths in blocks (default the fast profile's 2,2,2,2)")
+    .option('--sample-size <n>', "leaves each validator samples per participant (default the profile's)")
+    .option('--api-commit-every <s>', "seconds between an API node's commits while mining")
     .addOption(
       new Option(
         '--ml-throttle <list>',
@@ -104,6 +136,7 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         chainId: opts.chainId,
         appState: defaultAppState(),
         weights,
+        epochLength: epochLength(opts.epochLength),
         poc: opts.poc === false ? undefined : pocOptions(opts, n),
       }).catch((e: unknown) => {
         throw e instanceof UserError ? e : new UserError(e instanceof Error ? e.message : String(e));

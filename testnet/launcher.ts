@@ -67,9 +67,10 @@ export class Testnet {
     for (const n of this.nodes) n.start();
     for (const n of this.nodes) await n.waitStarted();
     if (!this.services.any) return;
+    // One kind at a time: spawning all twelve processes at once on 2 shared cores starved the
+    // chain nodes' own start. An API node waits for its chain node's RPC by itself.
     await this.describing(() => this.services.startAll('ml'));
-    await this.waitForHeight(1, 120_000);
-    await this.describing(() => this.services.startAll('api'));
+    await this.describing(() => this.services.startAll('api', 120_000));
   }
 
   /** Runs f; a failure's message gets describe() appended. */

@@ -1,7 +1,7 @@
 // The PoC part of a testnet (issue 12): per validator an ML node and an API node on their own free
 // loopback ports, the API node's home holding the validator's operator key, and the Sprint params
-// in the shared genesis (the fast profile's stage lengths, the chosen classes, the power cap).
-// Everything `testnet start` and the tests need is written to the manifest.
+// in the shared genesis (the fast profile's Sprint: stage lengths, classes, sample size, cap, each
+// overridable). Everything `testnet start` and the tests need is written to the manifest.
 import { join } from 'node:path';
 import { initApiKey } from '../app/api/key.js';
 import { isPocClassName } from '../kernels/poc/classes.js';

@@ -78,11 +78,19 @@ export class TestnetServices {
     await s.waitReady(timeoutMs);
   }
 
-  /** Starts every service of one kind at once, then waits for each. */
+  private list(kind: ServiceKind): TestnetService[] {
+    return (kind === 'ml' ? this.ml : this.api).filter((s): s is TestnetService => s !== undefined);
+  }
+
+  /** Spawns every service of one kind that is not running; returns at once. */
+  spawnAll(kind: ServiceKind): void {
+    for (const s of this.list(kind)) if (!s.running) s.start();
+  }
+
+  /** Starts every service of one kind that is not running, then waits until each answers. */
   async startAll(kind: ServiceKind, timeoutMs?: number): Promise<void> {
-    const list = (kind === 'ml' ? this.ml : this.api).filter((s): s is TestnetService => s !== undefined);
-    for (const s of list) if (!s.running) s.start();
-    await Promise.all(list.map((s) => s.waitReady(timeoutMs)));
+    this.spawnAll(kind);
+    await Promise.all(this.list(kind).map((s) => s.waitReady(timeoutMs)));
   }
 
   /** Stops every service: API nodes first (they drive the ML nodes), then ML nodes. */

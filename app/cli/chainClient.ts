@@ -94,7 +94,7 @@ function cliRegistry(): Registry {
 export async function signAndSend(
   from: string,
   opts: TxOpts,
-  build: (address: string) => EncodeObject[],
+  build: (address: string) => EncodeObject[] | Promise<EncodeObject[]>,
   extra: (res: DeliverTxResponse) => Record<string, unknown> = () => ({}),
 ): Promise<void> {
   const ring = new FileKeyring(opts.home ?? defaultHome());
@@ -120,7 +120,7 @@ export async function signAndSend(
   if (opts.gas === 'auto') fee = Number(opts.gasAdjustment);
   else if (/^\d+$/.test(opts.gas!)) fee = calculateFee(Number(opts.gas), gasPrice);
   else throw new UserError(`invalid --gas '${opts.gas}'`);
-  const msgs = build(account!.address);
+  const msgs = await build(account!.address);
   const client = await SigningStargateClient.connectWithSigner(opts.node!, wallet, {
     gasPrice,
     registry: cliRegistry(),

@@ -1,5 +1,5 @@
 // Issue 4 acceptance 2 and issue 5 acceptance 5 (operations of every landed module: testkv, bank,
-// collateral, governance; every module's genesis and invariants): a seeded simulation runs 100 blocks (500 in test:long) with every
+// collateral, governance, the PoC Sprint; every module's genesis and invariants): a seeded simulation runs 100 blocks (500 in test:long) with every
 // invariant holding after each block, gives identical app hashes in two fresh processes, and
 // survives a genesis export/import round trip mid-run.
 import assert from 'node:assert/strict';
@@ -36,6 +36,10 @@ describe('seeded simulation', () => {
       'gov-submit',
       'gov-vote',
       'gov-deposit',
+      'poc-update',
+      'poc-register',
+      'poc-commit',
+      'poc-vote',
     ]) {
       assert.ok(
         (a.moduleOps[kind] ?? 0) > 0,

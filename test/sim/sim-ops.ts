@@ -14,6 +14,7 @@ import type { BaseApp } from '../../app/runtime/baseApp.js';
 import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { any, GOV_ADDRESS, submitMsg, voteMsg } from '../integration/gov-helpers.js';
 import { DENOM, multiSendMsg, sendMsg, signTx, TestKey } from '../integration/tx-harness.js';
+import { pocSimOp, simSprintParamsJson } from './sim-poc-ops.js';
 
 export const SIM_ACCOUNTS = 8;
 /** The first three accounts are PoC participants (voting power) of unequal weight. */
@@ -36,7 +37,8 @@ export function withSimAccounts(state: Record<string, any>, keys: TestKey[]): Re
   };
   state.poc = {
     ...(state.poc ?? {}),
-    params: { ...(state.poc?.params ?? {}), epoch_length: '12' },
+    // 20-block epochs with a Sprint (stages 1/2/2/0) so the Sprint ops find their stages
+    params: { ...(state.poc?.params ?? {}), ...simSprintParamsJson() },
     participants: SIM_WEIGHTS.map((w, i) => ({
       address: keys[i]!.address,
       consensus_pubkey: createHash('sha256').update(`sim-validator-${i}`).digest().toString('base64'),
@@ -90,15 +92,22 @@ export function planModuleTxs(
   const pick = (n: number) => Math.floor(rand() * n);
   const coin = (amount: bigint) => ({ denom: DENOM, amount: amount.toString() });
   const txs: Uint8Array[] = [];
-  for (const key of keys) {
-    if (pick(3) !== 0) continue; // about a third of the accounts act each block
+  for (const [i, key] of keys.entries()) {
+    // In the Sprint's commit and validation stages half the accounts commit or vote; otherwise
+    // about a third of the accounts act each block.
+    const staged = pick(2) === 0 ? pocSimOp(app, SIM_CHAIN_ID_FOR_OPS, keys, i, pick, true) : undefined;
+    if (!staged && pick(3) !== 0) continue;
     const acc = account(app, key.address);
     if (!acc) continue;
     const other = keys[pick(keys.length)]!.address;
     let msg: Any;
     let kind: string;
     const roll = pick(100);
-    if (roll < 35) {
+    const poc = staged ?? (roll >= 88 ? pocSimOp(app, SIM_CHAIN_ID_FOR_OPS, keys, i, pick) : undefined);
+    if (poc) {
+      kind = poc.kind;
+      msg = poc.msg;
+    } else if (roll < 35) {
       kind = 'send';
       // One in eight overspends (bank code 5): only the fee is charged.
       msg = sendMsg(key.address, other, pick(8) === 0 ? START_BALANCE * 10n : BigInt(1 + pick(5_000_000)));

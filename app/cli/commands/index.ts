@@ -1,6 +1,6 @@
 // The list of gonkad subcommands, one file each. Order matters only where a file adds
-// subcommands to another's group: collateral, pocQuery and gov join the `tx` and `query` groups,
-// so they come after tx and query.
+// subcommands to another's group: collateral, pocQuery, pocSprint and gov join the `tx` and `query` groups,
+// so they come after tx and query (pocSprint after pocQuery, whose `query poc` it extends).
 import type { Command } from 'commander';
 import type { GonkadOptions } from '../gonkad.js';
 import * as api from './api.js';
@@ -13,6 +13,7 @@ import * as ml from './ml.js';
 import * as node from './node.js';
 import * as poc from './poc.js';
 import * as pocQuery from './pocQuery.js';
+import * as pocSprint from './pocSprint.js';
 import * as query from './query.js';
 import * as testnet from './testnet.js';
 import * as tx from './tx.js';
@@ -32,6 +33,7 @@ export const commandModules: CommandModule[] = [
   query,
   collateral,
   pocQuery,
+  pocSprint,
   gov,
   poc,
   infer,

@@ -4,7 +4,7 @@
 // crash or corrupt the API node that drives it.
 import { outputBytes, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
 import type { OrtFormName } from '../../kernels/poc/ort/forms.js';
-import { FrameDecoder, FrameError } from './frames.js';
+import { FrameDecoder, FrameError, MAX_FRAME_NONCES } from './frames.js';
 
 /** Most nonces one mine request may ask for (the contract's bound; the node refuses more). */
 export const MAX_MINE_RANGE = 1_000_000;
@@ -106,7 +106,7 @@ export class MlNodeClient {
       const total = end - start;
       const seen = new Uint8Array(Math.ceil(total / 8));
       let delivered = 0;
-      const decoder = new FrameDecoder(outBytes, total);
+      const decoder = new FrameDecoder(outBytes, Math.min(total, MAX_FRAME_NONCES));
       const onFrame = (first: number, outputs: Uint8Array[]) => {
         const n = outputs.length;
         if (first < start || first + n > end)

@@ -3,6 +3,11 @@
 // incrementally from the response body, which arrives in chunks that ignore frame boundaries.
 
 export const FRAME_HEADER_BYTES = 12;
+/**
+ * Most nonces in one frame (the node's --batch is capped to it), so a client allocates at most
+ * 4096 outputs per frame — 32 MiB for `large` — whatever a broken node announces.
+ */
+export const MAX_FRAME_NONCES = 4096;
 
 /** The 12-byte header of a frame carrying nonces first … first + n − 1. */
 export function frameHeader(first: number, n: number): Buffer {

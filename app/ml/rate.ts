@@ -7,7 +7,7 @@ export class RateMeter {
   private started: number | undefined;
 
   constructor(
-    private readonly windowMs = 5000,
+    windowMs = 5000,
     private readonly bucketMs = 250,
     private readonly now: () => number = () => performance.now(),
   ) {
@@ -38,7 +38,9 @@ export class RateMeter {
       const age = current - this.stamps[i]!;
       if (this.stamps[i]! >= 0 && age >= 0 && age < this.buckets.length) sum += this.buckets[i]!;
     }
-    const spanMs = Math.min(this.windowMs, Math.max(this.bucketMs, t - this.started));
+    // The buckets cover the full ones before the current bucket plus the current one's elapsed part.
+    const covered = (this.buckets.length - 1) * this.bucketMs + (t - current * this.bucketMs);
+    const spanMs = Math.max(this.bucketMs, Math.min(covered, t - this.started));
     return (sum * 1000) / spanMs;
   }
 }

@@ -10,6 +10,7 @@ import { parseHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
 import type { Logger } from '../log.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
+import { MAX_FRAME_NONCES } from './frames.js';
 import { MineJob } from './job.js';
 import { MlMetrics } from './metrics.js';
 import { RateMeter } from './rate.js';
@@ -18,6 +19,8 @@ import { TokenBucket } from './throttle.js';
 
 /** A mine request is ~250 bytes of JSON; anything much larger is not one. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
+/** Mine requests served at once; each holds a connection and a few ranges in flight. */
+const MAX_JOBS = 64;
 /** How long /v1/poc/stop waits for running requests to drain before answering anyway. */
 const STOP_DRAIN_MS = 30_000;
 
@@ -99,6 +102,8 @@ export interface MlServer {
 
 export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   const log = o.log;
+  if ((o.batch ?? 64) > MAX_FRAME_NONCES)
+    throw new RangeError(`batch must be ≤ ${MAX_FRAME_NONCES} (one frame)`);
   const sessions = new MiningSessions({ ...o, log });
   const meter = new RateMeter();
   const metrics = new MlMetrics(() => meter.perSecond());
@@ -107,6 +112,8 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   const jobs = new Set<MineJob>();
   let mined = 0n;
   let kickTimer: NodeJS.Timeout | undefined;
+  /** Bumped by every stop, so a request still waiting for its session when stop came stops too. */
+  let stopGeneration = 0;
 
   /** One timer for the throttle's refill, kicking every running job's miner. */
   const kickLater = (ms: number) => {
@@ -120,6 +127,12 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   const app = Fastify({
     logger: false,
     bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // close() runs after stopAll() drained every stream: drop keep-alive sockets too instead of
+    // waiting out their 72 s timeout.
+    forceCloseConnections: true,
+    // Bounds how long a client may take to send its (tiny) request; responses stream for as long
+    // as mining takes.
+    requestTimeout: 30_000,
     // Strict schemas: no type coercion, no silently dropped properties.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
@@ -152,6 +165,17 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     const cls = pocClass(b.class);
     const blockHash = parseHex(b.block_hash, 'block_hash');
     const pubkey = parsePubkey(b.pubkey);
+    if (jobs.size >= MAX_JOBS)
+      throw new HttpError(503, `already serving ${MAX_JOBS} mine requests; retry later`);
+    const generation = stopGeneration;
+    let gone = false;
+    let job: MineJob | undefined;
+    // The client went away before the response finished: stop handing out its ranges.
+    reply.raw.on('close', () => {
+      if (reply.raw.writableFinished) return;
+      gone = true;
+      job?.stream.destroy();
+    });
     let session: Awaited<ReturnType<MiningSessions['acquire']>>;
     try {
       session = await sessions.acquire(cls, blockHash, pubkey);
@@ -161,7 +185,11 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
       throw new HttpError(503, `could not open a mining session: ${(err as Error).message}`);
     }
     metrics.sessions.set(sessions.size);
-    const job = new MineJob(session, start, end, {
+    if (gone) {
+      sessions.release(session);
+      return reply;
+    }
+    job = new MineJob(session, start, end, {
       throttle,
       kickLater,
       onSent: (count) => {
@@ -170,36 +198,36 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
         meter.record(count);
       },
     });
-    jobs.add(job);
+    const running = job;
+    jobs.add(running);
     metrics.activeJobs.set(jobs.size);
-    // The client went away before the response finished: stop handing out its ranges.
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) job.stream.destroy();
-    });
-    job.done.then(
+    // A stop that came while this request waited for its session applies to it too.
+    if (generation !== stopGeneration) running.stop();
+    running.done.then(
       (sent) => {
         log.debug({ start, end, sent }, 'mine request done');
-        job.stream.push(null);
+        running.stream.push(null);
       },
       (err: unknown) => {
         // A worker failed mid-stream: the 200 is already out, so cut the response; the client
         // sees a truncated stream, never a wrong one. The failed session is dropped on release.
         log.error({ err, start, end }, 'mining failed');
-        job.stream.destroy(err instanceof Error ? err : new Error(String(err)));
+        running.stream.destroy(err instanceof Error ? err : new Error(String(err)));
       },
     );
-    job.done
+    running.done
       .catch(() => undefined)
       .finally(() => {
-        jobs.delete(job);
+        jobs.delete(running);
         metrics.activeJobs.set(jobs.size);
         sessions.release(session);
         metrics.sessions.set(sessions.size);
       });
-    return reply.code(200).header('content-type', 'application/octet-stream').send(job.stream);
+    return reply.code(200).header('content-type', 'application/octet-stream').send(running.stream);
   });
 
   const stopAll = async (): Promise<number> => {
+    stopGeneration++;
     const running = [...jobs];
     for (const job of running) job.stop();
     let timer: NodeJS.Timeout | undefined;

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import { logger } from '../../log.js';
+import { MAX_FRAME_NONCES } from '../../ml/frames.js';
 import { buildMlServer } from '../../ml/server.js';
 import { formatHostPort, ListenerConfigError, parseHostPort } from '../../node/listeners.js';
 import { StartupError } from '../../node/start.js';
@@ -44,7 +45,8 @@ async function start(opts: StartOptions): Promise<void> {
   const maxSessions = positiveInt(opts.maxSessions, '--max-sessions');
   const testThrottle =
     opts.testThrottle === undefined ? undefined : positiveInt(opts.testThrottle, '--test-throttle');
-  if (batch > 4096) throw new UserError('--batch: at most 4096 nonces per onnxruntime run');
+  if (batch > MAX_FRAME_NONCES)
+    throw new UserError(`--batch: at most ${MAX_FRAME_NONCES} nonces per onnxruntime run (one frame)`);
 
   const log = logger('ml');
   const server = await buildMlServer({

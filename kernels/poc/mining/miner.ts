@@ -3,7 +3,7 @@
 // whose small-tensor elementwise ops parallelise poorly. Ranges finish out of order; the
 // OrderedAppender puts the leaves into the store in nonce order. The same workers also serve range
 // jobs with their own sinks (the ML node streams each range to an HTTP client as it finishes);
-// several jobs share the workers round-robin, so a miner is opened once per epoch and class.
+// several jobs share the workers, so a miner is opened once per epoch and class.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { OrderedAppender } from '../artifacts/appender.js';
@@ -35,7 +35,7 @@ export interface MineLimits {
 
 /**
  * Nonces [start, end) mined into a sink instead of a store (the ML node streams them). Several
- * jobs may run on one miner at once; their ranges are interleaved round-robin over the workers.
+ * jobs may run on one miner at once; the oldest that may take a range gets the next one.
  */
 export interface RangeJob {
   readonly start: number;
@@ -82,7 +82,6 @@ interface Slot {
 export class PocMiner {
   private readonly jobs: ActiveJob[] = [];
   private readonly slots: Slot[];
-  private roundRobin = 0;
   private failure: Error | undefined;
   private closing = false;
 
@@ -198,11 +197,14 @@ export class PocMiner {
     this.settle();
   }
 
-  /** The next range of the next job (round-robin) that may take one. */
+  /**
+   * The next range of the oldest job that may take one. Oldest first, not round-robin: a client
+   * that keeps its next request queued behind the current one (the API node appending in nonce
+   * order) gets its ranges finished in order and no gap while one request ends and the next
+   * starts; a job held by admit() (a slow reader, the throttle) lets the next one through.
+   */
   private nextRange(): { active: ActiveJob; first: number; count: number } | undefined {
-    for (let tried = 0; tried < this.jobs.length; tried++) {
-      const index = (this.roundRobin + tried) % this.jobs.length;
-      const active = this.jobs[index] as ActiveJob;
+    for (const active of this.jobs) {
       if (active.stopped) continue;
       if (active.job.stop?.()) {
         active.stopped = true;
@@ -212,7 +214,6 @@ export class PocMiner {
       if (want <= 0) continue;
       const count = Math.min(want, active.job.admit ? active.job.admit(want) : want);
       if (count <= 0) continue;
-      this.roundRobin = index + 1;
       const first = active.next;
       active.next += count;
       return { active, first, count };

@@ -13,9 +13,10 @@ export type ServerMode =
   | 'bad-path' // one sibling hash altered
   | 'other-root' // answers with the root of another size
   | 'status-500'
+  | 'status-400' // refuses the request: retrying cannot help
   | 'hang' // never answers
-  | 'oversized-declared' // 200 with a 4 MB body and its Content-Length
-  | 'oversized-chunked' // 200 with an endless chunked body
+  | 'oversized-declared' // a correct answer padded to 4 MB, with its Content-Length
+  | 'oversized-chunked' // a correct answer padded to 8 MB, chunked
   | 'not-json'
   | 'missing-proof'; // one proof fewer than asked
 
@@ -59,6 +60,8 @@ export async function startParticipantServer(
     switch (mode) {
       case 'status-500':
         return send(500, { error: { code: 500, message: 'boom' } });
+      case 'status-400':
+        return send(400, { error: { code: 400, message: 'unknown epoch' } });
       case 'hang':
         hanging.add(res);
         return;
@@ -66,22 +69,6 @@ export async function startParticipantServer(
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"epoch": "1", "proofs": [');
         return;
-      case 'oversized-declared': {
-        const big = Buffer.alloc(4 << 20, 0x20);
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': big.length });
-        res.end(big);
-        return;
-      }
-      case 'oversized-chunked': {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        const chunk = Buffer.alloc(64 << 10, 0x20);
-        // Writes until the client gives up (bounded: 64 MB), never ending the JSON.
-        for (let i = 0; i < 1024 && !res.destroyed; i++) {
-          if (!res.write(chunk)) await drainedOrClosed(res);
-        }
-        res.end();
-        return;
-      }
     }
     const count = Number(body.count);
     const proofs = body.indices.map((index) => {
@@ -102,7 +89,26 @@ export async function startParticipantServer(
     });
     if (mode === 'missing-proof') proofs.pop();
     const root = mode === 'other-root' ? store.rootAt(count - 1) : store.rootAt(count);
-    send(200, { epoch: body.epoch, class: className, count: body.count, root: toHex(root), proofs });
+    const answer = { epoch: body.epoch, class: className, count: body.count, root: toHex(root), proofs };
+    if (mode === 'oversized-declared') {
+      // A correct answer padded with 4 MB of JSON whitespace, announced in Content-Length.
+      const big = Buffer.concat([Buffer.from(JSON.stringify(answer)), Buffer.alloc(4 << 20, 0x20)]);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': big.length });
+      res.end(big);
+      return;
+    }
+    if (mode === 'oversized-chunked') {
+      // The same, chunked (no length announced): only a bound while reading refuses it.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(JSON.stringify(answer));
+      const chunk = Buffer.alloc(64 << 10, 0x20);
+      for (let i = 0; i < 128 && !res.destroyed; i++) {
+        if (!res.write(chunk)) await drainedOrClosed(res);
+      }
+      res.end();
+      return;
+    }
+    send(200, answer);
   };
   const server: Server = createServer((req, res) => {
     inFlight++;

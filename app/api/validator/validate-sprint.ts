@@ -42,6 +42,8 @@ async function checkAll(
   if (sprint.validationHash.length === 0) {
     throw new Error(`sprint ${sprint.epoch}: validation_hash is not known yet (before the validation stage)`);
   }
+  // A wrong seed would make every honest output look forged: refuse rather than vote INVALID.
+  if (sprint.seed.length !== 32) throw new Error(`sprint ${sprint.epoch}: seed is not a 32-byte block hash`);
   const sampleSize = params.sampleSize;
   const chainClasses = new Set(params.classes.map((c) => c.classId));
   const commits = latestCommits(await deps.sprintCommits(sprint.epoch), sprint.epoch);

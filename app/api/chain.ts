@@ -130,7 +130,7 @@ export class RpcChain implements TxChain, PocChain {
       QueryAccountRequest.fromPartial({ address }),
     );
     const pk = r.account ? BaseAccount.decode(r.account.value).pubKey : undefined;
-    if (!pk || pk.typeUrl !== '/cosmos.crypto.secp256k1.PubKey') return undefined;
+    if (pk?.typeUrl !== '/cosmos.crypto.secp256k1.PubKey') return undefined;
     return PubKey.decode(pk.value).key;
   }
 

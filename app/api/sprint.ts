@@ -53,6 +53,7 @@ interface Mining {
   rate: number;
 }
 
+const FINAL_COMMIT_TRIES = 3;
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -66,7 +67,8 @@ export class SprintDriver {
   private readonly mining = new Map<string, Mining>();
   /** Counts sent in MsgPocCommit accepted by CheckTx, by `${epoch}/${class}`. */
   private readonly committed = new Map<string, number>();
-  private readonly finalSent = new Set<string>();
+  /** Final-commit attempts per `${epoch}/${class}` (FINAL_COMMIT_TRIES once sent). */
+  private readonly finalTries = new Map<string, number>();
   private readonly commitsLoaded = new Set<bigint>();
   private readonly validated = new Set<bigint>();
   private validation: { epoch: bigint; stop: AbortController; done: Promise<void> } | undefined;
@@ -75,6 +77,7 @@ export class SprintDriver {
   private lastProgressAt = 0;
   private prunedAt: bigint | undefined;
   private blockTime = { h0: 0n, t0: 0, seconds: 1 };
+  private lastTickError: string | undefined;
 
   constructor(private readonly o: SprintDriverOptions) {}
 
@@ -125,8 +128,12 @@ export class SprintDriver {
     while (this.running) {
       try {
         await this.tick();
+        this.lastTickError = undefined;
       } catch (e) {
-        this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'sprint driver: tick failed');
+        // The same failure every poll (the chain node restarting) is logged once.
+        const err = e instanceof Error ? e.message : String(e);
+        if (err !== this.lastTickError) this.o.log.warn({ err }, 'sprint driver: cannot follow the chain');
+        this.lastTickError = err;
       }
       if (!this.running) break;
       await new Promise<void>((resolve) => {
@@ -145,7 +152,7 @@ export class SprintDriver {
     this.stage = st.stage;
     const s = st.sprint;
     this.sprint = s;
-    if (!s || !s.params) return;
+    if (!s?.params) return;
     const h = st.height;
     if (this.participantCheckedEpoch !== s.epoch) {
       this.participantCheckedEpoch = s.epoch;
@@ -171,10 +178,12 @@ export class SprintDriver {
     if (h >= s.commitStart && h < s.validationStart) {
       for (const cls of this.sprintClasses(s)) {
         const key = `${s.epoch}/${cls}`;
-        if (this.finalSent.has(key)) continue;
+        const tries = this.finalTries.get(key) ?? 0;
+        if (tries >= FINAL_COMMIT_TRIES) continue;
         const store = this.o.stores.get(s.epoch, cls);
-        this.finalSent.add(key);
-        if (store) await this.commit(s.epoch, cls, store, true);
+        // Done once sent; a refusal is retried on the next polls (bounded), while the window is open.
+        const ok = !store || (await this.commit(s.epoch, cls, store, true));
+        this.finalTries.set(key, ok ? FINAL_COMMIT_TRIES : tries + 1);
       }
     }
     if (h >= s.validationStart && h < s.weightsFinal && s.validationHash.length > 0) this.startValidation(s);
@@ -254,11 +263,11 @@ export class SprintDriver {
     cls: PocClassName,
     store: ArtifactStore,
     final: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     store.flush();
     const count = store.count;
     const key = `${epoch}/${cls}`;
-    if (count === 0 || (!final && count <= (this.committed.get(key) ?? 0))) return;
+    if (count === 0 || (!final && count <= (this.committed.get(key) ?? 0))) return true;
     const msg = MsgPocCommit.fromPartial({
       participant: this.o.broadcaster.address,
       epoch,
@@ -273,8 +282,10 @@ export class SprintDriver {
       this.committed.set(key, count);
       this.o.metrics.commitsSent.inc();
       this.o.log.info({ epoch: epoch.toString(), class: cls, count, final }, 'PoC commit sent');
+      return true;
     } catch (e) {
       this.o.log.warn({ err: e instanceof Error ? e.message : String(e), count }, 'PoC commit refused');
+      return false;
     }
   }
 
@@ -365,7 +376,7 @@ export class SprintDriver {
     const eta = Math.max(0, Math.round(Number(s.commitStart - h) * this.blockTime.seconds));
     for (const m of this.mining.values()) {
       const line =
-        `[api] PoC epoch ${m.epoch} ${m.cls}: count ${m.store.count.toLocaleString('en-US')} · ` +
+        `PoC epoch ${m.epoch} ${m.cls}: count ${m.store.count.toLocaleString('en-US')} · ` +
         `${Math.round(m.rate).toLocaleString('en-US')} nonces/s · commit stage in ~${eta} s ` +
         `(block ${h}/${s.commitStart})`;
       (this.o.progress ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);

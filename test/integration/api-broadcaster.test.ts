@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { AuthInfo, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { Broadcaster, expectedSequence } from '../../app/api/broadcaster.js';
 import { type BroadcastResult, ChainError, type TxChain } from '../../app/api/chain.js';
 import { accountOf, balanceOf, CHAIN_ID, sendMsg, signTx, TestChain } from './tx-harness.js';
@@ -115,6 +116,46 @@ describe('API node broadcaster', () => {
     await rpc.commit();
     assert.equal(accountOf(chain, op.address).sequence, acct.sequence + 3n);
     assert.equal(b.nextSequence, acct.sequence + 3n);
+  });
+
+  it('re-signs when CheckTx (not the simulation) answers sdk 32, and never reuses a sequence', async () => {
+    const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
+    const seen: bigint[] = [];
+    let refusals = 1;
+    const flaky: TxChain = {
+      chainId: () => rpc.chainId(),
+      account: (a) => rpc.account(a),
+      minGasPrice: () => rpc.minGasPrice(),
+      simulate: (tx) => rpc.simulate(tx),
+      broadcastSync: async (tx) => {
+        const { authInfoBytes } = TxRaw.decode(tx);
+        seen.push(AuthInfo.decode(authInfoBytes).signerInfos[0]!.sequence);
+        // A mempool that lost track: the first tx is refused, naming a stale expectation.
+        if (refusals-- > 0)
+          return {
+            code: 32,
+            codespace: 'sdk',
+            log: 'account sequence mismatch, expected 999, got 0',
+            hash: '',
+          };
+        return rpc.broadcastSync(tx);
+      },
+    };
+    const b = new Broadcaster({ chain: flaky, privateKey: op.secret });
+    const start = accountOf(chain, op.address).sequence;
+    const results = await Promise.all([
+      b.submit([sendMsg(op.address, dest.address, 1n)]),
+      b.submit([sendMsg(op.address, dest.address, 1n)]),
+    ]);
+    assert.equal(results.length, 2);
+    const more = await b.submit([sendMsg(op.address, dest.address, 1n)]);
+    assert.equal(more.code, 0);
+    await rpc.commit();
+    // start (refused by CheckTx) → 999 from the stale hint, which the simulation refuses naming
+    // the real one → start again (accepted) → start + 1; the two packed submissions were one tx.
+    assert.deepEqual(seen, [start, start, start + 1n]);
+    assert.equal(results[0]!.hash, results[1]!.hash);
+    assert.equal(accountOf(chain, op.address).sequence, start + 2n);
   });
 
   it('gives up after a bounded number of sequence retries', async () => {

@@ -54,7 +54,12 @@ export function register(program: Command): void {
     .description('run the API node: proofs endpoint, metrics and the Sprint driver over its ML nodes')
     .option('--home <dir>', 'API node home (default $GONKA_HOME/api or ~/.gonka/api)')
     .option('--node-rpc <url>', 'CometBFT RPC of the chain node', 'http://127.0.0.1:26657')
-    .option('--ml-node <url>', 'an ML node to drive (repeatable; default http://127.0.0.1:8100)', collect, [] as string[])
+    .option(
+      '--ml-node <url>',
+      'an ML node to drive (repeatable; default http://127.0.0.1:8100)',
+      collect,
+      [] as string[],
+    )
     .option('--listen <host:port>', 'HTTP listen address', '127.0.0.1:8000')
     .option('--api-url <url>', 'URL validators fetch proofs from (default http://<listen>)')
     .option('--classes <list>', 'PoC classes to mine, comma-separated', 'tiny')

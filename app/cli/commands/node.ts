@@ -3,8 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import type { Params as PocParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
+import { CLASS_LARGE, pocParamsToJson, sprintParams, validatePocParams } from '../../../x/poc/params.js';
+import { initApiKey } from '../../api/key.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
 import {
@@ -16,10 +19,18 @@ import {
 } from '../../node/home.js';
 import { initHome } from '../../node/init.js';
 import { deriveKey, generateMnemonic } from '../../node/keyring/hd.js';
-import { type Listeners, localUrl, normalizeListener, type Service } from '../../node/listeners.js';
+import {
+  type Listeners,
+  localUrl,
+  normalizeListener,
+  parseHostPort,
+  type Service,
+} from '../../node/listeners.js';
 import { startNode } from '../../node/start.js';
+import { repoPath } from '../../paths.js';
 import { UserError } from '../errors.js';
 import type { GonkadOptions } from '../gonkad.js';
+import { Supervisor } from '../supervisor.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
@@ -134,38 +145,134 @@ export function register(program: Command, options: GonkadOptions = {}): void {
 
   const devnet = program
     .command('devnet')
-    .description('run a single-validator devnet (what `npm start` runs); initializes the home on first use')
+    .description(
+      'run a single-validator devnet (what `npm start` runs): chain node, ML node and API node as child processes; initializes the home on first use',
+    )
     .option('--home <dir>', 'devnet home (default $GONKA_HOME or ~/.gonka)')
-    .option('--reset', 'start from a fresh home');
+    .option('--reset', 'start from a fresh home')
+    .addOption(
+      new Option(
+        '--profile <name>',
+        'timing of a fresh home: devnet (≈1 s blocks, 60-block epochs) or fast (tests: short blocks and epochs)',
+      )
+        .choices(['devnet', 'fast'])
+        .default('devnet'),
+    )
+    .option('--api-listen <host:port>', 'API node HTTP listen address', '127.0.0.1:8000')
+    .option('--ml-listen <host:port>', 'ML node HTTP listen address', '127.0.0.1:8100')
+    .option('--ml-workers <n>', 'ML node mining worker threads (default: one per core)')
+    .option('--classes <list>', 'PoC classes the API node mines', 'tiny');
   addListenerFlags(devnet).action(async (opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
     const listen = collectListeners(opts);
-    if (opts.reset || !isInitialized(home)) {
-      process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
-      // The funded devnet account (a devnet convenience, never for real networks).
-      const funded = await deriveKey(generateMnemonic());
-      const appState = defaultAppState();
-      addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
-      applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
-      initHome({
-        home,
-        chainId: 'gonka-devnet',
-        moniker: 'devnet-validator',
-        profile: 'devnet',
-        reset: true,
-        appState,
-        operator: funded.address,
-        listen,
-      });
-      const devnetDir = homePaths(home).devnet;
-      mkdirSync(devnetDir, { recursive: true });
-      writeFileSync(join(devnetDir, 'mnemonic.txt'), `${funded.mnemonic}\n`, { mode: 0o600 });
-      process.stderr.write(
-        `[devnet] funded account ${funded.address}; its mnemonic is in ${join(devnetDir, 'mnemonic.txt')}\n`,
-      );
+    for (const [flag, v] of [
+      ['--api-listen', opts.apiListen],
+      ['--ml-listen', opts.mlListen],
+    ] as const) {
+      try {
+        parseHostPort(v as string, flag);
+      } catch (e) {
+        throw new UserError(e instanceof Error ? e.message : String(e));
+      }
     }
+    const apiHome = join(home, 'api');
+    if (opts.reset || !isInitialized(home)) await initDevnet(home, listen, opts.profile as DevnetProfile);
     const rpc = localUrl('http', configuredListeners(readNodeConfig(home), listen).rpc);
-    process.stderr.write(`[devnet] starting; CometBFT RPC on ${rpc} — Ctrl-C stops\n`);
-    process.exitCode = await startNode({ home, listen, extensions: options.extensions });
+    const supervisor = new Supervisor(options.nodeEntry ?? repoPath('dist', 'app', 'cli', 'main.js'));
+    process.stderr.write(
+      `[devnet] starting chain node (RPC ${rpc}), ML node (http://${opts.mlListen}) and API node ` +
+        `(http://${opts.apiListen}) — Ctrl-C stops\n`,
+    );
+    supervisor.spawn({ name: 'chain', args: ['start', '--home', home, ...listenerArgs(listen)] });
+    supervisor.spawn({
+      name: 'ml',
+      args: [
+        'ml',
+        'start',
+        '--listen',
+        opts.mlListen,
+        ...(opts.mlWorkers ? ['--workers', opts.mlWorkers] : []),
+      ],
+    });
+    supervisor.spawn({
+      name: 'api',
+      args: [
+        'api',
+        'start',
+        '--home',
+        apiHome,
+        '--node-rpc',
+        rpc,
+        '--ml-node',
+        `http://${opts.mlListen}`,
+        '--listen',
+        opts.apiListen,
+        '--classes',
+        opts.classes,
+      ],
+    });
+    process.exitCode = await supervisor.run();
   });
+}
+
+type DevnetProfile = 'devnet' | 'fast';
+
+/**
+ * The devnet's Sprint (x/poc genesis params): every epoch the devnet's own validator mines,
+ * commits and validates itself. `devnet` (≈1 s blocks): x/poc's devnet profile, 60-block epochs
+ * with 15 blocks of generation. `fast` (tests, ≈0.2 s blocks): x/poc's fast stages (2 blocks) are
+ * too short for a separate ML node to start and mine, so 60-block epochs with 15 blocks of
+ * generation and 20 of validation (the validator recomputes its sample with ORT).
+ */
+function devnetSprint(profile: DevnetProfile): PocParams {
+  const devnet = sprintParams('devnet');
+  if (profile === 'devnet') return devnet;
+  return {
+    ...devnet,
+    epochLength: 60n,
+    generationBlocks: 15n,
+    commitBlocks: 5n,
+    validationBlocks: 20n,
+    dkgBlocks: 2n,
+  };
+}
+
+async function initDevnet(home: string, listen: Partial<Listeners>, profile: DevnetProfile): Promise<void> {
+  process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
+  // The funded devnet account (a devnet convenience, never for real networks): it operates the
+  // validator and is the API node's key, so the validator mines and validates itself.
+  const funded = await deriveKey(generateMnemonic());
+  const appState = defaultAppState();
+  addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
+  applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
+  // Only the classes an ML node mines on CPU in a devnet's minutes.
+  const sprint = devnetSprint(profile);
+  sprint.classes = sprint.classes.filter((c) => c.classId !== CLASS_LARGE);
+  (appState.poc as { params: unknown }).params = pocParamsToJson(validatePocParams(sprint));
+  initHome({
+    home,
+    chainId: 'gonka-devnet',
+    moniker: 'devnet-validator',
+    profile,
+    reset: true,
+    appState,
+    operator: funded.address,
+    listen,
+  });
+  const devnetDir = homePaths(home).devnet;
+  mkdirSync(devnetDir, { recursive: true });
+  const mnemonicFile = join(devnetDir, 'mnemonic.txt');
+  writeFileSync(mnemonicFile, `${funded.mnemonic}\n`, { mode: 0o600 });
+  await initApiKey(join(home, 'api'), funded.mnemonic);
+  process.stderr.write(`[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}\n`);
+}
+
+/** Listener overrides as `gonkad start` flags. */
+function listenerArgs(listen: Partial<Listeners>): string[] {
+  const out: string[] = [];
+  for (const [service, flags] of listenerFlags) {
+    const v = listen[service];
+    if (v !== undefined) out.push(flags.split(' ')[0]!, v);
+  }
+  return out;
 }

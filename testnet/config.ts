@@ -16,6 +16,7 @@ import { fastGovParams } from '../x/governance/params.js';
 import type { PocGenesis } from '../x/poc/genesis.js';
 import { setGenesisValidators } from '../x/poc/genesisValidators.js';
 import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
+import { initServices, type PocTestnetOptions, resolvePocOptions, sprintGenesisParams } from './pocConfig.js';
 import { freePorts } from './ports.js';
 
 export interface TestnetInitOptions {
@@ -31,6 +32,11 @@ export interface TestnetInitOptions {
   epochLength?: number;
   /** ngonka given to each validator's operator account (default 10^12, 1000 GNK). */
   operatorFunds?: bigint;
+  /**
+   * A PoC testnet: an API node and an ML node per validator and the Sprint enabled in genesis.
+   * Absent: chain nodes only, the Sprint off (genesis weights stay).
+   */
+  poc?: PocTestnetOptions;
 }
 
 /** Each validator's operator account: its mnemonic is in <home>/operator-mnemonic.txt. */
@@ -55,16 +61,25 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   const weights = opts.weights ?? Array.from({ length: n }, () => opts.power ?? 10);
   if (weights.length !== n || weights.some((w) => !Number.isInteger(w) || w <= 0))
     throw new Error(`weights must list ${n} positive integers, got ${JSON.stringify(opts.weights)}`);
+  const poc = opts.poc ? resolvePocOptions(opts.poc, n) : undefined;
+  const epochLength = opts.epochLength ?? 24;
+  // Checked before anything is written: x/poc refuses stages that don't fit the epoch.
+  const sprintParams = poc ? sprintGenesisParams(poc, epochLength) : undefined;
   rmSync(opts.dir, { recursive: true, force: true });
   mkdirSync(opts.dir, { recursive: true });
 
   const linkCount = n * (n - 1);
-  const ports = await freePorts(n * 4 + linkCount);
+  const perNode = poc ? 6 : 4;
+  const ports = await freePorts(n * perNode + linkCount);
   const take = () => ports.shift() as number;
   const validators: ValidatorEntry[] = [];
   for (let i = 0; i < n; i++) {
     const home = join(opts.dir, `node${i}`);
-    const p = { rpc: take(), p2p: take(), grpc: take(), rest: take() };
+    const p: ValidatorEntry['ports'] = { rpc: take(), p2p: take(), grpc: take(), rest: take() };
+    if (poc) {
+      p.api = take();
+      p.ml = take();
+    }
     initHome({
       home,
       chainId,
@@ -114,6 +129,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
       { denom: 'ngonka', amount: opts.operatorFunds ?? 1_000_000_000_000n },
     ]);
     v.operator = operator.address;
+    if (poc) v.services = await initServices(v.home, operator.mnemonic, i, poc);
     specs.push({
       pubKeyBase64: key.pub_key.value,
       operator: operator.address,
@@ -122,7 +138,9 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
     });
   }
   setGenesisValidators(genesis, specs);
-  (appState.poc as PocGenesis).params.epoch_length = String(opts.epochLength ?? 24);
+  const pocGenesis = appState.poc as PocGenesis;
+  pocGenesis.params.epoch_length = String(epochLength);
+  if (sprintParams) pocGenesis.params = sprintParams;
   applyGovProfile(appState, fastGovParams()); // 8 s periods unless the caller set its own
   const text = `${JSON.stringify(genesis, null, 2)}\n`;
   for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);

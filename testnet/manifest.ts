@@ -7,9 +7,26 @@ export interface ValidatorEntry {
   name: string;
   home: string;
   nodeId: string;
-  ports: { rpc: number; p2p: number; grpc: number; rest?: number };
+  /** api and ml: its API node's and ML node's HTTP ports (PoC testnets only). */
+  ports: { rpc: number; p2p: number; grpc: number; rest?: number; api?: number; ml?: number };
   /** The validator's operator account (x/poc participant); mnemonic in <home>/operator-mnemonic.txt. */
   operator?: string;
+  /** Its API node and ML node (PoC testnets only; a testnet without them runs chain nodes alone). */
+  services?: ServicesEntry;
+}
+
+/** How `testnet start` runs a validator's API node and ML node. */
+export interface ServicesEntry {
+  /** The API node's home (<home>/api), holding the operator key. */
+  apiHome: string;
+  /** PoC classes the API node mines and announces (kernel class names). */
+  classes: string[];
+  /** ML node mining worker threads. */
+  mlWorkers: number;
+  /** Test only: the ML node's mining throttle in nonces/s (absent: unthrottled). */
+  mlThrottle?: number;
+  /** Seconds between the API node's commits while mining (absent: its default). */
+  apiCommitEvery?: number;
 }
 
 /** Node `from` reaches node `to`'s P2P port through the relay listening on `port`. */

@@ -80,7 +80,7 @@ describe('testnet init with PoC services', () => {
     await initTestnet({ dir, validators: 1 });
     const v = readManifest(dir).validators[0]!;
     assert.equal(v.services, undefined);
-    assert.deepEqual(Object.keys(v.ports).sort(), ['grpc', 'p2p', 'rpc']);
+    assert.deepEqual(Object.keys(v.ports).sort(), ['grpc', 'p2p', 'rest', 'rpc']);
     assert.equal(existsSync(join(v.home, 'api')), false);
     assert.equal(genesisPocParams(v.home).generation_blocks, undefined);
     assert.equal(serviceSpecs(v), undefined);

@@ -130,6 +130,7 @@ const POC_PARAMS = schema(
   f('classes', schema(f('class_id', 'uint32'), f('coefficient', 'string'), f('max_count', 'uint64')), {
     repeated: true,
   }),
+  f('max_participants', 'uint32'),
 );
 const POC_VALIDATION = schema(
   f('participant', ADDR),

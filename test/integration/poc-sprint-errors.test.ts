@@ -46,7 +46,7 @@ describe('x/poc Sprint errors', () => {
       weights: [10, 10, 10],
       extraAccounts: 2,
       epochLength: 30,
-      appState: withSprint(sprintParams(30, [2, 8, 3, 2])),
+      appState: withSprint(sprintParams(30, [2, 8, 3, 2], 4)), // 3 genesis participants + 1
     });
     a = chain.keys.map((k) => k.address);
     await chain.block();
@@ -57,7 +57,7 @@ describe('x/poc Sprint errors', () => {
   });
   after(() => chain.close());
 
-  it('registration: ok, then bad pop, duplicate consensus key, unknown class, twice', async () => {
+  it('registration: ok, then bad pop, duplicate consensus key, unknown class, twice, over max_participants', async () => {
     await ok(chain, [chain.tx(3, [register(a[3]!, k3)])]);
     const p = chain.read((ctx) => chain.poc.getParticipant(ctx, a[3]!))!;
     assert.equal(p.weight, 0n);
@@ -76,6 +76,8 @@ describe('x/poc Sprint errors', () => {
     ]);
     assert.deepEqual(await deliver(4, register(a[4]!, k4, [1, 9])), ['poc', 8]);
     assert.deepEqual(await deliver(3, register(a[3]!, k4)), ['poc', 16]);
+    // max_participants = 4: a fifth, otherwise valid registration is refused
+    assert.deepEqual(await deliver(4, register(a[4]!, k4)), ['poc', 18]);
     assert.deepEqual(await deliver(4, update(a[4]!, [1])), ['poc', 3]);
     assert.deepEqual(chain.invariants(), []);
   });

@@ -23,6 +23,7 @@ export { Verdict };
 export function sprintParams(
   epochLength: number,
   [gen, commit, validation, dkg]: [number, number, number, number] = [2, 2, 2, 2],
+  maxParticipants = 64,
 ): Params {
   return Params.fromPartial({
     epochLength: BigInt(epochLength),
@@ -32,6 +33,7 @@ export function sprintParams(
     dkgBlocks: BigInt(dkg),
     sampleSize: 8,
     maxPowerFraction: '1',
+    maxParticipants,
     classes: defaultClasses().map((c) => (c.classId === 1 ? { ...c, maxCount: 1000n } : c)),
   });
 }

@@ -19,4 +19,5 @@ export const pocErrors = {
   duplicateConsensusKey: registerError('poc', 15, 'consensus key already registered'),
   alreadyRegistered: registerError('poc', 16, 'participant already registered'),
   missingPubkey: registerError('poc', 17, 'account has no public key'),
+  participantLimit: registerError('poc', 18, 'participant limit reached'),
 };

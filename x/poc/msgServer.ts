@@ -86,6 +86,12 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
         throw pocErrors.invalidPop('pop is not the consensus key signature over (chain_id, participant)');
       checkClasses(ctx, keeper, m.classes);
       kernelPubkey(ctx, keeper, m.participant);
+      // Last, so a full chain still reports what else is wrong with a registration.
+      const limit = keeper.getParams(ctx).maxParticipants;
+      if (keeper.validatorCount(ctx) >= limit)
+        throw pocErrors.participantLimit(
+          `the chain allows at most ${limit} participants (param max_participants)`,
+        );
       keeper.setParticipant(ctx, {
         address: m.participant,
         consensusPubkey: m.consensusPubkey,

@@ -14,6 +14,8 @@ export const MAX_EPOCH_LENGTH = 10_000_000n;
 /** Blocks of every epoch left outside the Sprint (DESIGN.md §5): inference-only time. */
 export const MIN_FREE_BLOCKS = 10n;
 export const MAX_SAMPLE_SIZE = 1000;
+/** The most participants a params set may allow (each boundary and Sprint iterates them all). */
+export const MAX_PARTICIPANTS_LIMIT = 100_000;
 /** A participant may announce at most this many classes; params list at most this many too. */
 export const MAX_CLASSES = 8;
 /** Commit counts are u64 on the wire; keep them where count × coefficient cannot overflow u64 math. */
@@ -40,7 +42,12 @@ export type SprintProfile = 'devnet' | 'fast' | 'mainnet';
  * a 24-block epoch. `devnet`: a 60-block epoch (≈ 1 s blocks) with 15 blocks to mine.
  */
 export function sprintParams(profile: SprintProfile): PocParams {
-  const common = { sampleSize: 200, maxPowerFraction: '0.25', classes: defaultClasses() };
+  const common = {
+    sampleSize: 200,
+    maxPowerFraction: '0.25',
+    classes: defaultClasses(),
+    maxParticipants: profile === 'mainnet' ? 10_000 : 1_000,
+  };
   switch (profile) {
     case 'fast':
       return Params.fromPartial({
@@ -122,6 +129,10 @@ export function validatePocParams(p: PocParams | undefined): PocParams {
   if (p.sampleSize < 1 || p.sampleSize > MAX_SAMPLE_SIZE)
     throw pocErrors.invalidParams(`sample_size ${p.sampleSize} is outside [1, ${MAX_SAMPLE_SIZE}]`);
   maxPowerFractionAtto(p.maxPowerFraction);
+  if (p.maxParticipants < 1 || p.maxParticipants > MAX_PARTICIPANTS_LIMIT)
+    throw pocErrors.invalidParams(
+      `max_participants ${p.maxParticipants} is outside [1, ${MAX_PARTICIPANTS_LIMIT}] when the Sprint is enabled`,
+    );
   if (p.classes.length < 1 || p.classes.length > MAX_CLASSES)
     throw pocErrors.invalidParams(`classes: between 1 and ${MAX_CLASSES} when the Sprint is enabled`);
   let last = 0;
@@ -157,6 +168,7 @@ export function pocParamsToJson(p: PocParams): { epoch_length: string } & Record
   if (p.dkgBlocks > 0n) out.dkg_blocks = p.dkgBlocks.toString();
   if (p.sampleSize > 0) out.sample_size = p.sampleSize;
   if (p.maxPowerFraction !== '') out.max_power_fraction = p.maxPowerFraction;
+  if (p.maxParticipants > 0) out.max_participants = p.maxParticipants;
   if (p.classes.length > 0)
     out.classes = p.classes.map(
       (c): ClassParamsJson => ({
@@ -188,6 +200,11 @@ export function pocParamsFromJson(j: unknown): PocParams {
     throw pocErrors.invalidParams(
       `sample_size '${String(sample).slice(0, 40)}' is not a small unsigned integer`,
     );
+  const maxParticipants = o.max_participants;
+  if (maxParticipants !== undefined && !/^\d{1,6}$/.test(String(maxParticipants)))
+    throw pocErrors.invalidParams(
+      `max_participants '${String(maxParticipants).slice(0, 40)}' is not a small unsigned integer`,
+    );
   const classesRaw = o.classes ?? [];
   if (!Array.isArray(classesRaw) || classesRaw.length > MAX_CLASSES)
     throw pocErrors.invalidParams(`classes must be a list of at most ${MAX_CLASSES}`);
@@ -211,6 +228,7 @@ export function pocParamsFromJson(j: unknown): PocParams {
       sampleSize: sample === undefined ? 0 : Number(sample),
       maxPowerFraction: o.max_power_fraction === undefined ? '' : String(o.max_power_fraction).slice(0, 64),
       classes,
+      maxParticipants: maxParticipants === undefined ? 0 : Number(maxParticipants),
     }),
   );
 }

@@ -36,6 +36,8 @@ describe('x/poc Sprint params', () => {
     validatePocParams(Params.fromPartial({ ...ok, epochLength: 20n }));
     bad({ sampleSize: 0 }, /sample_size/);
     bad({ sampleSize: 1001 }, /sample_size/);
+    bad({ maxParticipants: 0 }, /max_participants/);
+    bad({ maxParticipants: 100_001 }, /max_participants/);
     bad({ maxPowerFraction: '0' }, /max_power_fraction/);
     bad({ maxPowerFraction: '1.01' }, /max_power_fraction/);
     bad({ maxPowerFraction: 'x' }, /max_power_fraction/);

@@ -83,6 +83,12 @@ export interface Params {
   maxPowerFraction: string;
   /** The PoC classes this chain accepts, in class_id order, ids unique. */
   classes: ClassParams[];
+  /**
+   * At most this many participants (genesis ones included): every epoch boundary and Sprint
+   * iterates them, so registration (which costs only a fee) is bounded. 0 (the Sprint-off default)
+   * refuses every registration.
+   */
+  maxParticipants: number;
 }
 
 /** A PoC kernel class (kernels/poc/classes.ts) as the chain knows it. */
@@ -205,6 +211,7 @@ function createBaseParams(): Params {
     sampleSize: 0,
     maxPowerFraction: "",
     classes: [],
+    maxParticipants: 0,
   };
 }
 
@@ -250,6 +257,9 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     }
     for (const v of message.classes) {
       ClassParams.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.maxParticipants !== 0) {
+      writer.uint32(72).uint32(message.maxParticipants);
     }
     return writer;
   },
@@ -331,6 +341,14 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
             message.classes.push(ClassParams.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.maxParticipants = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -383,6 +401,11 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
       classes: globalThis.Array.isArray(object?.classes)
         ? object.classes.map((e: any) => ClassParams.fromJSON(e))
         : [],
+      maxParticipants: isSet(object.maxParticipants)
+        ? globalThis.Number(object.maxParticipants)
+        : isSet(object.max_participants)
+        ? globalThis.Number(object.max_participants)
+        : 0,
     };
   },
 
@@ -412,6 +435,9 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     if (message.classes?.length) {
       obj.classes = message.classes.map((e) => ClassParams.toJSON(e));
     }
+    if (message.maxParticipants !== 0) {
+      obj.maxParticipants = Math.round(message.maxParticipants);
+    }
     return obj;
   },
 
@@ -436,6 +462,7 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     message.sampleSize = object.sampleSize ?? 0;
     message.maxPowerFraction = object.maxPowerFraction ?? "";
     message.classes = object.classes?.map((e) => ClassParams.fromPartial(e)) || [];
+    message.maxParticipants = object.maxParticipants ?? 0;
     return message;
   },
 };

@@ -38,7 +38,16 @@ export interface AbciServerOptions {
   observe?(method: string, seconds: number): void;
   /** Sees every application answer (the node follows consensus-param updates with it). */
   onResponse?(kind: RequestKind, res: Response): void;
+  /**
+   * Runs a Query (CometBFT RPC `abci_query`) instead of the serial queue: the node passes its query
+   * scheduler, so these queries share the sliced, bounded part of the loop that gRPC queries get
+   * rather than running back to back between consensus requests (a query reads a committed
+   * version, so it needs no serial slot). Without it, queries take the queue's low priority.
+   */
+  runQuery?(query: () => MaybePromise<ResponseQuery>): Promise<ResponseQuery>;
 }
+
+type MaybePromise<T> = T | Promise<T>;
 
 export const DEFAULT_MAX_CONNECTIONS = 4;
 export const DEFAULT_INBOX_MAX_REQUESTS = 1024;
@@ -196,8 +205,11 @@ export class AbciServer {
         if (paused && halfDrained()) setPaused(false);
         const res = 'answer' in item ? item.answer : await this.handle(item.req, item.kind, log);
         out.push(frame(Response.encode(res).finish()));
-        // Write at every Flush-sized pause: when nothing more is queued, or when the batch is large.
-        if (inbox.length === 0 || out.length >= WRITE_BATCH) {
+        // Write at every Flush (CometBFT waits for its answer before it reads the ones before it),
+        // when nothing more is queued, or when the batch is large. Holding answers until the inbox
+        // empties kept a flood's query answers (up to 256 of them, MBs) alive and unread.
+        const flushed = 'req' in item && item.kind === 'flush';
+        if (flushed || inbox.length === 0 || out.length >= WRITE_BATCH) {
           const writable = closed || socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
           out.length = 0;
           // A peer that does not read its answers stops being served (and, through the inbox
@@ -260,10 +272,14 @@ export class AbciServer {
       // Echo and Flush carry no application state: answer them without waiting for the queue.
       if (kind === 'echo' || kind === 'flush') return await dispatch(this.app, req, kind);
       const started = process.hrtime.bigint();
-      const res = await this.queue.run(
-        () => dispatch(this.app, req, kind),
-        consensusKinds.has(kind) ? 'high' : 'low',
-      );
+      const runQuery = this.opts.runQuery;
+      const res =
+        kind === 'query' && runQuery
+          ? { query: await runQuery(() => this.app.query(req.query!)) }
+          : await this.queue.run(
+              () => dispatch(this.app, req, kind),
+              consensusKinds.has(kind) ? 'high' : 'low',
+            );
       this.opts.observe?.(kind, Number(process.hrtime.bigint() - started) / 1e9);
       this.opts.onResponse?.(kind, res);
       return res;

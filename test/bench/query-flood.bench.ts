@@ -37,6 +37,8 @@ const FLOOD_BLOCKS = Number(process.env.BENCH_FLOOD_BLOCKS ?? 30);
 const FLOOD_MAX_S = Number(process.env.BENCH_FLOOD_MAX_S ?? 120);
 const SETUP_TIMEOUT_MS = Number(process.env.BENCH_SETUP_TIMEOUT_MS ?? 30 * 60_000);
 const DENOM = 'ngonka';
+/** Node.js flags for the node only, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 
 const page = (p: Partial<PageRequest>) => PageRequest.fromPartial(p);
 const holder = (i: number) => {
@@ -190,6 +192,9 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 interface QueryStats {
   maxMs: number;
+  /** Most CPU the node used during one query (all its threads), and queries over 20 ms of CPU. */
+  cpuMaxMs: number;
+  cpuOver20ms: number;
   /** The node's major (mark-compact) GCs: count and total seconds (prom-client's GC histogram). */
   majorGcs: number;
   majorGcS: number;
@@ -215,8 +220,12 @@ async function queryStats(port: number): Promise<QueryStats> {
         text,
       )?.[1] ?? 0,
     );
+  const cpuMax = /^gonka_query_max_cpu_seconds (\S+)$/m.exec(text);
+  const cpuOver = /^gonka_query_cpu_over_20ms_total (\S+)$/m.exec(text);
   return {
     maxMs: max ? Number(max[1]) * 1000 : Number.NaN,
+    cpuMaxMs: cpuMax ? Number(cpuMax[1]) * 1000 : Number.NaN,
+    cpuOver20ms: cpuOver ? Number(cpuOver[1]) : Number.NaN,
     ran,
     over20ms: ran - bucket('0.02'),
     majorGcs: gc('count'),
@@ -292,6 +301,8 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
     tally,
     queries: {
       maxMs: after.maxMs,
+      cpuMaxMs: after.cpuMaxMs,
+      cpuOver20ms: after.cpuOver20ms - before.cpuOver20ms,
       ran: after.ran - before.ran,
       over20ms: after.over20ms - before.over20ms,
       majorGcs: after.majorGcs - before.majorGcs,
@@ -301,7 +312,7 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const node = await TestNode.create();
+  const node = await TestNode.create({ nodeArgs: NODE_FLAGS });
   try {
     const t0 = performance.now();
     const bytes = await writeBigGenesis(homePaths(node.home).genesis);
@@ -341,6 +352,11 @@ async function main(): Promise<void> {
         ['longest gap ÷ idle interval', `${(longestGap / idleMean).toFixed(2)} (${longestGap} ms)`, '≤ 2'],
         ['longest single query so far (node gauge)', `${p.queries.maxMs.toFixed(1)} ms`, '≤ 20 ms'],
         ['queries the node ran / over 20 ms', `${p.queries.ran} / ${p.queries.over20ms}`, ''],
+        [
+          'most node CPU in one query so far / queries over 20 ms of CPU',
+          `${p.queries.cpuMaxMs.toFixed(1)} ms / ${p.queries.cpuOver20ms}`,
+          'wall ≫ CPU: descheduled',
+        ],
         [
           'node major GCs (idle + flood windows)',
           `${p.queries.majorGcs}, ${(p.queries.majorGcS * 1000).toFixed(0)} ms in all`,

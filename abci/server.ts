@@ -84,6 +84,16 @@ function drainedOrClosed(socket: Socket): Promise<void> {
   });
 }
 
+/**
+ * Whether the answers gathered so far go out now: at every Flush (CometBFT's caller waits for the
+ * Flush answer), when nothing more is queued, or when the batch is large. Holding them until the
+ * inbox empties kept a query flood's answers (up to 256, MBs) unsent while their callers waited.
+ */
+function writeNow(answered: Inbound, queued: number, gathered: number): boolean {
+  const flush = 'req' in answered && answered.kind === 'flush';
+  return flush || queued === 0 || gathered >= WRITE_BATCH;
+}
+
 /** Answers a frame that cannot be read with an exception and ends the connection. */
 function endMalformed(socket: Socket, err: unknown, log: Logger): void {
   const msg = err instanceof FramingError ? err.message : String(err);
@@ -205,11 +215,7 @@ export class AbciServer {
         if (paused && halfDrained()) setPaused(false);
         const res = 'answer' in item ? item.answer : await this.handle(item.req, item.kind, log);
         out.push(frame(Response.encode(res).finish()));
-        // Write at every Flush (CometBFT waits for its answer before it reads the ones before it),
-        // when nothing more is queued, or when the batch is large. Holding answers until the inbox
-        // empties kept a flood's query answers (up to 256 of them, MBs) alive and unread.
-        const flushed = 'req' in item && item.kind === 'flush';
-        if (flushed || inbox.length === 0 || out.length >= WRITE_BATCH) {
+        if (writeNow(item, inbox.length, out.length)) {
           const writable = closed || socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
           out.length = 0;
           // A peer that does not read its answers stops being served (and, through the inbox

@@ -5,7 +5,11 @@
 // offset, the invariants scan — over gRPC and CometBFT RPC abci_query. Prints the mean-interval
 // ratio (goal ≤ 1.1), longest gap ÷ idle interval (goal ≤ 2) and the longest single query the node
 // ran (its gonka_query_max_duration_seconds gauge; goal ≤ 20 ms), with the machine, commit and
-// load average. Block times are the header times of consecutive blocks.
+// load average. Block times are the header times of consecutive blocks. To tell a query's own cost
+// from preemption on a shared machine it also prints the most CPU the node used during one query,
+// the cores the node, CometBFT and this client used while flooding, and how many consensus ABCI
+// requests took over 100 ms; the node's `slow query` lines carry ms, cpuMs and gcMs.
+// BENCH_NODE_FLAGS passes Node.js flags to the node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
 
 import { createReadStream, createWriteStream, readFileSync, renameSync } from 'node:fs';
 import { Agent, request } from 'node:http';

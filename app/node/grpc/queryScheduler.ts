@@ -25,6 +25,8 @@ export interface QuerySchedulerOptions {
   share?: number;
   /** Observability: how long each query ran (seconds), queue wait excluded. */
   observe?(seconds: number): void;
+  /** Milliseconds clock (tests pass a fake one); performance.now by default. */
+  now?(): number;
 }
 
 export const DEFAULT_QUERY_SCHEDULER: QuerySchedulerOptions = { maxPending: 256, sliceMs: 4, share: 0.5 };
@@ -69,8 +71,22 @@ export class QueryScheduler {
   /** The lane that goes first at the next pick (round robin over lanes with work). */
   private turn = 0;
   private scheduled = false;
+  /**
+   * No slice starts before this time: the rest owed for the last slice. Kept even when the queues
+   * empty, because CometBFT's query connection sends its next query only after the last answer:
+   * a lane fed one query at a time would otherwise never be paused and take the whole loop.
+   */
+  private restUntil = 0;
+  private readonly now: () => number;
 
-  constructor(private readonly opts: QuerySchedulerOptions = DEFAULT_QUERY_SCHEDULER) {}
+  constructor(private readonly opts: QuerySchedulerOptions = DEFAULT_QUERY_SCHEDULER) {
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Milliseconds before the next slice may start (0 when queries may run now). */
+  restMs(): number {
+    return Math.max(0, this.restUntil - this.now());
+  }
 
   /** Queries waiting, in one lane or in all. */
   pending(lane?: QueryLane): number {
@@ -95,10 +111,11 @@ export class QueryScheduler {
     });
   }
 
-  private schedule(restMs = 0): void {
+  private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    if (restMs >= 1) setTimeout(() => this.drain(), restMs);
+    const rest = this.restMs();
+    if (rest >= 1) setTimeout(() => this.drain(), rest);
     else setImmediate(() => this.drain());
   }
 
@@ -117,23 +134,23 @@ export class QueryScheduler {
 
   private drain(): void {
     this.scheduled = false;
-    const sliceStart = performance.now();
+    const sliceStart = this.now();
     const sliceEnd = sliceStart + this.opts.sliceMs;
     for (let job = this.next(); job; job = this.next()) {
-      const start = performance.now();
+      const start = this.now();
       try {
         job.resolve(job.run());
       } catch (e) {
         job.reject(e);
       }
-      const end = performance.now();
+      const end = this.now();
       this.opts.observe?.((end - start) / 1000);
       if (end >= sliceEnd) break;
     }
-    if (this.pending() > 0) {
-      const share = this.opts.share ?? 1;
-      const ran = performance.now() - sliceStart;
-      this.schedule(share >= 1 ? 0 : Math.min(100, (ran * (1 - share)) / share));
-    }
+    const end = this.now();
+    const share = this.opts.share ?? 1;
+    const rest = share >= 1 ? 0 : Math.min(100, ((end - sliceStart) * (1 - share)) / share);
+    this.restUntil = end + rest;
+    if (this.pending() > 0) this.schedule();
   }
 }

@@ -2,7 +2,7 @@
 // much of it the garbage collector took. Wall ≫ CPU means the OS ran something else (CPU contention
 // with CometBFT or the clients); a large GC share means allocation elsewhere (frames, responses)
 // made the collector run inside the query; CPU ≈ wall without GC is the query's own work.
-import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 
 /** Recent GC pauses (start, end in performance.now() ms), oldest first, bounded. */
 const MAX_GC_ENTRIES = 256;
@@ -32,7 +32,7 @@ export class GcWindow {
       const o = Math.min(end, p.end) - Math.max(start, p.start);
       if (o > 0) {
         ms += o;
-        if (p.kind === 2 /* NODE_PERFORMANCE_GC_MAJOR */) major = true;
+        if (p.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major = true;
       }
     }
     return { ms, major };

@@ -45,13 +45,13 @@ export class NodeMetrics {
   readonly queryCpuMaxSeconds = new Gauge({
     name: 'gonka_query_max_cpu_seconds',
     help:
-      'Most CPU time this process used during one query since the node started (all its threads); ' +
-      'far below the longest duration means the OS had descheduled the node (CPU contention)',
+      'Most CPU time the event-loop thread used in one query since the node started (Linux; elsewhere ' +
+      'the whole process); far below the longest duration means the OS had descheduled the node',
     registers: [this.registry],
   });
   readonly queryCpuOver20ms = new Counter({
     name: 'gonka_query_cpu_over_20ms_total',
-    help: 'Queries during which this process used over 20 ms of CPU',
+    help: "Queries that used over 20 ms of the event-loop thread's CPU",
     registers: [this.registry],
   });
   private queryMax = 0;

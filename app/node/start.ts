@@ -28,7 +28,7 @@ import {
 } from './listeners.js';
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
-import { GcWindow } from './queryTiming.js';
+import { GcWindow, ThreadCpu } from './queryTiming.js';
 import { reindexRecentEvents } from './reindexEvents.js';
 
 /** A node that cannot start for a reason the operator can act on: reported as one line, exit 1. */
@@ -69,17 +69,18 @@ const SLOW_QUERY_MS = 20;
 
 /**
  * Every query the app answers (ABCI or gRPC) is timed into the metrics: the event-loop time it held
- * and the CPU time the process used meanwhile, which tells the query's own cost from time the OS
- * gave to other processes (CometBFT, clients) while the node was descheduled mid-query.
+ * and the CPU time the event-loop thread used meanwhile, which tells the query's own cost from time
+ * the OS gave to other processes (CometBFT, clients) while the node was descheduled mid-query.
  */
 function instrumentQueries(app: BaseApp, metrics: NodeMetrics): void {
   const inner = app.query.bind(app);
   const slowLog = logger('query');
   const limiter = new LogLimiter(5, 20);
   const gc = new GcWindow();
+  const thread = new ThreadCpu();
   app.query = (req) => {
     const start = performance.now();
-    const cpu = process.cpuUsage();
+    const cpu = thread.nowMs();
     let code = -1;
     let bytes = 0;
     try {
@@ -90,8 +91,7 @@ function instrumentQueries(app: BaseApp, metrics: NodeMetrics): void {
     } finally {
       const end = performance.now();
       const ms = end - start;
-      const used = process.cpuUsage(cpu);
-      const cpuMs = (used.user + used.system) / 1000;
+      const cpuMs = thread.nowMs() - cpu;
       metrics.observeQuery(ms / 1000, cpuMs / 1000);
       const slot = ms > SLOW_QUERY_MS ? limiter.take() : undefined;
       if (slot?.ok) {

@@ -38,7 +38,16 @@ export interface AbciServerOptions {
   observe?(method: string, seconds: number): void;
   /** Sees every application answer (the node follows consensus-param updates with it). */
   onResponse?(kind: RequestKind, res: Response): void;
+  /**
+   * Runs a Query (CometBFT RPC `abci_query`) instead of the serial queue: the node passes its query
+   * scheduler, so these queries share the sliced, bounded part of the loop that gRPC queries get
+   * rather than running back to back between consensus requests (a query reads a committed
+   * version, so it needs no serial slot). Without it, queries take the queue's low priority.
+   */
+  runQuery?(query: () => MaybePromise<ResponseQuery>): Promise<ResponseQuery>;
 }
+
+type MaybePromise<T> = T | Promise<T>;
 
 export const DEFAULT_MAX_CONNECTIONS = 4;
 export const DEFAULT_INBOX_MAX_REQUESTS = 1024;
@@ -73,6 +82,16 @@ function drainedOrClosed(socket: Socket): Promise<void> {
     socket.on('drain', done);
     socket.on('close', done);
   });
+}
+
+/**
+ * Whether the answers gathered so far go out now: at every Flush (CometBFT's caller waits for the
+ * Flush answer), when nothing more is queued, or when the batch is large. Holding them until the
+ * inbox empties kept a query flood's answers (up to 256, MBs) unsent while their callers waited.
+ */
+function writeNow(answered: Inbound, queued: number, gathered: number): boolean {
+  const flush = 'req' in answered && answered.kind === 'flush';
+  return flush || queued === 0 || gathered >= WRITE_BATCH;
 }
 
 /** Answers a frame that cannot be read with an exception and ends the connection. */
@@ -196,8 +215,7 @@ export class AbciServer {
         if (paused && halfDrained()) setPaused(false);
         const res = 'answer' in item ? item.answer : await this.handle(item.req, item.kind, log);
         out.push(frame(Response.encode(res).finish()));
-        // Write at every Flush-sized pause: when nothing more is queued, or when the batch is large.
-        if (inbox.length === 0 || out.length >= WRITE_BATCH) {
+        if (writeNow(item, inbox.length, out.length)) {
           const writable = closed || socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
           out.length = 0;
           // A peer that does not read its answers stops being served (and, through the inbox
@@ -260,10 +278,14 @@ export class AbciServer {
       // Echo and Flush carry no application state: answer them without waiting for the queue.
       if (kind === 'echo' || kind === 'flush') return await dispatch(this.app, req, kind);
       const started = process.hrtime.bigint();
-      const res = await this.queue.run(
-        () => dispatch(this.app, req, kind),
-        consensusKinds.has(kind) ? 'high' : 'low',
-      );
+      const runQuery = this.opts.runQuery;
+      const res =
+        kind === 'query' && runQuery
+          ? { query: await runQuery(() => this.app.query(req.query!)) }
+          : await this.queue.run(
+              () => dispatch(this.app, req, kind),
+              consensusKinds.has(kind) ? 'high' : 'low',
+            );
       this.opts.observe?.(kind, Number(process.hrtime.bigint() - started) / 1e9);
       this.opts.onResponse?.(kind, res);
       return res;

@@ -42,17 +42,37 @@ export class NodeMetrics {
     help: 'Longest single query since the node started',
     registers: [this.registry],
   });
+  readonly queryCpuMaxSeconds = new Gauge({
+    name: 'gonka_query_max_cpu_seconds',
+    help:
+      'Most CPU time the event-loop thread used in one query since the node started (Linux; elsewhere ' +
+      'the whole process); far below the longest duration means the OS had descheduled the node',
+    registers: [this.registry],
+  });
+  readonly queryCpuOver20ms = new Counter({
+    name: 'gonka_query_cpu_over_20ms_total',
+    help: "Queries that used over 20 ms of the event-loop thread's CPU",
+    registers: [this.registry],
+  });
   private queryMax = 0;
+  private queryCpuMax = 0;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gonka_' });
   }
 
-  observeQuery(seconds: number): void {
+  /** One query: its wall time and the CPU time the process used meanwhile (seconds). */
+  observeQuery(seconds: number, cpuSeconds?: number): void {
     this.querySeconds.observe(seconds);
     if (seconds > this.queryMax) {
       this.queryMax = seconds;
       this.queryMaxSeconds.set(seconds);
+    }
+    if (cpuSeconds === undefined) return;
+    if (cpuSeconds > 0.02) this.queryCpuOver20ms.inc();
+    if (cpuSeconds > this.queryCpuMax) {
+      this.queryCpuMax = cpuSeconds;
+      this.queryCpuMaxSeconds.set(cpuSeconds);
     }
   }
 

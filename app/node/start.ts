@@ -30,6 +30,7 @@ import {
 } from './listeners.js';
 import { NodeMetrics } from './metrics.js';
 import { openAppStore } from './openStore.js';
+import { GcWindow, ThreadCpu } from './queryTiming.js';
 import { reindexRecentEvents } from './reindexEvents.js';
 import { type RunningRestServer, startRestServer } from './rest/server.js';
 
@@ -66,36 +67,52 @@ export function queryOptionsOf(cfg: NodeConfig, exposeFlag = false): QueryOption
   return { gasLimit, exposeInvariants: exposeFlag || cfg.exposeInvariantsQuery === true };
 }
 
-/** Every query the app answers (ABCI or gRPC) is timed into the metrics: the event-loop time it held. */
-/** A query that holds the event loop this long is logged (path, height, ms), a few lines a second. */
+/** A query that holds the event loop this long is logged (path, ms, CPU and GC ms), a few lines a second. */
 const SLOW_QUERY_MS = 20;
 
+/**
+ * Every query the app answers (ABCI or gRPC) is timed into the metrics: the event-loop time it held
+ * and the CPU time the event-loop thread used meanwhile, which tells the query's own cost from time
+ * the OS gave to other processes (CometBFT, clients) while the node was descheduled mid-query.
+ */
 function instrumentQueries(app: BaseApp, metrics: NodeMetrics): void {
   const inner = app.query.bind(app);
   const slowLog = logger('query');
   const limiter = new LogLimiter(5, 20);
+  const gc = new GcWindow();
+  const thread = new ThreadCpu();
   app.query = (req) => {
     const start = performance.now();
+    const cpu = thread.nowMs();
     let code = -1;
+    let bytes = 0;
     try {
       const res = inner(req);
       code = res.code;
+      bytes = res.value.length;
       return res;
     } finally {
-      const ms = performance.now() - start;
-      metrics.observeQuery(ms / 1000);
+      const end = performance.now();
+      const ms = end - start;
+      const cpuMs = thread.nowMs() - cpu;
+      metrics.observeQuery(ms / 1000, cpuMs / 1000);
       const slot = ms > SLOW_QUERY_MS ? limiter.take() : undefined;
-      if (slot?.ok)
-        slowLog.warn(
-          {
-            path: req.path,
-            height: String(req.height),
-            ms: Math.round(ms),
-            code,
-            suppressed: slot.suppressed,
-          },
-          'slow query',
-        );
+      if (slot?.ok) {
+        const fields = {
+          path: req.path,
+          height: String(req.height),
+          ms: Math.round(ms),
+          cpuMs: Math.round(cpuMs),
+          code,
+          bytes,
+          suppressed: slot.suppressed,
+        };
+        // GC entries reach the observer a little later: log once they have.
+        setTimeout(() => {
+          const g = gc.overlap(start, end);
+          slowLog.warn({ ...fields, gcMs: Math.round(g.ms), majorGc: g.major }, 'slow query');
+        }, 50).unref();
+      }
     }
   };
 }
@@ -299,8 +316,13 @@ function abciServer(
   frameLimit: ReturnType<typeof abciFrameLimit>,
   metrics: NodeMetrics,
   onFatal: (err: Error) => void,
+  queries: QueryScheduler,
 ): AbciServer {
   return new AbciServer(app, {
+    // RPC abci_query goes through the same scheduler as gRPC queries (its own lane): together
+    // they get a bounded share of the loop, never back-to-back runs between consensus requests.
+    // The query connection sends one query at a time, so its lane never fills.
+    runQuery: async (query) => await queries.submit(query, 'abci'),
     logger: logger('abci'),
     maxFrameBytes: () => frameLimit.cap(),
     onResponse: (kind, res) => frameLimit.observe(kind, res),
@@ -371,11 +393,14 @@ export async function startNode(opts: StartOptions): Promise<number> {
     genesisMaxBlockBytes: genesis.consensus_params?.block?.max_bytes,
     lastHeight: () => store.lastCommitInfo().version,
   });
+  // One scheduler for both query doors (gRPC and CometBFT RPC abci_query).
+  const queries = new QueryScheduler();
   const server = abciServer(
     app,
     frameLimit,
     metrics,
     (err) => void shutdown(1, `fatal application error: ${err.message}`),
+    queries,
   );
   const abciAddr = abci.address;
   await listenAbciOrFail(server, store, abci, opts.home, listen);
@@ -389,19 +414,19 @@ export async function startNode(opts: StartOptions): Promise<number> {
 
   const fail = (what: string) => (e: unknown) =>
     void shutdown(1, `${what}: ${e instanceof Error ? e.message : String(e)}`);
-  // gRPC and REST share one dispatcher and one query scheduler (one queue, one budget).
-  const scheduler = new QueryScheduler();
+  // gRPC and REST share one dispatcher, and with ABCI queries one scheduler (one budget).
   const dispatch = createDispatch({
     app,
     rpc: new CometRpcClient(rpcUrl),
     version,
-    scheduler,
+    scheduler: queries,
     heightHeaderName: HEIGHT_HEADER,
   });
   if (listen.grpc !== OFF)
-    grpcServer = await serveGrpc(app, listen.grpc, rpcUrl, version, opts.home, { dispatch, scheduler }).catch(
-      fail(`cannot start the gRPC server on ${listen.grpc}`),
-    );
+    grpcServer = await serveGrpc(app, listen.grpc, rpcUrl, version, opts.home, {
+      dispatch,
+      scheduler: queries,
+    }).catch(fail(`cannot start the gRPC server on ${listen.grpc}`));
   if (listen.rest !== OFF)
     restServer = await serveRest(listen.rest, rpcUrl, version, opts.home, dispatch).catch(
       fail(`cannot start the REST server on ${listen.rest}`),

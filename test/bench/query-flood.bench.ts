@@ -5,7 +5,11 @@
 // offset, the invariants scan — over gRPC and CometBFT RPC abci_query. Prints the mean-interval
 // ratio (goal ≤ 1.1), longest gap ÷ idle interval (goal ≤ 2) and the longest single query the node
 // ran (its gonka_query_max_duration_seconds gauge; goal ≤ 20 ms), with the machine, commit and
-// load average. Block times are the header times of consecutive blocks.
+// load average. Block times are the header times of consecutive blocks. To tell a query's own cost
+// from preemption on a shared machine it also prints the most CPU the node used during one query,
+// the cores the node, CometBFT and this client used while flooding, and how many consensus ABCI
+// requests took over 100 ms; the node's `slow query` lines carry ms, cpuMs and gcMs.
+// BENCH_NODE_FLAGS passes Node.js flags to the node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
 
 import { createReadStream, createWriteStream, readFileSync, renameSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -37,6 +41,8 @@ const FLOOD_BLOCKS = Number(process.env.BENCH_FLOOD_BLOCKS ?? 30);
 const FLOOD_MAX_S = Number(process.env.BENCH_FLOOD_MAX_S ?? 120);
 const SETUP_TIMEOUT_MS = Number(process.env.BENCH_SETUP_TIMEOUT_MS ?? 30 * 60_000);
 const DENOM = 'ngonka';
+/** Node.js flags for the node only, space-separated (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 
 const page = (p: Partial<PageRequest>) => PageRequest.fromPartial(p);
 const holder = (i: number) => {
@@ -186,10 +192,36 @@ function floodIntervals(times: number[], stalledUntil?: number): number[] {
   return out;
 }
 
+/** CPU seconds a process has used (utime + stime from /proc; Linux), NaN when unreadable. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, USER_HZ = 100
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of the node, CometBFT and this client (the flooders) so far. */
+function cpuNow(node: TestNode): { node: number; comet: number; client: number } {
+  const u = process.cpuUsage();
+  return {
+    node: cpuSecondsOf(node.appPid()),
+    comet: cpuSecondsOf(node.cometPid()),
+    client: (u.user + u.system) / 1e6,
+  };
+}
+
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 interface QueryStats {
   maxMs: number;
+  /** Consensus ABCI requests (FinalizeBlock, Commit, Prepare/ProcessProposal): answered / over 100 ms. */
+  consensus: number;
+  consensusOver100ms: number;
+  /** Most CPU the node used during one query (all its threads), and queries over 20 ms of CPU. */
+  cpuMaxMs: number;
+  cpuOver20ms: number;
   /** The node's major (mark-compact) GCs: count and total seconds (prom-client's GC histogram). */
   majorGcs: number;
   majorGcS: number;
@@ -215,8 +247,27 @@ async function queryStats(port: number): Promise<QueryStats> {
         text,
       )?.[1] ?? 0,
     );
+  let consensus = 0;
+  let consensusOver100ms = 0;
+  for (const method of ['finalizeBlock', 'commit', 'prepareProposal', 'processProposal']) {
+    const b = (le: string) =>
+      Number(
+        new RegExp(
+          `^gonka_abci_request_duration_seconds_bucket\\{le="${le.replace('+', '\\+')}",method="${method}"\\} (\\d+)$`,
+          'm',
+        ).exec(text)?.[1] ?? 0,
+      );
+    consensus += b('+Inf');
+    consensusOver100ms += b('+Inf') - b('0.1');
+  }
+  const cpuMax = /^gonka_query_max_cpu_seconds (\S+)$/m.exec(text);
+  const cpuOver = /^gonka_query_cpu_over_20ms_total (\S+)$/m.exec(text);
   return {
     maxMs: max ? Number(max[1]) * 1000 : Number.NaN,
+    consensus,
+    consensusOver100ms,
+    cpuMaxMs: cpuMax ? Number(cpuMax[1]) * 1000 : Number.NaN,
+    cpuOver20ms: cpuOver ? Number(cpuOver[1]) : Number.NaN,
     ran,
     over20ms: ran - bucket('0.02'),
     majorGcs: gc('count'),
@@ -231,6 +282,8 @@ interface PhaseResult {
   loadIdle: number;
   loadFlood: number;
   floodS: number;
+  /** CPU cores each process used on average during the flood. */
+  cpuShare: { node: number; comet: number; client: number };
   tally: Tally;
   queries: QueryStats;
 }
@@ -261,6 +314,7 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
   };
   const floodFrom = (await node.rpc.height()) + 1;
   const tf = performance.now();
+  const cpu0 = cpuNow(node);
   const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
   // FLOOD_BLOCKS blocks, or FLOOD_MAX_S seconds when blocks stall (the open gap then counts).
   const deadline = Date.now() + FLOOD_MAX_S * 1000;
@@ -273,6 +327,7 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
   floodTo = Math.min(floodTo, floodFrom + FLOOD_BLOCKS);
   const floodEnd = Date.now();
   const loadFlood = loadavg()[0] ?? 0;
+  const cpu1 = cpuNow(node);
   stop = true;
   const floodS = (performance.now() - tf) / 1000;
   await Promise.all(workers);
@@ -289,9 +344,18 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
     loadIdle,
     loadFlood,
     floodS,
+    cpuShare: {
+      node: (cpu1.node - cpu0.node) / floodS,
+      comet: (cpu1.comet - cpu0.comet) / floodS,
+      client: (cpu1.client - cpu0.client) / floodS,
+    },
     tally,
     queries: {
       maxMs: after.maxMs,
+      consensus: after.consensus - before.consensus,
+      consensusOver100ms: after.consensusOver100ms - before.consensusOver100ms,
+      cpuMaxMs: after.cpuMaxMs,
+      cpuOver20ms: after.cpuOver20ms - before.cpuOver20ms,
       ran: after.ran - before.ran,
       over20ms: after.over20ms - before.over20ms,
       majorGcs: after.majorGcs - before.majorGcs,
@@ -301,7 +365,7 @@ async function phase(node: TestNode, name: string, rpcWorkers: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const node = await TestNode.create();
+  const node = await TestNode.create({ nodeArgs: NODE_FLAGS });
   try {
     const t0 = performance.now();
     const bytes = await writeBigGenesis(homePaths(node.home).genesis);
@@ -341,6 +405,21 @@ async function main(): Promise<void> {
         ['longest gap ÷ idle interval', `${(longestGap / idleMean).toFixed(2)} (${longestGap} ms)`, '≤ 2'],
         ['longest single query so far (node gauge)', `${p.queries.maxMs.toFixed(1)} ms`, '≤ 20 ms'],
         ['queries the node ran / over 20 ms', `${p.queries.ran} / ${p.queries.over20ms}`, ''],
+        [
+          'most node CPU in one query so far / queries over 20 ms of CPU',
+          `${p.queries.cpuMaxMs.toFixed(1)} ms / ${p.queries.cpuOver20ms}`,
+          'wall ≫ CPU: descheduled',
+        ],
+        [
+          'consensus ABCI requests (idle + flood) / over 100 ms',
+          `${p.queries.consensus} / ${p.queries.consensusOver100ms}`,
+          'queue wait included',
+        ],
+        [
+          'cores used during the flood: node / CometBFT / flood client',
+          `${p.cpuShare.node.toFixed(2)} / ${p.cpuShare.comet.toFixed(2)} / ${p.cpuShare.client.toFixed(2)}`,
+          '',
+        ],
         [
           'node major GCs (idle + flood windows)',
           `${p.queries.majorGcs}, ${(p.queries.majorGcS * 1000).toFixed(0)} ms in all`,

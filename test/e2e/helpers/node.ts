@@ -14,6 +14,8 @@ export interface TestNodeOptions {
   env?: Record<string, string>;
   /** More `gonkad init` arguments (a later listener flag replaces the helper's own). */
   initArgs?: string[];
+  /** Node.js flags for the node process (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export class TestNode {
@@ -74,15 +76,19 @@ export class TestNode {
       throw new Error('node already running');
     this.output = '';
     const entry = this.opts.fixtures === 'testkv' ? testNodeEntry : gonkadEntry;
-    const proc = spawn(process.execPath, [entry, 'start', '--home', this.home, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        GONKA_LOG_LEVEL: 'warn',
-        ...this.opts.env,
-        ...env,
+    const proc = spawn(
+      process.execPath,
+      [...(this.opts.nodeArgs ?? []), entry, 'start', '--home', this.home, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          GONKA_LOG_LEVEL: 'warn',
+          ...this.opts.env,
+          ...env,
+        },
       },
-    });
+    );
     proc.stdout.on('data', (d) => (this.output += d));
     proc.stderr.on('data', (d) => (this.output += d));
     this.exitPromise = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));

@@ -6,7 +6,14 @@ import { type Command, Option } from 'commander';
 import type { Params as PocParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
-import { CLASS_LARGE, pocParamsToJson, sprintParams, validatePocParams } from '../../../x/poc/params.js';
+import {
+  CLASS_LARGE,
+  MIN_FREE_BLOCKS,
+  pocParamsToJson,
+  sprintParams,
+  sprintSpan,
+  validatePocParams,
+} from '../../../x/poc/params.js';
 import { initApiKey, keyFilePath } from '../../api/key.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
@@ -166,7 +173,16 @@ export function register(program: Command, options: GonkadOptions = {}): void {
     .option('--api-listen <host:port>', 'API node HTTP listen address', '127.0.0.1:8000')
     .option('--ml-listen <host:port>', 'ML node HTTP listen address', '127.0.0.1:8100')
     .option('--ml-workers <n>', 'ML node mining worker threads (default: one per core)')
-    .option('--classes <list>', 'PoC classes the API node mines', 'tiny');
+    .option('--classes <list>', 'PoC classes the API node mines', 'tiny')
+    .option(
+      '--generation-blocks <n>',
+      "a fresh home's Sprint generation stage in blocks (benchmarks; the epoch grows to fit)",
+      (v: string) => {
+        if (!/^[1-9]\d{0,5}$/.test(v))
+          throw new UserError(`--generation-blocks: a whole number ≥ 1, got '${v}'`);
+        return BigInt(v);
+      },
+    );
   addListenerFlags(devnet).action(async (opts) => {
     const home = (opts.home as string | undefined) ?? defaultHome();
     const listen = collectListeners(opts);
@@ -181,7 +197,13 @@ export function register(program: Command, options: GonkadOptions = {}): void {
       }
     }
     const apiHome = join(home, 'api');
-    if (opts.reset || !isInitialized(home)) await initDevnet(home, listen, opts.profile as DevnetProfile);
+    if (opts.reset || !isInitialized(home))
+      await initDevnet(
+        home,
+        listen,
+        opts.profile as DevnetProfile,
+        opts.generationBlocks as bigint | undefined,
+      );
     else if (!existsSync(keyFilePath(apiHome))) {
       // A devnet home made before the API node: its funded account becomes the API node's key.
       const mnemonicFile = join(homePaths(home).devnet, 'mnemonic.txt');
@@ -238,8 +260,18 @@ type DevnetProfile = 'devnet' | 'fast';
  * with 15 blocks of generation. `fast` (tests, ≈0.2 s blocks): x/poc's fast stages (2 blocks) are
  * too short for a separate ML node to start and mine, so 60-block epochs with 15 blocks of
  * generation and 20 of validation (the validator recomputes its sample with ORT).
+ * --generation-blocks (benchmarks) replaces the generation length, so start-up is a small share.
  */
-function devnetSprint(profile: DevnetProfile): PocParams {
+function devnetSprint(profile: DevnetProfile, generationBlocks?: bigint): PocParams {
+  const p = profileSprint(profile);
+  if (generationBlocks === undefined) return p;
+  const longer = { ...p, generationBlocks };
+  // validatePocParams wants MIN_FREE_BLOCKS outside the Sprint: a longer generation lengthens the epoch.
+  const fits = sprintSpan(longer) + MIN_FREE_BLOCKS;
+  return { ...longer, epochLength: longer.epochLength > fits ? longer.epochLength : fits };
+}
+
+function profileSprint(profile: DevnetProfile): PocParams {
   const devnet = sprintParams('devnet');
   if (profile === 'devnet') return devnet;
   return {
@@ -252,7 +284,12 @@ function devnetSprint(profile: DevnetProfile): PocParams {
   };
 }
 
-async function initDevnet(home: string, listen: Partial<Listeners>, profile: DevnetProfile): Promise<void> {
+async function initDevnet(
+  home: string,
+  listen: Partial<Listeners>,
+  profile: DevnetProfile,
+  generationBlocks?: bigint,
+): Promise<void> {
   process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
   // The funded devnet account (a devnet convenience, never for real networks): it operates the
   // validator and is the API node's key, so the validator mines and validates itself.
@@ -261,7 +298,7 @@ async function initDevnet(home: string, listen: Partial<Listeners>, profile: Dev
   addGenesisAccount(appState, funded.address, parseCoinsString(DEVNET_FUNDS));
   applyGovProfile(appState, devnetGovParams()); // 30 s deposit and voting periods (DESIGN.md §9)
   // Only the classes an ML node mines on CPU in a devnet's minutes.
-  const sprint = devnetSprint(profile);
+  const sprint = devnetSprint(profile, generationBlocks);
   sprint.classes = sprint.classes.filter((c) => c.classId !== CLASS_LARGE);
   (appState.poc as { params: unknown }).params = pocParamsToJson(validatePocParams(sprint));
   initHome({

@@ -2,7 +2,8 @@
 // CometBFT and grpcurl in .tools/bin, and the TypeScript build — each skipped when already done,
 // each timed on stderr so cold and warm start-up can be quoted.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './build.mjs';
 
@@ -12,7 +13,13 @@ const total = Date.now();
 function ensureNodeModules() {
   const marker = join(repoRoot, 'node_modules', '.package-lock.json');
   const lock = join(repoRoot, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  // What the last npm ci installed from: the lock's hash, so a checkout that only touched the
+  // lock's mtime (a new git worktree, a rebase back and forth) does not reinstall.
+  const installed = join(repoRoot, 'node_modules', '.gonka-lock-sha256');
+  const lockHash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(installed) && readFileSync(installed, 'utf8').trim() === lockHash) return;
+  if (!existsSync(installed) && existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs)
+    return;
   const started = Date.now();
   log('installing npm dependencies (npm ci)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -25,6 +32,7 @@ function ensureNodeModules() {
     log('npm ci failed (see above)');
     process.exit(1);
   }
+  writeFileSync(installed, `${lockHash}\n`);
   log(`npm dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -39,6 +39,7 @@ import { aminoAnyCodec, gonkaAminoConverters } from '../../proto/gonka/amino.js'
 import { gonkaRegistryTypes } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
+import { testGovParams } from './helpers/genesis.js';
 
 const DENOM = 'ngonka';
 const DEPOSIT = 1_000_000n;
@@ -54,14 +55,11 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-amino-'));
     const appState = defaultAppState() as Record<string, any>;
-    appState.governance.params = {
-      ...appState.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '20s',
-      expedited_voting_period: '10s',
-    };
+    appState.governance.params = testGovParams(appState.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '20s',
+      expedited: '10s',
+    });
     const manifest = await initTestnet({ dir, validators: 1, chainId: 'gonka-amino-e2e', appState });
     net = Testnet.open(dir);
     await net.start();

@@ -21,6 +21,7 @@ import { typeUrl } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/governance/keys.js';
+import { testGovParams } from './helpers/genesis.js';
 import { connectOperators } from './helpers/operators.js';
 
 const DENOM = 'ngonka';
@@ -37,14 +38,11 @@ describe('x/auth min_gas_price changed by governance on a 3-validator testnet (C
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-authparams-'));
     const appState = defaultAppState() as Record<string, any>;
-    appState.governance.params = {
-      ...appState.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '8s',
-      expedited_voting_period: '4s',
-    };
+    appState.governance.params = testGovParams(appState.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '8s',
+      expedited: '4s',
+    });
     const manifest = await initTestnet({
       dir,
       validators: 3,

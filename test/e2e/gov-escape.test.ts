@@ -7,7 +7,6 @@
 // checkInvariantsEvery = 1); at the end a deliberately broken invariant (the testkv fixture's)
 // halts it loudly: exit code 1 and a log line naming the invariant.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,10 +23,10 @@ import { connectComet } from '@cosmjs/tendermint-rpc';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { ProposalStatus } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
-import { repoPath } from '../../app/paths.js';
 import { moduleAddress } from '../../app/runtime/address.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../../x/governance/keys.js';
 import { BREAK_INVARIANT_KEY, encodeTestTx } from '../fixtures/testkv.js';
+import { addGenesisAccount, testGovParams } from './helpers/genesis.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -57,20 +56,7 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
     thief = (await (await DirectSecp256k1HdWallet.generate(12, { prefix: 'gonka' })).getAccounts())[0]!
       .address;
     for (const addr of [voterAddr, depositorAddr]) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          repoPath('dist', 'app', 'cli', 'main.js'),
-          'genesis',
-          'add-account',
-          addr,
-          `${FUNDS}${DENOM}`,
-          '--home',
-          node.home,
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(r.status, 0, r.stderr);
+      addGenesisAccount(node.home, addr, `${FUNDS}${DENOM}`);
     }
     // The voter operates the single validator (all the voting weight); the gov account starts
     // with funds of its own (what slashed collateral would give it); periods are short.
@@ -80,14 +66,11 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
     state.poc.participants[0].address = voterAddr;
     state.bank.balances.push({ address: GOV, coins: [{ denom: DENOM, amount: GOV_FUNDS.toString() }] });
     state.bank.supply = [];
-    state.governance.params = {
-      ...state.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '8s',
-      expedited_voting_period: '3s',
-    };
+    state.governance.params = testGovParams(state.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '8s',
+      expedited: '3s',
+    });
     writeFileSync(genesisPath, JSON.stringify(genesis, null, 2));
     const configPath = join(node.home, 'config', 'gonka.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8'));

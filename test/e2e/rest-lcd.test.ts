@@ -19,6 +19,7 @@ import { GetTxRequest, GetTxResponse } from 'cosmjs-types/cosmos/tx/v1beta1/serv
 import { repoPath } from '../../app/paths.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
 import { assertSubset, type Json } from '../integration/rest-json.js';
+import { addGenesisAccount, testGovParams } from './helpers/genesis.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -42,34 +43,18 @@ describe('REST (LCD) and explorer on a real node', () => {
     node = await TestNode.create();
     alice = await DirectSecp256k1HdWallet.generate(12, { prefix: 'gonka' });
     aliceAddr = (await alice.getAccounts())[0]!.address;
-    const r = spawnSync(
-      process.execPath,
-      [
-        repoPath('dist', 'app', 'cli', 'main.js'),
-        'genesis',
-        'add-account',
-        aliceAddr,
-        `${FUNDS}${DENOM}`,
-        '--home',
-        node.home,
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    addGenesisAccount(node.home, aliceAddr, `${FUNDS}${DENOM}`);
     // Alice operates the single validator (all the voting weight); a long voting period, so the
     // proposal is still open while the page watches its tally.
     const genesisPath = join(node.home, 'config', 'genesis.json');
     const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
     const state = genesis.app_state;
     state.poc.participants[0].address = aliceAddr;
-    state.governance.params = {
-      ...state.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '300s',
-      voting_period: '300s',
-      expedited_voting_period: '100s',
-    };
+    state.governance.params = testGovParams(state.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '300s',
+      voting: '300s',
+      expedited: '100s',
+    });
     chainId = genesis.chain_id;
     writeFileSync(genesisPath, JSON.stringify(genesis, null, 2));
     node.start();

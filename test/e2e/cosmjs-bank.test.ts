@@ -10,7 +10,7 @@ import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { BroadcastTxError, type DeliverTxResponse, GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { repoPath } from '../../app/paths.js';
-import { addGenesisAccount } from './helpers/genesis.js';
+import { addGenesisAccount } from './helpers/genesisAccounts.js';
 import { TestNode } from './helpers/node.js';
 
 const DENOM = 'ngonka';

@@ -21,12 +21,13 @@ import {
 } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
-import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgSubmitProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { ProposalStatus } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
 import { moduleAddress } from '../../app/runtime/address.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../../x/governance/keys.js';
 import { BREAK_INVARIANT_KEY, encodeTestTx } from '../fixtures/testkv.js';
-import { addGenesisAccount, testGovParams } from './helpers/genesis.js';
+import { addGenesisAccount } from './helpers/genesisAccounts.js';
+import { castVote, proposalIdOf, testGovParams } from './helpers/gov.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -112,14 +113,6 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
         ],
         'auto',
       );
-    const proposalId = (r: {
-      events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
-    }) =>
-      BigInt(
-        r.events
-          .find((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))!
-          .attributes.find((a) => a.key === 'proposal_id')!.value,
-      );
     try {
       const supply0 = BigInt((await q.bank.supplyOf(DENOM)).amount);
       const dep0 = await balance(depositorAddr);
@@ -129,7 +122,7 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
         initialDeposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
       });
       assert.equal(subA.code, 0, subA.rawLog);
-      const idA = proposalId(subA);
+      const idA = proposalIdOf(subA);
       assert.equal(await balance(ESCROW), DEPOSIT, "A's deposit is escrowed in gov_deposits");
       assert.equal(await balance(GOV), GOV_FUNDS, 'the gov account holds only its own funds');
 
@@ -150,17 +143,8 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
         ],
       });
       assert.equal(subB.code, 0, subB.rawLog);
-      const idB = proposalId(subB);
-      const vote = await voter.signAndBroadcast(
-        voterAddr,
-        [
-          {
-            typeUrl: '/cosmos.gov.v1.MsgVote',
-            value: MsgVote.fromPartial({ proposalId: idB, voter: voterAddr, option: 1 }),
-          },
-        ],
-        'auto',
-      );
+      const idB = proposalIdOf(subB);
+      const vote = await castVote(voter, voterAddr, idB, 1);
       assert.equal(vote.code, 0, vote.rawLog);
 
       await waitFor(

@@ -35,7 +35,7 @@ import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/go
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/governance/keys.js';
-import { testGovParams } from './helpers/genesis.js';
+import { proposalIdsOf, testGovParams } from './helpers/gov.js';
 import { connectOperators } from './helpers/operators.js';
 
 const DENOM = 'ngonka';
@@ -156,9 +156,7 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
         'auto',
       );
       assert.equal(submit.code, 0, submit.rawLog);
-      const ids = submit.events
-        .filter((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))
-        .map((e) => BigInt(e.attributes.find((a) => a.key === 'proposal_id')!.value));
+      const ids = proposalIdsOf(submit);
       assert.equal(ids.length, 4);
       const [pass, quorum, veto, maxGas] = ids as [bigint, bigint, bigint, bigint];
       for (const id of ids)

@@ -14,12 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { QueryAllBalancesRequest, QueryAllBalancesResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
-import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgSubmitProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { GetTxRequest, GetTxResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { repoPath } from '../../app/paths.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
 import { assertSubset, type Json } from '../integration/rest-json.js';
-import { addGenesisAccount, testGovParams } from './helpers/genesis.js';
+import { addGenesisAccount } from './helpers/genesisAccounts.js';
+import { castVote, proposalIdOf, testGovParams } from './helpers/gov.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -225,23 +226,12 @@ describe('REST (LCD) and explorer on a real node', () => {
         'auto',
       );
       assert.equal(submitted.code, 0, submitted.rawLog);
-      const id = submitted.events
-        .find((e) => e.type === 'submit_proposal')!
-        .attributes.find((a) => a.key === 'proposal_id')!.value;
+      const id = proposalIdOf(submitted);
       await page.goto(`${rest}/explorer/`);
       const yes = page.locator(`tr[data-proposal="${id}"] .tally-yes`);
       await yes.waitFor({ timeout: 30_000 });
       assert.equal(await yes.textContent(), '0');
-      const vote = await client.signAndBroadcast(
-        aliceAddr,
-        [
-          {
-            typeUrl: '/cosmos.gov.v1.MsgVote',
-            value: MsgVote.fromPartial({ proposalId: BigInt(id), voter: aliceAddr, option: 1 }),
-          },
-        ],
-        'auto',
-      );
+      const vote = await castVote(client, aliceAddr, id, 1);
       assert.equal(vote.code, 0, vote.rawLog);
       // The page refreshes the tally by itself (no reload here).
       await page

@@ -22,7 +22,7 @@ import {
 } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
-import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgSubmitProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import {
   GetBlockWithTxsRequest,
@@ -39,6 +39,7 @@ import { aminoAnyCodec, gonkaAminoConverters } from '../../proto/gonka/amino.js'
 import { gonkaRegistryTypes } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
+import { castVote, proposalIdOf, testGovParams } from './helpers/gov.js';
 
 const DENOM = 'ngonka';
 const DEPOSIT = 1_000_000n;
@@ -54,14 +55,11 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-amino-'));
     const appState = defaultAppState() as Record<string, any>;
-    appState.governance.params = {
-      ...appState.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '20s',
-      expedited_voting_period: '10s',
-    };
+    appState.governance.params = testGovParams(appState.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '20s',
+      expedited: '10s',
+    });
     const manifest = await initTestnet({ dir, validators: 1, chainId: 'gonka-amino-e2e', appState });
     net = Testnet.open(dir);
     await net.start();
@@ -136,24 +134,13 @@ describe('an Amino-only CosmJS signer on a real testnet', () => {
     );
     assert.equal(submit.code, 0, submit.rawLog);
     assert.equal(await signModeOf(submit.transactionHash), SignMode.SIGN_MODE_LEGACY_AMINO_JSON);
-    const id = submit.events
-      .find((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))!
-      .attributes.find((a) => a.key === 'proposal_id')!.value;
+    const id = proposalIdOf(submit);
 
-    const vote = await client.signAndBroadcast(
-      operator,
-      [
-        {
-          typeUrl: '/cosmos.gov.v1.MsgVote',
-          value: MsgVote.fromPartial({ proposalId: BigInt(id), voter: operator, option: 1 }),
-        },
-      ],
-      'auto',
-    );
+    const vote = await castVote(client, operator, id, 1);
     assert.equal(vote.code, 0, vote.rawLog);
     assert.equal(await signModeOf(vote.transactionHash), SignMode.SIGN_MODE_LEGACY_AMINO_JSON);
     const q = QueryClient.withExtensions(await connectComet(net.nodes[0]!.rpc.url), setupGovExtension);
-    const stored = await q.gov.vote(id, operator);
+    const stored = await q.gov.vote(id.toString(), operator);
     assert.equal(stored.vote.voter, operator);
     assert.equal(stored.vote.options[0]?.option ?? stored.vote.option, 1);
   });

@@ -11,7 +11,7 @@ import { QueryClient, type SigningStargateClient } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { ProposalStatus, VoteOption } from 'cosmjs-types/cosmos/gov/v1/gov';
 import { QueryProposalRequest, QueryProposalResponse } from 'cosmjs-types/cosmos/gov/v1/query';
-import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgSubmitProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { defaultAppState } from '../../app/app.js';
 import { moduleAddress } from '../../app/runtime/address.js';
 import type { Params as AuthParamsProto } from '../../proto/gen/gonka/auth/v1/params.js';
@@ -21,6 +21,7 @@ import { typeUrl } from '../../proto/gonka/registry.js';
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/governance/keys.js';
+import { castVote, proposalIdOf, testGovParams } from './helpers/gov.js';
 import { connectOperators } from './helpers/operators.js';
 
 const DENOM = 'ngonka';
@@ -37,14 +38,11 @@ describe('x/auth min_gas_price changed by governance on a 3-validator testnet (C
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-authparams-'));
     const appState = defaultAppState() as Record<string, any>;
-    appState.governance.params = {
-      ...appState.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '8s',
-      expedited_voting_period: '4s',
-    };
+    appState.governance.params = testGovParams(appState.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '8s',
+      expedited: '4s',
+    });
     const manifest = await initTestnet({
       dir,
       validators: 3,
@@ -101,28 +99,11 @@ describe('x/auth min_gas_price changed by governance on a 3-validator testnet (C
         'auto',
       );
       assert.equal(submit.code, 0, submit.rawLog);
-      const id = BigInt(
-        submit.events
-          .find((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))!
-          .attributes.find((a) => a.key === 'proposal_id')!.value,
-      );
+      const id = proposalIdOf(submit);
       // 50 + 30 of 100 vote yes.
       await Promise.all(
         [0, 1].map(async (v) => {
-          const r = await clients[v]!.signAndBroadcast(
-            operators[v]!,
-            [
-              {
-                typeUrl: '/cosmos.gov.v1.MsgVote',
-                value: MsgVote.fromPartial({
-                  proposalId: id,
-                  voter: operators[v]!,
-                  option: VoteOption.VOTE_OPTION_YES,
-                }),
-              },
-            ],
-            'auto',
-          );
+          const r = await castVote(clients[v]!, operators[v]!, id, VoteOption.VOTE_OPTION_YES);
           assert.equal(r.code, 0, r.rawLog);
         }),
       );

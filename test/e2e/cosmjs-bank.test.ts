@@ -4,12 +4,13 @@
 // Test mnemonics are generated here, at test time; the accounts are funded with
 // `gonkad genesis add-account` before the node starts.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { BroadcastTxError, type DeliverTxResponse, GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { repoPath } from '../../app/paths.js';
+import { addGenesisAccount } from './helpers/genesisAccounts.js';
 import { TestNode } from './helpers/node.js';
 
 const DENOM = 'ngonka';
@@ -41,20 +42,7 @@ describe('CosmJS against gonkad + CometBFT', () => {
     aliceAddr = (await alice.getAccounts())[0]!.address;
     bobAddr = (await bob.getAccounts())[0]!.address;
     for (const addr of [aliceAddr, bobAddr]) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          repoPath('dist', 'app', 'cli', 'main.js'),
-          'genesis',
-          'add-account',
-          addr,
-          `${FUNDS}${DENOM}`,
-          '--home',
-          node.home,
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(r.status, 0, r.stderr);
+      addGenesisAccount(node.home, addr, `${FUNDS}${DENOM}`);
     }
     node.start();
     await node.waitForHeight(2, 60_000);

@@ -7,7 +7,6 @@
 // checkInvariantsEvery = 1); at the end a deliberately broken invariant (the testkv fixture's)
 // halts it loudly: exit code 1 and a log line naming the invariant.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,12 +21,13 @@ import {
 } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
-import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgSubmitProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { ProposalStatus } from 'cosmjs-types/cosmos/gov/v1beta1/gov';
-import { repoPath } from '../../app/paths.js';
 import { moduleAddress } from '../../app/runtime/address.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../../x/governance/keys.js';
 import { BREAK_INVARIANT_KEY, encodeTestTx } from '../fixtures/testkv.js';
+import { addGenesisAccount } from './helpers/genesisAccounts.js';
+import { castVote, proposalIdOf, testGovParams } from './helpers/gov.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -57,20 +57,7 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
     thief = (await (await DirectSecp256k1HdWallet.generate(12, { prefix: 'gonka' })).getAccounts())[0]!
       .address;
     for (const addr of [voterAddr, depositorAddr]) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          repoPath('dist', 'app', 'cli', 'main.js'),
-          'genesis',
-          'add-account',
-          addr,
-          `${FUNDS}${DENOM}`,
-          '--home',
-          node.home,
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(r.status, 0, r.stderr);
+      addGenesisAccount(node.home, addr, `${FUNDS}${DENOM}`);
     }
     // The voter operates the single validator (all the voting weight); the gov account starts
     // with funds of its own (what slashed collateral would give it); periods are short.
@@ -80,14 +67,11 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
     state.poc.participants[0].address = voterAddr;
     state.bank.balances.push({ address: GOV, coins: [{ denom: DENOM, amount: GOV_FUNDS.toString() }] });
     state.bank.supply = [];
-    state.governance.params = {
-      ...state.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '8s',
-      expedited_voting_period: '3s',
-    };
+    state.governance.params = testGovParams(state.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '8s',
+      expedited: '3s',
+    });
     writeFileSync(genesisPath, JSON.stringify(genesis, null, 2));
     const configPath = join(node.home, 'config', 'gonka.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
@@ -129,14 +113,6 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
         ],
         'auto',
       );
-    const proposalId = (r: {
-      events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
-    }) =>
-      BigInt(
-        r.events
-          .find((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))!
-          .attributes.find((a) => a.key === 'proposal_id')!.value,
-      );
     try {
       const supply0 = BigInt((await q.bank.supplyOf(DENOM)).amount);
       const dep0 = await balance(depositorAddr);
@@ -146,7 +122,7 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
         initialDeposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
       });
       assert.equal(subA.code, 0, subA.rawLog);
-      const idA = proposalId(subA);
+      const idA = proposalIdOf(subA);
       assert.equal(await balance(ESCROW), DEPOSIT, "A's deposit is escrowed in gov_deposits");
       assert.equal(await balance(GOV), GOV_FUNDS, 'the gov account holds only its own funds');
 
@@ -167,17 +143,8 @@ describe('governance escape on a real node: a passed proposal cannot drain escro
         ],
       });
       assert.equal(subB.code, 0, subB.rawLog);
-      const idB = proposalId(subB);
-      const vote = await voter.signAndBroadcast(
-        voterAddr,
-        [
-          {
-            typeUrl: '/cosmos.gov.v1.MsgVote',
-            value: MsgVote.fromPartial({ proposalId: idB, voter: voterAddr, option: 1 }),
-          },
-        ],
-        'auto',
-      );
+      const idB = proposalIdOf(subB);
+      const vote = await castVote(voter, voterAddr, idB, 1);
       assert.equal(vote.code, 0, vote.rawLog);
 
       await waitFor(

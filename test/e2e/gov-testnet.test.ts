@@ -35,6 +35,7 @@ import { MsgUpdateParams as CollateralMsgUpdateParams } from '../../proto/gen/go
 import { initTestnet, Testnet } from '../../testnet/index.js';
 import { waitFor } from '../../testnet/rpc.js';
 import { GOV_MODULE } from '../../x/governance/keys.js';
+import { proposalIdsOf, testGovParams } from './helpers/gov.js';
 import { connectOperators } from './helpers/operators.js';
 
 const DENOM = 'ngonka';
@@ -53,14 +54,11 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonka-govnet-'));
     const appState = defaultAppState() as Record<string, any>;
-    appState.governance.params = {
-      ...appState.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '20s',
-      voting_period: '15s',
-      expedited_voting_period: '8s',
-    };
+    appState.governance.params = testGovParams(appState.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '20s',
+      voting: '15s',
+      expedited: '8s',
+    });
     const manifest = await initTestnet({
       dir,
       validators: 3,
@@ -158,9 +156,7 @@ describe('governance on a 3-validator testnet of unequal weight (CosmJS)', () =>
         'auto',
       );
       assert.equal(submit.code, 0, submit.rawLog);
-      const ids = submit.events
-        .filter((e) => e.type === 'submit_proposal' && e.attributes.some((a) => a.key === 'proposal_id'))
-        .map((e) => BigInt(e.attributes.find((a) => a.key === 'proposal_id')!.value));
+      const ids = proposalIdsOf(submit);
       assert.equal(ids.length, 4);
       const [pass, quorum, veto, maxGas] = ids as [bigint, bigint, bigint, bigint];
       for (const id of ids)

@@ -14,11 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient } from '@cosmjs/stargate';
 import { QueryAllBalancesRequest, QueryAllBalancesResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
-import { MsgSubmitProposal, MsgVote } from 'cosmjs-types/cosmos/gov/v1/tx';
+import { MsgSubmitProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { GetTxRequest, GetTxResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { repoPath } from '../../app/paths.js';
 import { RawGrpcClient } from '../integration/grpc-client.js';
 import { assertSubset, type Json } from '../integration/rest-json.js';
+import { addGenesisAccount } from './helpers/genesisAccounts.js';
+import { castVote, proposalIdOf, testGovParams } from './helpers/gov.js';
 import { TestNode } from './helpers/node.js';
 import { waitFor } from './helpers/rpc.js';
 
@@ -42,34 +44,18 @@ describe('REST (LCD) and explorer on a real node', () => {
     node = await TestNode.create();
     alice = await DirectSecp256k1HdWallet.generate(12, { prefix: 'gonka' });
     aliceAddr = (await alice.getAccounts())[0]!.address;
-    const r = spawnSync(
-      process.execPath,
-      [
-        repoPath('dist', 'app', 'cli', 'main.js'),
-        'genesis',
-        'add-account',
-        aliceAddr,
-        `${FUNDS}${DENOM}`,
-        '--home',
-        node.home,
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(r.status, 0, r.stderr);
+    addGenesisAccount(node.home, aliceAddr, `${FUNDS}${DENOM}`);
     // Alice operates the single validator (all the voting weight); a long voting period, so the
     // proposal is still open while the page watches its tally.
     const genesisPath = join(node.home, 'config', 'genesis.json');
     const genesis = JSON.parse(readFileSync(genesisPath, 'utf8'));
     const state = genesis.app_state;
     state.poc.participants[0].address = aliceAddr;
-    state.governance.params = {
-      ...state.governance.params,
-      min_deposit: [{ denom: DENOM, amount: DEPOSIT.toString() }],
-      expedited_min_deposit: [{ denom: DENOM, amount: (2n * DEPOSIT).toString() }],
-      max_deposit_period: '300s',
-      voting_period: '300s',
-      expedited_voting_period: '100s',
-    };
+    state.governance.params = testGovParams(state.governance.params, DENOM, DEPOSIT, {
+      maxDeposit: '300s',
+      voting: '300s',
+      expedited: '100s',
+    });
     chainId = genesis.chain_id;
     writeFileSync(genesisPath, JSON.stringify(genesis, null, 2));
     node.start();
@@ -240,23 +226,12 @@ describe('REST (LCD) and explorer on a real node', () => {
         'auto',
       );
       assert.equal(submitted.code, 0, submitted.rawLog);
-      const id = submitted.events
-        .find((e) => e.type === 'submit_proposal')!
-        .attributes.find((a) => a.key === 'proposal_id')!.value;
+      const id = proposalIdOf(submitted);
       await page.goto(`${rest}/explorer/`);
       const yes = page.locator(`tr[data-proposal="${id}"] .tally-yes`);
       await yes.waitFor({ timeout: 30_000 });
       assert.equal(await yes.textContent(), '0');
-      const vote = await client.signAndBroadcast(
-        aliceAddr,
-        [
-          {
-            typeUrl: '/cosmos.gov.v1.MsgVote',
-            value: MsgVote.fromPartial({ proposalId: BigInt(id), voter: aliceAddr, option: 1 }),
-          },
-        ],
-        'auto',
-      );
+      const vote = await castVote(client, aliceAddr, id, 1);
       assert.equal(vote.code, 0, vote.rawLog);
       // The page refreshes the tally by itself (no reload here).
       await page

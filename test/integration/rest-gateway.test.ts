@@ -33,7 +33,11 @@ import {
   startGrpcServer,
 } from '../../app/node/grpc/server.js';
 import { JsonCodec } from '../../app/node/rest/codec.js';
-import { type RunningRestServer, startRestServer } from '../../app/node/rest/server.js';
+import {
+  type RestServerOptions,
+  type RunningRestServer,
+  startRestServer,
+} from '../../app/node/rest/server.js';
 import { deliver, govAppState, MIN_DEPOSIT, proposalIdOf, submitMsg, voteMsg, YES } from './gov-helpers.js';
 import { RawGrpcClient } from './grpc-client.js';
 import { assertSubset } from './rest-json.js';
@@ -328,8 +332,9 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
     assert.equal(wrongVerb.status, 405);
   });
 
-  it('limits requests per client: past the limit, 429 in the gateway error shape', async () => {
-    const limited = await startRestServer({
+  /** A gateway of its own whose every query answers empty: for settings the shared one lacks. */
+  const startStubRest = (extra: Partial<RestServerOptions>) =>
+    startRestServer({
       host: '127.0.0.1',
       port: 0,
       definition: loadServedProtos(),
@@ -338,8 +343,11 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
       version: 'test',
       logger: pino({ level: 'silent' }),
       maxTxBytes: 1_048_576n,
-      rateLimitPerMinute: 5,
+      ...extra,
     });
+
+  it('limits requests per client: past the limit, 429 in the gateway error shape', async () => {
+    const limited = await startStubRest({ rateLimitPerMinute: 5 });
     try {
       const statuses: number[] = [];
       let last: Json;
@@ -361,17 +369,7 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
     mkdirSync(join(home, 'chain-registry'));
     writeFileSync(join(home, 'chain-registry', 'chain.json'), '{"chain_name":"gonka"}');
     writeFileSync(join(home, 'keplr.json'), '{"chainId":"gonka-test"}');
-    const server = await startRestServer({
-      host: '127.0.0.1',
-      port: 0,
-      definition: loadServedProtos(),
-      dispatch: async () => ({ value: new Uint8Array() }),
-      rpcUrl: comet.url,
-      version: 'test',
-      logger: pino({ level: 'silent' }),
-      maxTxBytes: 1_048_576n,
-      home,
-    });
+    const server = await startStubRest({ home });
     try {
       const at = (p: string) => fetch(`http://127.0.0.1:${server.port}${p}`);
       assert.deepEqual(await (await at('/chain-registry/chain.json')).json(), { chain_name: 'gonka' });

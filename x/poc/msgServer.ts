@@ -5,6 +5,7 @@ import { verifySecp256k1 } from '../../app/runtime/ante/secp256k1.js';
 import type { Context } from '../../app/runtime/context.js';
 import { assertAuthority } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
   MsgPocCommit,
   MsgPocCommitResponse,
@@ -134,10 +135,7 @@ function registerCommitMsg(msgs: MsgRouter, keeper: PocKeeper): void {
     handle(ctx, m) {
       const p = keeper.getParticipant(ctx, m.participant);
       if (!p) throw pocErrors.unknownParticipant(m.participant);
-      const sprint = keeper.sprints.getSprint(ctx, m.epoch);
-      const h = landingHeight(ctx);
-      if (!sprint || h >= sprint.nextStart)
-        throw pocErrors.wrongEpoch(`no Sprint running for epoch ${m.epoch}`);
+      const { sprint, h } = runningSprint(ctx, keeper, m.epoch);
       if (!commitOpen(sprint, h))
         throw pocErrors.wrongStage(
           `commits for epoch ${m.epoch} are accepted at heights ${sprint.pocStart + 1n}..${sprint.validationStart - 1n}`,
@@ -172,10 +170,7 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
     signers: (m) => [m.validator],
     validate: validateMsgPocValidation,
     handle(ctx, m) {
-      const sprint = keeper.sprints.getSprint(ctx, m.epoch);
-      const h = landingHeight(ctx);
-      if (!sprint || h >= sprint.nextStart)
-        throw pocErrors.wrongEpoch(`no Sprint running for epoch ${m.epoch}`);
+      const { sprint, h } = runningSprint(ctx, keeper, m.epoch);
       if (!validationOpen(sprint, h))
         throw pocErrors.wrongStage(
           `votes for epoch ${m.epoch} are accepted at heights ${sprint.validationStart}..${sprint.weightsFinal - 1n}`,
@@ -225,6 +220,14 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
 function landingHeight(ctx: Context): bigint {
   const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
   return ahead ? ctx.header.height + 1n : ctx.header.height;
+}
+
+/** The Sprint deciding `epoch` while it still runs at the tx's landing height h; else wrongEpoch. */
+function runningSprint(ctx: Context, keeper: PocKeeper, epoch: bigint): { sprint: SprintState; h: bigint } {
+  const sprint = keeper.sprints.getSprint(ctx, epoch);
+  const h = landingHeight(ctx);
+  if (!sprint || h >= sprint.nextStart) throw pocErrors.wrongEpoch(`no Sprint running for epoch ${epoch}`);
+  return { sprint, h };
 }
 
 /** Every class must be one the chain's current params know. */

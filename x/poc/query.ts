@@ -2,6 +2,7 @@
 // total_weight is over every participant), and the Sprint's Participant, Stage, Sprint, Commits,
 // Votes, Weights. An epoch of 0 in Sprint/Commits/Votes/Weights means the latest Sprint's.
 
+import type { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { sdkErrors } from '../../app/runtime/errors.js';
@@ -106,8 +107,7 @@ function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): voi
     request: QueryCommitsRequest,
     response: QueryCommitsResponse,
     handle(ctx, r) {
-      const epoch = sprintEpoch(ctx, keeper, r.epoch);
-      const { items, pagination } = paginate(r.pagination, (start) =>
+      const { items, pagination } = sprintPage(ctx, keeper, r, (epoch, start) =>
         keeper.sprints.commitEntries(ctx, epoch, start),
       );
       return { commits: items, pagination };
@@ -118,9 +118,8 @@ function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): voi
     request: QueryVotesRequest,
     response: QueryVotesResponse,
     handle(ctx, r) {
-      const epoch = sprintEpoch(ctx, keeper, r.epoch);
       if (r.participant !== '') addressBytes(r.participant);
-      const { items, pagination } = paginate(r.pagination, (start) =>
+      const { items, pagination } = sprintPage(ctx, keeper, r, (epoch, start) =>
         keeper.sprints.voteEntries(ctx, epoch, r.participant || undefined, start),
       );
       return { votes: items, pagination };
@@ -131,8 +130,7 @@ function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): voi
     request: QueryWeightsRequest,
     response: QueryWeightsResponse,
     handle(ctx, r) {
-      const epoch = sprintEpoch(ctx, keeper, r.epoch);
-      const { items, pagination } = paginate(r.pagination, (start) =>
+      const { items, pagination } = sprintPage(ctx, keeper, r, (epoch, start) =>
         keeper.sprints.weightResultEntries(ctx, epoch, start),
       );
       return { weights: items, pagination };
@@ -143,3 +141,14 @@ function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): voi
 /** 0 = the latest Sprint's epoch (0 again when there was none: empty answers). */
 const sprintEpoch = (ctx: Context, keeper: PocKeeper, epoch: bigint): bigint =>
   epoch === 0n ? (keeper.sprints.latestEpoch(ctx) ?? 0n) : epoch;
+
+/** One page of a Sprint's keyed list (Commits, Votes, Weights) for the request's epoch (0 = latest). */
+function sprintPage<T>(
+  ctx: Context,
+  keeper: PocKeeper,
+  r: { epoch: bigint; pagination?: PageRequest | undefined },
+  entries: (epoch: bigint, startKey?: Uint8Array) => Iterable<[Uint8Array, T]>,
+): ReturnType<typeof paginate<T>> {
+  const epoch = sprintEpoch(ctx, keeper, r.epoch);
+  return paginate(r.pagination, (start) => entries(epoch, start));
+}

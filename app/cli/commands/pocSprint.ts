@@ -94,6 +94,17 @@ const epochArg = (s: string | undefined): bigint => {
   return BigInt(s);
 };
 
+/** The Sprint that decides the epoch given on the command line (none given: the latest). */
+const sprintOf = (node: string, epoch: string | undefined) =>
+  abciQuery(node, path('Sprint'), QuerySprintRequest, QuerySprintResponse, { epoch: epochArg(epoch) });
+
+/** The options every paginated Sprint list query takes (read back by pageOf). */
+const pageOptions = (c: Command): Command =>
+  c
+    .option('--limit <n>', 'page size (≤ 500)')
+    .option('--page-key <base64>', "the previous page's next_key")
+    .option(...nodeOption);
+
 export function register(program: Command): void {
   const tx = group(program, 'tx', 'sign and broadcast transactions')
     .command('poc')
@@ -176,19 +187,14 @@ export function register(program: Command): void {
     .argument('[epoch]')
     .option(...nodeOption)
     .action(async (epoch: string | undefined, o: { node: string }) => {
-      const r = await abciQuery(o.node, path('Sprint'), QuerySprintRequest, QuerySprintResponse, {
-        epoch: epochArg(epoch),
-      });
-      process.stdout.write(json(r));
+      process.stdout.write(json(await sprintOf(o.node, epoch)));
     });
   q.command('seed')
     .description("a Sprint's seed (hash of block P) and validation hash, hex")
     .argument('[epoch]')
     .option(...nodeOption)
     .action(async (epoch: string | undefined, o: { node: string }) => {
-      const { sprint } = await abciQuery(o.node, path('Sprint'), QuerySprintRequest, QuerySprintResponse, {
-        epoch: epochArg(epoch),
-      });
+      const { sprint } = await sprintOf(o.node, epoch);
       process.stdout.write(
         json({
           epoch: sprint?.epoch,
@@ -202,39 +208,34 @@ export function register(program: Command): void {
     ['commits', "a Sprint's commits (default: the latest Sprint)"],
     ['weights', "a Sprint's weight results (default: the latest Sprint)"],
   ] as const)
-    q.command(name)
-      .description(desc)
-      .argument('[epoch]')
-      .option('--limit <n>', 'page size (≤ 500)')
-      .option('--page-key <base64>', "the previous page's next_key")
-      .option(...nodeOption)
-      .action(async (epoch: string | undefined, o: { node: string; limit?: string; pageKey?: string }) => {
+    pageOptions(q.command(name).description(desc).argument('[epoch]')).action(
+      async (epoch: string | undefined, o: { node: string; limit?: string; pageKey?: string }) => {
         const req = { epoch: epochArg(epoch), pagination: pageOf(o) };
         const r =
           name === 'commits'
             ? await abciQuery(o.node, path('Commits'), QueryCommitsRequest, QueryCommitsResponse, req)
             : await abciQuery(o.node, path('Weights'), QueryWeightsRequest, QueryWeightsResponse, req);
         process.stdout.write(json(r));
-      });
-  q.command('votes')
-    .description("a Sprint's votes, optionally on one participant (default: the latest Sprint)")
-    .argument('[epoch]')
-    .option('--participant <address>')
-    .option('--limit <n>', 'page size (≤ 500)')
-    .option('--page-key <base64>', "the previous page's next_key")
-    .option(...nodeOption)
-    .action(
-      async (
-        epoch: string | undefined,
-        o: { node: string; participant?: string; limit?: string; pageKey?: string },
-      ) => {
-        if (o.participant) checkAddress(o.participant);
-        const r = await abciQuery(o.node, path('Votes'), QueryVotesRequest, QueryVotesResponse, {
-          epoch: epochArg(epoch),
-          participant: o.participant ?? '',
-          pagination: pageOf(o),
-        });
-        process.stdout.write(json(r));
       },
     );
+  pageOptions(
+    q
+      .command('votes')
+      .description("a Sprint's votes, optionally on one participant (default: the latest Sprint)")
+      .argument('[epoch]')
+      .option('--participant <address>'),
+  ).action(
+    async (
+      epoch: string | undefined,
+      o: { node: string; participant?: string; limit?: string; pageKey?: string },
+    ) => {
+      if (o.participant) checkAddress(o.participant);
+      const r = await abciQuery(o.node, path('Votes'), QueryVotesRequest, QueryVotesResponse, {
+        epoch: epochArg(epoch),
+        participant: o.participant ?? '',
+        pagination: pageOf(o),
+      });
+      process.stdout.write(json(r));
+    },
+  );
 }

@@ -40,6 +40,7 @@ export function simSprintParamsJson(): Record<string, unknown> {
     dkg_blocks: '0',
     sample_size: p.sampleSize,
     max_power_fraction: '1',
+    max_participants: p.maxParticipants,
     classes: p.classes.map((c) => ({ class_id: c.classId, coefficient: c.coefficient, max_count: '100000' })),
   };
 }

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHAIN_NODE_V8_FLAGS } from '../app/node/nodeFlags.js';
 import { repoPath } from '../app/paths.js';
 import type { ValidatorEntry } from './manifest.js';
 import { NodeRpc, waitFor } from './rpc.js';
@@ -70,10 +71,14 @@ export class TestnetNode {
     this.comet = undefined;
     this.paused = false;
     const log = openSync(join(this.entry.home, 'gonkad.log'), 'a');
-    const proc = spawn(process.execPath, [this.script, 'start', '--home', this.entry.home], {
-      stdio: ['ignore', log, log],
-      env: { ...process.env, GONKA_LOG_LEVEL: 'warn', ...this.env },
-    });
+    const proc = spawn(
+      process.execPath,
+      [...CHAIN_NODE_V8_FLAGS, this.script, 'start', '--home', this.entry.home],
+      {
+        stdio: ['ignore', log, log],
+        env: { ...process.env, GONKA_LOG_LEVEL: 'warn', ...this.env },
+      },
+    );
     closeSync(log);
     this.proc = proc;
   }

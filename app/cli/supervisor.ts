@@ -10,6 +10,8 @@ export interface ChildSpec {
   args: string[];
   /** Called with each stdout line (JSON status lines); the line is also forwarded to stderr. */
   onStdout?: (line: string) => void;
+  /** Node.js/V8 flags for the child (before the script). */
+  nodeFlags?: readonly string[];
 }
 
 /** Grace before SIGKILL for a child that ignores SIGTERM. */
@@ -32,7 +34,7 @@ export class Supervisor {
   }
 
   spawn(spec: ChildSpec): ChildProcess {
-    const child = spawn(process.execPath, [this.script, ...spec.args], {
+    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), this.script, ...spec.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: this.env,
     });

@@ -33,6 +33,7 @@ import {
   parseHostPort,
   type Service,
 } from '../../node/listeners.js';
+import { CHAIN_NODE_V8_FLAGS } from '../../node/nodeFlags.js';
 import { startNode } from '../../node/start.js';
 import { repoPath } from '../../paths.js';
 import { UserError } from '../errors.js';
@@ -220,7 +221,11 @@ export function register(program: Command, options: GonkadOptions = {}): void {
       `[devnet] starting chain node (RPC ${rpc}), ML node (http://${opts.mlListen}) and API node ` +
         `(http://${opts.apiListen})${explorer} — Ctrl-C stops\n`,
     );
-    supervisor.spawn({ name: 'chain', args: ['start', '--home', home, ...listenerArgs(listen)] });
+    supervisor.spawn({
+      name: 'chain',
+      args: ['start', '--home', home, ...listenerArgs(listen)],
+      nodeFlags: CHAIN_NODE_V8_FLAGS,
+    });
     supervisor.spawn({
       name: 'ml',
       args: [

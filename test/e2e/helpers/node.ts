@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHAIN_NODE_V8_FLAGS } from '../../../app/node/nodeFlags.js';
 import { gonkadEntry, testNodeEntry } from './entries.js';
 import { freePorts } from './ports.js';
 import { CometRpc, waitFor } from './rpc.js';
@@ -78,7 +79,7 @@ export class TestNode {
     const entry = this.opts.fixtures === 'testkv' ? testNodeEntry : gonkadEntry;
     const proc = spawn(
       process.execPath,
-      [...(this.opts.nodeArgs ?? []), entry, 'start', '--home', this.home, ...args],
+      [...CHAIN_NODE_V8_FLAGS, ...(this.opts.nodeArgs ?? []), entry, 'start', '--home', this.home, ...args],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {

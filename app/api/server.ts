@@ -2,10 +2,10 @@
 // GET /metrics. Every input is bounded before any work: a body limit (413), a JSON schema (400),
 // at most sample_size indices each below the committed count (400), a per-client rate limit
 // (429). Errors are JSON, {"error": {"code", "message"}} (the HTTP contract of issue 12).
-import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
 import { isPocClassName, type PocClassName } from '../../kernels/poc/classes.js';
+import { HttpError, jsonHttpServer } from '../jsonHttp.js';
 import type { ApiMetrics } from './metrics.js';
 
 /** Indices per request the schema admits at all; the chain's sample_size is checked after. */
@@ -29,15 +29,6 @@ export interface ApiServerOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 120 per minute). */
   rateLimit?: { max: number; timeWindowMs: number };
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const u64 = {
@@ -76,29 +67,9 @@ interface ProofsBody {
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export async function buildApiServer(o: ApiServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: false,
+  const app = await jsonHttpServer({
     bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Strict schemas: no type coercion, no silently dropped properties.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-  });
-
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
-    let code = err.statusCode ?? 500;
-    if (err.validation) code = 400;
-    if (code < 400 || code > 599) code = 500;
-    const message = code === 500 ? 'internal error' : err.message;
-    void reply.code(code).send({ error: { code, message } });
-  });
-  app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { code: 404, message: `no route ${req.method} ${req.url}` } });
-  });
-
-  await app.register(rateLimit, {
-    max: o.rateLimit?.max ?? 120,
-    timeWindow: o.rateLimit?.timeWindowMs ?? 60_000,
-    errorResponseBuilder: (_req, ctx) =>
-      new HttpError(429, `rate limit: at most ${ctx.max} requests per ${ctx.after}`),
+    rateLimit: { max: o.rateLimit?.max ?? 120, timeWindowMs: o.rateLimit?.timeWindowMs ?? 60_000 },
   });
 
   app.post<{ Body: ProofsBody }>('/v1/poc/proofs', { schema: proofsSchema }, async (req) => {

@@ -4,11 +4,11 @@
 // checks (400), a per-client rate limit (429). Errors are JSON {"error": {"code", "message"}}; bad
 // input never reaches the miner and never costs the node more than its answer. The mining state
 // (sessions, jobs, throttle, counters) is node.ts's.
-import rateLimit from '@fastify/rate-limit';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { parseHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
+import { HttpError, jsonHttpServer } from '../jsonHttp.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
 import { MAX_FRAME_NONCES } from './frames.js';
 import type { MineJob } from './job.js';
@@ -21,15 +21,6 @@ export interface MlServerOptions extends MlNodeOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 600 per minute: an API node sends one per range). */
   rateLimit?: { max: number; timeWindowMs: number };
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const decimal = { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$' } as const;
@@ -92,39 +83,21 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   if ((o.batch ?? 64) > MAX_FRAME_NONCES)
     throw new RangeError(`batch must be ≤ ${MAX_FRAME_NONCES} (one frame)`);
   const node = new MlNode(o);
-  const app = Fastify({
-    logger: false,
+  const app = await jsonHttpServer({
     bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // close() runs after stopAll() drained every stream: drop keep-alive sockets too instead of
-    // waiting out their 72 s timeout.
-    forceCloseConnections: true,
-    // Bounds how long a client may take to send its (tiny) request; responses stream for as long
-    // as mining takes.
-    requestTimeout: 30_000,
-    // Strict schemas: no type coercion, no silently dropped properties.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-  });
-
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    let code = err.statusCode ?? 500;
-    if (err.validation) code = 400;
-    if (code < 400 || code > 599) code = 500;
-    if (code === 500) o.log.error({ err, url: req.url }, 'request failed');
-    const message = code === 500 ? 'internal error' : err.message;
-    void reply.code(code).send({ error: { code, message } });
-  });
-  app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { code: 404, message: `no route ${req.method} ${req.url}` } });
+    rateLimit: { max: o.rateLimit?.max ?? 600, timeWindowMs: o.rateLimit?.timeWindowMs ?? 60_000 },
+    log: o.log,
+    fastify: {
+      // close() runs after stopAll() drained every stream: drop keep-alive sockets too instead of
+      // waiting out their 72 s timeout.
+      forceCloseConnections: true,
+      // Bounds how long a client may take to send its (tiny) request; responses stream for as long
+      // as mining takes.
+      requestTimeout: 30_000,
+    },
   });
   app.addHook('onResponse', async (_req, reply) => {
     if (reply.statusCode >= 400) node.metrics.requestErrors.inc({ code: String(reply.statusCode) });
-  });
-
-  await app.register(rateLimit, {
-    max: o.rateLimit?.max ?? 600,
-    timeWindow: o.rateLimit?.timeWindowMs ?? 60_000,
-    errorResponseBuilder: (_req, ctx) =>
-      new HttpError(429, `rate limit: at most ${ctx.max} requests per ${ctx.after}`),
   });
 
   app.post<{ Body: MineBody }>('/v1/poc/mine', { schema: mineSchema }, async (req, reply) => {

@@ -58,7 +58,9 @@ describe('x/poc Sprint errors', () => {
   after(() => chain.close());
 
   it('registration: ok, then bad pop, duplicate consensus key, unknown class, twice, over max_participants', async () => {
-    await ok(chain, [chain.tx(3, [register(a[3]!, k3)])]);
+    const registered = await ok(chain, [chain.tx(3, [register(a[3]!, k3)])]);
+    // Gas is consensus data: a change in the PoP charge, the store layout or the msg encoding shows.
+    assert.equal(registered.txResults[0]!.gasUsed, GAS.register);
     const p = chain.read((ctx) => chain.poc.getParticipant(ctx, a[3]!))!;
     assert.equal(p.weight, 0n);
     assert.deepEqual(p.classes, [1]);
@@ -105,9 +107,13 @@ describe('x/poc Sprint errors', () => {
     assert.deepEqual(await deliver(0, commit(a[0]!, 2n, 1, 10n)), ['poc', 7]);
     assert.deepEqual(await deliver(4, commit(a[4]!, 1n, 1, 10n)), ['poc', 3]); // not a participant
     assert.equal(chain.height, 20n);
-    await ok(
+    const committed = await ok(
       chain,
       [0, 1, 2, 3].map((i) => chain.tx(i, [commit(a[i]!, 1n, 1, 100n)])),
+    );
+    assert.deepEqual(
+      committed.txResults.map((t) => t.gasUsed),
+      GAS.commits,
     );
     await chain.runTo(23); // height 24: the validation stage, commits are over
     assert.deepEqual(await deliver(0, commit(a[0]!, 1n, 1, 10n)), ['poc', 6]);
@@ -199,3 +205,6 @@ describe('x/poc Sprint vote errors inside the validation stage', () => {
     assert.deepEqual(chain.invariants(), []);
   });
 });
+
+/** Gas of the Sprint's txs, pinned (a golden vector: recompute deliberately when gas changes). */
+const GAS = { register: 43742n, commits: [32902n, 32902n, 32902n, 32914n] };

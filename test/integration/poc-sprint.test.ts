@@ -65,7 +65,7 @@ describe('x/poc: a full Sprint in process', () => {
         : p === 2 && v >= 2
           ? Verdict.VERDICT_UNAVAILABLE
           : Verdict.VERDICT_VALID;
-    await ok(
+    const voted = await ok(
       chain,
       [0, 1, 2, 3].map((v) =>
         chain.tx(v, [
@@ -76,6 +76,11 @@ describe('x/poc: a full Sprint in process', () => {
           ),
         ]),
       ),
+    );
+    // Gas is consensus data (four sample-signature checks per tx): pinned like a golden vector.
+    assert.deepEqual(
+      voted.txResults.map((t) => t.gasUsed),
+      VOTES_GAS,
     );
     for (const [h, r] of await chain.runTo(25)) blocks.set(h, r);
   });
@@ -196,3 +201,6 @@ describe('x/poc: a full Sprint in process', () => {
     assert.deepEqual(chain.invariants(), [], 'the tampered epoch-1 state is gone');
   });
 });
+
+/** Gas of the four validators' vote txs (recompute deliberately when gas changes). */
+const VOTES_GAS = [73142n, 73142n, 73142n, 73142n];

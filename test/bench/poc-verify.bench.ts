@@ -103,6 +103,7 @@ async function verify(cls: PocClass, m: Mined, urls: string[], recomputer?: Reco
     count: BigInt(m.count),
     root: rootOf(m.dir),
     height: 1n,
+    round: 0,
   }));
   const sprint = SprintState.fromPartial({
     epoch: EPOCH,

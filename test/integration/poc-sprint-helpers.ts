@@ -44,12 +44,13 @@ export const withSprint = (p: Params) => (s: Record<string, any>) => {
 };
 
 export const msgAny = (
-  codec: { encode(m: any): { finish(): Uint8Array } },
+  codec: { encode(m: any): { finish(): Uint8Array }; fromPartial(m: any): any },
   url: string,
   value: unknown,
 ): Any => ({
   typeUrl: url,
-  value: codec.encode(value).finish(),
+  // fromPartial fills fields a test leaves out (e.g. `round`) with their proto3 defaults.
+  value: codec.encode(codec.fromPartial(value)).finish(),
 });
 
 export const update = (participant: string, classes: number[], apiUrl = 'http://127.0.0.1:9100') =>
@@ -78,6 +79,7 @@ export function sampleSig(
       participant,
       classId,
       validationHash: sprint.validationHash,
+      round: 0,
     }),
   );
 }

@@ -112,12 +112,14 @@ describe('x/poc: a full Sprint in process', () => {
   it('the Sprint queries show commits, votes and weight results', () => {
     const commits = chain.query(Q('Commits'), QueryCommitsRequest, QueryCommitsResponse, {
       epoch: 1n,
+      round: 0,
     }).commits;
     assert.equal(commits.length, 4);
     assert.equal(commits.find((c) => c.participant === addr[3])!.count, 450n);
     const v = chain.query(Q('Votes'), QueryVotesRequest, QueryVotesResponse, {
       epoch: 1n,
       participant: addr[2]!,
+      round: 0,
     });
     assert.deepEqual(
       v.votes.map((x) => x.verdict).sort(),
@@ -184,6 +186,7 @@ describe('x/poc: a full Sprint in process', () => {
         classId: 2,
         verdict: Verdict.VERDICT_VALID,
         power: 1n,
+        round: 0,
       });
     });
     await chain.block();

@@ -100,6 +100,7 @@ function commitOf(participant: string, store: ArtifactStore, count = COUNT): Poc
     count: BigInt(count),
     root: store.rootAt(count),
     height: 10n,
+    round: 0,
   };
 }
 
@@ -111,6 +112,7 @@ async function sampleOf(participant: string, count: bigint): Promise<bigint[]> {
       participant,
       classId: TINY.id,
       validationHash: VALIDATION_HASH,
+      round: 0,
     }),
   );
   return sampleIndices(sig, count, SAMPLE_SIZE);
@@ -283,6 +285,7 @@ describe('PoC validator: validateSprint', () => {
         participant: o.participant,
         classId: o.classId,
         validationHash: VALIDATION_HASH,
+        round: 0,
       };
       assert.ok(verifySecp256k1(validatorPub, sampleSignBytes(doc), o.sampleSig), o.participant);
       assert.deepEqual(o.indices, sampleIndices(o.sampleSig, o.count, SAMPLE_SIZE));
@@ -453,6 +456,7 @@ describe('PoC validator: stopping and refusing', () => {
             count: 2n,
             root: store.rootAt(2),
             height: 1n,
+            round: 0,
           },
         ],
         participant: async () => ({ apiUrl: server.url, kernelPubkey: minerPub }),

@@ -24,9 +24,12 @@ import { ed25519PublicKey, signPop } from '../../x/poc/registration.js';
 import { sampleSignBytes } from '../../x/poc/sample.js';
 import type { TestKey } from '../integration/tx-harness.js';
 
-const msg = (codec: { encode(m: any): { finish(): Uint8Array } }, value: unknown): Any => ({
+const msg = (
+  codec: { encode(m: any): { finish(): Uint8Array }; fromPartial(m: any): any },
+  value: unknown,
+): Any => ({
   typeUrl: typeUrl(codec as never),
-  value: codec.encode(value).finish(),
+  value: codec.encode(codec.fromPartial(value)).finish(),
 });
 
 /** Sprint params for the simulation: 20-block epochs, stages 1/2/2/0 (P = B − 7). */
@@ -59,7 +62,7 @@ function commits(app: BaseApp, epoch: bigint) {
   const r = app.query(
     RequestQuery.fromPartial({
       path: '/gonka.poc.v1.Query/Commits',
-      data: QueryCommitsRequest.encode({ epoch }).finish(),
+      data: QueryCommitsRequest.encode({ epoch, round: 0 }).finish(),
     }),
   );
   return r.code === 0 ? QueryCommitsResponse.decode(r.value).commits : [];
@@ -140,6 +143,7 @@ export function pocSimOp(
                 participant: c.participant,
                 classId: c.classId,
                 validationHash: sprint.validationHash,
+                round: 0,
               }),
             ),
           })),

@@ -153,6 +153,7 @@ function registerCommitMsg(msgs: MsgRouter, keeper: PocKeeper): void {
         count: m.count,
         root: m.root,
         height: ctx.header.height,
+        round: 0,
       });
       ctx.events.emit(ev.pocCommit(m.participant, m.epoch, m.classId, m.count));
       return {};
@@ -195,6 +196,7 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
           participant: v.participant,
           classId: v.classId,
           validationHash: sprint.validationHash,
+          round: 0,
         });
         if (!verifySecp256k1(pubkey, doc, v.sampleSig))
           throw pocErrors.invalidSampleSig(`sample_sig on ${id} is not ${m.validator}'s signature`);
@@ -205,6 +207,7 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
           classId: v.classId,
           verdict: v.verdict,
           power,
+          round: 0,
         });
         ctx.events.emit(ev.pocVote(m.validator, m.epoch, v.participant, v.classId, v.verdict));
       }

@@ -30,9 +30,9 @@ export const defaultPocParams = (): PocParams => Params.fromPartial({ epochLengt
 
 /** Every class the kernels know, with weight per nonce ∝ the work one nonce costs. */
 export const defaultClasses = (): ClassParams[] => [
-  { classId: CLASS_TINY, coefficient: '1', maxCount: 1n << 32n },
-  { classId: CLASS_DEVNET, coefficient: '4', maxCount: 1n << 32n },
-  { classId: CLASS_LARGE, coefficient: '64', maxCount: 1n << 32n },
+  { classId: CLASS_TINY, coefficient: '1', maxCount: 1n << 32n, fraudProvable: false, fraudProofGas: 0n },
+  { classId: CLASS_DEVNET, coefficient: '4', maxCount: 1n << 32n, fraudProvable: false, fraudProofGas: 0n },
+  { classId: CLASS_LARGE, coefficient: '64', maxCount: 1n << 32n, fraudProvable: false, fraudProofGas: 0n },
 ];
 
 export type SprintProfile = 'devnet' | 'fast' | 'mainnet';

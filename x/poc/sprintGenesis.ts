@@ -143,6 +143,7 @@ function importCommitsVotesResults(ctx: Context, keeper: PocKeeper, g: SprintGen
       count: u('commit count', j.count),
       root: bytes('commit root', j.root, 32),
       height: u('commit height', j.height),
+      round: 0,
     };
     s.setCommit(ctx, c);
   }
@@ -157,6 +158,7 @@ function importCommitsVotesResults(ctx: Context, keeper: PocKeeper, g: SprintGen
       classId: small('vote class_id', j.class_id),
       verdict,
       power: u('vote power', j.power),
+      round: 0,
     };
     if (s.hasVote(ctx, v.epoch, v.participant, v.classId, v.validator))
       throw pocErrors.invalidGenesis('vote listed twice');

@@ -52,6 +52,7 @@ export async function checkCommit(
       participant: commit.participant,
       classId: commit.classId,
       validationHash: sprint.validationHash,
+      round: 0,
     }),
   );
   if (sampleSig.length !== SAMPLE_SIG_BYTES) {

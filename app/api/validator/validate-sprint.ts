@@ -148,7 +148,7 @@ export function voteMsgs(
   }));
   const msgs: MsgPocValidation[] = [];
   for (let i = 0; i < votes.length; i += perMsg) {
-    msgs.push({ validator, epoch, validations: votes.slice(i, i + perMsg) });
+    msgs.push({ validator, epoch, validations: votes.slice(i, i + perMsg), round: 0 });
   }
   return msgs;
 }

@@ -210,7 +210,7 @@ export function register(program: Command): void {
   ] as const)
     pageOptions(q.command(name).description(desc).argument('[epoch]')).action(
       async (epoch: string | undefined, o: { node: string; limit?: string; pageKey?: string }) => {
-        const req = { epoch: epochArg(epoch), pagination: pageOf(o) };
+        const req = { epoch: epochArg(epoch), pagination: pageOf(o), round: 0 };
         const r =
           name === 'commits'
             ? await abciQuery(o.node, path('Commits'), QueryCommitsRequest, QueryCommitsResponse, req)
@@ -234,6 +234,7 @@ export function register(program: Command): void {
         epoch: epochArg(epoch),
         participant: o.participant ?? '',
         pagination: pageOf(o),
+        round: 0,
       });
       process.stdout.write(json(r));
     },

@@ -45,6 +45,7 @@ describe('x/poc sample', () => {
           participant: 'gonka1xyz',
           classId: 1,
           validationHash: new Uint8Array([1, 2]),
+          round: 0,
         }),
       ).toString('hex'),
       '0a0c676f6e6b612d6465766e657410031a09676f6e6b613178797a20012a020102',

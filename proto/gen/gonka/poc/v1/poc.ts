@@ -89,6 +89,51 @@ export interface Params {
    * refuses every registration.
    */
   maxParticipants: number;
+  /**
+   * Fraud proofs (MsgPocFraudProof) accepted per block, all classes together; one more in the
+   * same block is refused before any recomputation. 0 refuses every fraud proof.
+   */
+  fraudProofsPerBlock: number;
+  /**
+   * Share of the slashed collateral paid to the prover of a fraud proof, a decimal in [0, 1]
+   * ("0.1"); the rest stays with the governance account like every slash.
+   */
+  fraudRewardFraction: string;
+  /** Confirmation rounds (Gonka's cPoC): short re-Sprints at heights nobody can predict. */
+  confirmation?: ConfirmationParams | undefined;
+}
+
+/**
+ * Confirmation rounds: in each epoch, at heights derived from the previous block's hash (so the
+ * height is fixed before anyone can steer it), every participant with weight re-mines its accepted
+ * classes for generation_blocks with the round's seed. The confirmed rate caps the epoch's weight.
+ */
+export interface ConfirmationParams {
+  /**
+   * Expected rounds per epoch (0 disables confirmation rounds). Each eligible block triggers with
+   * probability expected_per_epoch / eligible_window_length.
+   */
+  expectedPerEpoch: number;
+  generationBlocks: bigint;
+  commitBlocks: bigint;
+  validationBlocks: bigint;
+  /**
+   * Blocks after the epoch start and before the next Sprint's poc_start where no round starts
+   * (a round must also end before the next Sprint starts).
+   */
+  boundaryMargin: bigint;
+  /** Leaf indices each validator samples per (participant, class) in a round. */
+  sampleSize: number;
+  /**
+   * Below this share of the claimed rate the participant is INACTIVE: weight 0 and the downtime
+   * slash (a decimal, "0.5").
+   */
+  alpha: string;
+  /**
+   * A measured ratio at or above this counts as the full rate (honest rates jitter with block
+   * timing); below it the weight is capped at weight × ratio ÷ tolerance (a decimal in (0, 1]).
+   */
+  rateTolerance: string;
 }
 
 /** A PoC kernel class (kernels/poc/classes.ts) as the chain knows it. */
@@ -99,6 +144,14 @@ export interface ClassParams {
   coefficient: string;
   /** The largest count a commit may claim. */
   maxCount: bigint;
+  /**
+   * Fraud proofs are accepted for this class: the chain recomputes a leaf inside FinalizeBlock,
+   * so only classes small enough for a block are marked (tiny, devnet). For these classes an
+   * INVALID vote withholds weight only; a proven forgery zeroes it and slashes.
+   */
+  fraudProvable: boolean;
+  /** Gas charged before a fraud proof of this class is recomputed, kept whatever the outcome. */
+  fraudProofGas: bigint;
 }
 
 /** The epoch clock: epoch `epoch` spans [start_height, next_start_height). */
@@ -154,6 +207,61 @@ export interface PocCommit {
   count: bigint;
   root: Uint8Array;
   height: bigint;
+  /** 0: the Sprint; n: confirmation round n of the running epoch `epoch`. */
+  round: number;
+}
+
+/**
+ * A proven forgery: the leaf at `index` of the participant's commit for (epoch, round, class)
+ * recomputed to a different output (or its nonce ≠ index). Stored once per (epoch, participant,
+ * class); the participant's weight from that Sprint is 0.
+ */
+export interface FraudRecord {
+  epoch: bigint;
+  participant: string;
+  classId: number;
+  round: number;
+  index: bigint;
+  prover: string;
+  height: bigint;
+  /** Collateral cut (ngonka) and the prover's reward, decimal strings. */
+  slashed: string;
+  reward: string;
+}
+
+/** One confirmation round of the running epoch, fixed when it triggers. */
+export interface ConfirmationRound {
+  /** The epoch whose weights this round confirms (the running one). */
+  epoch: bigint;
+  /** 1, 2, … within the epoch. */
+  round: number;
+  start: bigint;
+  commitStart: bigint;
+  validationStart: bigint;
+  /** Results are computed in BeginBlock(result_height). */
+  resultHeight: bigint;
+  /** The CometBFT hash of block `start`: the kernel's block_hash for the round. */
+  seed: Uint8Array;
+  /** The CometBFT hash of block validation_start (empty until known). */
+  validationHash: Uint8Array;
+  params?: ConfirmationParams | undefined;
+  finished: boolean;
+}
+
+/** What a confirmation round decided for one participant. */
+export interface ConfirmationResult {
+  epoch: bigint;
+  round: number;
+  participant: string;
+  /**
+   * Weight-rate claimed (Σ sprint count × coefficient ÷ sprint generation blocks) and measured
+   * (Σ accepted round count × coefficient ÷ round generation blocks), decimal strings.
+   */
+  claimedRate: string;
+  measuredRate: string;
+  weightBefore: bigint;
+  weightAfter: bigint;
+  inactive: boolean;
 }
 
 /** One validator's verdict on one participant's class in one epoch. */
@@ -165,6 +273,7 @@ export interface PocVote {
   verdict: Verdict;
   /** The validator's voting power when it voted (its weight this epoch). */
   power: bigint;
+  round: number;
 }
 
 /** What the weights-final block decided for one participant. */
@@ -190,6 +299,11 @@ export interface SampleSignDoc {
   participant: string;
   classId: number;
   validationHash: Uint8Array;
+  /**
+   * 0 for the Sprint (encodes as before), n for confirmation round n (validation_hash is then
+   * the round's).
+   */
+  round: number;
 }
 
 /**
@@ -212,6 +326,9 @@ function createBaseParams(): Params {
     maxPowerFraction: "",
     classes: [],
     maxParticipants: 0,
+    fraudProofsPerBlock: 0,
+    fraudRewardFraction: "",
+    confirmation: undefined,
   };
 }
 
@@ -260,6 +377,15 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     }
     if (message.maxParticipants !== 0) {
       writer.uint32(72).uint32(message.maxParticipants);
+    }
+    if (message.fraudProofsPerBlock !== 0) {
+      writer.uint32(80).uint32(message.fraudProofsPerBlock);
+    }
+    if (message.fraudRewardFraction !== "") {
+      writer.uint32(90).string(message.fraudRewardFraction);
+    }
+    if (message.confirmation !== undefined) {
+      ConfirmationParams.encode(message.confirmation, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -349,6 +475,30 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
             message.maxParticipants = reader.uint32();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.fraudProofsPerBlock = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.fraudRewardFraction = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.confirmation = ConfirmationParams.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -406,6 +556,17 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
         : isSet(object.max_participants)
         ? globalThis.Number(object.max_participants)
         : 0,
+      fraudProofsPerBlock: isSet(object.fraudProofsPerBlock)
+        ? globalThis.Number(object.fraudProofsPerBlock)
+        : isSet(object.fraud_proofs_per_block)
+        ? globalThis.Number(object.fraud_proofs_per_block)
+        : 0,
+      fraudRewardFraction: isSet(object.fraudRewardFraction)
+        ? globalThis.String(object.fraudRewardFraction)
+        : isSet(object.fraud_reward_fraction)
+        ? globalThis.String(object.fraud_reward_fraction)
+        : "",
+      confirmation: isSet(object.confirmation) ? ConfirmationParams.fromJSON(object.confirmation) : undefined,
     };
   },
 
@@ -438,6 +599,15 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     if (message.maxParticipants !== 0) {
       obj.maxParticipants = Math.round(message.maxParticipants);
     }
+    if (message.fraudProofsPerBlock !== 0) {
+      obj.fraudProofsPerBlock = Math.round(message.fraudProofsPerBlock);
+    }
+    if (message.fraudRewardFraction !== "") {
+      obj.fraudRewardFraction = message.fraudRewardFraction;
+    }
+    if (message.confirmation !== undefined) {
+      obj.confirmation = ConfirmationParams.toJSON(message.confirmation);
+    }
     return obj;
   },
 
@@ -463,12 +633,257 @@ export const Params: MessageFns<Params, "gonka.poc.v1.Params"> = {
     message.maxPowerFraction = object.maxPowerFraction ?? "";
     message.classes = object.classes?.map((e) => ClassParams.fromPartial(e)) || [];
     message.maxParticipants = object.maxParticipants ?? 0;
+    message.fraudProofsPerBlock = object.fraudProofsPerBlock ?? 0;
+    message.fraudRewardFraction = object.fraudRewardFraction ?? "";
+    message.confirmation = (object.confirmation !== undefined && object.confirmation !== null)
+      ? ConfirmationParams.fromPartial(object.confirmation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseConfirmationParams(): ConfirmationParams {
+  return {
+    expectedPerEpoch: 0,
+    generationBlocks: 0n,
+    commitBlocks: 0n,
+    validationBlocks: 0n,
+    boundaryMargin: 0n,
+    sampleSize: 0,
+    alpha: "",
+    rateTolerance: "",
+  };
+}
+
+export const ConfirmationParams: MessageFns<ConfirmationParams, "gonka.poc.v1.ConfirmationParams"> = {
+  $type: "gonka.poc.v1.ConfirmationParams" as const,
+
+  encode(message: ConfirmationParams, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expectedPerEpoch !== 0) {
+      writer.uint32(8).uint32(message.expectedPerEpoch);
+    }
+    if (message.generationBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.generationBlocks) !== message.generationBlocks) {
+        throw new globalThis.Error("value provided for field message.generationBlocks of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.generationBlocks);
+    }
+    if (message.commitBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.commitBlocks) !== message.commitBlocks) {
+        throw new globalThis.Error("value provided for field message.commitBlocks of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.commitBlocks);
+    }
+    if (message.validationBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.validationBlocks) !== message.validationBlocks) {
+        throw new globalThis.Error("value provided for field message.validationBlocks of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.validationBlocks);
+    }
+    if (message.boundaryMargin !== 0n) {
+      if (BigInt.asUintN(64, message.boundaryMargin) !== message.boundaryMargin) {
+        throw new globalThis.Error("value provided for field message.boundaryMargin of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.boundaryMargin);
+    }
+    if (message.sampleSize !== 0) {
+      writer.uint32(48).uint32(message.sampleSize);
+    }
+    if (message.alpha !== "") {
+      writer.uint32(58).string(message.alpha);
+    }
+    if (message.rateTolerance !== "") {
+      writer.uint32(66).string(message.rateTolerance);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfirmationParams {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConfirmationParams();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.expectedPerEpoch = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.generationBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.commitBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.validationBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.boundaryMargin = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sampleSize = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.alpha = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.rateTolerance = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConfirmationParams {
+    return {
+      expectedPerEpoch: isSet(object.expectedPerEpoch)
+        ? globalThis.Number(object.expectedPerEpoch)
+        : isSet(object.expected_per_epoch)
+        ? globalThis.Number(object.expected_per_epoch)
+        : 0,
+      generationBlocks: isSet(object.generationBlocks)
+        ? BigInt(object.generationBlocks)
+        : isSet(object.generation_blocks)
+        ? BigInt(object.generation_blocks)
+        : 0n,
+      commitBlocks: isSet(object.commitBlocks)
+        ? BigInt(object.commitBlocks)
+        : isSet(object.commit_blocks)
+        ? BigInt(object.commit_blocks)
+        : 0n,
+      validationBlocks: isSet(object.validationBlocks)
+        ? BigInt(object.validationBlocks)
+        : isSet(object.validation_blocks)
+        ? BigInt(object.validation_blocks)
+        : 0n,
+      boundaryMargin: isSet(object.boundaryMargin)
+        ? BigInt(object.boundaryMargin)
+        : isSet(object.boundary_margin)
+        ? BigInt(object.boundary_margin)
+        : 0n,
+      sampleSize: isSet(object.sampleSize)
+        ? globalThis.Number(object.sampleSize)
+        : isSet(object.sample_size)
+        ? globalThis.Number(object.sample_size)
+        : 0,
+      alpha: isSet(object.alpha) ? globalThis.String(object.alpha) : "",
+      rateTolerance: isSet(object.rateTolerance)
+        ? globalThis.String(object.rateTolerance)
+        : isSet(object.rate_tolerance)
+        ? globalThis.String(object.rate_tolerance)
+        : "",
+    };
+  },
+
+  toJSON(message: ConfirmationParams): unknown {
+    const obj: any = {};
+    if (message.expectedPerEpoch !== 0) {
+      obj.expectedPerEpoch = Math.round(message.expectedPerEpoch);
+    }
+    if (message.generationBlocks !== 0n) {
+      obj.generationBlocks = message.generationBlocks.toString();
+    }
+    if (message.commitBlocks !== 0n) {
+      obj.commitBlocks = message.commitBlocks.toString();
+    }
+    if (message.validationBlocks !== 0n) {
+      obj.validationBlocks = message.validationBlocks.toString();
+    }
+    if (message.boundaryMargin !== 0n) {
+      obj.boundaryMargin = message.boundaryMargin.toString();
+    }
+    if (message.sampleSize !== 0) {
+      obj.sampleSize = Math.round(message.sampleSize);
+    }
+    if (message.alpha !== "") {
+      obj.alpha = message.alpha;
+    }
+    if (message.rateTolerance !== "") {
+      obj.rateTolerance = message.rateTolerance;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConfirmationParams>, I>>(base?: I): ConfirmationParams {
+    return ConfirmationParams.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConfirmationParams>, I>>(object: I): ConfirmationParams {
+    const message = createBaseConfirmationParams();
+    message.expectedPerEpoch = object.expectedPerEpoch ?? 0;
+    message.generationBlocks = (object.generationBlocks !== undefined && object.generationBlocks !== null)
+      ? BigInt(object.generationBlocks)
+      : 0n;
+    message.commitBlocks = (object.commitBlocks !== undefined && object.commitBlocks !== null)
+      ? BigInt(object.commitBlocks)
+      : 0n;
+    message.validationBlocks = (object.validationBlocks !== undefined && object.validationBlocks !== null)
+      ? BigInt(object.validationBlocks)
+      : 0n;
+    message.boundaryMargin = (object.boundaryMargin !== undefined && object.boundaryMargin !== null)
+      ? BigInt(object.boundaryMargin)
+      : 0n;
+    message.sampleSize = object.sampleSize ?? 0;
+    message.alpha = object.alpha ?? "";
+    message.rateTolerance = object.rateTolerance ?? "";
     return message;
   },
 };
 
 function createBaseClassParams(): ClassParams {
-  return { classId: 0, coefficient: "", maxCount: 0n };
+  return { classId: 0, coefficient: "", maxCount: 0n, fraudProvable: false, fraudProofGas: 0n };
 }
 
 export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = {
@@ -486,6 +901,15 @@ export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = 
         throw new globalThis.Error("value provided for field message.maxCount of type uint64 too large");
       }
       writer.uint32(24).uint64(message.maxCount);
+    }
+    if (message.fraudProvable !== false) {
+      writer.uint32(32).bool(message.fraudProvable);
+    }
+    if (message.fraudProofGas !== 0n) {
+      if (BigInt.asUintN(64, message.fraudProofGas) !== message.fraudProofGas) {
+        throw new globalThis.Error("value provided for field message.fraudProofGas of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.fraudProofGas);
     }
     return writer;
   },
@@ -527,6 +951,22 @@ export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = 
             message.maxCount = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.fraudProvable = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.fraudProofGas = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -552,6 +992,16 @@ export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = 
         : isSet(object.max_count)
         ? BigInt(object.max_count)
         : 0n,
+      fraudProvable: isSet(object.fraudProvable)
+        ? globalThis.Boolean(object.fraudProvable)
+        : isSet(object.fraud_provable)
+        ? globalThis.Boolean(object.fraud_provable)
+        : false,
+      fraudProofGas: isSet(object.fraudProofGas)
+        ? BigInt(object.fraudProofGas)
+        : isSet(object.fraud_proof_gas)
+        ? BigInt(object.fraud_proof_gas)
+        : 0n,
     };
   },
 
@@ -566,6 +1016,12 @@ export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = 
     if (message.maxCount !== 0n) {
       obj.maxCount = message.maxCount.toString();
     }
+    if (message.fraudProvable !== false) {
+      obj.fraudProvable = message.fraudProvable;
+    }
+    if (message.fraudProofGas !== 0n) {
+      obj.fraudProofGas = message.fraudProofGas.toString();
+    }
     return obj;
   },
 
@@ -577,6 +1033,10 @@ export const ClassParams: MessageFns<ClassParams, "gonka.poc.v1.ClassParams"> = 
     message.classId = object.classId ?? 0;
     message.coefficient = object.coefficient ?? "";
     message.maxCount = (object.maxCount !== undefined && object.maxCount !== null) ? BigInt(object.maxCount) : 0n;
+    message.fraudProvable = object.fraudProvable ?? false;
+    message.fraudProofGas = (object.fraudProofGas !== undefined && object.fraudProofGas !== null)
+      ? BigInt(object.fraudProofGas)
+      : 0n;
     return message;
   },
 };
@@ -1149,7 +1609,7 @@ export const SprintState: MessageFns<SprintState, "gonka.poc.v1.SprintState"> = 
 };
 
 function createBasePocCommit(): PocCommit {
-  return { participant: "", epoch: 0n, classId: 0, count: 0n, root: new Uint8Array(0), height: 0n };
+  return { participant: "", epoch: 0n, classId: 0, count: 0n, root: new Uint8Array(0), height: 0n, round: 0 };
 }
 
 export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
@@ -1182,6 +1642,9 @@ export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
         throw new globalThis.Error("value provided for field message.height of type uint64 too large");
       }
       writer.uint32(48).uint64(message.height);
+    }
+    if (message.round !== 0) {
+      writer.uint32(56).uint32(message.round);
     }
     return writer;
   },
@@ -1247,6 +1710,14 @@ export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
             message.height = reader.uint64() as bigint;
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1271,6 +1742,7 @@ export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
       count: isSet(object.count) ? BigInt(object.count) : 0n,
       root: isSet(object.root) ? bytesFromBase64(object.root) : new Uint8Array(0),
       height: isSet(object.height) ? BigInt(object.height) : 0n,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -1294,6 +1766,9 @@ export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
     if (message.height !== 0n) {
       obj.height = message.height.toString();
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -1308,12 +1783,721 @@ export const PocCommit: MessageFns<PocCommit, "gonka.poc.v1.PocCommit"> = {
     message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
     message.root = object.root ?? new Uint8Array(0);
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.round = object.round ?? 0;
+    return message;
+  },
+};
+
+function createBaseFraudRecord(): FraudRecord {
+  return {
+    epoch: 0n,
+    participant: "",
+    classId: 0,
+    round: 0,
+    index: 0n,
+    prover: "",
+    height: 0n,
+    slashed: "",
+    reward: "",
+  };
+}
+
+export const FraudRecord: MessageFns<FraudRecord, "gonka.poc.v1.FraudRecord"> = {
+  $type: "gonka.poc.v1.FraudRecord" as const,
+
+  encode(message: FraudRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.participant !== "") {
+      writer.uint32(18).string(message.participant);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(24).uint32(message.classId);
+    }
+    if (message.round !== 0) {
+      writer.uint32(32).uint32(message.round);
+    }
+    if (message.index !== 0n) {
+      if (BigInt.asUintN(64, message.index) !== message.index) {
+        throw new globalThis.Error("value provided for field message.index of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.index);
+    }
+    if (message.prover !== "") {
+      writer.uint32(50).string(message.prover);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.height);
+    }
+    if (message.slashed !== "") {
+      writer.uint32(66).string(message.slashed);
+    }
+    if (message.reward !== "") {
+      writer.uint32(74).string(message.reward);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FraudRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFraudRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.index = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.prover = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.slashed = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reward = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FraudRecord {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      index: isSet(object.index) ? BigInt(object.index) : 0n,
+      prover: isSet(object.prover) ? globalThis.String(object.prover) : "",
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      slashed: isSet(object.slashed) ? globalThis.String(object.slashed) : "",
+      reward: isSet(object.reward) ? globalThis.String(object.reward) : "",
+    };
+  },
+
+  toJSON(message: FraudRecord): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.index !== 0n) {
+      obj.index = message.index.toString();
+    }
+    if (message.prover !== "") {
+      obj.prover = message.prover;
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.slashed !== "") {
+      obj.slashed = message.slashed;
+    }
+    if (message.reward !== "") {
+      obj.reward = message.reward;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FraudRecord>, I>>(base?: I): FraudRecord {
+    return FraudRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FraudRecord>, I>>(object: I): FraudRecord {
+    const message = createBaseFraudRecord();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.participant = object.participant ?? "";
+    message.classId = object.classId ?? 0;
+    message.round = object.round ?? 0;
+    message.index = (object.index !== undefined && object.index !== null) ? BigInt(object.index) : 0n;
+    message.prover = object.prover ?? "";
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.slashed = object.slashed ?? "";
+    message.reward = object.reward ?? "";
+    return message;
+  },
+};
+
+function createBaseConfirmationRound(): ConfirmationRound {
+  return {
+    epoch: 0n,
+    round: 0,
+    start: 0n,
+    commitStart: 0n,
+    validationStart: 0n,
+    resultHeight: 0n,
+    seed: new Uint8Array(0),
+    validationHash: new Uint8Array(0),
+    params: undefined,
+    finished: false,
+  };
+}
+
+export const ConfirmationRound: MessageFns<ConfirmationRound, "gonka.poc.v1.ConfirmationRound"> = {
+  $type: "gonka.poc.v1.ConfirmationRound" as const,
+
+  encode(message: ConfirmationRound, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.round !== 0) {
+      writer.uint32(16).uint32(message.round);
+    }
+    if (message.start !== 0n) {
+      if (BigInt.asUintN(64, message.start) !== message.start) {
+        throw new globalThis.Error("value provided for field message.start of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.start);
+    }
+    if (message.commitStart !== 0n) {
+      if (BigInt.asUintN(64, message.commitStart) !== message.commitStart) {
+        throw new globalThis.Error("value provided for field message.commitStart of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.commitStart);
+    }
+    if (message.validationStart !== 0n) {
+      if (BigInt.asUintN(64, message.validationStart) !== message.validationStart) {
+        throw new globalThis.Error("value provided for field message.validationStart of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.validationStart);
+    }
+    if (message.resultHeight !== 0n) {
+      if (BigInt.asUintN(64, message.resultHeight) !== message.resultHeight) {
+        throw new globalThis.Error("value provided for field message.resultHeight of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.resultHeight);
+    }
+    if (message.seed.length !== 0) {
+      writer.uint32(58).bytes(message.seed);
+    }
+    if (message.validationHash.length !== 0) {
+      writer.uint32(66).bytes(message.validationHash);
+    }
+    if (message.params !== undefined) {
+      ConfirmationParams.encode(message.params, writer.uint32(74).fork()).join();
+    }
+    if (message.finished !== false) {
+      writer.uint32(80).bool(message.finished);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfirmationRound {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConfirmationRound();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.start = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.commitStart = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.validationStart = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resultHeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.seed = reader.bytes();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.validationHash = reader.bytes();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.params = ConfirmationParams.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.finished = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConfirmationRound {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      start: isSet(object.start) ? BigInt(object.start) : 0n,
+      commitStart: isSet(object.commitStart)
+        ? BigInt(object.commitStart)
+        : isSet(object.commit_start)
+        ? BigInt(object.commit_start)
+        : 0n,
+      validationStart: isSet(object.validationStart)
+        ? BigInt(object.validationStart)
+        : isSet(object.validation_start)
+        ? BigInt(object.validation_start)
+        : 0n,
+      resultHeight: isSet(object.resultHeight)
+        ? BigInt(object.resultHeight)
+        : isSet(object.result_height)
+        ? BigInt(object.result_height)
+        : 0n,
+      seed: isSet(object.seed) ? bytesFromBase64(object.seed) : new Uint8Array(0),
+      validationHash: isSet(object.validationHash)
+        ? bytesFromBase64(object.validationHash)
+        : isSet(object.validation_hash)
+        ? bytesFromBase64(object.validation_hash)
+        : new Uint8Array(0),
+      params: isSet(object.params) ? ConfirmationParams.fromJSON(object.params) : undefined,
+      finished: isSet(object.finished) ? globalThis.Boolean(object.finished) : false,
+    };
+  },
+
+  toJSON(message: ConfirmationRound): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.start !== 0n) {
+      obj.start = message.start.toString();
+    }
+    if (message.commitStart !== 0n) {
+      obj.commitStart = message.commitStart.toString();
+    }
+    if (message.validationStart !== 0n) {
+      obj.validationStart = message.validationStart.toString();
+    }
+    if (message.resultHeight !== 0n) {
+      obj.resultHeight = message.resultHeight.toString();
+    }
+    if (message.seed.length !== 0) {
+      obj.seed = base64FromBytes(message.seed);
+    }
+    if (message.validationHash.length !== 0) {
+      obj.validationHash = base64FromBytes(message.validationHash);
+    }
+    if (message.params !== undefined) {
+      obj.params = ConfirmationParams.toJSON(message.params);
+    }
+    if (message.finished !== false) {
+      obj.finished = message.finished;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConfirmationRound>, I>>(base?: I): ConfirmationRound {
+    return ConfirmationRound.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConfirmationRound>, I>>(object: I): ConfirmationRound {
+    const message = createBaseConfirmationRound();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.round = object.round ?? 0;
+    message.start = (object.start !== undefined && object.start !== null) ? BigInt(object.start) : 0n;
+    message.commitStart = (object.commitStart !== undefined && object.commitStart !== null)
+      ? BigInt(object.commitStart)
+      : 0n;
+    message.validationStart = (object.validationStart !== undefined && object.validationStart !== null)
+      ? BigInt(object.validationStart)
+      : 0n;
+    message.resultHeight = (object.resultHeight !== undefined && object.resultHeight !== null)
+      ? BigInt(object.resultHeight)
+      : 0n;
+    message.seed = object.seed ?? new Uint8Array(0);
+    message.validationHash = object.validationHash ?? new Uint8Array(0);
+    message.params = (object.params !== undefined && object.params !== null)
+      ? ConfirmationParams.fromPartial(object.params)
+      : undefined;
+    message.finished = object.finished ?? false;
+    return message;
+  },
+};
+
+function createBaseConfirmationResult(): ConfirmationResult {
+  return {
+    epoch: 0n,
+    round: 0,
+    participant: "",
+    claimedRate: "",
+    measuredRate: "",
+    weightBefore: 0n,
+    weightAfter: 0n,
+    inactive: false,
+  };
+}
+
+export const ConfirmationResult: MessageFns<ConfirmationResult, "gonka.poc.v1.ConfirmationResult"> = {
+  $type: "gonka.poc.v1.ConfirmationResult" as const,
+
+  encode(message: ConfirmationResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.round !== 0) {
+      writer.uint32(16).uint32(message.round);
+    }
+    if (message.participant !== "") {
+      writer.uint32(26).string(message.participant);
+    }
+    if (message.claimedRate !== "") {
+      writer.uint32(34).string(message.claimedRate);
+    }
+    if (message.measuredRate !== "") {
+      writer.uint32(42).string(message.measuredRate);
+    }
+    if (message.weightBefore !== 0n) {
+      if (BigInt.asUintN(64, message.weightBefore) !== message.weightBefore) {
+        throw new globalThis.Error("value provided for field message.weightBefore of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.weightBefore);
+    }
+    if (message.weightAfter !== 0n) {
+      if (BigInt.asUintN(64, message.weightAfter) !== message.weightAfter) {
+        throw new globalThis.Error("value provided for field message.weightAfter of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.weightAfter);
+    }
+    if (message.inactive !== false) {
+      writer.uint32(64).bool(message.inactive);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfirmationResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConfirmationResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.claimedRate = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.measuredRate = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.weightBefore = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.weightAfter = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.inactive = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConfirmationResult {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      claimedRate: isSet(object.claimedRate)
+        ? globalThis.String(object.claimedRate)
+        : isSet(object.claimed_rate)
+        ? globalThis.String(object.claimed_rate)
+        : "",
+      measuredRate: isSet(object.measuredRate)
+        ? globalThis.String(object.measuredRate)
+        : isSet(object.measured_rate)
+        ? globalThis.String(object.measured_rate)
+        : "",
+      weightBefore: isSet(object.weightBefore)
+        ? BigInt(object.weightBefore)
+        : isSet(object.weight_before)
+        ? BigInt(object.weight_before)
+        : 0n,
+      weightAfter: isSet(object.weightAfter)
+        ? BigInt(object.weightAfter)
+        : isSet(object.weight_after)
+        ? BigInt(object.weight_after)
+        : 0n,
+      inactive: isSet(object.inactive) ? globalThis.Boolean(object.inactive) : false,
+    };
+  },
+
+  toJSON(message: ConfirmationResult): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.claimedRate !== "") {
+      obj.claimedRate = message.claimedRate;
+    }
+    if (message.measuredRate !== "") {
+      obj.measuredRate = message.measuredRate;
+    }
+    if (message.weightBefore !== 0n) {
+      obj.weightBefore = message.weightBefore.toString();
+    }
+    if (message.weightAfter !== 0n) {
+      obj.weightAfter = message.weightAfter.toString();
+    }
+    if (message.inactive !== false) {
+      obj.inactive = message.inactive;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConfirmationResult>, I>>(base?: I): ConfirmationResult {
+    return ConfirmationResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConfirmationResult>, I>>(object: I): ConfirmationResult {
+    const message = createBaseConfirmationResult();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.round = object.round ?? 0;
+    message.participant = object.participant ?? "";
+    message.claimedRate = object.claimedRate ?? "";
+    message.measuredRate = object.measuredRate ?? "";
+    message.weightBefore = (object.weightBefore !== undefined && object.weightBefore !== null)
+      ? BigInt(object.weightBefore)
+      : 0n;
+    message.weightAfter = (object.weightAfter !== undefined && object.weightAfter !== null)
+      ? BigInt(object.weightAfter)
+      : 0n;
+    message.inactive = object.inactive ?? false;
     return message;
   },
 };
 
 function createBasePocVote(): PocVote {
-  return { epoch: 0n, validator: "", participant: "", classId: 0, verdict: 0, power: 0n };
+  return { epoch: 0n, validator: "", participant: "", classId: 0, verdict: 0, power: 0n, round: 0 };
 }
 
 export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
@@ -1343,6 +2527,9 @@ export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
         throw new globalThis.Error("value provided for field message.power of type uint64 too large");
       }
       writer.uint32(48).uint64(message.power);
+    }
+    if (message.round !== 0) {
+      writer.uint32(56).uint32(message.round);
     }
     return writer;
   },
@@ -1408,6 +2595,14 @@ export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
             message.power = reader.uint64() as bigint;
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1432,6 +2627,7 @@ export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
         : 0,
       verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : 0,
       power: isSet(object.power) ? BigInt(object.power) : 0n,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -1455,6 +2651,9 @@ export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
     if (message.power !== 0n) {
       obj.power = message.power.toString();
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -1469,6 +2668,7 @@ export const PocVote: MessageFns<PocVote, "gonka.poc.v1.PocVote"> = {
     message.classId = object.classId ?? 0;
     message.verdict = object.verdict ?? 0;
     message.power = (object.power !== undefined && object.power !== null) ? BigInt(object.power) : 0n;
+    message.round = object.round ?? 0;
     return message;
   },
 };
@@ -1647,7 +2847,7 @@ export const WeightResult: MessageFns<WeightResult, "gonka.poc.v1.WeightResult">
 };
 
 function createBaseSampleSignDoc(): SampleSignDoc {
-  return { chainId: "", epoch: 0n, participant: "", classId: 0, validationHash: new Uint8Array(0) };
+  return { chainId: "", epoch: 0n, participant: "", classId: 0, validationHash: new Uint8Array(0), round: 0 };
 }
 
 export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDoc"> = {
@@ -1671,6 +2871,9 @@ export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDo
     }
     if (message.validationHash.length !== 0) {
       writer.uint32(42).bytes(message.validationHash);
+    }
+    if (message.round !== 0) {
+      writer.uint32(48).uint32(message.round);
     }
     return writer;
   },
@@ -1728,6 +2931,14 @@ export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDo
             message.validationHash = reader.bytes();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1759,6 +2970,7 @@ export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDo
         : isSet(object.validation_hash)
         ? bytesFromBase64(object.validation_hash)
         : new Uint8Array(0),
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -1779,6 +2991,9 @@ export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDo
     if (message.validationHash.length !== 0) {
       obj.validationHash = base64FromBytes(message.validationHash);
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -1792,6 +3007,7 @@ export const SampleSignDoc: MessageFns<SampleSignDoc, "gonka.poc.v1.SampleSignDo
     message.participant = object.participant ?? "";
     message.classId = object.classId ?? 0;
     message.validationHash = object.validationHash ?? new Uint8Array(0);
+    message.round = object.round ?? 0;
     return message;
   },
 };

@@ -7,7 +7,17 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { PageRequest, PageResponse } from "../../../cosmos/base/query/v1beta1/pagination.js";
-import { Params, Participant, PocCommit, PocVote, SprintState, WeightResult } from "./poc.js";
+import {
+  ConfirmationResult,
+  ConfirmationRound,
+  FraudRecord,
+  Params,
+  Participant,
+  PocCommit,
+  PocVote,
+  SprintState,
+  WeightResult,
+} from "./poc.js";
 
 export const protobufPackage = "gonka.poc.v1";
 
@@ -75,7 +85,11 @@ export interface QuerySprintResponse {
 
 export interface QueryCommitsRequest {
   epoch: bigint;
-  pagination?: PageRequest | undefined;
+  pagination?:
+    | PageRequest
+    | undefined;
+  /** 0: the Sprint's commits; n: confirmation round n's. */
+  round: number;
 }
 
 export interface QueryCommitsResponse {
@@ -88,6 +102,7 @@ export interface QueryVotesRequest {
   epoch: bigint;
   participant: string;
   pagination?: PageRequest | undefined;
+  round: number;
 }
 
 export interface QueryVotesResponse {
@@ -103,6 +118,26 @@ export interface QueryWeightsRequest {
 export interface QueryWeightsResponse {
   weights: WeightResult[];
   pagination?: PageResponse | undefined;
+}
+
+export interface QueryFraudRecordsRequest {
+  epoch: bigint;
+  pagination?: PageRequest | undefined;
+}
+
+export interface QueryFraudRecordsResponse {
+  records: FraudRecord[];
+  pagination?: PageResponse | undefined;
+}
+
+export interface QueryConfirmationsRequest {
+  epoch: bigint;
+}
+
+export interface QueryConfirmationsResponse {
+  /** In round order; the running round (if any) is the last, finished = false. */
+  rounds: ConfirmationRound[];
+  results: ConfirmationResult[];
 }
 
 function createBaseQueryParamsRequest(): QueryParamsRequest {
@@ -1088,7 +1123,7 @@ export const QuerySprintResponse: MessageFns<QuerySprintResponse, "gonka.poc.v1.
 };
 
 function createBaseQueryCommitsRequest(): QueryCommitsRequest {
-  return { epoch: 0n, pagination: undefined };
+  return { epoch: 0n, pagination: undefined, round: 0 };
 }
 
 export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.QueryCommitsRequest"> = {
@@ -1103,6 +1138,9 @@ export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.
     }
     if (message.pagination !== undefined) {
       PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    if (message.round !== 0) {
+      writer.uint32(24).uint32(message.round);
     }
     return writer;
   },
@@ -1136,6 +1174,14 @@ export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.
             message.pagination = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1152,6 +1198,7 @@ export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.
     return {
       epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
       pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -1162,6 +1209,9 @@ export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.
     }
     if (message.pagination !== undefined) {
       obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
     }
     return obj;
   },
@@ -1175,6 +1225,7 @@ export const QueryCommitsRequest: MessageFns<QueryCommitsRequest, "gonka.poc.v1.
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageRequest.fromPartial(object.pagination)
       : undefined;
+    message.round = object.round ?? 0;
     return message;
   },
 };
@@ -1269,7 +1320,7 @@ export const QueryCommitsResponse: MessageFns<QueryCommitsResponse, "gonka.poc.v
 };
 
 function createBaseQueryVotesRequest(): QueryVotesRequest {
-  return { epoch: 0n, participant: "", pagination: undefined };
+  return { epoch: 0n, participant: "", pagination: undefined, round: 0 };
 }
 
 export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.QueryVotesRequest"> = {
@@ -1287,6 +1338,9 @@ export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.Quer
     }
     if (message.pagination !== undefined) {
       PageRequest.encode(message.pagination, writer.uint32(26).fork()).join();
+    }
+    if (message.round !== 0) {
+      writer.uint32(32).uint32(message.round);
     }
     return writer;
   },
@@ -1328,6 +1382,14 @@ export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.Quer
             message.pagination = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1345,6 +1407,7 @@ export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.Quer
       epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
       participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
       pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -1359,6 +1422,9 @@ export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.Quer
     if (message.pagination !== undefined) {
       obj.pagination = PageRequest.toJSON(message.pagination);
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -1372,6 +1438,7 @@ export const QueryVotesRequest: MessageFns<QueryVotesRequest, "gonka.poc.v1.Quer
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageRequest.fromPartial(object.pagination)
       : undefined;
+    message.round = object.round ?? 0;
     return message;
   },
 };
@@ -1644,6 +1711,359 @@ export const QueryWeightsResponse: MessageFns<QueryWeightsResponse, "gonka.poc.v
     message.pagination = (object.pagination !== undefined && object.pagination !== null)
       ? PageResponse.fromPartial(object.pagination)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryFraudRecordsRequest(): QueryFraudRecordsRequest {
+  return { epoch: 0n, pagination: undefined };
+}
+
+export const QueryFraudRecordsRequest: MessageFns<QueryFraudRecordsRequest, "gonka.poc.v1.QueryFraudRecordsRequest"> = {
+  $type: "gonka.poc.v1.QueryFraudRecordsRequest" as const,
+
+  encode(message: QueryFraudRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    if (message.pagination !== undefined) {
+      PageRequest.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryFraudRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryFraudRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryFraudRecordsRequest {
+    return {
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      pagination: isSet(object.pagination) ? PageRequest.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryFraudRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageRequest.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryFraudRecordsRequest>, I>>(base?: I): QueryFraudRecordsRequest {
+    return QueryFraudRecordsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryFraudRecordsRequest>, I>>(object: I): QueryFraudRecordsRequest {
+    const message = createBaseQueryFraudRecordsRequest();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageRequest.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryFraudRecordsResponse(): QueryFraudRecordsResponse {
+  return { records: [], pagination: undefined };
+}
+
+export const QueryFraudRecordsResponse: MessageFns<
+  QueryFraudRecordsResponse,
+  "gonka.poc.v1.QueryFraudRecordsResponse"
+> = {
+  $type: "gonka.poc.v1.QueryFraudRecordsResponse" as const,
+
+  encode(message: QueryFraudRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      FraudRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pagination !== undefined) {
+      PageResponse.encode(message.pagination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryFraudRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryFraudRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(FraudRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pagination = PageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryFraudRecordsResponse {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => FraudRecord.fromJSON(e)) : [],
+      pagination: isSet(object.pagination) ? PageResponse.fromJSON(object.pagination) : undefined,
+    };
+  },
+
+  toJSON(message: QueryFraudRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => FraudRecord.toJSON(e));
+    }
+    if (message.pagination !== undefined) {
+      obj.pagination = PageResponse.toJSON(message.pagination);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryFraudRecordsResponse>, I>>(base?: I): QueryFraudRecordsResponse {
+    return QueryFraudRecordsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryFraudRecordsResponse>, I>>(object: I): QueryFraudRecordsResponse {
+    const message = createBaseQueryFraudRecordsResponse();
+    message.records = object.records?.map((e) => FraudRecord.fromPartial(e)) || [];
+    message.pagination = (object.pagination !== undefined && object.pagination !== null)
+      ? PageResponse.fromPartial(object.pagination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryConfirmationsRequest(): QueryConfirmationsRequest {
+  return { epoch: 0n };
+}
+
+export const QueryConfirmationsRequest: MessageFns<
+  QueryConfirmationsRequest,
+  "gonka.poc.v1.QueryConfirmationsRequest"
+> = {
+  $type: "gonka.poc.v1.QueryConfirmationsRequest" as const,
+
+  encode(message: QueryConfirmationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.epoch);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryConfirmationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryConfirmationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryConfirmationsRequest {
+    return { epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n };
+  },
+
+  toJSON(message: QueryConfirmationsRequest): unknown {
+    const obj: any = {};
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryConfirmationsRequest>, I>>(base?: I): QueryConfirmationsRequest {
+    return QueryConfirmationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryConfirmationsRequest>, I>>(object: I): QueryConfirmationsRequest {
+    const message = createBaseQueryConfirmationsRequest();
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryConfirmationsResponse(): QueryConfirmationsResponse {
+  return { rounds: [], results: [] };
+}
+
+export const QueryConfirmationsResponse: MessageFns<
+  QueryConfirmationsResponse,
+  "gonka.poc.v1.QueryConfirmationsResponse"
+> = {
+  $type: "gonka.poc.v1.QueryConfirmationsResponse" as const,
+
+  encode(message: QueryConfirmationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rounds) {
+      ConfirmationRound.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.results) {
+      ConfirmationResult.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryConfirmationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryConfirmationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rounds.push(ConfirmationRound.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.results.push(ConfirmationResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryConfirmationsResponse {
+    return {
+      rounds: globalThis.Array.isArray(object?.rounds)
+        ? object.rounds.map((e: any) => ConfirmationRound.fromJSON(e))
+        : [],
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => ConfirmationResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QueryConfirmationsResponse): unknown {
+    const obj: any = {};
+    if (message.rounds?.length) {
+      obj.rounds = message.rounds.map((e) => ConfirmationRound.toJSON(e));
+    }
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => ConfirmationResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryConfirmationsResponse>, I>>(base?: I): QueryConfirmationsResponse {
+    return QueryConfirmationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryConfirmationsResponse>, I>>(object: I): QueryConfirmationsResponse {
+    const message = createBaseQueryConfirmationsResponse();
+    message.rounds = object.rounds?.map((e) => ConfirmationRound.fromPartial(e)) || [];
+    message.results = object.results?.map((e) => ConfirmationResult.fromPartial(e)) || [];
     return message;
   },
 };

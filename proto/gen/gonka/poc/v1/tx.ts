@@ -52,6 +52,11 @@ export interface MsgPocCommit {
   classId: number;
   count: bigint;
   root: Uint8Array;
+  /**
+   * 0: the Sprint deciding `epoch`; n ≥ 1: confirmation round n of the running epoch `epoch`
+   * (accepted in that round's commit window).
+   */
+  round: number;
 }
 
 export interface MsgPocCommitResponse {
@@ -73,9 +78,37 @@ export interface MsgPocValidation {
   validator: string;
   epoch: bigint;
   validations: PocValidation[];
+  /** 0: the Sprint; n ≥ 1: confirmation round n of epoch `epoch`. */
+  round: number;
 }
 
 export interface MsgPocValidationResponse {
+}
+
+/**
+ * Proof that one leaf of a commit is forged, for classes with fraud_provable. The chain checks
+ * the inclusion proof against the commit's root and count (kernels/poc/artifacts/merkle.ts
+ * checkArtifactProof), then recomputes the leaf (kernels/poc/reference.ts computeOutput) inside
+ * FinalizeBlock after charging the class's fraud_proof_gas. Forged (output differs, or nonce ≠
+ * index): the participant's weight is 0 (jailed when the weights are already final) and its
+ * collateral is slashed by slash_fraction_invalid ('poc_fraud'); the prover gets
+ * fraud_reward_fraction of the cut. An honest leaf: the tx fails and its gas is kept.
+ */
+export interface MsgPocFraudProof {
+  prover: string;
+  epoch: bigint;
+  participant: string;
+  classId: number;
+  index: bigint;
+  nonce: bigint;
+  output: Uint8Array;
+  /** Sibling hashes, leaf to root (32 bytes each). */
+  path: Uint8Array[];
+  /** 0: the Sprint's commit; n ≥ 1: confirmation round n's commit. */
+  round: number;
+}
+
+export interface MsgPocFraudProofResponse {
 }
 
 function createBaseMsgUpdateParams(): MsgUpdateParams {
@@ -614,7 +647,7 @@ export const MsgUpdateParticipantResponse: MessageFns<
 };
 
 function createBaseMsgPocCommit(): MsgPocCommit {
-  return { participant: "", epoch: 0n, classId: 0, count: 0n, root: new Uint8Array(0) };
+  return { participant: "", epoch: 0n, classId: 0, count: 0n, root: new Uint8Array(0), round: 0 };
 }
 
 export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit"> = {
@@ -641,6 +674,9 @@ export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit">
     }
     if (message.root.length !== 0) {
       writer.uint32(42).bytes(message.root);
+    }
+    if (message.round !== 0) {
+      writer.uint32(48).uint32(message.round);
     }
     return writer;
   },
@@ -698,6 +734,14 @@ export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit">
             message.root = reader.bytes();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -721,6 +765,7 @@ export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit">
         : 0,
       count: isSet(object.count) ? BigInt(object.count) : 0n,
       root: isSet(object.root) ? bytesFromBase64(object.root) : new Uint8Array(0),
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -741,6 +786,9 @@ export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit">
     if (message.root.length !== 0) {
       obj.root = base64FromBytes(message.root);
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -754,6 +802,7 @@ export const MsgPocCommit: MessageFns<MsgPocCommit, "gonka.poc.v1.MsgPocCommit">
     message.classId = object.classId ?? 0;
     message.count = (object.count !== undefined && object.count !== null) ? BigInt(object.count) : 0n;
     message.root = object.root ?? new Uint8Array(0);
+    message.round = object.round ?? 0;
     return message;
   },
 };
@@ -940,7 +989,7 @@ export const PocValidation: MessageFns<PocValidation, "gonka.poc.v1.PocValidatio
 };
 
 function createBaseMsgPocValidation(): MsgPocValidation {
-  return { validator: "", epoch: 0n, validations: [] };
+  return { validator: "", epoch: 0n, validations: [], round: 0 };
 }
 
 export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPocValidation"> = {
@@ -958,6 +1007,9 @@ export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPoc
     }
     for (const v of message.validations) {
       PocValidation.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.round !== 0) {
+      writer.uint32(32).uint32(message.round);
     }
     return writer;
   },
@@ -999,6 +1051,14 @@ export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPoc
             message.validations.push(PocValidation.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1018,6 +1078,7 @@ export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPoc
       validations: globalThis.Array.isArray(object?.validations)
         ? object.validations.map((e: any) => PocValidation.fromJSON(e))
         : [],
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
     };
   },
 
@@ -1032,6 +1093,9 @@ export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPoc
     if (message.validations?.length) {
       obj.validations = message.validations.map((e) => PocValidation.toJSON(e));
     }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
     return obj;
   },
 
@@ -1043,6 +1107,7 @@ export const MsgPocValidation: MessageFns<MsgPocValidation, "gonka.poc.v1.MsgPoc
     message.validator = object.validator ?? "";
     message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
     message.validations = object.validations?.map((e) => PocValidation.fromPartial(e)) || [];
+    message.round = object.round ?? 0;
     return message;
   },
 };
@@ -1097,6 +1162,282 @@ export const MsgPocValidationResponse: MessageFns<MsgPocValidationResponse, "gon
   },
   fromPartial<I extends Exact<DeepPartial<MsgPocValidationResponse>, I>>(_: I): MsgPocValidationResponse {
     const message = createBaseMsgPocValidationResponse();
+    return message;
+  },
+};
+
+function createBaseMsgPocFraudProof(): MsgPocFraudProof {
+  return {
+    prover: "",
+    epoch: 0n,
+    participant: "",
+    classId: 0,
+    index: 0n,
+    nonce: 0n,
+    output: new Uint8Array(0),
+    path: [],
+    round: 0,
+  };
+}
+
+export const MsgPocFraudProof: MessageFns<MsgPocFraudProof, "gonka.poc.v1.MsgPocFraudProof"> = {
+  $type: "gonka.poc.v1.MsgPocFraudProof" as const,
+
+  encode(message: MsgPocFraudProof, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.prover !== "") {
+      writer.uint32(10).string(message.prover);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.epoch);
+    }
+    if (message.participant !== "") {
+      writer.uint32(26).string(message.participant);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(32).uint32(message.classId);
+    }
+    if (message.index !== 0n) {
+      if (BigInt.asUintN(64, message.index) !== message.index) {
+        throw new globalThis.Error("value provided for field message.index of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.index);
+    }
+    if (message.nonce !== 0n) {
+      if (BigInt.asUintN(64, message.nonce) !== message.nonce) {
+        throw new globalThis.Error("value provided for field message.nonce of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.nonce);
+    }
+    if (message.output.length !== 0) {
+      writer.uint32(58).bytes(message.output);
+    }
+    for (const v of message.path) {
+      writer.uint32(66).bytes(v!);
+    }
+    if (message.round !== 0) {
+      writer.uint32(72).uint32(message.round);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgPocFraudProof {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgPocFraudProof();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prover = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.participant = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.index = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.nonce = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.output = reader.bytes();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.path.push(reader.bytes());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.round = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgPocFraudProof {
+    return {
+      prover: isSet(object.prover) ? globalThis.String(object.prover) : "",
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      participant: isSet(object.participant) ? globalThis.String(object.participant) : "",
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      index: isSet(object.index) ? BigInt(object.index) : 0n,
+      nonce: isSet(object.nonce) ? BigInt(object.nonce) : 0n,
+      output: isSet(object.output) ? bytesFromBase64(object.output) : new Uint8Array(0),
+      path: globalThis.Array.isArray(object?.path) ? object.path.map((e: any) => bytesFromBase64(e)) : [],
+      round: isSet(object.round) ? globalThis.Number(object.round) : 0,
+    };
+  },
+
+  toJSON(message: MsgPocFraudProof): unknown {
+    const obj: any = {};
+    if (message.prover !== "") {
+      obj.prover = message.prover;
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.participant !== "") {
+      obj.participant = message.participant;
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.index !== 0n) {
+      obj.index = message.index.toString();
+    }
+    if (message.nonce !== 0n) {
+      obj.nonce = message.nonce.toString();
+    }
+    if (message.output.length !== 0) {
+      obj.output = base64FromBytes(message.output);
+    }
+    if (message.path?.length) {
+      obj.path = message.path.map((e) => base64FromBytes(e));
+    }
+    if (message.round !== 0) {
+      obj.round = Math.round(message.round);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgPocFraudProof>, I>>(base?: I): MsgPocFraudProof {
+    return MsgPocFraudProof.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgPocFraudProof>, I>>(object: I): MsgPocFraudProof {
+    const message = createBaseMsgPocFraudProof();
+    message.prover = object.prover ?? "";
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.participant = object.participant ?? "";
+    message.classId = object.classId ?? 0;
+    message.index = (object.index !== undefined && object.index !== null) ? BigInt(object.index) : 0n;
+    message.nonce = (object.nonce !== undefined && object.nonce !== null) ? BigInt(object.nonce) : 0n;
+    message.output = object.output ?? new Uint8Array(0);
+    message.path = object.path?.map((e) => e) || [];
+    message.round = object.round ?? 0;
+    return message;
+  },
+};
+
+function createBaseMsgPocFraudProofResponse(): MsgPocFraudProofResponse {
+  return {};
+}
+
+export const MsgPocFraudProofResponse: MessageFns<MsgPocFraudProofResponse, "gonka.poc.v1.MsgPocFraudProofResponse"> = {
+  $type: "gonka.poc.v1.MsgPocFraudProofResponse" as const,
+
+  encode(_: MsgPocFraudProofResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgPocFraudProofResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgPocFraudProofResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgPocFraudProofResponse {
+    return {};
+  },
+
+  toJSON(_: MsgPocFraudProofResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MsgPocFraudProofResponse>, I>>(base?: I): MsgPocFraudProofResponse {
+    return MsgPocFraudProofResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MsgPocFraudProofResponse>, I>>(_: I): MsgPocFraudProofResponse {
+    const message = createBaseMsgPocFraudProofResponse();
     return message;
   },
 };

@@ -35,6 +35,8 @@ export interface BroadcasterOptions {
 
 interface Pending {
   msgs: Any[];
+  /** Leaves in a tx of its own (a tx is atomic: one refused msg fails every msg in it). */
+  alone: boolean;
   resolve: (r: BroadcastResult) => void;
   reject: (e: Error) => void;
 }
@@ -68,17 +70,17 @@ export class Broadcaster {
   }
 
   /**
-   * Queues msgs for one tx (possibly with other submissions' msgs); resolves once CheckTx accepted
-   * it (code 0), rejects with ChainError on a refusal.
+   * Queues msgs for one tx (possibly with other submissions' msgs, unless `alone`); resolves once
+   * CheckTx accepted it (code 0), rejects with ChainError on a refusal.
    */
-  submit(msgs: Any[]): Promise<BroadcastResult> {
+  submit(msgs: Any[], opts: { alone?: boolean } = {}): Promise<BroadcastResult> {
     if (this.closed) return Promise.reject(new Error('broadcaster is closed'));
     if (msgs.length === 0 || msgs.length > this.maxMsgs)
       return Promise.reject(
         new RangeError(`a submission holds 1 … ${this.maxMsgs} msgs, got ${msgs.length}`),
       );
     return new Promise((resolve, reject) => {
-      this.queue.push({ msgs, resolve, reject });
+      this.queue.push({ msgs, alone: opts.alone === true, resolve, reject });
       // Pump on the next turn, so submissions made together leave together in one tx.
       setImmediate(() => void this.pump());
     });
@@ -108,9 +110,11 @@ export class Broadcaster {
     const batch: Pending[] = [];
     let n = 0;
     while (this.queue.length > 0 && n + this.queue[0]!.msgs.length <= this.maxMsgs) {
+      if (this.queue[0]!.alone && batch.length > 0) break;
       const p = this.queue.shift()!;
       n += p.msgs.length;
       batch.push(p);
+      if (p.alone) break;
     }
     return batch;
   }

@@ -8,6 +8,7 @@ import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { logger } from '../log.js';
 import { MlNodeClient } from '../ml/client.js';
 import { parseHostPort } from '../node/listeners.js';
+import { type ApiAdversary, armed, armProofsRefusal } from './adversary.js';
 import { Broadcaster } from './broadcaster.js';
 import { RpcChain } from './chain.js';
 import { loadApiKey } from './key.js';
@@ -30,6 +31,8 @@ export interface ApiNodeOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   /** Interval of the commits sent while mining (default 10 s). */
   commitEveryMs?: number;
+  /** TEST ONLY (--test-adversary): misbehave on purpose (app/api/adversary.ts); never on a real node. */
+  adversary?: ApiAdversary;
 }
 
 async function connectWithRetry(
@@ -53,6 +56,9 @@ async function connectWithRetry(
     }
   }
 }
+
+const describeAdversary = (a: ApiAdversary | undefined) =>
+  JSON.stringify(a, (_, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
 
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function startApiNode(o: ApiNodeOptions): Promise<number> {
@@ -84,6 +90,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     metrics,
     log,
     commitEveryMs: o.commitEveryMs,
+    adversary: o.adversary,
     validate: (s: SprintState, signal: AbortSignal) => validate(s, signal),
   });
   const server = await buildApiServer({
@@ -96,6 +103,8 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     status: () => driver.status(),
     rateLimit: o.rateLimit,
   });
+  if (armed(o.adversary)) log.warn({ adversary: describeAdversary(o.adversary) }, 'TEST ADVERSARY armed');
+  armProofsRefusal(server, o.adversary);
   const address = await server.listen({ host, port });
   driver.start();
   log.info(

@@ -15,6 +15,7 @@ import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgPocCommit, MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
+import { type ApiAdversary, claimedCount, miningPubkey } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { PocChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
@@ -36,6 +37,8 @@ export interface SprintDriverOptions {
   pollMs?: number;
   /** Interval of the commits sent while mining (default 10 s). */
   commitEveryMs?: number;
+  /** TEST ONLY: misbehave on purpose (app/api/adversary.ts); never on a real node. */
+  adversary?: ApiAdversary;
   /** Interval of the progress line (default 2 s). */
   progressEveryMs?: number;
   /** Where the progress line goes (default stderr). */
@@ -214,7 +217,7 @@ export class SprintDriver {
     const store = this.o.stores.openForMining(s.epoch, cls, {
       class: cls,
       blockHash: hex(s.seed),
-      pubkey: hex(this.o.broadcaster.pubKey),
+      pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
       outputBytes: outputBytes(POC_CLASSES[cls]),
     });
     const stop = new AbortController();
@@ -235,7 +238,7 @@ export class SprintDriver {
     m.done = mineWithNodes(this.o.miners, {
       blockHash: s.seed,
       cls,
-      pubkey: this.o.broadcaster.pubKey,
+      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
       appender: new OrderedAppender(store),
       maxCount: Number(
         maxCount < BigInt(Number.MAX_SAFE_INTEGER) ? maxCount : BigInt(Number.MAX_SAFE_INTEGER),
@@ -282,7 +285,7 @@ export class SprintDriver {
       participant: this.o.broadcaster.address,
       epoch,
       classId: classId(cls),
-      count: BigInt(count),
+      count: BigInt(claimedCount(count, this.o.adversary)),
       root: store.rootAt(count),
     });
     try {

@@ -3,13 +3,21 @@
 // kept for the node's life, so ORT sessions are reused across Sprints.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
-import { MsgPocValidation } from '../../proto/gen/gonka/poc/v1/tx.js';
+import type { FraudRecord } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { QueryFraudRecordsRequest, QueryFraudRecordsResponse } from '../../proto/gen/gonka/poc/v1/query.js';
+import { MsgPocFraudProof, MsgPocValidation } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { RpcChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
-import { type EncodedMsg, type PocValidatorDeps, Recomputer, validateSprint } from './validator/index.js';
+import {
+  type EncodedMsg,
+  FraudProver,
+  type PocValidatorDeps,
+  Recomputer,
+  validateSprint,
+} from './validator/index.js';
 
 export interface ValidatorWiring {
   chain: RpcChain;
@@ -23,6 +31,20 @@ export function sprintValidator(
   w: ValidatorWiring,
 ): (sprint: SprintState, signal: AbortSignal) => Promise<unknown> {
   const recomputer = new Recomputer({ log: w.log });
+  // One for the node's life: a proof still being retried when the next Sprint's validation starts
+  // keeps going (the chain's window decides when it is too late).
+  const prover = new FraudProver({
+    submit: async (msg) => {
+      await w.broadcaster.submit(
+        [{ typeUrl: typeUrl(MsgPocFraudProof), value: MsgPocFraudProof.encode(msg).finish() }],
+        { alone: true },
+      );
+      w.metrics.fraudProofsSent.inc();
+    },
+    height: () => w.chain.height(),
+    proven: (epoch) => fraudRecords(w.chain, epoch),
+    log: w.log,
+  });
   return async (sprint, signal) => {
     const deps: PocValidatorDeps = {
       chainId: await w.chain.chainId(),
@@ -50,6 +72,7 @@ export function sprintValidator(
       log: w.log,
       signal,
       recomputer,
+      onFraudProof: (msg, perBlock) => prover.add(msg, perBlock),
     };
     const r = await validateSprint(deps, sprint);
     w.log.info(
@@ -62,4 +85,24 @@ export function sprintValidator(
     );
     return r;
   };
+}
+
+/** Bound on pages of one FraudRecords listing. */
+const MAX_RECORD_PAGES = 20;
+
+async function fraudRecords(chain: RpcChain, epoch: bigint): Promise<FraudRecord[]> {
+  const out: FraudRecord[] = [];
+  let key: Uint8Array = new Uint8Array(0);
+  for (let page = 0; page < MAX_RECORD_PAGES; page++) {
+    const r = await chain.query(
+      '/gonka.poc.v1.Query/FraudRecords',
+      QueryFraudRecordsRequest,
+      QueryFraudRecordsResponse,
+      QueryFraudRecordsRequest.fromPartial({ epoch, pagination: { key, limit: 200n } }),
+    );
+    out.push(...r.records);
+    key = r.pagination?.nextKey ?? new Uint8Array(0);
+    if (key.length === 0) break;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
 import { HttpError, jsonHttpServer } from '../jsonHttp.js';
+import { registerTestControls } from './adversary.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
 import { MAX_FRAME_NONCES } from './frames.js';
 import type { MineJob } from './job.js';
@@ -21,6 +22,8 @@ export interface MlServerOptions extends MlNodeOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 600 per minute: an API node sends one per range). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** TEST ONLY: serve POST /v1/test/throttle (app/ml/adversary.ts). */
+  testControls?: boolean;
 }
 
 const decimal = { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$' } as const;
@@ -128,6 +131,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     return reply.code(200).header('content-type', 'application/octet-stream').send(job.stream);
   });
 
+  if (o.testControls) registerTestControls(app, node);
   app.post('/v1/poc/stop', async () => ({ stopped: await node.stopAll() }));
   app.get('/v1/status', async (): Promise<MlStatus> => node.status());
   app.get('/metrics', async (_req, reply) => {

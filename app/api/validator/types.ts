@@ -2,7 +2,8 @@
 // the network (all injected, so tests drive it with fakes), and what it reports back.
 import type { Logger } from 'pino';
 import type { PocCommit, SprintState, Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
-import type { MsgPocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
+import type { MsgPocFraudProof, MsgPocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
+import type { ArtifactProof } from '../../../kernels/poc/artifacts/merkle.js';
 import type { Recomputer } from './recompute.js';
 
 export interface ParticipantInfo {
@@ -66,6 +67,11 @@ export interface PocValidatorDeps {
   readonly recomputer?: Recomputer;
   /** Called once per finished commit (metrics). */
   onOutcome?(outcome: CommitOutcome): void;
+  /**
+   * A forged leaf of a fraud-provable class (not the validator's own commit) to prove on chain
+   * (fraud-proofs.ts FraudProver.add); `perBlock` is the Sprint's params.fraud_proofs_per_block.
+   */
+  onFraudProof?(msg: MsgPocFraudProof, perBlock: number): void;
 }
 
 /** The JSON body of POST /v1/poc/proofs (poc-http-contract.md). */
@@ -96,6 +102,11 @@ export interface CommitOutcome {
   readonly verdict: Verdict;
   readonly reason: OutcomeReason;
   readonly detail?: string;
+  /**
+   * INVALID because of this leaf, whose inclusion proof reaches the committed root while its output
+   * does not recompute (or its nonce ≠ index): evidence the chain can check (MsgPocFraudProof).
+   */
+  readonly forged?: ArtifactProof;
   /** The leaf indices sampled (derived from sampleSig). */
   readonly indices: readonly bigint[];
   readonly sampleSig: Uint8Array;

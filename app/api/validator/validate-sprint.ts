@@ -5,6 +5,7 @@
 import { POC_CLASSES, type PocClass } from '../../../kernels/poc/classes.js';
 import { MsgPocValidation, type PocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
 import { CommitSkipped, checkCommit } from './check-commit.js';
+import { fraudProofMsg } from './fraud-proofs.js';
 import { Recomputer } from './recompute.js';
 import type { CommitOutcome, PocCommit, PocValidatorDeps, SprintState, SprintValidation } from './types.js';
 
@@ -88,6 +89,8 @@ async function checkAll(
           'PoC commit checked',
         );
         deps.onOutcome?.(outcome);
+        const proof = deps.onFraudProof && fraudProofMsg(deps.signer.address, sprint, outcome);
+        if (proof) deps.onFraudProof?.(proof, params.fraudProofsPerBlock);
         onDecided(outcome);
       } catch (err) {
         // The validator's own failure (aborted, no engine, a chain query or the signer failing):

@@ -27,6 +27,17 @@ export interface ServicesEntry {
   mlThrottle?: number;
   /** Seconds between the API node's commits while mining (absent: its default). */
   apiCommitEvery?: number;
+  /** TEST ONLY: extra argv arming this validator's ML/API node as an adversary (issue 13). */
+  adversary?: TestAdversary;
+}
+
+/**
+ * Extra argv for a validator's ML node and API node, e.g. `{ ml: ['--test-adversary',
+ * 'fabricate=0.05'] }` or `{ api: ['--test-adversary', 'refuse-proofs'] }` (poc-attack-contract.md).
+ */
+export interface TestAdversary {
+  ml?: string[];
+  api?: string[];
 }
 
 /** Node `from` reaches node `to`'s P2P port through the relay listening on `port`. */

@@ -6,8 +6,9 @@
 //                        with the root of the real tree                 → no proof of those leaves, weight 0
 //   copy-from=<pubkey>   mines with another participant's 33-byte key   → outputs fail recomputation: fraud proof
 //   sprint-only          never mines or commits in confirmation rounds  → the confirmation round's driver reads it
-import type { FastifyInstance } from 'fastify';
+
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import type { FastifyInstance } from 'fastify';
 
 export interface ApiAdversary {
   readonly refuseProofs?: boolean;
@@ -73,9 +74,7 @@ export function armProofsRefusal(app: FastifyInstance, a: ApiAdversary | undefin
   if (!a?.refuseProofs) return;
   app.addHook('onRequest', async (req, reply) => {
     if (req.method === 'POST' && req.url.split('?')[0] === '/v1/poc/proofs') {
-      await reply
-        .code(503)
-        .send({ error: { code: 503, message: 'test adversary: proofs refused' } });
+      await reply.code(503).send({ error: { code: 503, message: 'test adversary: proofs refused' } });
     }
   });
 }

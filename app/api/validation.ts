@@ -2,8 +2,7 @@
 // operator key as the sample signer, the broadcaster, metrics and the logger. One Recomputer is
 // kept for the node's life, so ORT sessions are reused across Sprints.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
-import type { FraudRecord } from '../../proto/gen/gonka/poc/v1/poc.js';
+import type { FraudRecord, SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { QueryFraudRecordsRequest, QueryFraudRecordsResponse } from '../../proto/gen/gonka/poc/v1/query.js';
 import { MsgPocFraudProof, MsgPocValidation } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';

@@ -3,8 +3,8 @@
 // /v1/status and /metrics report. server.ts parses and bounds requests, then calls in here.
 import type { PocClass } from '../../kernels/poc/classes.js';
 import type { Logger } from '../log.js';
-import type { MlStatus } from './client.js';
 import { fabricateOutputs, type MlAdversary } from './adversary.js';
+import type { MlStatus } from './client.js';
 import { MineJob } from './job.js';
 import { MlMetrics } from './metrics.js';
 import { RateMeter } from './rate.js';
@@ -86,7 +86,10 @@ export class MlNode {
       throttle: () => this.throttle,
       ...(fabricate === undefined
         ? {}
-        : { tamper: (first: number, count: number, out: Uint8Array) => fabricateOutputs(first, count, out, fabricate) }),
+        : {
+            tamper: (first: number, count: number, out: Uint8Array) =>
+              fabricateOutputs(first, count, out, fabricate),
+          }),
       kickLater: (ms) => this.kickLater(ms),
       onSent: (count) => {
         this.mined += BigInt(count);

@@ -10,10 +10,14 @@
 //                participant's work lands here.
 //   VALID        every sampled proof checks and recomputes byte for byte.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ArtifactProof, checkArtifactProof, verifyInclusion } from '../../../kernels/poc/artifacts/merkle.js';
-import { leafHash } from '../../../kernels/poc/leaf.js';
+import {
+  type ArtifactProof,
+  checkArtifactProof,
+  verifyInclusion,
+} from '../../../kernels/poc/artifacts/merkle.js';
 import { bytesEqual } from '../../../kernels/poc/bytes.js';
 import { outputBytes, type PocClass } from '../../../kernels/poc/classes.js';
+import { leafHash } from '../../../kernels/poc/leaf.js';
 import { Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { SAMPLE_SIG_BYTES, sampleIndices, sampleSignBytes } from '../../../x/poc/sample.js';
 import { fetchProofsHttp, ProofFetchError } from './proofs-http.js';
@@ -114,7 +118,8 @@ export async function checkCommit(
     const check = checkArtifactProof(commit.root, count, proof, outBytes);
     if (!check.ok) {
       // A committed leaf carrying another nonce is a forgery the chain can check too.
-      const provable = check.reason === 'nonce-mismatch' && committedLeaf(commit.root, count, proof, outBytes);
+      const provable =
+        check.reason === 'nonce-mismatch' && committedLeaf(commit.root, count, proof, outBytes);
       return decide(
         Verdict.VERDICT_INVALID,
         check.reason,

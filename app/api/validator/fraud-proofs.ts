@@ -13,8 +13,8 @@
 // Nothing here is consensus code; wall-clock time only paces the polling.
 import type { Logger } from 'pino';
 import type { FraudRecord, SprintState } from '../../../proto/gen/gonka/poc/v1/poc.js';
-import { MsgPocFraudProof } from '../../../proto/gen/gonka/poc/v1/tx.js';
 import { Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
+import { MsgPocFraudProof } from '../../../proto/gen/gonka/poc/v1/tx.js';
 import type { CommitOutcome } from './types.js';
 
 export const MSG_POC_FRAUD_PROOF_TYPE_URL = `/${MsgPocFraudProof.$type}`;
@@ -35,7 +35,8 @@ export function fraudProofMsg(
   round = 0,
 ): MsgPocFraudProof | undefined {
   const leaf = outcome.forged;
-  if (!leaf || outcome.verdict !== Verdict.VERDICT_INVALID || outcome.participant === prover) return undefined;
+  if (!leaf || outcome.verdict !== Verdict.VERDICT_INVALID || outcome.participant === prover)
+    return undefined;
   const cls = sprint.params?.classes.find((c) => c.classId === outcome.classId);
   if (!cls?.fraudProvable) return undefined;
   return MsgPocFraudProof.fromPartial({
@@ -159,7 +160,10 @@ export class FraudProver {
         const h = await this.d.height();
         if (h > this.lastRoundHeight) await this.round(h);
       } catch (e) {
-        this.d.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'fraud prover: chain unreachable');
+        this.d.log.warn(
+          { err: e instanceof Error ? e.message : String(e) },
+          'fraud prover: chain unreachable',
+        );
       }
       if (this.closed || this.pending.size === 0) break;
       await new Promise((r) => setTimeout(r, pollMs));
@@ -173,9 +177,7 @@ export class FraudProver {
     const due = [...this.pending.values()].filter((p) => p.sends > 0 && h >= p.notBefore);
     for (const epoch of new Set(due.map((p) => p.msg.epoch))) {
       const records = await this.d.proven(epoch);
-      const provenKeys = new Set(
-        records.map((r) => `${r.epoch}/${r.round}/${r.participant}/${r.classId}`),
-      );
+      const provenKeys = new Set(records.map((r) => `${r.epoch}/${r.round}/${r.participant}/${r.classId}`));
       for (const p of due) if (provenKeys.has(p.key)) this.finish(p, 'proven', 'record on chain');
     }
     this.lastRoundHeight = h;

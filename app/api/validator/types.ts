@@ -1,9 +1,9 @@
 // The validator's interface to the API node: what it needs from the chain, the operator's key and
 // the network (all injected, so tests drive it with fakes), and what it reports back.
 import type { Logger } from 'pino';
+import type { ArtifactProof } from '../../../kernels/poc/artifacts/merkle.js';
 import type { PocCommit, SprintState, Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import type { MsgPocFraudProof, MsgPocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
-import type { ArtifactProof } from '../../../kernels/poc/artifacts/merkle.js';
 import type { Recomputer } from './recompute.js';
 
 export interface ParticipantInfo {

@@ -90,7 +90,15 @@ describe('API node broadcaster', () => {
     const sent: number[] = [];
     const b = new Broadcaster({ chain: rpc, privateKey: op.secret, onSent: (_r, n) => sent.push(n) });
     const send = (alone: boolean) => b.submit([sendMsg(op.address, dest.address, 1n)], { alone });
-    await Promise.all([send(false), send(false), send(true), send(false), send(true), send(true), send(false)]);
+    await Promise.all([
+      send(false),
+      send(false),
+      send(true),
+      send(false),
+      send(true),
+      send(true),
+      send(false),
+    ]);
     // [F F] [A] [F] [A] [A] [F]: an alone one never shares, the others still pack.
     assert.deepEqual(sent, [2, 1, 1, 1, 1, 1]);
     await rpc.commit();

@@ -47,3 +47,16 @@ export interface StageHook {
     sprint: import('../../proto/gen/gonka/poc/v1/poc.js').SprintState,
   ): void;
 }
+
+/**
+ * What a proven forgery does outside x/poc (fraud.ts), wired in app.ts from x/collateral and x/bank:
+ * the slash, the jail and the prover's reward from the governance account (where slashes go).
+ */
+export interface FraudPenalties {
+  /** slash(participant, slash_fraction_invalid, 'poc_fraud'); the amount cut (0 when already
+   * slashed for 'poc_fraud' this epoch). */
+  slashForFraud(ctx: Context, participant: string): bigint;
+  jail(ctx: Context, participant: string): void;
+  /** Sends `amount` of the collateral denom from the governance account to `to`. */
+  payFromGovernance(ctx: Context, to: string, amount: bigint): void;
+}

@@ -23,11 +23,13 @@ import * as ev from './events.js';
 import type {
   AccountKeys,
   EpochHook,
+  FraudPenalties,
   JailView,
   StageHook,
   WeightActivation,
   WeightSource,
 } from './expectedKeepers.js';
+import { FraudStore } from './fraudStore.js';
 import {
   EPOCH_KEY,
   NEXT_WEIGHT_PREFIX,
@@ -61,6 +63,10 @@ export class PocKeeper implements WeightSource {
   private readonly hooks: EpochHook[] = [];
   private readonly stageHooks: StageHook[] = [];
   readonly sprints: SprintStore;
+  /** Fraud records and the commits fraud proofs attack (fraud.ts). */
+  readonly fraud: FraudStore;
+  /** x/collateral's slash and jail, x/bank's reward payment (fraud proofs); set at wiring. */
+  penalties?: FraudPenalties;
   /** x/auth's account keys (sample signatures); set at wiring. */
   accounts?: AccountKeys;
   /** x/collateral's weight activation; without it accepted weights are used as they are. */
@@ -71,6 +77,7 @@ export class PocKeeper implements WeightSource {
     private readonly jails?: JailView,
   ) {
     this.sprints = new SprintStore(key);
+    this.fraud = new FraudStore(key, this.sprints);
   }
 
   /** Subscribes a module to the Sprint's stages (wiring time only). */

@@ -37,7 +37,11 @@ export const WEIGHT_RESULT_PREFIX = Uint8Array.of(0x0a);
 /** 0x0b → u64 epoch of the latest Sprint started (absent before the first) */
 export const LATEST_SPRINT_KEY = Uint8Array.of(0x0b);
 
-const u32be = (n: number) => {
+// ---- fraud proofs (issue 13) ----
+/** 0x0c | epoch | round (u32 BE) | participant addr | class (u32 BE) → FraudRecord */
+export const FRAUD_RECORD_PREFIX = Uint8Array.of(0x0c);
+
+export const u32be = (n: number) => {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n);
   return b;
@@ -57,3 +61,6 @@ export const voteKey = (epoch: bigint, participant: Uint8Array, classId: number,
 export const weightResultEpochPrefix = (epoch: bigint) => concat(WEIGHT_RESULT_PREFIX, u64(epoch));
 export const weightResultKey = (epoch: bigint, addr: Uint8Array) =>
   concat(WEIGHT_RESULT_PREFIX, u64(epoch), addr);
+export const fraudRecordEpochPrefix = (epoch: bigint) => concat(FRAUD_RECORD_PREFIX, u64(epoch));
+export const fraudRecordKey = (epoch: bigint, round: number, participant: Uint8Array, classId: number) =>
+  concat(FRAUD_RECORD_PREFIX, u64(epoch), u32be(round), participant, u32be(classId));

@@ -21,6 +21,7 @@ import {
 import { typeUrl } from '../../proto/gonka/registry.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
+import { registerFraudProofMsg } from './fraud.js';
 import type { PocKeeper } from './keeper.js';
 import {
   validateMsgPocCommit,
@@ -66,6 +67,7 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
   registerParticipantMsgs(msgs, keeper);
   registerCommitMsg(msgs, keeper);
   registerValidationMsg(msgs, keeper);
+  registerFraudProofMsg(msgs, keeper);
 }
 
 /** MsgRegisterParticipant and MsgUpdateParticipant. */

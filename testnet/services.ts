@@ -12,7 +12,7 @@ const loopback = (port: number) => `127.0.0.1:${port}`;
 
 /**
  * The ML node and API node command lines of one validator (undefined without services);
- * `adversary` (default the manifest's) appends TEST ONLY argv.
+ * `adversary` (default the manifest's; `{}` for none) appends TEST ONLY argv.
  */
 export function serviceSpecs(
   v: ValidatorEntry,
@@ -75,7 +75,7 @@ export class TestnetServices {
    */
   rearm(i: number, adversary: TestAdversary | undefined): void {
     const v = this.validators[i];
-    const specs = v && serviceSpecs(v, adversary);
+    const specs = v && serviceSpecs(v, adversary ?? {}); // {}: none, whatever the manifest says
     if (!specs) throw new Error(`validator ${i} has no services`);
     if (this.ml[i]?.running || this.api[i]?.running)
       throw new Error(`stop validator ${i}'s ML and API nodes before re-arming them`);

@@ -50,7 +50,7 @@ import { waitFor } from './helpers/rpc.js';
 
 const DENOM = 'ngonka';
 const STAGES = { generation: 16, commit: 4, validation: 10, dkg: 2 };
-const EPOCH_LENGTH = 42; // the Sprint's 32 blocks plus the 10 x/poc leaves free
+const EPOCH_LENGTH = 44; // the Sprint's 34 blocks (2 set blocks included) plus the 10 x/poc leaves free
 const SAMPLE_SIZE = 64;
 const DEADLINE_MS = 240_000;
 const COLLATERAL = 1_000_000n;
@@ -126,12 +126,15 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
   };
 
   const clients: SigningStargateClient[] = [];
-  /** A signing client for validator i's operator account. */
-  const signer = async (i: number) => {
-    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(
-      readFileSync(join(net.manifest.validators[i]!.home, OPERATOR_MNEMONIC_FILE), 'utf8').trim(),
-      { prefix: 'gonka' },
-    );
+  /** A signing client for validator i's operator account, or for a fresh account ('fresh'). */
+  const signer = async (i: number | 'fresh') => {
+    const wallet =
+      i === 'fresh'
+        ? await DirectSecp256k1HdWallet.generate(12, { prefix: 'gonka' })
+        : await DirectSecp256k1HdWallet.fromMnemonic(
+            readFileSync(join(net.manifest.validators[i]!.home, OPERATOR_MNEMONIC_FILE), 'utf8').trim(),
+            { prefix: 'gonka' },
+          );
     const client = await SigningStargateClient.connectWithSigner(net.nodes[0]!.rpc.url, wallet, {
       registry: new Registry([...defaultRegistryTypes, ...gonkaRegistryTypes]),
       gasPrice: GasPrice.fromString(`0.1${DENOM}`),
@@ -139,7 +142,22 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
       broadcastTimeoutMs: 30_000,
     });
     clients.push(client);
-    return client;
+    return { client, address: (await wallet.getAccounts())[0]!.address };
+  };
+  /**
+   * Signs and broadcasts from an operator account its API node also signs with: CheckTx's sdk 32
+   * (the API node took the sequence first) is retried, a bounded number of times.
+   */
+  const sendAsOperator = async (i: number, msgs: { typeUrl: string; value: unknown }[]) => {
+    const { client } = await signer(i);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.signAndBroadcast(operator(i), msgs, GAS_MARGIN);
+      } catch (e) {
+        if (attempt >= 20 || !/incorrect account sequence/.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   };
 
   /**
@@ -177,17 +195,12 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
     await net.start();
     // The adversaries hold collateral, so a fraud slash has something to cut.
     for (const i of ADV) {
-      const client = await signer(i);
-      const r = await client.signAndBroadcast(
-        operator(i),
-        [
-          {
-            typeUrl: typeUrl(MsgDepositCollateral),
-            value: { participant: operator(i), amount: { denom: DENOM, amount: COLLATERAL.toString() } },
-          },
-        ],
-        GAS_MARGIN,
-      );
+      const r = await sendAsOperator(i, [
+        {
+          typeUrl: typeUrl(MsgDepositCollateral),
+          value: { participant: operator(i), amount: { denom: DENOM, amount: COLLATERAL.toString() } },
+        },
+      ]);
       assert.equal(r.code, 0, r.rawLog);
     }
   });
@@ -234,11 +247,24 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
       proofs: { index: number; nonce: string; output: string; path: string[] }[];
     };
     const leaf = answer.proofs[0]!;
-    const prover = await signer(0);
+    // From an account of its own (anyone may prove), funded by validator 0: the API nodes' own txs
+    // move no balance of it, so its fee is read off exactly.
+    const { client: prover, address: proverAddress } = await signer('fresh');
+    const funded = await sendAsOperator(0, [
+      {
+        typeUrl: '/cosmos.bank.v1beta1.MsgSend',
+        value: {
+          fromAddress: operator(0),
+          toAddress: proverAddress,
+          amount: [{ denom: DENOM, amount: '100000000' }],
+        },
+      },
+    ]);
+    assert.equal(funded.code, 0, funded.rawLog);
     const msg = {
       typeUrl: typeUrl(MsgPocFraudProof),
       value: MsgPocFraudProof.fromPartial({
-        prover: operator(0),
+        prover: proverAddress,
         epoch: sprint.epoch,
         participant: operator(1),
         classId: commit.classId,
@@ -248,14 +274,14 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
         path: leaf.path.map((h) => Buffer.from(h, 'hex')),
       }),
     };
-    const gas = Math.ceil((await prover.simulate(operator(0), [msg], '')) * GAS_MARGIN);
+    const gas = Math.ceil((await prover.simulate(proverAddress, [msg], '')) * GAS_MARGIN);
     const fee = calculateFee(gas, GasPrice.fromString(`0.1${DENOM}`));
-    const balance0 = await balanceOf(prover, operator(0));
-    const sent = await prover.signAndBroadcast(operator(0), [msg], fee);
+    const balance0 = await balanceOf(prover, proverAddress);
+    const sent = await prover.signAndBroadcast(proverAddress, [msg], fee);
     assert.equal(sent.code, 25, `poc 25 (not a forgery): ${sent.rawLog}`);
     assert.ok(sent.gasUsed >= 102_400n, `the recompute gas was charged: ${sent.gasUsed}`);
     assert.equal(
-      balance0 - (await balanceOf(prover, operator(0))),
+      balance0 - (await balanceOf(prover, proverAddress)),
       BigInt(fee.amount[0]!.amount),
       'the failed tx paid its whole fee',
     );

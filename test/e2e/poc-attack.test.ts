@@ -50,6 +50,7 @@ import { mulFloor } from '../../x/collateral/weight.js';
 import { waitFor } from './helpers/rpc.js';
 
 const DENOM = 'ngonka';
+const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x));
 const STAGES = { generation: 16, commit: 4, validation: 10, dkg: 2 };
 const EPOCH_LENGTH = 44; // the Sprint's 34 blocks (2 set blocks included) plus the 10 x/poc leaves free
 const SAMPLE_SIZE = 64;
@@ -225,6 +226,7 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
         },
       ]);
       assert.equal(r.code, 0, r.rawLog);
+      assert.equal(await collateralOf(operator(i)), COLLATERAL, `validator ${i}'s deposit`);
     }
   });
   after(async () => {
@@ -312,7 +314,18 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
     await net.waitForHeight(Number(sprint.nextStart), DEADLINE_MS);
     const weights = await weightsOf(sprint.epoch);
     const weightOf = (i: number) => weights.find((w) => w.participant === operator(i));
-    for (const i of [0, 1]) assert.ok((weightOf(i)?.weight ?? 0n) > 0n, `honest validator ${i} keeps weight`);
+    const state = async () =>
+      json({
+        operators: [0, 1, 2, 3].map(operator),
+        weights,
+        records: await Promise.all([1n, 2n, 3n, sprint.epoch].map((e) => fraudRecords(e))),
+        collateral: await Promise.all([0, 1, 2, 3].map((i) => collateralOf(operator(i)))),
+      });
+    for (const i of [0, 1])
+      assert.ok(
+        (weightOf(i)?.weight ?? 0n) > 0n,
+        `honest validator ${i} keeps weight: ${await state()}\n${await net.describe()}`,
+      );
     for (const i of ADV) {
       assert.equal(weightOf(i)?.weight ?? 0n, 0n, `validator ${i} gets no weight`);
       assert.equal(weightOf(i)?.accepted ?? false, false);
@@ -322,6 +335,9 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
       await Promise.all(ADV.map((i) => collateralOf(operator(i)))),
       before,
       'refusing proofs or overcounting is not slashed',
+    );
+    t.diagnostic(
+      `collateral after Sprint A: ${json(await Promise.all([0, 1, 2, 3].map((i) => collateralOf(operator(i)))))}`,
     );
     const p = await powers(Number(sprint.nextStart));
     assert.equal(p[2], 0n);
@@ -341,6 +357,7 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
       3: { api: ['--test-adversary', `copy-from=${pub0}`] },
     });
     const before = await Promise.all(ADV.map((i) => collateralOf(operator(i))));
+    t.diagnostic(`collateral of validators 2 and 3 at Sprint B's start: ${before.join(', ')}`);
     const collateralParams = (
       await query('/gonka.collateral.v1.Query/Params', CollateralParamsRequest, CollateralParamsResponse, {})
     ).params!;

@@ -51,8 +51,12 @@ import { waitFor } from './helpers/rpc.js';
 
 const DENOM = 'ngonka';
 const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x));
-const STAGES = { generation: 16, commit: 4, validation: 10, dkg: 2 };
-const EPOCH_LENGTH = 44; // the Sprint's 34 blocks (2 set blocks included) plus the 10 x/poc leaves free
+/**
+ * Validation is long: a participant that refuses proofs is retried for ~4 s before the votes on
+ * everyone go out (every 5 s), and blocks are ~0.3 s on a quiet machine.
+ */
+const STAGES = { generation: 16, commit: 4, validation: 20, dkg: 2 };
+const EPOCH_LENGTH = 54; // the Sprint's 34 blocks (2 set blocks included) plus the 10 x/poc leaves free
 const SAMPLE_SIZE = 64;
 const DEADLINE_MS = 240_000;
 const COLLATERAL = 1_000_000n;
@@ -130,6 +134,7 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
   };
 
   const clients: SigningStargateClient[] = [];
+  const armLog: string[] = [];
   /** A signing client for validator i's operator account, or for a fresh account ('fresh'). */
   const signer = async (i: number | 'fresh') => {
     const wallet =
@@ -189,7 +194,12 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
    * generation stage starts after that, once it is in generation.
    */
   async function armedSprint(arm: Record<number, { ml?: string[]; api?: string[] } | undefined>) {
+    const collateral = async () =>
+      json(await Promise.all([0, 1, 2, 3].map((i) => collateralOf(operator(i)))));
+    const at = async () => `height ${await net.nodes[0]!.rpc.height()}: collateral ${await collateral()}`;
+    armLog.push(`before re-arming, ${await at()}`);
     for (const i of ADV) await step(`re-arm validator ${i}`, () => net.rearm(i, arm[i]));
+    armLog.push(`after re-arming, ${await at()}`);
     const s0 = await stage();
     const min = (await epochNow()) + (s0.stage === 'idle' ? 1n : 2n);
     return step(`the Sprint for epoch ${min} to start`, () =>
@@ -226,7 +236,12 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
         },
       ]);
       assert.equal(r.code, 0, r.rawLog);
-      assert.equal(await collateralOf(operator(i)), COLLATERAL, `validator ${i}'s deposit`);
+      await waitFor(
+        `validator ${i}'s deposit on node 0`,
+        async () => (await collateralOf(operator(i))) === COLLATERAL,
+        DEADLINE_MS,
+        150,
+      );
     }
   });
   after(async () => {
@@ -357,7 +372,9 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
       3: { api: ['--test-adversary', `copy-from=${pub0}`] },
     });
     const before = await Promise.all(ADV.map((i) => collateralOf(operator(i))));
-    t.diagnostic(`collateral of validators 2 and 3 at Sprint B's start: ${before.join(', ')}`);
+    t.diagnostic(
+      `collateral of validators 2 and 3 at Sprint B's start: ${before.join(', ')}; ${armLog.join('; ')}`,
+    );
     const collateralParams = (
       await query('/gonka.collateral.v1.Query/Params', CollateralParamsRequest, CollateralParamsResponse, {})
     ).params!;

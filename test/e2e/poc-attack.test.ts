@@ -1,9 +1,9 @@
 // Issue 13 acceptance 1 (e2e): a real 4-validator testnet (class tiny, s = 64) where validators 0
 // and 1 stay honest and validators 2 and 3 are armed as TEST ONLY adversaries at their ML/API
-// node's edge, re-armed between Sprints on the same testnet (Testnet.rearm):
+// node's edge (through the testnet manifest, then re-armed on the same testnet by Testnet.rearm):
 //   Sprint A: 2 refuses proofs, 3 commits 4× the leaves it has → both weight 0, no slash, no
-//             fraud record; meanwhile validator 0 sends a signed fraud proof of an honest leaf of
-//             validator 1 → the tx fails with poc 25 and pays its fee (gas kept).
+//             fraud record; meanwhile an account funded by validator 0 sends a signed fraud proof
+//             of an honest leaf of validator 1 → the tx fails with poc 25 and pays its fee.
 //   Sprint B: 2's ML node fabricates 5% of its outputs, 3 mines with validator 0's key (copied
 //             outputs) → the honest validators' API nodes prove both forgeries on chain: a
 //             FraudRecord each, power 0, collateral cut exactly floor(collateral ×
@@ -56,11 +56,15 @@ const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' 
  * everyone go out (every 5 s), and blocks are ~0.3 s on a quiet machine.
  */
 const STAGES = { generation: 16, commit: 4, validation: 20, dkg: 2 };
-const EPOCH_LENGTH = 54; // the Sprint's 34 blocks (2 set blocks included) plus the 10 x/poc leaves free
+const EPOCH_LENGTH = 54; // the Sprint's 44 blocks (2 set blocks included) plus the 10 x/poc leaves free
 const SAMPLE_SIZE = 64;
 const DEADLINE_MS = 240_000;
 const COLLATERAL = 1_000_000n;
 const ADV = [2, 3];
+const SPRINT_A = {
+  2: { api: ['--test-adversary', 'refuse-proofs'] },
+  3: { api: ['--test-adversary', 'overcount=4'] },
+};
 /** CosmJS simulates without a fee; × 2 covers the fee transfer the real tx pays (collateral e2e). */
 const GAS_MARGIN = 2;
 /** Gas of a collateral deposit or bank send from an operator account (a few 10k used). */
@@ -193,12 +197,12 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
    * Arms validator 2 and 3 (their ML and API nodes restart), then returns the first Sprint whose
    * generation stage starts after that, once it is in generation.
    */
-  async function armedSprint(arm: Record<number, { ml?: string[]; api?: string[] } | undefined>) {
+  async function armedSprint(arm?: Record<number, { ml?: string[]; api?: string[] } | undefined>) {
     const collateral = async () =>
       json(await Promise.all([0, 1, 2, 3].map((i) => collateralOf(operator(i)))));
     const at = async () => `height ${await net.nodes[0]!.rpc.height()}: collateral ${await collateral()}`;
     armLog.push(`before re-arming, ${await at()}`);
-    for (const i of ADV) await step(`re-arm validator ${i}`, () => net.rearm(i, arm[i]));
+    if (arm) for (const i of ADV) await step(`re-arm validator ${i}`, () => net.rearm(i, arm[i]));
     armLog.push(`after re-arming, ${await at()}`);
     const s0 = await stage();
     const min = (await epochNow()) + (s0.stage === 'idle' ? 1n : 2n);
@@ -223,7 +227,14 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
       epochLength: EPOCH_LENGTH,
       chainId: 'gonka-poc-attack-e2e',
       appState: defaultAppState(),
-      poc: { stages: STAGES, sampleSize: SAMPLE_SIZE, apiCommitEvery: 1, maxPowerFraction: '0.5' },
+      poc: {
+        stages: STAGES,
+        sampleSize: SAMPLE_SIZE,
+        apiCommitEvery: 1,
+        maxPowerFraction: '0.5',
+        // Sprint A's adversaries are armed from the start, through the manifest.
+        adversary: SPRINT_A,
+      },
     });
     net = Testnet.open(dir);
     await net.start();
@@ -251,10 +262,7 @@ describe('PoC under attack: adversaries on a 4-validator testnet', () => {
   });
 
   it('refusing proofs or overcounting: weight 0, no slash; a fraud proof of an honest leaf fails (poc 25) and pays its fee', async (t) => {
-    const sprint = await armedSprint({
-      2: { api: ['--test-adversary', 'refuse-proofs'] },
-      3: { api: ['--test-adversary', 'overcount=4'] },
-    });
+    const sprint = await armedSprint();
     const before = await Promise.all(ADV.map((i) => collateralOf(operator(i))));
 
     // Validator 0 "proves" leaf 0 of validator 1's honest commit, signed and paid like any tx.

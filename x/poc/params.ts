@@ -33,13 +33,14 @@ export const MAX_FRAUD_PROOF_GAS = 1_000_000_000n;
 /** Classes whose leaf recomputes inside a block (tens of ms at most); `large` takes seconds. */
 export const FRAUD_PROVABLE_CLASSES: readonly number[] = [CLASS_TINY, CLASS_DEVNET];
 /**
- * Gas of one recomputation ∝ its cost: int8 MACs per nonce ÷ 16 (tiny 1 638 400 MACs ≈ 4 ms,
- * devnet 26 214 400 ≈ 70 ms of reference kernel on this machine; BENCHMARKS.md "Fraud proofs").
+ * Gas of one recomputation ∝ its cost: int8 MACs per nonce ÷ 16 (tiny 1 638 400 MACs, devnet
+ * 26 214 400; a proof's block costs ≈ 6 ms and ≈ 55 ms of CPU on the dev machine, BENCHMARKS.md
+ * "Fraud proofs in FinalizeBlock"), so a block's gas limit also bounds its recomputation time.
  */
 export const FRAUD_PROOF_GAS_TINY = 102_400n;
 export const FRAUD_PROOF_GAS_DEVNET = 1_638_400n;
-/** Default k of the profiles: 4 devnet proofs keep a 1 s block interval within 1.5× (BENCHMARKS.md). */
-export const DEFAULT_FRAUD_PROOFS_PER_BLOCK = 4;
+/** Default k of the profiles: 3 devnet proofs keep a 1 s block interval within 1.5× (BENCHMARKS.md). */
+export const DEFAULT_FRAUD_PROOFS_PER_BLOCK = 3;
 export const DEFAULT_FRAUD_REWARD_FRACTION = '0.1';
 
 export const defaultPocParams = (): PocParams => Params.fromPartial({ epochLength: DEFAULT_EPOCH_LENGTH });

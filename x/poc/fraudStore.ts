@@ -7,8 +7,14 @@ import type { Context } from '../../app/runtime/context.js';
 import { concat, prefixEnd, u64 } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { ConfirmationRound, FraudRecord, PocCommit } from '../../proto/gen/gonka/poc/v1/poc.js';
-import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, u32be } from './keys.js';
+import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey } from './keys.js';
 import type { SprintStore } from './sprintStore.js';
+
+const u32be = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+};
 
 /** 0x0e | epoch | round → ConfirmationRound (contract key; owned by the confirmation rounds). */
 const CONFIRMATION_ROUND_PREFIX = Uint8Array.of(0x0e);

@@ -41,7 +41,7 @@ export const LATEST_SPRINT_KEY = Uint8Array.of(0x0b);
 /** 0x0c | epoch | round (u32 BE) | participant addr | class (u32 BE) → FraudRecord */
 export const FRAUD_RECORD_PREFIX = Uint8Array.of(0x0c);
 
-export const u32be = (n: number) => {
+const u32be = (n: number) => {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n);
   return b;

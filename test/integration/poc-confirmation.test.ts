@@ -428,6 +428,23 @@ describe('x/poc: confirmation rounds in process', () => {
     } finally {
       await copy.close();
     }
+    const tampered = (edit: (poc: any) => void) => {
+      const g = JSON.parse(JSON.stringify(exported));
+      edit(g.poc);
+      return g;
+    };
+    const refused: [(poc: any) => void, RegExp][] = [
+      [(poc) => (poc.confirmation_rounds[0].finished = false), /more than one unfinished/],
+      [(poc) => (poc.confirmation_rounds[0].params.alpha = '2'), /alpha/],
+      [(poc) => (poc.round_commits[0].round = 9), /no round 9/],
+      [(poc) => (poc.round_votes[0].round = 0), /at least 1/],
+    ];
+    for (const [edit, re] of refused) {
+      await assert.rejects(async () => {
+        const bad = await PocChain.fromAppState(tampered(edit));
+        await bad.close();
+      }, re);
+    }
   });
 
   it('the invariants see a second running round and a round commit by the ineligible', async () => {

@@ -11,7 +11,12 @@ import {
   type PocVote,
   Verdict,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
-import { confirmationParamsFromJson, confirmationParamsToJson } from './confirmationParams.js';
+import {
+  alphaAtto,
+  confirmationParamsFromJson,
+  confirmationParamsToJson,
+  toleranceAtto,
+} from './confirmationParams.js';
 import { pocErrors } from './errors.js';
 import type { PocKeeper } from './keeper.js';
 
@@ -133,6 +138,12 @@ export function initConfirmationGenesis(ctx: Context, keeper: PocKeeper, g: Conf
       throw pocErrors.invalidGenesis(`round ${r.round} of epoch ${r.epoch}: stage heights out of order`);
     if (params.generationBlocks < 1n || params.commitBlocks < 1n || params.validationBlocks < 1n)
       throw pocErrors.invalidGenesis(`round ${r.round} of epoch ${r.epoch}: params missing`);
+    try {
+      alphaAtto(params); // read again at the round's results: a bad value must not halt the chain then
+      toleranceAtto(params);
+    } catch (e) {
+      throw pocErrors.invalidGenesis(`round ${r.round} of epoch ${r.epoch}: ${(e as Error).message}`);
+    }
     if (s.getRound(ctx, r.epoch, r.round))
       throw pocErrors.invalidGenesis(`round ${r.round} of epoch ${r.epoch} listed twice`);
     if (!r.finished) {

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ConfirmationParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
+import { SLASH_DOWNTIME } from '../../../x/collateral/keeper.js';
+import { SLASH_REASON_DOWNTIME } from '../../../x/poc/confirmation.js';
 import { confirmationProfile, roundLength } from '../../../x/poc/confirmationParams.js';
 import { eligibleWindow, planRound, triggers, triggerValue } from '../../../x/poc/confirmationTrigger.js';
 import { defaultPocGenesis } from '../../../x/poc/genesis.js';
@@ -79,6 +81,10 @@ describe('confirmation params', () => {
     assert.equal('confirmation' in defaultPocGenesis().params, false);
     assert.equal(sprintParams('fast').confirmation, undefined);
     assert.equal(sprintParams('mainnet', true).confirmation?.expectedPerEpoch, 1);
+  });
+
+  it("INACTIVE slashes with x/collateral's downtime reason (its fraction is a param)", () => {
+    assert.equal(SLASH_REASON_DOWNTIME, SLASH_DOWNTIME);
   });
 
   it('refuses bad values', () => {

@@ -15,6 +15,8 @@ import type { Participant, PocCommit, Params as PocParams } from '../../proto/ge
 import {
   QueryCommitsRequest,
   QueryCommitsResponse,
+  QueryConfirmationsRequest,
+  QueryConfirmationsResponse,
   QueryParamsRequest,
   QueryParamsResponse,
   QueryParticipantRequest,
@@ -66,14 +68,20 @@ export interface PocChain {
   stage(): Promise<QueryStageResponse>;
   params(): Promise<PocParams>;
   participant(address: string): Promise<Participant | undefined>;
-  /** Every commit of an epoch (all pages). */
-  commits(epoch: bigint): Promise<PocCommit[]>;
+  /** Every commit of an epoch's Sprint (round 0) or of its confirmation round n (all pages). */
+  commits(epoch: bigint, round?: number): Promise<PocCommit[]>;
+}
+
+/** What the confirmation-round driver reads on top of the Sprint driver's queries. */
+export interface ConfirmationChain extends PocChain {
+  /** The rounds of `epoch` (0 = the running epoch) with their results; the running one last. */
+  confirmations(epoch: bigint): Promise<QueryConfirmationsResponse>;
 }
 
 /** Bound on pages read for one commits listing (500 per page). */
 const MAX_PAGES = 200;
 
-export class RpcChain implements TxChain, PocChain {
+export class RpcChain implements TxChain, ConfirmationChain {
   private chainIdCache: string | undefined;
 
   private constructor(
@@ -184,7 +192,16 @@ export class RpcChain implements TxChain, PocChain {
     }
   }
 
-  async commits(epoch: bigint): Promise<PocCommit[]> {
+  async confirmations(epoch: bigint): Promise<QueryConfirmationsResponse> {
+    return this.query(
+      '/gonka.poc.v1.Query/Confirmations',
+      QueryConfirmationsRequest,
+      QueryConfirmationsResponse,
+      QueryConfirmationsRequest.fromPartial({ epoch }),
+    );
+  }
+
+  async commits(epoch: bigint, round = 0): Promise<PocCommit[]> {
     const out: PocCommit[] = [];
     let key: Uint8Array = new Uint8Array(0);
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -192,7 +209,7 @@ export class RpcChain implements TxChain, PocChain {
         '/gonka.poc.v1.Query/Commits',
         QueryCommitsRequest,
         QueryCommitsResponse,
-        QueryCommitsRequest.fromPartial({ epoch, pagination: { key, limit: 500n } }),
+        QueryCommitsRequest.fromPartial({ epoch, round, pagination: { key, limit: 500n } }),
       );
       out.push(...r.commits);
       key = r.pagination?.nextKey ?? new Uint8Array(0);

@@ -84,7 +84,8 @@ const MAX_PAGES = 200;
 export class RpcChain implements TxChain, ConfirmationChain {
   private chainIdCache: string | undefined;
 
-  private constructor(
+  /** Protected so tests can put the app in process behind the same queries (overriding query). */
+  protected constructor(
     readonly url: string,
     private readonly comet: CometClient,
   ) {}

@@ -98,8 +98,8 @@ export class ConfirmationDriver {
     if (generating) {
       for (const cls of classes) this.startMining(r, cls);
       const now = Date.now();
-      // The commit window opens at start + 1: a commit in block `start` would be refused.
-      if (h > r.start && now - this.lastCommitAt >= (this.o.commitEveryMs ?? 10_000)) {
+      // Seen at h ≥ start, a commit lands at h + 1 ≥ start + 1: inside the commit window.
+      if (now - this.lastCommitAt >= (this.o.commitEveryMs ?? 10_000)) {
         this.lastCommitAt = now;
         for (const m of [...this.mining.values()]) await this.commit(r, m.cls, m.store, false);
       }

@@ -19,8 +19,9 @@ import {
 } from './validator/index.js';
 
 export interface ValidatorWiring {
-  chain: RpcChain;
-  broadcaster: Broadcaster;
+  /** RpcChain in the node; anything with these queries in tests (the app in process). */
+  chain: Pick<RpcChain, 'chainId' | 'commits' | 'participant' | 'accountPubKey' | 'params'>;
+  broadcaster: Pick<Broadcaster, 'submit' | 'address'>;
   privateKey: Uint8Array;
   metrics: ApiMetrics;
   log: Logger;

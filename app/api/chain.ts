@@ -11,7 +11,12 @@ import {
   QueryParamsRequest as AuthParamsRequest,
   QueryParamsResponse as AuthParamsResponse,
 } from '../../proto/gen/gonka/auth/v1/query.js';
-import type { Participant, PocCommit, Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
+import type {
+  Participant,
+  PocCommit,
+  Params as PocParams,
+  WeightResult,
+} from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
   QueryCommitsRequest,
   QueryCommitsResponse,
@@ -23,6 +28,8 @@ import {
   QueryParticipantResponse,
   QueryStageRequest,
   QueryStageResponse,
+  QueryWeightsRequest,
+  QueryWeightsResponse,
 } from '../../proto/gen/gonka/poc/v1/query.js';
 import type { ProtoCodec } from '../runtime/router.js';
 
@@ -76,6 +83,8 @@ export interface PocChain {
 export interface ConfirmationChain extends PocChain {
   /** The rounds of `epoch` (0 = the running epoch) with their results; the running one last. */
   confirmations(epoch: bigint): Promise<QueryConfirmationsResponse>;
+  /** What the Sprint deciding `epoch` decided for `address` (undefined: not in its results). */
+  weightResult(epoch: bigint, address: string): Promise<WeightResult | undefined>;
 }
 
 /** Bound on pages read for one commits listing (500 per page). */
@@ -200,6 +209,23 @@ export class RpcChain implements TxChain, ConfirmationChain {
       QueryConfirmationsResponse,
       QueryConfirmationsRequest.fromPartial({ epoch }),
     );
+  }
+
+  async weightResult(epoch: bigint, address: string): Promise<WeightResult | undefined> {
+    let key: Uint8Array = new Uint8Array(0);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await this.query(
+        '/gonka.poc.v1.Query/Weights',
+        QueryWeightsRequest,
+        QueryWeightsResponse,
+        QueryWeightsRequest.fromPartial({ epoch, pagination: { key, limit: 500n } }),
+      );
+      const mine = r.weights.find((w) => w.participant === address);
+      if (mine) return mine;
+      key = r.pagination?.nextKey ?? new Uint8Array(0);
+      if (key.length === 0) break;
+    }
+    return undefined;
   }
 
   async commits(epoch: bigint, round = 0): Promise<PocCommit[]> {

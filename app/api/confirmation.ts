@@ -175,7 +175,7 @@ export class ConfirmationDriver {
 
   /**
    * The configured classes this participant committed in the Sprint that decided the running
-   * epoch, if it has weight. The chain has the last word (poc 27 drops a class); reading it here
+   * epoch, if it has weight now and that Sprint accepted it (Query/Weights). The chain has the last word (poc 27 drops a class); reading it here
    * only avoids mining what would certainly be refused. Also loads what this node already
    * committed in the round (after a restart: the proofs endpoint's default count).
    */
@@ -186,7 +186,8 @@ export class ConfirmationDriver {
     const me = this.o.broadcaster.address;
     const p = await this.o.chain.participant(me);
     let classes: PocClassName[] = [];
-    if (p && p.weight > 0n) {
+    const decided = p && p.weight > 0n ? await this.o.chain.weightResult(r.epoch, me) : undefined;
+    if (decided?.accepted && decided.rawWeight > 0n) {
       const sprintCommits = await this.o.chain.commits(r.epoch, 0);
       const ids = new Set(
         sprintCommits.filter((c) => c.participant === me && c.count > 0n).map((c) => c.classId),
@@ -203,7 +204,7 @@ export class ConfirmationDriver {
       { epoch: r.epoch.toString(), round: r.round, start: r.start.toString(), classes },
       classes.length > 0
         ? 'PoC confirmation round: taking part'
-        : 'PoC confirmation round: not eligible (no weight or no Sprint commit)',
+        : 'PoC confirmation round: not eligible (no weight, not accepted by the Sprint, or no commit)',
     );
     return classes;
   }

@@ -27,6 +27,7 @@ import {
   type Participant,
   type PocCommit,
   type SprintState,
+  type WeightResult,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import type { QueryConfirmationsResponse, QueryStageResponse } from '../../proto/gen/gonka/poc/v1/query.js';
 import { MsgPocCommit } from '../../proto/gen/gonka/poc/v1/tx.js';
@@ -115,6 +116,18 @@ class ScriptedChain implements ConfirmationChain {
         },
       ];
     return this.roundCommits.filter((c) => c.round === r);
+  }
+  accepted = true;
+  async weightResult(epoch: bigint, participant: string): Promise<WeightResult | undefined> {
+    if (epoch !== 1n || participant !== ADDRESS) return undefined;
+    return {
+      epoch,
+      participant,
+      rawWeight: 500n,
+      effectiveWeight: 500n,
+      weight: 500n,
+      accepted: this.accepted,
+    };
   }
   async confirmations(epoch: bigint): Promise<QueryConfirmationsResponse> {
     assert.equal(epoch, 0n, 'the driver asks for the running epoch');
@@ -326,22 +339,26 @@ describe('API node confirmation rounds', () => {
     await stopRig(r);
   });
 
-  it('takes no part without weight', async () => {
-    const chain = new ScriptedChain();
-    chain.participantRecord = { ...chain.participantRecord, weight: 0n };
-    chain.height = 41n;
-    const r = rig(join(home, 'no-weight'), chain, async () => ({
-      code: 0,
-      codespace: '',
-      log: '',
-      hash: 'AB',
-    }));
-    await until(
-      'the driver saw the round',
-      () => (r.rounds.status().round as { round: number } | null)?.round === 1,
-    );
-    await new Promise((res) => setTimeout(res, 100));
-    assert.equal(r.miner.requests.length, 0);
-    await stopRig(r);
-  });
+  for (const [what, edit] of [
+    ['without weight', (c: ScriptedChain) => (c.participantRecord = { ...c.participantRecord, weight: 0n })],
+    ['when its Sprint was not accepted', (c: ScriptedChain) => (c.accepted = false)],
+  ] as const) {
+    it(`takes no part ${what}`, async () => {
+      const chain = new ScriptedChain();
+      edit(chain);
+      chain.height = 41n;
+      const r = rig(join(home, what.replaceAll(' ', '-')), chain, async () => ({
+        code: 0,
+        codespace: '',
+        log: '',
+        hash: 'AB',
+      }));
+      const round = () => r.rounds.status().round as { round: number; classes: string[] } | null;
+      await until('the driver saw the round', () => round()?.round === 1);
+      await new Promise((res) => setTimeout(res, 100));
+      assert.equal(r.miner.requests.length, 0);
+      assert.deepEqual(round()?.classes, []);
+      await stopRig(r);
+    });
+  }
 });

@@ -62,6 +62,7 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   collateral.keeper.setValidatorLookup(poc.keeper);
   collateral.keeper.setEpochClock(poc.keeper); // x/poc owns the one epoch clock
   poc.keeper.accounts = accountKeysFrom(auth.keeper); // kernel keys, sample signatures
+  poc.keeper.slasher = collateral.keeper; // confirmation rounds: the downtime slash
   poc.keeper.activation = collateral.keeper; // accepted PoC weight → collateral-activated weight
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,

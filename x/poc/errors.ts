@@ -21,3 +21,9 @@ export const pocErrors = {
   missingPubkey: registerError('poc', 17, 'account has no public key'),
   participantLimit: registerError('poc', 18, 'participant limit reached'),
 };
+
+/** Confirmation rounds (issue 13; codes preassigned by the contract). */
+export const roundErrors = {
+  noRound: registerError('poc', 26, 'no such confirmation round or round not running'),
+  notEligible: registerError('poc', 27, 'not eligible for this confirmation round'),
+};

@@ -47,3 +47,14 @@ export interface StageHook {
     sprint: import('../../proto/gen/gonka/poc/v1/poc.js').SprintState,
   ): void;
 }
+
+/** x/collateral's slashing as x/poc uses it (confirmation rounds: the downtime slash). */
+export interface Slasher {
+  slashFraction(ctx: Context, reason: string): bigint;
+  slash(
+    ctx: Context,
+    participant: string,
+    fraction: bigint,
+    reason: string,
+  ): { applied: boolean; fromActive: bigint; fromUnbonding: bigint };
+}

@@ -60,3 +60,14 @@ export interface FraudPenalties {
   /** Sends `amount` of the collateral denom from the governance account to `to`. */
   payFromGovernance(ctx: Context, to: string, amount: bigint): void;
 }
+
+/** x/collateral's slashing as x/poc uses it (confirmation rounds: the downtime slash). */
+export interface Slasher {
+  slashFraction(ctx: Context, reason: string): bigint;
+  slash(
+    ctx: Context,
+    participant: string,
+    fraction: bigint,
+    reason: string,
+  ): { applied: boolean; fromActive: bigint; fromUnbonding: bigint };
+}

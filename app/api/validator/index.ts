@@ -12,11 +12,15 @@ export type {
   ProofsRequestBody,
   SampleSigner,
   SprintValidation,
+  ValidationTarget,
 } from './types.js';
 export {
   computeSprintVotes,
+  computeTargetVotes,
   MSG_POC_VALIDATION_TYPE_URL,
+  sprintTarget,
   VoteBroadcastError,
   validateSprint,
+  validateTarget,
   voteMsgs,
 } from './validate-sprint.js';

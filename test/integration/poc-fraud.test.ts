@@ -337,6 +337,57 @@ describe('x/poc fraud proofs (in process)', () => {
     await chain.runTo(48); // window [19, 25 + 24)
     await refused(proofOf(0, 3), 21);
   });
+
+  it('a forgery in a confirmation round (round ≥ 1) is proven against the round commit: jail and slash', async () => {
+    // Round 1 of epoch 1 as the confirmation rounds store it (finished; window [43, 45 + 24)), with
+    // p0's round commit: a tiny tree under the round's seed, leaf 3 forged.
+    const seed = new Uint8Array(32).fill(0x42);
+    const tree = buildTree(TINY, seed, chain.keys[0]!.pubKey, 4, (l, i) => (i === 3 ? flipped(l) : l));
+    chain.at(chain.height + 1n, (ctx, ch) => {
+      ch.poc.confirmations.setRound(ctx, {
+        epoch: 1n,
+        round: 1,
+        start: 40n,
+        commitStart: 41n,
+        validationStart: 43n,
+        resultHeight: 45n,
+        seed,
+        validationHash: new Uint8Array(32).fill(0x43),
+        params: undefined,
+        finished: true,
+      });
+      ch.poc.confirmations.setCommit(ctx, {
+        participant: a[0]!,
+        epoch: 1n,
+        classId: TINY,
+        count: 4n,
+        root: tree.root,
+        height: 42n,
+        round: 1,
+      });
+    });
+    await chain.block();
+    const roundProof = (round: number) =>
+      fraudProof(tree, { prover: a[PROVER]!, participant: a[0]!, epoch: 1n, classId: TINY, index: 3, round });
+    await refused(roundProof(2), 21); // no round 2
+    const { r, recomputed } = await prove(roundProof(1));
+    assert.equal(r.code, 0, r.log);
+    assert.equal(recomputed, 1);
+    assert.equal(held(0), DEPOSIT - CUT);
+    assert.equal(
+      chain.read((ctx) => chain.collateral.isJailed(ctx, a[0]!)),
+      true,
+    );
+    const recs = chain.query(Q('FraudRecords'), QueryFraudRecordsRequest, QueryFraudRecordsResponse, {
+      epoch: 1n,
+    }).records;
+    assert.deepEqual(
+      recs.filter((x) => x.round === 1).map((x) => [x.participant, x.index]),
+      [[a[0], 3n]],
+    );
+    await refused(roundProof(1), 22);
+    assert.deepEqual(chain.invariants(), []);
+  });
 });
 
 /** Gas of the tiny forgery proof tx (recompute deliberately when gas changes). */

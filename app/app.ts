@@ -6,10 +6,12 @@ import { type AuthKeeper, DEFAULT_MODULE_ACCOUNTS, type ModuleAccountPerms } fro
 import { AUTH_MODULE, authModule } from '../x/auth/module.js';
 import type { BankKeeper } from '../x/bank/keeper.js';
 import { BANK_MODULE, bankModule } from '../x/bank/module.js';
+import { COLLATERAL_DENOM, SLASH_INVALID } from '../x/collateral/keeper.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../x/governance/keys.js';
 import { GOVERNANCE_MODULE, governanceModule } from '../x/governance/module.js';
 import { accountKeysFrom } from '../x/poc/accountKeys.js';
+import { fraudPenaltiesFrom } from '../x/poc/fraudPenalties.js';
 import { POC_MODULE, pocModule } from '../x/poc/module.js';
 import { moduleAddress } from './runtime/address.js';
 import { registerTxService } from './runtime/ante/txService.js';
@@ -64,6 +66,14 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   poc.keeper.accounts = accountKeysFrom(auth.keeper); // kernel keys, sample signatures
   poc.keeper.slasher = collateral.keeper; // confirmation rounds: the downtime slash
   poc.keeper.activation = collateral.keeper; // accepted PoC weight → collateral-activated weight
+  // fraud proofs: slash and jail through x/collateral, the prover's reward from the governance account
+  poc.keeper.penalties = fraudPenaltiesFrom(
+    collateral.keeper,
+    bank.keeper,
+    authority,
+    COLLATERAL_DENOM,
+    SLASH_INVALID,
+  );
   poc.keeper.addEpochHook({
     name: COLLATERAL_MODULE,
     onEpochAdvance: (ctx, epoch) => collateral.keeper.onEpochAdvance(ctx, epoch),

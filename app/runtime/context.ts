@@ -47,6 +47,12 @@ export interface BlockEffects {
   consensusParamUpdates?: import('cosmjs-types/tendermint/types/params').ConsensusParams;
   /** Set when a participant was jailed or unjailed in this block: x/poc sends the changed powers at EndBlock. */
   jailChanged?: boolean;
+  /**
+   * x/poc fraud proofs recomputed in this block (param fraud_proofs_per_block bounds it). Kept here,
+   * not in the store, because the count must survive a tx that fails after recomputing (an honest
+   * leaf, poc 25): a store write would be reverted with the tx.
+   */
+  fraudProofs?: number;
 }
 
 export class Context {

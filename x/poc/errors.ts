@@ -20,6 +20,14 @@ export const pocErrors = {
   alreadyRegistered: registerError('poc', 16, 'participant already registered'),
   missingPubkey: registerError('poc', 17, 'account has no public key'),
   participantLimit: registerError('poc', 18, 'participant limit reached'),
+  // Fraud proofs (issue 13; checked in this order, fraud.ts)
+  malformedFraudProof: registerError('poc', 19, 'malformed fraud proof'),
+  notFraudProvable: registerError('poc', 20, 'class is not fraud-provable'),
+  fraudProofWindow: registerError('poc', 21, 'fraud proof outside its window'),
+  alreadyProven: registerError('poc', 22, 'fraud already proven'),
+  fraudProofLimit: registerError('poc', 23, 'fraud-proof limit of this block reached'),
+  proofMismatch: registerError('poc', 24, 'inclusion proof does not match the commit'),
+  notForgery: registerError('poc', 25, 'not a forgery'),
 };
 
 /** Confirmation rounds (issue 13; codes preassigned by the contract). */

@@ -48,6 +48,19 @@ export interface StageHook {
   ): void;
 }
 
+/**
+ * What a proven forgery does outside x/poc (fraud.ts), wired in app.ts from x/collateral and x/bank:
+ * the slash, the jail and the prover's reward from the governance account (where slashes go).
+ */
+export interface FraudPenalties {
+  /** slash(participant, slash_fraction_invalid, 'poc_fraud'); the amount cut (0 when already
+   * slashed for 'poc_fraud' this epoch). */
+  slashForFraud(ctx: Context, participant: string): bigint;
+  jail(ctx: Context, participant: string): void;
+  /** Sends `amount` of the collateral denom from the governance account to `to`. */
+  payFromGovernance(ctx: Context, to: string, amount: bigint): void;
+}
+
 /** x/collateral's slashing as x/poc uses it (confirmation rounds: the downtime slash). */
 export interface Slasher {
   slashFraction(ctx: Context, reason: string): bigint;

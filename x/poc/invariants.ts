@@ -3,6 +3,7 @@
 import type { Context } from '../../app/runtime/context.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { confirmationInvariants } from './confirmationInvariants.js';
+import { fraudInvariants } from './fraudInvariants.js';
 import type { PocKeeper } from './keeper.js';
 import { classParams } from './params.js';
 import { consAddressOf, iterateConsAddressIndex } from './validatorIndex.js';
@@ -28,6 +29,7 @@ export function pocInvariants(ctx: Context, keeper: PocKeeper, store: StoreKey):
   for (const v of keeper.powers(ctx))
     if (!keeper.getParticipant(ctx, v.address)) broken.push(`power sent for non-participant ${v.address}`);
   broken.push(...sprintInvariants(ctx, keeper));
+  broken.push(...fraudInvariants(ctx, keeper));
   broken.push(...confirmationInvariants(ctx, keeper));
   return broken;
 }

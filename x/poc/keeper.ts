@@ -24,12 +24,14 @@ import * as ev from './events.js';
 import type {
   AccountKeys,
   EpochHook,
+  FraudPenalties,
   JailView,
   Slasher,
   StageHook,
   WeightActivation,
   WeightSource,
 } from './expectedKeepers.js';
+import { FraudStore } from './fraudStore.js';
 import {
   EPOCH_KEY,
   NEXT_WEIGHT_PREFIX,
@@ -63,6 +65,10 @@ export class PocKeeper implements WeightSource {
   private readonly hooks: EpochHook[] = [];
   private readonly stageHooks: StageHook[] = [];
   readonly sprints: SprintStore;
+  /** Fraud records and the commits fraud proofs attack (fraud.ts). */
+  readonly fraud: FraudStore;
+  /** x/collateral's slash and jail, x/bank's reward payment (fraud proofs); set at wiring. */
+  penalties?: FraudPenalties;
   /** Confirmation rounds (confirmation.ts). */
   readonly confirmations: ConfirmationStore;
   /** x/collateral's slashing (the confirmation rounds' downtime slash); set in app.ts. */
@@ -78,6 +84,7 @@ export class PocKeeper implements WeightSource {
   ) {
     this.sprints = new SprintStore(key);
     this.confirmations = new ConfirmationStore(key);
+    this.fraud = new FraudStore(key, this.sprints, this.confirmations);
   }
 
   /** Subscribes a module to the Sprint's stages (wiring time only). */

@@ -37,6 +37,10 @@ export const WEIGHT_RESULT_PREFIX = Uint8Array.of(0x0a);
 /** 0x0b → u64 epoch of the latest Sprint started (absent before the first) */
 export const LATEST_SPRINT_KEY = Uint8Array.of(0x0b);
 
+// ---- fraud proofs (issue 13) ----
+/** 0x0c | epoch | round (u32 BE) | participant addr | class (u32 BE) → FraudRecord */
+export const FRAUD_RECORD_PREFIX = Uint8Array.of(0x0c);
+
 const u32be = (n: number) => {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n);
@@ -57,7 +61,6 @@ export const voteKey = (epoch: bigint, participant: Uint8Array, classId: number,
 export const weightResultEpochPrefix = (epoch: bigint) => concat(WEIGHT_RESULT_PREFIX, u64(epoch));
 export const weightResultKey = (epoch: bigint, addr: Uint8Array) =>
   concat(WEIGHT_RESULT_PREFIX, u64(epoch), addr);
-
 // ---- confirmation rounds (issue 13); epoch u64 BE, round u32 BE ----
 /** 0x0e | epoch | round → ConfirmationRound */
 export const ROUND_PREFIX = Uint8Array.of(0x0e);
@@ -70,3 +73,6 @@ export const ROUND_RESULT_PREFIX = Uint8Array.of(0x11);
 /** 0x12 → epoch | round of the running (or announced) round; absent when none runs */
 export const RUNNING_ROUND_KEY = Uint8Array.of(0x12);
 export const u32Key = u32be;
+export const fraudRecordEpochPrefix = (epoch: bigint) => concat(FRAUD_RECORD_PREFIX, u64(epoch));
+export const fraudRecordKey = (epoch: bigint, round: number, participant: Uint8Array, classId: number) =>
+  concat(FRAUD_RECORD_PREFIX, u64(epoch), u32be(round), participant, u32be(classId));

@@ -22,6 +22,7 @@ import { typeUrl } from '../../proto/gonka/registry.js';
 import { handleRoundCommit, handleRoundValidation } from './confirmationMsgs.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
+import { registerFraudProofMsg } from './fraud.js';
 import type { PocKeeper } from './keeper.js';
 import {
   validateMsgPocCommit,
@@ -67,6 +68,7 @@ export function registerPocMsgs(msgs: MsgRouter, keeper: PocKeeper, authority: s
   registerParticipantMsgs(msgs, keeper);
   registerCommitMsg(msgs, keeper);
   registerValidationMsg(msgs, keeper);
+  registerFraudProofMsg(msgs, keeper);
 }
 
 /** MsgRegisterParticipant and MsgUpdateParticipant. */

@@ -32,6 +32,23 @@ export const CLASS_TINY = 1;
 export const CLASS_DEVNET = 2;
 export const CLASS_LARGE = 3;
 
+// ---- fraud proofs (issue 13) ----
+/** Most fraud proofs a block may recompute (param fraud_proofs_per_block is bounded by this). */
+export const MAX_FRAUD_PROOFS_PER_BLOCK = 64;
+export const MAX_FRAUD_PROOF_GAS = 1_000_000_000n;
+/** Classes whose leaf recomputes inside a block (tens of ms at most); `large` takes seconds. */
+export const FRAUD_PROVABLE_CLASSES: readonly number[] = [CLASS_TINY, CLASS_DEVNET];
+/**
+ * Gas of one recomputation ∝ its cost: int8 MACs per nonce ÷ 16 (tiny 1 638 400 MACs, devnet
+ * 26 214 400; a proof's block costs ≈ 6 ms and ≈ 55 ms of CPU on the dev machine, BENCHMARKS.md
+ * "Fraud proofs in FinalizeBlock"), so a block's gas limit also bounds its recomputation time.
+ */
+export const FRAUD_PROOF_GAS_TINY = 102_400n;
+export const FRAUD_PROOF_GAS_DEVNET = 1_638_400n;
+/** Default k of the profiles: 3 devnet proofs keep a 1 s block interval within 1.5× (BENCHMARKS.md). */
+export const DEFAULT_FRAUD_PROOFS_PER_BLOCK = 3;
+export const DEFAULT_FRAUD_REWARD_FRACTION = '0.1';
+
 export const defaultPocParams = (): PocParams => Params.fromPartial({ epochLength: DEFAULT_EPOCH_LENGTH });
 
 /** Every class the kernels know, with weight per nonce ∝ the work one nonce costs. */
@@ -40,6 +57,16 @@ export const defaultClasses = (): ClassParams[] => [
   { classId: CLASS_DEVNET, coefficient: '4', maxCount: 1n << 32n, fraudProvable: false, fraudProofGas: 0n },
   { classId: CLASS_LARGE, coefficient: '64', maxCount: 1n << 32n, fraudProvable: false, fraudProofGas: 0n },
 ];
+
+/** defaultClasses with tiny and devnet fraud-provable, each with its recompute gas. */
+export const fraudProvableClasses = (): ClassParams[] =>
+  defaultClasses().map((c) =>
+    c.classId === CLASS_TINY
+      ? { ...c, fraudProvable: true, fraudProofGas: FRAUD_PROOF_GAS_TINY }
+      : c.classId === CLASS_DEVNET
+        ? { ...c, fraudProvable: true, fraudProofGas: FRAUD_PROOF_GAS_DEVNET }
+        : c,
+  );
 
 export type SprintProfile = 'devnet' | 'fast' | 'mainnet';
 
@@ -53,8 +80,10 @@ export function sprintParams(profile: SprintProfile, withConfirmation = false): 
     ...(withConfirmation ? { confirmation: confirmationProfile(profile) } : {}),
     sampleSize: 200,
     maxPowerFraction: '0.25',
-    classes: defaultClasses(),
+    classes: fraudProvableClasses(),
     maxParticipants: profile === 'mainnet' ? 10_000 : 1_000,
+    fraudProofsPerBlock: DEFAULT_FRAUD_PROOFS_PER_BLOCK,
+    fraudRewardFraction: DEFAULT_FRAUD_REWARD_FRACTION,
   };
   switch (profile) {
     case 'fast':
@@ -118,12 +147,45 @@ export function maxPowerFractionAtto(s: string): bigint {
   return v;
 }
 
+/** fraud_reward_fraction in atto units, in [0, 1]; '' (the Sprint-off default) is 0. */
+export function fraudRewardFractionAtto(s: string): bigint {
+  if (s === '') return 0n;
+  let v: bigint;
+  try {
+    v = parseDec(s);
+  } catch {
+    throw pocErrors.invalidParams(`fraud_reward_fraction must be a decimal, got '${String(s).slice(0, 40)}'`);
+  }
+  if (v < 0n || v > ONE) throw pocErrors.invalidParams(`fraud_reward_fraction ${s} must be in [0, 1]`);
+  return v;
+}
+
+/** The fraud-proof fields of Params and of each class (checked even with the Sprint off). */
+function validateFraudParams(p: PocParams): void {
+  if (p.fraudProofsPerBlock < 0 || p.fraudProofsPerBlock > MAX_FRAUD_PROOFS_PER_BLOCK)
+    throw pocErrors.invalidParams(
+      `fraud_proofs_per_block ${p.fraudProofsPerBlock} is outside [0, ${MAX_FRAUD_PROOFS_PER_BLOCK}]`,
+    );
+  fraudRewardFractionAtto(p.fraudRewardFraction);
+  for (const c of p.classes) {
+    if (c.fraudProofGas < 0n || c.fraudProofGas > MAX_FRAUD_PROOF_GAS)
+      throw pocErrors.invalidParams(
+        `class ${c.classId}: fraud_proof_gas ${c.fraudProofGas} is outside [0, ${MAX_FRAUD_PROOF_GAS}]`,
+      );
+    if (c.fraudProvable && !FRAUD_PROVABLE_CLASSES.includes(c.classId))
+      throw pocErrors.invalidParams(
+        `class ${c.classId} cannot be fraud_provable: only classes ${FRAUD_PROVABLE_CLASSES.join(', ')} recompute within a block`,
+      );
+  }
+}
+
 export function validatePocParams(p: PocParams | undefined): PocParams {
   if (!p) throw pocErrors.invalidParams('params must be set');
   if (p.epochLength < MIN_EPOCH_LENGTH || p.epochLength > MAX_EPOCH_LENGTH)
     throw pocErrors.invalidParams(
       `epoch_length ${p.epochLength} is outside [${MIN_EPOCH_LENGTH}, ${MAX_EPOCH_LENGTH}]`,
     );
+  validateFraudParams(p);
   if (!sprintEnabled(p)) {
     validateConfirmationParams(p); // refuses rounds without the Sprint
     return p; // the Sprint is off: its other params are not read
@@ -168,6 +230,8 @@ export interface ClassParamsJson {
   class_id: number;
   coefficient: string;
   max_count: string;
+  fraud_provable?: boolean;
+  fraud_proof_gas?: string;
 }
 
 /** Genesis JSON (snake_case). Sprint fields are written only when set, so a Sprint-less genesis
@@ -181,12 +245,16 @@ export function pocParamsToJson(p: PocParams): { epoch_length: string } & Record
   if (p.sampleSize > 0) out.sample_size = p.sampleSize;
   if (p.maxPowerFraction !== '') out.max_power_fraction = p.maxPowerFraction;
   if (p.maxParticipants > 0) out.max_participants = p.maxParticipants;
+  if (p.fraudProofsPerBlock > 0) out.fraud_proofs_per_block = p.fraudProofsPerBlock;
+  if (p.fraudRewardFraction !== '') out.fraud_reward_fraction = p.fraudRewardFraction;
   if (p.classes.length > 0)
     out.classes = p.classes.map(
       (c): ClassParamsJson => ({
         class_id: c.classId,
         coefficient: c.coefficient,
         max_count: c.maxCount.toString(),
+        ...(c.fraudProvable ? { fraud_provable: true } : {}),
+        ...(c.fraudProofGas > 0n ? { fraud_proof_gas: c.fraudProofGas.toString() } : {}),
       }),
     );
   if (p.confirmation) out.confirmation = confirmationParamsToJson(p.confirmation);
@@ -218,6 +286,11 @@ export function pocParamsFromJson(j: unknown): PocParams {
     throw pocErrors.invalidParams(
       `max_participants '${String(maxParticipants).slice(0, 40)}' is not a small unsigned integer`,
     );
+  const k = o.fraud_proofs_per_block;
+  if (k !== undefined && !/^\d{1,4}$/.test(String(k)))
+    throw pocErrors.invalidParams(
+      `fraud_proofs_per_block '${String(k).slice(0, 40)}' is not a small unsigned integer`,
+    );
   const classesRaw = o.classes ?? [];
   if (!Array.isArray(classesRaw) || classesRaw.length > MAX_CLASSES)
     throw pocErrors.invalidParams(`classes must be a list of at most ${MAX_CLASSES}`);
@@ -225,10 +298,14 @@ export function pocParamsFromJson(j: unknown): PocParams {
     const co = (c ?? {}) as Record<string, unknown>;
     if (!/^\d{1,9}$/.test(String(co.class_id)))
       throw pocErrors.invalidParams('class_id must be an unsigned integer');
+    if (co.fraud_provable !== undefined && typeof co.fraud_provable !== 'boolean')
+      throw pocErrors.invalidParams('fraud_provable must be a boolean');
     return ClassParams.fromPartial({
       classId: Number(co.class_id),
       coefficient: String(co.coefficient ?? '').slice(0, 64),
       maxCount: u64Field(co, 'max_count'),
+      fraudProvable: co.fraud_provable === true,
+      fraudProofGas: u64Field(co, 'fraud_proof_gas'),
     });
   });
   return validatePocParams(
@@ -242,6 +319,9 @@ export function pocParamsFromJson(j: unknown): PocParams {
       maxPowerFraction: o.max_power_fraction === undefined ? '' : String(o.max_power_fraction).slice(0, 64),
       classes,
       maxParticipants: maxParticipants === undefined ? 0 : Number(maxParticipants),
+      fraudProofsPerBlock: k === undefined ? 0 : Number(k),
+      fraudRewardFraction:
+        o.fraud_reward_fraction === undefined ? '' : String(o.fraud_reward_fraction).slice(0, 64),
       confirmation: confirmationParamsFromJson(o.confirmation),
     }),
   );

@@ -13,6 +13,8 @@ import {
   QueryCommitsResponse,
   QueryEpochRequest,
   QueryEpochResponse,
+  QueryFraudRecordsRequest,
+  QueryFraudRecordsResponse,
   QueryParamsRequest,
   QueryParamsResponse,
   QueryParticipantRequest,
@@ -59,6 +61,17 @@ export function registerPocQueries(queries: QueryRouter, keeper: PocKeeper): voi
     },
   });
   registerSprintQueries(queries, keeper);
+  queries.register({
+    path: `${POC_QUERY}/FraudRecords`,
+    request: QueryFraudRecordsRequest,
+    response: QueryFraudRecordsResponse,
+    handle(ctx, r) {
+      const { items, pagination } = sprintPage(ctx, keeper, r, (epoch, start) =>
+        keeper.fraud.recordEntries(ctx, epoch, start),
+      );
+      return { records: items, pagination };
+    },
+  });
   registerConfirmationQueries(queries, keeper, POC_QUERY);
 }
 

@@ -10,10 +10,11 @@ import {
   type WeightResult,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
+import { exportFraudGenesis, type FraudGenesis, initFraudGenesis } from './fraudGenesis.js';
 import type { PocKeeper } from './keeper.js';
 import { pocParamsFromJson, pocParamsToJson } from './params.js';
 
-export interface SprintGenesis {
+export interface SprintGenesis extends FraudGenesis {
   sprints?: Record<string, unknown>[];
   commits?: Record<string, unknown>[];
   votes?: Record<string, unknown>[];
@@ -89,12 +90,13 @@ export function exportSprintGenesis(ctx: Context, keeper: PocKeeper): SprintGene
   if (commits.length) out.commits = commits;
   if (votes.length) out.votes = votes;
   if (results.length) out.weight_results = results;
-  return out;
+  return { ...out, ...exportFraudGenesis(ctx, keeper) };
 }
 
 export function initSprintGenesis(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void {
   importSprints(ctx, keeper, g);
   importCommitsVotesResults(ctx, keeper, g);
+  initFraudGenesis(ctx, keeper, g);
 }
 
 function importSprints(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void {

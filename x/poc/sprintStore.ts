@@ -10,6 +10,7 @@ import {
   COMMIT_PREFIX,
   commitEpochPrefix,
   commitKey,
+  FRAUD_RECORD_PREFIX,
   LATEST_SPRINT_KEY,
   SPRINT_PREFIX,
   sprintKey,
@@ -138,10 +139,16 @@ export class SprintStore {
       yield WeightResult.decode(v);
   }
 
-  /** Deletes sprints, commits, votes and results of epochs below `keepFrom`. */
+  /** Deletes sprints, commits, votes, results and fraud records of epochs below `keepFrom`. */
   pruneBefore(ctx: Context, keepFrom: bigint): void {
     const kv = ctx.kv(this.key);
-    for (const prefix of [SPRINT_PREFIX, COMMIT_PREFIX, VOTE_PREFIX, WEIGHT_RESULT_PREFIX]) {
+    for (const prefix of [
+      SPRINT_PREFIX,
+      COMMIT_PREFIX,
+      VOTE_PREFIX,
+      WEIGHT_RESULT_PREFIX,
+      FRAUD_RECORD_PREFIX,
+    ]) {
       const old = [...kv.iterator(prefix, concat(prefix, u64(keepFrom)))].map(([k]) => k);
       for (const k of old) kv.delete(k);
     }

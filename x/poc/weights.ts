@@ -7,6 +7,9 @@
 //     is accepted when at least one class is;
 //   - effective = x/collateral's activation of raw; then the cap over the accepted (cap.ts);
 //   - if the capped total exceeds MAX_WEIGHT every weight is scaled down by the same ratio;
+//   - a participant with a proven forgery in this Sprint (a FraudRecord, fraud.ts) gets 0, and so
+//     does one with INVALID votes holding > 1/3 of the total power on a class that is not
+//     fraud-provable (`large`: nothing else can catch it; no slash, the votes are not proof);
 //   - nobody accepted (or a zero total): no weight is scheduled, the epoch keeps its weights;
 //     otherwise every participant gets its weight, 0 when not accepted.
 import type { Context } from '../../app/runtime/context.js';
@@ -29,14 +32,18 @@ export function finalizeWeights(
   const params = sprint.params!;
   const total = keeper.totalWeight(ctx);
   const raw = new Map<string, { raw: bigint; accepted: boolean }>();
+  const rejected = keeper.fraud.provenInSprint(ctx, sprint.epoch);
   for (const [, c] of store.commitEntries(ctx, sprint.epoch)) {
     const r = raw.get(c.participant) ?? { raw: 0n, accepted: false };
     raw.set(c.participant, r);
     const cls = classParams(params, c.classId);
     if (!cls) continue;
     let valid = 0n;
+    let invalid = 0n;
     for (const v of store.votesOn(ctx, sprint.epoch, c.participant, c.classId))
       if (v.verdict === Verdict.VERDICT_VALID) valid += v.power;
+      else if (v.verdict === Verdict.VERDICT_INVALID) invalid += v.power;
+    if (!cls.fraudProvable && invalid * 3n > total) rejected.add(c.participant);
     if (total === 0n || valid * 3n <= total * 2n) continue;
     r.accepted = true;
     r.raw += (c.count * coefficientAtto(cls.coefficient)) / ONE;
@@ -45,6 +52,7 @@ export function finalizeWeights(
   const results: WeightResult[] = [];
   const accepted: { address: string; weight: bigint }[] = [];
   for (const [participant, r] of raw) {
+    if (rejected.has(participant)) r.accepted = false; // raw stays: what it claimed
     const effective = r.accepted
       ? activation
         ? activation.effectiveWeight(ctx, participant, r.raw)

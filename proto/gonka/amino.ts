@@ -141,6 +141,19 @@ const POC_PARAMS = schema(
   f('max_participants', 'uint32'),
   f('fraud_proofs_per_block', 'uint32'),
   f('fraud_reward_fraction', 'string'),
+  f(
+    'confirmation',
+    schema(
+      f('expected_per_epoch', 'uint32'),
+      f('generation_blocks', 'uint64'),
+      f('commit_blocks', 'uint64'),
+      f('validation_blocks', 'uint64'),
+      f('boundary_margin', 'uint64'),
+      f('sample_size', 'uint32'),
+      f('alpha', 'string'),
+      f('rate_tolerance', 'string'),
+    ),
+  ),
 );
 const POC_VALIDATION = schema(
   f('participant', ADDR),
@@ -324,13 +337,19 @@ export const AMINO_ENTRIES: readonly AminoEntry[] = [
       f('class_id', 'uint32'),
       f('count', 'uint64'),
       f('root', 'bytes'),
+      f('round', 'uint32'),
     ),
   ),
   entry(
     url(pocTx.MsgPocValidation),
     'gonka/poc/MsgPocValidation',
     pocTx.MsgPocValidation,
-    schema(f('validator', ADDR), f('epoch', 'uint64'), f('validations', POC_VALIDATION, { repeated: true })),
+    schema(
+      f('validator', ADDR),
+      f('epoch', 'uint64'),
+      f('validations', POC_VALIDATION, { repeated: true }),
+      f('round', 'uint32'),
+    ),
   ),
   entry(
     url(pocTx.MsgPocFraudProof),

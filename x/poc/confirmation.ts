@@ -17,6 +17,7 @@ import { formatDec, ONE } from '../../app/runtime/decimal.js';
 import {
   type ConfirmationResult,
   type ConfirmationRound,
+  type SprintState,
   Verdict,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import * as cev from './confirmationEvents.js';
@@ -98,21 +99,19 @@ interface Outcome {
   address: string;
 }
 
-function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): void {
+/** Σ accepted round work (count × coefficient) per participant: one pass over the round's commits
+ *  in address order; a class counts when > 2/3 of `total` voted VALID, as in the Sprint. */
+function measuredWork(
+  ctx: Context,
+  keeper: PocKeeper,
+  r: ConfirmationRound,
+  sprintParams: NonNullable<SprintState['params']>,
+  total: bigint,
+): Map<string, bigint> {
   const store = keeper.confirmations;
-  const sprint = keeper.sprints.getSprint(ctx, r.epoch);
-  const c = r.params!;
-  if (!sprint?.params) return;
-  const sprintGen = sprint.params.generationBlocks;
-  const roundGen = c.generationBlocks;
-  const alpha = alphaAtto(c);
-  const tol = toleranceAtto(c);
-  // One total for the whole round: the weights below change while the results are applied.
-  const total = keeper.totalWeight(ctx);
-  // Σ accepted round work per participant, one pass over the round's commits (address order).
   const measured = new Map<string, bigint>();
   for (const [, cm] of store.commitEntries(ctx, r.epoch, r.round)) {
-    const cls = classParams(sprint.params, cm.classId);
+    const cls = classParams(sprintParams, cm.classId);
     if (!cls) continue;
     let valid = 0n;
     for (const v of store.votesOn(ctx, r.epoch, r.round, cm.participant, cm.classId))
@@ -121,6 +120,47 @@ function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): 
     const work = (cm.count * coefficientAtto(cls.coefficient)) / ONE;
     measured.set(cm.participant, (measured.get(cm.participant) ?? 0n) + work);
   }
+  return measured;
+}
+
+/** One participant's result: ratio = (measured / roundGen) ÷ (claimed / sprintGen), compared
+ *  without rounding; below alpha INACTIVE, at or above the tolerance the full weight. */
+function resultOf(
+  r: ConfirmationRound,
+  p: { address: string; weight: bigint },
+  claimedRaw: bigint,
+  measuredRaw: bigint,
+  gens: { sprint: bigint; round: bigint },
+): ConfirmationResult {
+  const c = r.params!;
+  const num = measuredRaw * gens.sprint;
+  const den = gens.round * claimedRaw;
+  const inactive = num * ONE < alphaAtto(c) * den;
+  const tol = toleranceAtto(c);
+  let after: bigint;
+  if (inactive) after = 0n;
+  else if (num * ONE >= tol * den) after = p.weight;
+  else after = (p.weight * num * ONE) / (den * tol);
+  if (after > p.weight) after = p.weight;
+  return {
+    epoch: r.epoch,
+    round: r.round,
+    participant: p.address,
+    claimedRate: formatDec((claimedRaw * ONE) / gens.sprint),
+    measuredRate: formatDec((measuredRaw * ONE) / gens.round),
+    weightBefore: p.weight,
+    weightAfter: after,
+    inactive,
+  };
+}
+
+function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): void {
+  const store = keeper.confirmations;
+  const sprint = keeper.sprints.getSprint(ctx, r.epoch);
+  if (!sprint?.params) return;
+  const gens = { sprint: sprint.params.generationBlocks, round: r.params!.generationBlocks };
+  // One total for the whole round: the weights below change while the results are applied.
+  const measured = measuredWork(ctx, keeper, r, sprint.params, keeper.totalWeight(ctx));
   const outcomes: Outcome[] = [];
   let totalAfter = 0n;
   for (const p of keeper.iterateParticipants(ctx)) {
@@ -128,35 +168,17 @@ function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): 
     if (p.weight === 0n) continue;
     const wr = store.sprintWeightResult(ctx, r.epoch, p.address);
     if (!wr?.accepted || wr.rawWeight === 0n) continue;
-    const claimedRaw = wr.rawWeight;
-    const measuredRaw = measured.get(p.address) ?? 0n;
-    // ratio = (measuredRaw / roundGen) / (claimedRaw / sprintGen), compared without rounding.
-    const num = measuredRaw * sprintGen;
-    const den = roundGen * claimedRaw;
-    const inactive = num * ONE < alpha * den;
-    let after: bigint;
-    if (inactive) after = 0n;
-    else if (num * ONE >= tol * den) after = p.weight;
-    else after = (p.weight * num * ONE) / (den * tol);
-    if (after > p.weight) after = p.weight;
-    totalAfter += after - p.weight;
-    outcomes.push({
-      address: p.address,
-      result: {
-        epoch: r.epoch,
-        round: r.round,
-        participant: p.address,
-        claimedRate: formatDec((claimedRaw * ONE) / sprintGen),
-        measuredRate: formatDec((measuredRaw * ONE) / roundGen),
-        weightBefore: p.weight,
-        weightAfter: after,
-        inactive,
-      },
-    });
+    const result = resultOf(r, p, wr.rawWeight, measured.get(p.address) ?? 0n, gens);
+    totalAfter += result.weightAfter - p.weight;
+    outcomes.push({ address: p.address, result });
   }
-  // As at the Sprint's weights_final: a round that would leave no weight at all (every node
-  // failed at once: a network problem, not cheating) changes nothing and slashes nobody.
-  const kept = totalAfter === 0n;
+  applyResults(ctx, keeper, outcomes, totalAfter === 0n);
+}
+
+/** Stores the results and applies them. `kept`: as at the Sprint's weights_final, a round that
+ *  would leave no weight at all (every node failed at once: a network problem, not cheating)
+ *  changes nothing and slashes nobody. */
+function applyResults(ctx: Context, keeper: PocKeeper, outcomes: Outcome[], kept: boolean): void {
   for (const { address, result } of outcomes) {
     let slashed = 0n;
     if (kept) result.weightAfter = result.weightBefore;
@@ -176,7 +198,7 @@ function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): 
         slashed = cut.fromActive + cut.fromUnbonding;
       }
     }
-    store.setResult(ctx, result);
+    keeper.confirmations.setResult(ctx, result);
     ctx.events.emit(cev.pocConfirmationResult(result, slashed));
   }
 }

@@ -111,14 +111,24 @@ export function exportConfirmationGenesis(ctx: Context, keeper: PocKeeper): Conf
   return out;
 }
 
-export function initConfirmationGenesis(ctx: Context, keeper: PocKeeper, g: ConfirmationGenesis): void {
-  const s = keeper.confirmations;
-  const known = (what: string, a: unknown): string => {
+/** A genesis address check: an address of a participant. */
+function knownParticipant(ctx: Context, keeper: PocKeeper) {
+  return (what: string, a: unknown): string => {
     if (typeof a !== 'string') throw pocErrors.invalidGenesis(`${what} must be an address`);
     addressBytes(a);
     if (!keeper.getParticipant(ctx, a)) throw pocErrors.invalidGenesis(`${what} ${a} is not a participant`);
     return a;
   };
+}
+
+export function initConfirmationGenesis(ctx: Context, keeper: PocKeeper, g: ConfirmationGenesis): void {
+  initRounds(ctx, keeper, g);
+  initRoundRecords(ctx, keeper, g);
+}
+
+/** The rounds, at most one of them unfinished (the running one). */
+function initRounds(ctx: Context, keeper: PocKeeper, g: ConfirmationGenesis): void {
+  const s = keeper.confirmations;
   let running: ConfirmationRound | undefined;
   for (const j of list('confirmation_rounds', g.confirmation_rounds)) {
     const params = confirmationParamsFromJson(j.params ?? {})!;
@@ -153,6 +163,12 @@ export function initConfirmationGenesis(ctx: Context, keeper: PocKeeper, g: Conf
     s.setRound(ctx, r);
   }
   s.setRunning(ctx, running);
+}
+
+/** The rounds' commits, votes and results, each naming a round listed before. */
+function initRoundRecords(ctx: Context, keeper: PocKeeper, g: ConfirmationGenesis): void {
+  const s = keeper.confirmations;
+  const known = knownParticipant(ctx, keeper);
   const round = (what: string, epoch: bigint, n: number) => {
     if (!s.getRound(ctx, epoch, n))
       throw pocErrors.invalidGenesis(`${what}: no round ${n} of epoch ${epoch}`);

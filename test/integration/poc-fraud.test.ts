@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { CheckTxType, type ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
-import { MsgDepositCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
+import { MsgDepositCollateral, MsgUnjail } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { type Params, Verdict } from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
   QueryFraudRecordsRequest,
@@ -210,6 +210,17 @@ describe('x/poc fraud proofs (in process)', () => {
     assert.equal(
       chain.read((ctx) => chain.poc.nextWeights(ctx).find((n) => n.address === a[2])?.weight),
       0n,
+    );
+    // The forger sits out the epoch it cheated for: MsgUnjail is refused (collateral 9).
+    const u = await chain.block([
+      chain.tx(2, [
+        { typeUrl: typeUrl(MsgUnjail), value: MsgUnjail.encode({ participant: a[2]! }).finish() },
+      ]),
+    ]);
+    assert.deepEqual(
+      [u.txResults[0]!.codespace, u.txResults[0]!.code],
+      ['collateral', 9],
+      u.txResults[0]!.log,
     );
   });
 

@@ -17,6 +17,8 @@ const start = workerData as WorkerStart;
 class Aborted extends Error {}
 
 const aborted = new Set<number>();
+/** The request being served (the node sends one at a time); settles, never rejects. */
+let running: Promise<unknown> = Promise.resolve();
 const post = port.postMessage.bind(port);
 
 async function main(): Promise<void> {
@@ -45,11 +47,13 @@ async function main(): Promise<void> {
         aborted.add(m.id);
         return;
       case 'close':
-        executor.close().finally(() => port?.close());
+        // After the running request (already aborted by the node) ends: closing the session under
+        // a run in progress is not allowed.
+        void running.then(() => executor.close()).finally(() => port?.close());
         return;
       case 'generate': {
         const { id } = m;
-        executor
+        running = executor
           .generate({
             ...m.req,
             seed: BigInt(m.req.seed),
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
         return;
       }
       case 'replay':
-        executor
+        running = executor
           .replay(m.promptTokens, m.tokens, m.topLogprobs)
           .then(
             (r) => post({ type: 'replayed', id: m.id, logprobs: r.logprobs }),

@@ -73,6 +73,11 @@ export class WorkerExecutor {
     worker.on('exit', (code) => this.die(new Error(`executor worker exited (${code})`)));
   }
 
+  /** False once the worker died (crashed, was terminated or closed): every call then fails. */
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
   /** Starts a worker and loads `spec` ('demo' or a model directory) in it. Bad model input
    *  rejects with ExecutorInputError, as Executor.load does. */
   static async load(
@@ -128,7 +133,10 @@ export class WorkerExecutor {
     return m.logprobs;
   }
 
-  /** Closes the session and ends the worker (terminated if it does not end within 5 s). */
+  /** Closes the session and ends the worker. Never terminate()s it: terminating a worker inside
+   *  a session run aborts the whole process (onnxruntime-node throws a Napi::Error from a native
+   *  frame: "terminate called after throwing"). A worker still busy after 5 s is unref'd so it
+   *  cannot keep the process alive, and left to finish its step. */
   async close(): Promise<void> {
     if (this.dead) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
@@ -139,7 +147,7 @@ export class WorkerExecutor {
     });
     await Promise.race([exited, late]);
     clearTimeout(timer);
-    if (!this.dead) await this.worker.terminate();
+    if (!this.dead) this.worker.unref();
   }
 
   private call(

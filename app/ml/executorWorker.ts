@@ -19,6 +19,7 @@ class Aborted extends Error {}
 const aborted = new Set<number>();
 /** The request being served (the node sends one at a time); settles, never rejects. */
 let running: Promise<unknown> = Promise.resolve();
+let current = 0;
 const post = port.postMessage.bind(port);
 
 async function main(): Promise<void> {
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   port?.on('message', (m: ToWorker) => {
     switch (m.type) {
       case 'abort':
-        aborted.add(m.id);
+        // An abort can cross the request's own answer; only the running request's id is kept.
+        if (m.id === current) aborted.add(m.id);
         return;
       case 'close':
         // After the running request (already aborted by the node) ends: closing the session under
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
         return;
       case 'generate': {
         const { id } = m;
+        current = id;
         running = executor
           .generate({
             ...m.req,
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
         return;
       }
       case 'replay':
+        current = m.id;
         running = executor
           .replay(m.promptTokens, m.tokens, m.topLogprobs)
           .then(

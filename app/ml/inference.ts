@@ -3,6 +3,7 @@
 // inference metrics. Inference never touches the mining state (node.ts): the two share the CPU but
 // no lock, queue or session, so neither can wait on the other. inferenceRoutes.ts parses and
 // bounds requests, then calls in here.
+import { setMaxListeners } from 'node:events';
 import { modelArtifactHashHex } from '../../kernels/executor/artifactHash.js';
 import type { ExecutorOptions } from '../../kernels/executor/executor.js';
 import type { TokenEvent, TokenLogprobs } from '../../kernels/executor/types.js';
@@ -99,6 +100,8 @@ export class InferenceModels {
     private readonly metrics: MlMetrics,
     private readonly log: Logger,
   ) {
+    // One listener per admitted request on the closing signal: bounded, so no leak warning.
+    setMaxListeners(models.length * maxQueue + 8, this.closing.signal);
     for (const m of models) {
       if (this.entries.has(m.id)) throw new RangeError(`model id ${m.id} given twice`);
       const depth = metrics.inferenceQueueDepth.labels(m.id);
@@ -137,7 +140,7 @@ export class InferenceModels {
     signal: AbortSignal,
   ): Promise<DoneLine> {
     const received = performance.now();
-    const both = AbortSignal.any([signal, this.closing.signal]);
+    const { signal: both, dispose } = this.linked(signal);
     const tokens = this.metrics.inferenceTokens.labels(e.id);
     const run = e.queue.run(async () => {
       if (both.aborted) throw new GenerationAborted('aborted before it started');
@@ -165,7 +168,7 @@ export class InferenceModels {
         completion_tokens: result.tokens,
       } satisfies DoneLine;
     }, both);
-    return this.track(run);
+    return this.track(run, dispose);
   }
 
   /** Forced replay through the model's queue (same bound and order as generation). */
@@ -176,7 +179,7 @@ export class InferenceModels {
     topLogprobs: number,
     signal: AbortSignal,
   ): Promise<ReplayPosition[]> {
-    const both = AbortSignal.any([signal, this.closing.signal]);
+    const { signal: both, dispose } = this.linked(signal);
     const run = e.queue.run(async () => {
       if (both.aborted) throw new GenerationAborted('aborted before it started');
       const r = await e.executor.replay(promptTokens, tokens, topLogprobs, both).catch(abortedAs(both));
@@ -186,7 +189,7 @@ export class InferenceModels {
         top: topOf(lp),
       }));
     }, both);
-    return this.track(run);
+    return this.track(run, dispose);
   }
 
   /** Aborts every request (at its next token), waits (bounded) for them, closes the executors. */
@@ -203,10 +206,33 @@ export class InferenceModels {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
+  private track<T>(p: Promise<T>, dispose: () => void): Promise<T> {
     this.inFlight.add(p);
-    const forget = () => this.inFlight.delete(p);
+    const forget = () => {
+      this.inFlight.delete(p);
+      dispose();
+    };
     p.then(forget, forget);
     return p;
+  }
+
+  /** A signal that fires when the request's does or the node closes; dispose() unhooks it from
+   *  the node's long-lived one (AbortSignal.any would keep a reference per request on it). */
+  private linked(request: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+    const ac = new AbortController();
+    const closing = this.closing.signal;
+    const fromRequest = () => ac.abort(request.reason);
+    const fromClosing = () => ac.abort(closing.reason);
+    if (request.aborted) fromRequest();
+    else if (closing.aborted) fromClosing();
+    request.addEventListener('abort', fromRequest, { once: true });
+    closing.addEventListener('abort', fromClosing, { once: true });
+    return {
+      signal: ac.signal,
+      dispose: () => {
+        request.removeEventListener('abort', fromRequest);
+        closing.removeEventListener('abort', fromClosing);
+      },
+    };
   }
 }

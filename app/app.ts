@@ -64,6 +64,7 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   collateral.keeper.setValidatorLookup(poc.keeper);
   collateral.keeper.setEpochClock(poc.keeper); // x/poc owns the one epoch clock
   poc.keeper.accounts = accountKeysFrom(auth.keeper); // kernel keys, sample signatures
+  poc.keeper.slasher = collateral.keeper; // confirmation rounds: the downtime slash
   poc.keeper.activation = collateral.keeper; // accepted PoC weight → collateral-activated weight
   // fraud proofs: slash and jail through x/collateral, the prover's reward from the governance account
   poc.keeper.penalties = fraudPenaltiesFrom(

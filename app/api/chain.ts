@@ -11,16 +11,25 @@ import {
   QueryParamsRequest as AuthParamsRequest,
   QueryParamsResponse as AuthParamsResponse,
 } from '../../proto/gen/gonka/auth/v1/query.js';
-import type { Participant, PocCommit, Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
+import type {
+  Participant,
+  PocCommit,
+  Params as PocParams,
+  WeightResult,
+} from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
   QueryCommitsRequest,
   QueryCommitsResponse,
+  QueryConfirmationsRequest,
+  QueryConfirmationsResponse,
   QueryParamsRequest,
   QueryParamsResponse,
   QueryParticipantRequest,
   QueryParticipantResponse,
   QueryStageRequest,
   QueryStageResponse,
+  QueryWeightsRequest,
+  QueryWeightsResponse,
 } from '../../proto/gen/gonka/poc/v1/query.js';
 import type { ProtoCodec } from '../runtime/router.js';
 
@@ -66,17 +75,26 @@ export interface PocChain {
   stage(): Promise<QueryStageResponse>;
   params(): Promise<PocParams>;
   participant(address: string): Promise<Participant | undefined>;
-  /** Every commit of an epoch (all pages). */
-  commits(epoch: bigint): Promise<PocCommit[]>;
+  /** Every commit of an epoch's Sprint (round 0) or of its confirmation round n (all pages). */
+  commits(epoch: bigint, round?: number): Promise<PocCommit[]>;
+}
+
+/** What the confirmation-round driver reads on top of the Sprint driver's queries. */
+export interface ConfirmationChain extends PocChain {
+  /** The rounds of `epoch` (0 = the running epoch) with their results; the running one last. */
+  confirmations(epoch: bigint): Promise<QueryConfirmationsResponse>;
+  /** What the Sprint deciding `epoch` decided for `address` (undefined: not in its results). */
+  weightResult(epoch: bigint, address: string): Promise<WeightResult | undefined>;
 }
 
 /** Bound on pages read for one commits listing (500 per page). */
 const MAX_PAGES = 200;
 
-export class RpcChain implements TxChain, PocChain {
+export class RpcChain implements TxChain, ConfirmationChain {
   private chainIdCache: string | undefined;
 
-  private constructor(
+  /** Protected so tests can put the app in process behind the same queries (overriding query). */
+  protected constructor(
     readonly url: string,
     private readonly comet: CometClient,
   ) {}
@@ -184,7 +202,33 @@ export class RpcChain implements TxChain, PocChain {
     }
   }
 
-  async commits(epoch: bigint): Promise<PocCommit[]> {
+  async confirmations(epoch: bigint): Promise<QueryConfirmationsResponse> {
+    return this.query(
+      '/gonka.poc.v1.Query/Confirmations',
+      QueryConfirmationsRequest,
+      QueryConfirmationsResponse,
+      QueryConfirmationsRequest.fromPartial({ epoch }),
+    );
+  }
+
+  async weightResult(epoch: bigint, address: string): Promise<WeightResult | undefined> {
+    let key: Uint8Array = new Uint8Array(0);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await this.query(
+        '/gonka.poc.v1.Query/Weights',
+        QueryWeightsRequest,
+        QueryWeightsResponse,
+        QueryWeightsRequest.fromPartial({ epoch, pagination: { key, limit: 500n } }),
+      );
+      const mine = r.weights.find((w) => w.participant === address);
+      if (mine) return mine;
+      key = r.pagination?.nextKey ?? new Uint8Array(0);
+      if (key.length === 0) break;
+    }
+    return undefined;
+  }
+
+  async commits(epoch: bigint, round = 0): Promise<PocCommit[]> {
     const out: PocCommit[] = [];
     let key: Uint8Array = new Uint8Array(0);
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -192,7 +236,7 @@ export class RpcChain implements TxChain, PocChain {
         '/gonka.poc.v1.Query/Commits',
         QueryCommitsRequest,
         QueryCommitsResponse,
-        QueryCommitsRequest.fromPartial({ epoch, pagination: { key, limit: 500n } }),
+        QueryCommitsRequest.fromPartial({ epoch, round, pagination: { key, limit: 500n } }),
       );
       out.push(...r.commits);
       key = r.pagination?.nextKey ?? new Uint8Array(0);

@@ -1,7 +1,8 @@
 // `gonkad api start`: the API node process. Loads the operator key, connects to the chain node
 // (waiting for it), serves HTTP (proofs, status, metrics) and runs the Sprint driver over the
-// configured ML nodes. Prints one JSON line on stdout once listening; logs go to stderr. SIGINT or
-// SIGTERM stops it cleanly (stores flushed); a fatal error exits non-zero (no self-restart).
+// configured ML nodes, with the confirmation-round driver riding its poll. Prints one JSON line on
+// stdout once listening; logs go to stderr. SIGINT or SIGTERM stops it cleanly (stores flushed); a
+// fatal error exits non-zero (no self-restart).
 import { join } from 'node:path';
 import type { PocClassName } from '../../kernels/poc/classes.js';
 import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
@@ -11,12 +12,13 @@ import { parseHostPort } from '../node/listeners.js';
 import { type ApiAdversary, armed, armProofsRefusal } from './adversary.js';
 import { Broadcaster } from './broadcaster.js';
 import { RpcChain } from './chain.js';
+import { ConfirmationDriver } from './confirmation.js';
 import { loadApiKey } from './key.js';
 import { ApiMetrics } from './metrics.js';
 import { buildApiServer } from './server.js';
 import { SprintDriver } from './sprint.js';
 import { EpochStores } from './stores.js';
-import { sprintValidator } from './validation.js';
+import { pocValidator } from './validation.js';
 
 export interface ApiNodeOptions {
   home: string;
@@ -79,7 +81,19 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   const stores = new EpochStores(join(o.home, 'poc'));
   const miners = o.mlNodes.map((u) => new MlNodeClient(u));
   const apiUrl = o.apiUrl ?? `http://${o.listen}`;
-  const validate = sprintValidator({ chain, broadcaster, privateKey: key.privateKey, metrics, log });
+  const validator = pocValidator({ chain, broadcaster, privateKey: key.privateKey, metrics, log });
+  const rounds = new ConfirmationDriver({
+    chain,
+    broadcaster,
+    stores,
+    miners,
+    classes: o.classes,
+    metrics,
+    log,
+    commitEveryMs: o.commitEveryMs,
+    adversary: o.adversary,
+    validate: (r, signal) => validator.round(r, signal),
+  });
   const driver = new SprintDriver({
     chain,
     broadcaster,
@@ -91,16 +105,17 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     log,
     commitEveryMs: o.commitEveryMs,
     adversary: o.adversary,
-    validate: (s: SprintState, signal: AbortSignal) => validate(s, signal),
+    validate: (s: SprintState, signal: AbortSignal) => validator.sprint(s, signal),
+    onPoll: (h) => rounds.tick(h),
   });
   const server = await buildApiServer({
     proofs: {
-      sampleSize: () => driver.sampleSize(),
-      store: (e, c) => stores.get(e, c),
-      committedCount: (e, c) => driver.committedCount(e, c),
+      sampleSize: (e, r) => (r === 0 ? driver.sampleSize() : rounds.sampleSize(e, r)),
+      store: (e, c, r) => stores.get(e, c, r),
+      committedCount: (e, c, r) => (r === 0 ? driver.committedCount(e, c) : rounds.committedCount(e, r, c)),
     },
     metrics,
-    status: () => driver.status(),
+    status: () => ({ ...driver.status(), confirmation: rounds.status() }),
     rateLimit: o.rateLimit,
   });
   if (armed(o.adversary)) log.warn({ adversary: describeAdversary(o.adversary) }, 'TEST ADVERSARY armed');
@@ -121,6 +136,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
       log.info({ signal }, 'API node stopping');
       try {
         await driver.stop();
+        await rounds.stop();
         broadcaster.close();
         await server.close();
         stores.close();

@@ -13,13 +13,14 @@ export const MAX_INDICES = 10_000;
 /** 10,000 indices of ≤ 20 digits fit; anything larger is not a proofs request. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/** `round` 0 is the Sprint of `epoch`; n ≥ 1 confirmation round n of the running epoch `epoch`. */
 export interface ProofSource {
-  /** The chain's sample_size; undefined until the node has read the params (503). */
-  sampleSize(): number | undefined;
-  /** This node's store of (epoch, class), if it mined one. */
-  store(epoch: bigint, cls: PocClassName): ArtifactStore | undefined;
-  /** The count this node last committed on chain for (epoch, class), if any. */
-  committedCount(epoch: bigint, cls: PocClassName): number | undefined;
+  /** The chain's sample_size (round n ≥ 1: that round's); undefined until read (503). */
+  sampleSize(epoch: bigint, round: number): number | undefined;
+  /** This node's store of (epoch, round, class), if it mined one. */
+  store(epoch: bigint, cls: PocClassName, round: number): ArtifactStore | undefined;
+  /** The count this node last committed on chain for (epoch, round, class), if any. */
+  committedCount(epoch: bigint, cls: PocClassName, round: number): number | undefined;
 }
 
 export interface ApiServerOptions {
@@ -53,6 +54,8 @@ const proofsSchema = {
         items: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
       },
       count: u64,
+      // Confirmation round (issue 13); absent or 0: the Sprint, as before.
+      round: { type: 'integer', minimum: 0, maximum: 0xffff_ffff },
     },
   },
 } as const;
@@ -62,6 +65,7 @@ interface ProofsBody {
   class: string;
   indices: number[];
   count?: string | number;
+  round?: number;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -76,12 +80,14 @@ export async function buildApiServer(o: ApiServerOptions): Promise<FastifyInstan
     const b = req.body;
     const epoch = BigInt(b.epoch);
     if (!isPocClassName(b.class)) throw new HttpError(400, `unknown class '${b.class}'`);
-    const s = o.proofs.sampleSize();
+    const round = b.round ?? 0;
+    const what = round === 0 ? `epoch ${epoch}` : `epoch ${epoch} round ${round}`;
+    const s = o.proofs.sampleSize(epoch, round);
     if (s === undefined) throw new HttpError(503, 'not ready: chain params not read yet');
     if (b.indices.length > s)
       throw new HttpError(400, `at most ${s} indices (sample_size), got ${b.indices.length}`);
-    const store = o.proofs.store(epoch, b.class);
-    if (!store) throw new HttpError(400, `no artifacts for epoch ${epoch} class ${b.class}`);
+    const store = o.proofs.store(epoch, b.class, round);
+    if (!store) throw new HttpError(400, `no artifacts for ${what} class ${b.class}`);
     let count: number;
     if (b.count !== undefined) {
       const c = BigInt(b.count);
@@ -89,9 +95,8 @@ export async function buildApiServer(o: ApiServerOptions): Promise<FastifyInstan
         throw new HttpError(400, `count ${c} is outside 1 … ${store.count} (what this node holds)`);
       count = Number(c);
     } else {
-      const committed = o.proofs.committedCount(epoch, b.class);
-      if (committed === undefined)
-        throw new HttpError(400, `nothing committed for epoch ${epoch} class ${b.class}`);
+      const committed = o.proofs.committedCount(epoch, b.class, round);
+      if (committed === undefined) throw new HttpError(400, `nothing committed for ${what} class ${b.class}`);
       count = committed;
     }
     for (const i of b.indices)
@@ -108,6 +113,8 @@ export async function buildApiServer(o: ApiServerOptions): Promise<FastifyInstan
     o.metrics.proofsServed.inc(proofs.length);
     return {
       epoch: epoch.toString(),
+      // Echoed only for rounds, so a Sprint answer is byte-for-byte what it was.
+      ...(round === 0 ? {} : { round }),
       class: b.class,
       count: count.toString(),
       root: hex(store.rootAt(count)),

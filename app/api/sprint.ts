@@ -8,18 +8,24 @@
 // (MsgUpdateParticipant), prints a progress line on stderr and keeps the last two epochs' stores.
 // A restart mid-generation resumes from the store on disk; in the commit stage it commits what
 // the store holds. Nothing here is consensus code: wall-clock time only paces polls and logs.
-import { OrderedAppender } from '../../kernels/poc/artifacts/appender.js';
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
 import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
-import { MsgPocCommit, MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
+import { MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
-import { type ApiAdversary, claimedCount, miningPubkey } from './adversary.js';
+import { type ApiAdversary, miningPubkey } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { PocChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
-import { type Miner, mineWithNodes } from './mining.js';
+import type { Miner } from './mining.js';
+import {
+  type StoreMining,
+  sendStoreCommit,
+  startStoreMining,
+  stopStoreMining,
+  updateRate,
+} from './storeMining.js';
 import { type EpochStores, KEEP_EPOCHS } from './stores.js';
 
 export interface SprintDriverOptions {
@@ -43,18 +49,14 @@ export interface SprintDriverOptions {
   progressEveryMs?: number;
   /** Where the progress line goes (default stderr). */
   progress?: (line: string) => void;
+  /**
+   * Called after every poll with the chain height (the confirmation-round driver rides this
+   * loop); its failures are logged apart from the Sprint's.
+   */
+  onPoll?: (height: bigint) => Promise<void>;
 }
 
-interface Mining {
-  epoch: bigint;
-  cls: PocClassName;
-  store: ArtifactStore;
-  stop: AbortController;
-  done: Promise<void>;
-  lastCount: number;
-  lastAt: number;
-  rate: number;
-}
+type Mining = StoreMining;
 
 const FINAL_COMMIT_TRIES = 3;
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
@@ -81,6 +83,7 @@ export class SprintDriver {
   private prunedAt: bigint | undefined;
   private blockTime = { h0: 0n, t0: 0, seconds: 1 };
   private lastTickError: string | undefined;
+  private lastPollError: string | undefined;
 
   constructor(private readonly o: SprintDriverOptions) {}
 
@@ -137,6 +140,17 @@ export class SprintDriver {
         const err = e instanceof Error ? e.message : String(e);
         if (err !== this.lastTickError) this.o.log.warn({ err }, 'sprint driver: cannot follow the chain');
         this.lastTickError = err;
+      }
+      if (this.o.onPoll && this.height > 0n && this.running) {
+        try {
+          await this.o.onPoll(this.height);
+          this.lastPollError = undefined;
+        } catch (e) {
+          const err = e instanceof Error ? e.message : String(e);
+          if (err !== this.lastPollError)
+            this.o.log.warn({ err }, 'confirmation driver: cannot follow the chain');
+          this.lastPollError = err;
+        }
       }
       if (!this.running) break;
       await new Promise<void>((resolve) => {
@@ -213,45 +227,23 @@ export class SprintDriver {
   private startMining(s: SprintState, cls: PocClassName): void {
     const key = `${s.epoch}/${cls}`;
     if (this.mining.has(key)) return;
-    const maxCount = s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n;
     const store = this.o.stores.openForMining(s.epoch, cls, {
       class: cls,
       blockHash: hex(s.seed),
       pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
       outputBytes: outputBytes(POC_CLASSES[cls]),
     });
-    const stop = new AbortController();
-    const m: Mining = {
+    const m = startStoreMining({
       epoch: s.epoch,
+      round: 0,
       cls,
-      store,
-      stop,
-      done: Promise.resolve(),
-      lastCount: store.count,
-      lastAt: Date.now(),
-      rate: 0,
-    };
-    this.o.log.info(
-      { epoch: s.epoch.toString(), class: cls, from: store.count, mlNodes: this.o.miners.length },
-      'PoC generation: mining',
-    );
-    m.done = mineWithNodes(this.o.miners, {
-      blockHash: s.seed,
-      cls,
+      seed: s.seed,
       pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
-      appender: new OrderedAppender(store),
-      maxCount: Number(
-        maxCount < BigInt(Number.MAX_SAFE_INTEGER) ? maxCount : BigInt(Number.MAX_SAFE_INTEGER),
-      ),
-      signal: stop.signal,
-      onAppended: (n) => this.o.metrics.nonces.inc(n),
-      onMinerError: (i, e) =>
-        this.o.log.warn(
-          { mlNode: i, err: e instanceof Error ? e.message : String(e) },
-          'ML node failed; retrying',
-        ),
-    }).catch((e) => {
-      this.o.log.error({ err: e instanceof Error ? e.message : String(e) }, 'mining stopped on an error');
+      store,
+      maxCount: s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n,
+      miners: this.o.miners,
+      metrics: this.o.metrics,
+      log: this.o.log,
     });
     this.mining.set(key, m);
   }
@@ -259,47 +251,26 @@ export class SprintDriver {
   private async stopMining(which: (m: Mining) => boolean): Promise<void> {
     for (const [key, m] of this.mining) {
       if (!which(m)) continue;
-      m.stop.abort();
-      await m.done;
-      m.store.flush();
+      await stopStoreMining(m, this.o.log);
       this.mining.delete(key);
-      this.o.log.info(
-        { epoch: m.epoch.toString(), class: m.cls, count: m.store.count },
-        'PoC generation: stopped',
-      );
     }
   }
 
-  /** Flushes (so a commitment never covers leaves a crash could lose) and commits rootAt(count). */
+  /** Commits rootAt(count) of the store (flushed first); false when the chain refused it. */
   private async commit(
     epoch: bigint,
     cls: PocClassName,
     store: ArtifactStore,
     final: boolean,
   ): Promise<boolean> {
+    const key = `${epoch}/${cls}`;
     store.flush();
     const count = store.count;
-    const key = `${epoch}/${cls}`;
     if (count === 0 || (!final && count <= (this.committed.get(key) ?? 0))) return true;
-    const msg = MsgPocCommit.fromPartial({
-      participant: this.o.broadcaster.address,
-      epoch,
-      classId: classId(cls),
-      count: BigInt(claimedCount(count, this.o.adversary)),
-      root: store.rootAt(count),
-    });
-    try {
-      await this.o.broadcaster.submit([
-        { typeUrl: typeUrl(MsgPocCommit), value: MsgPocCommit.encode(msg).finish() },
-      ]);
-      this.committed.set(key, count);
-      this.o.metrics.commitsSent.inc();
-      this.o.log.info({ epoch: epoch.toString(), class: cls, count, final }, 'PoC commit sent');
-      return true;
-    } catch (e) {
-      this.o.log.warn({ err: e instanceof Error ? e.message : String(e), count }, 'PoC commit refused');
-      return false;
-    }
+    const r = await sendStoreCommit(this.o, { epoch, round: 0, cls, store, final });
+    if ('error' in r) return false;
+    this.committed.set(key, r.count);
+    return true;
   }
 
   /** After a restart: what this node already committed for the epoch (the proofs endpoint's default count). */
@@ -375,12 +346,7 @@ export class SprintDriver {
   private showProgress(s: SprintState, h: bigint): void {
     const now = Date.now();
     for (const m of this.mining.values()) {
-      const dt = (now - m.lastAt) / 1000;
-      if (dt >= 1) {
-        m.rate = (m.store.count - m.lastCount) / dt;
-        m.lastCount = m.store.count;
-        m.lastAt = now;
-      }
+      updateRate(m, now);
       this.o.metrics.noncesPerSecond.set(m.rate);
       this.o.metrics.count.set(m.store.count);
     }

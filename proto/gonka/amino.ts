@@ -127,10 +127,33 @@ const POC_PARAMS = schema(
   f('dkg_blocks', 'uint64'),
   f('sample_size', 'uint32'),
   f('max_power_fraction', 'string'),
-  f('classes', schema(f('class_id', 'uint32'), f('coefficient', 'string'), f('max_count', 'uint64')), {
-    repeated: true,
-  }),
+  f(
+    'classes',
+    schema(
+      f('class_id', 'uint32'),
+      f('coefficient', 'string'),
+      f('max_count', 'uint64'),
+      f('fraud_provable', 'bool'),
+      f('fraud_proof_gas', 'uint64'),
+    ),
+    { repeated: true },
+  ),
   f('max_participants', 'uint32'),
+  f('fraud_proofs_per_block', 'uint32'),
+  f('fraud_reward_fraction', 'string'),
+  f(
+    'confirmation',
+    schema(
+      f('expected_per_epoch', 'uint32'),
+      f('generation_blocks', 'uint64'),
+      f('commit_blocks', 'uint64'),
+      f('validation_blocks', 'uint64'),
+      f('boundary_margin', 'uint64'),
+      f('sample_size', 'uint32'),
+      f('alpha', 'string'),
+      f('rate_tolerance', 'string'),
+    ),
+  ),
 );
 const POC_VALIDATION = schema(
   f('participant', ADDR),
@@ -314,13 +337,35 @@ export const AMINO_ENTRIES: readonly AminoEntry[] = [
       f('class_id', 'uint32'),
       f('count', 'uint64'),
       f('root', 'bytes'),
+      f('round', 'uint32'),
     ),
   ),
   entry(
     url(pocTx.MsgPocValidation),
     'gonka/poc/MsgPocValidation',
     pocTx.MsgPocValidation,
-    schema(f('validator', ADDR), f('epoch', 'uint64'), f('validations', POC_VALIDATION, { repeated: true })),
+    schema(
+      f('validator', ADDR),
+      f('epoch', 'uint64'),
+      f('validations', POC_VALIDATION, { repeated: true }),
+      f('round', 'uint32'),
+    ),
+  ),
+  entry(
+    url(pocTx.MsgPocFraudProof),
+    'gonka/poc/MsgPocFraudProof',
+    pocTx.MsgPocFraudProof,
+    schema(
+      f('prover', ADDR),
+      f('epoch', 'uint64'),
+      f('participant', ADDR),
+      f('class_id', 'uint32'),
+      f('index', 'uint64'),
+      f('nonce', 'uint64'),
+      f('output', 'bytes'),
+      f('path', 'bytes', { repeated: true }),
+      f('round', 'uint32'),
+    ),
   ),
 ];
 

@@ -16,6 +16,7 @@ import { outputBytes, POC_CLASSES } from '../../kernels/poc/classes.js';
 
 const BYTES = outputBytes(POC_CLASSES.tiny);
 const SAMPLE_SIZE = 8;
+const ROUND_SAMPLE_SIZE = 12;
 
 /** A fake output per nonce: the store does not recompute, so any fixed bytes will do. */
 const fakeOutput = (i: number) => new Uint8Array(BYTES).fill((i * 31 + 7) & 0xff);
@@ -38,11 +39,21 @@ describe('API node proofs endpoint', () => {
     for (let i = 0; i < 100; i++) store.append(fakeOutput(i));
     committed = 90; // mined on after its last commit
     store.flush();
+    // Confirmation round 2 of epoch 3: its own store (another seed), committed at 40 leaves.
+    const round = stores.openForMining(
+      3n,
+      'tiny',
+      { class: 'tiny', blockHash: '11'.repeat(32), pubkey: '02'.repeat(33), outputBytes: BYTES },
+      2,
+    );
+    for (let i = 0; i < 40; i++) round.append(fakeOutput(1000 + i));
+    round.flush();
     app = await buildApiServer({
       proofs: {
-        sampleSize: () => SAMPLE_SIZE,
-        store: (e, c) => stores.get(e, c),
-        committedCount: (e, c) => (e === 3n && c === 'tiny' ? committed : undefined),
+        sampleSize: (_e, r) => (r === 0 ? SAMPLE_SIZE : r === 2 ? ROUND_SAMPLE_SIZE : undefined),
+        store: (e, c, r) => stores.get(e, c, r),
+        committedCount: (e, c, r) =>
+          e === 3n && c === 'tiny' ? (r === 0 ? committed : r === 2 ? 40 : undefined) : undefined,
       },
       metrics: new ApiMetrics(),
       status: () => ({ ok: true }),
@@ -103,6 +114,37 @@ describe('API node proofs endpoint', () => {
       (at.json() as { root: string }).root,
       Buffer.from(stores.get(3n, 'tiny')!.rootAt(50)).toString('hex'),
     );
+  });
+
+  it('serves a confirmation round\'s proofs from its own store when asked with "round"', async () => {
+    const res = await post({ epoch: '3', class: 'tiny', indices: [0, 9, 10, 11, 12, 13, 14, 39], round: 2 });
+    assert.equal(res.statusCode, 200, res.body);
+    const b = res.json() as {
+      round: number;
+      count: string;
+      root: string;
+      proofs: { index: number; output: string }[];
+    };
+    assert.equal(b.round, 2);
+    assert.equal(b.count, '40');
+    assert.equal(b.root, Buffer.from(stores.get(3n, 'tiny', 2)!.rootAt(40)).toString('hex'));
+    assert.equal(b.proofs.length, 8, "the round's sample size (12) bounds the request, not the Sprint's (8)");
+    for (const p of b.proofs)
+      assert.deepEqual(new Uint8Array(Buffer.from(p.output, 'base64')), fakeOutput(1000 + p.index));
+    // round 0 is the Sprint, exactly as without the field (no "round" echoed).
+    const sprint = await post({ epoch: '3', class: 'tiny', indices: [1], round: 0 });
+    assert.equal(sprint.statusCode, 200);
+    assert.equal((sprint.json() as { round?: number }).round, undefined);
+    assert.equal((sprint.json() as { count: string }).count, '90');
+    expectError(
+      await post({ epoch: '3', class: 'tiny', indices: [40], round: 2 }),
+      400,
+      /index 40 is outside/,
+    );
+    expectError(await post({ epoch: '3', class: 'tiny', indices: [1], round: 5 }), 503, /not ready/);
+    expectError(await post({ epoch: '3', class: 'tiny', indices: [1], round: -1 }), 400, /round/);
+    expectError(await post({ epoch: '3', class: 'tiny', indices: [1], round: 2 ** 32 }), 400, /round/);
+    expectError(await post({ epoch: '3', class: 'tiny', indices: [1], round: '2' }), 400, /round/);
   });
 
   it('400: too many indices, out of range, unknown epoch or class, bad schema', async () => {

@@ -95,13 +95,18 @@ export class PocChain {
     }
     o.appState?.(state);
     chain = new PocChain(app, store, dir, keys);
-    chain.initChain = app.initChain({
-      time: { seconds: 1_700_000_000n, nanos: 0 },
-      chainId: CHAIN_ID,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(JSON.stringify(state)),
-      initialHeight: 1n,
-    });
+    try {
+      chain.initChain = app.initChain({
+        time: { seconds: 1_700_000_000n, nanos: 0 },
+        chainId: CHAIN_ID,
+        validators: [],
+        appStateBytes: new TextEncoder().encode(JSON.stringify(state)),
+        initialHeight: 1n,
+      });
+    } catch (e) {
+      await chain.close(); // a refused genesis (tests of import checks) leaves no store behind
+      throw e;
+    }
     app.setChainId(CHAIN_ID);
     return chain;
   }

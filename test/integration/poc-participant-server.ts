@@ -25,6 +25,8 @@ export interface ProofsRequest {
   class: string;
   indices: number[];
   count: string;
+  /** Confirmation round (issue 13); absent for the Sprint. */
+  round?: number;
 }
 
 export interface ParticipantServer {
@@ -89,7 +91,14 @@ export async function startParticipantServer(
     });
     if (mode === 'missing-proof') proofs.pop();
     const root = mode === 'other-root' ? store.rootAt(count - 1) : store.rootAt(count);
-    const answer = { epoch: body.epoch, class: className, count: body.count, root: toHex(root), proofs };
+    const answer = {
+      epoch: body.epoch,
+      ...(body.round === undefined ? {} : { round: body.round }),
+      class: className,
+      count: body.count,
+      root: toHex(root),
+      proofs,
+    };
     if (mode === 'oversized-declared') {
       // A correct answer padded with 4 MB of JSON whitespace, announced in Content-Length.
       const big = Buffer.concat([Buffer.from(JSON.stringify(answer)), Buffer.alloc(4 << 20, 0x20)]);

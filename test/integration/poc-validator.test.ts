@@ -19,8 +19,10 @@ import {
   type PocValidatorDeps,
   parseProofsAnswer,
   Recomputer,
+  type ValidationTarget,
   VoteBroadcastError,
   validateSprint,
+  validateTarget,
 } from '../../app/api/validator/index.js';
 import { verifySecp256k1 } from '../../app/runtime/ante/secp256k1.js';
 import { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
@@ -495,6 +497,120 @@ describe('PoC validator: stopping and refusing', () => {
       /validation_hash is not known/,
     );
     await assert.rejects(computeSprintVotes(deps(), { ...sprint, seed: new Uint8Array() }), /seed is not/);
+  });
+});
+
+describe('PoC validator: a confirmation round as its target', () => {
+  const ROUND = 2;
+  const ROUND_SEED = new Uint8Array(32).fill(0x42);
+  const ROUND_VALIDATION_HASH = new Uint8Array(32).fill(0x43);
+  const ROUND_SAMPLE = 12;
+  let result: Awaited<ReturnType<typeof validateTarget>>;
+  let d: ReturnType<typeof baseDeps>;
+  let honest: ParticipantServer;
+  let replayed: ParticipantServer;
+
+  before(async () => {
+    // p-round mined the round's seed; p-sprint-replay serves its Sprint outputs (mined with the
+    // Sprint's seed) under a round commit: the recomputation with the round's seed catches it.
+    const epoch = createEpoch(TINY, ROUND_SEED);
+    const outputs = Array.from({ length: COUNT }, (_, i) => computeOutput(epoch, minerPub, BigInt(i)));
+    const store = ArtifactStore.create(join(scratch, 'round'), {
+      class: TINY.name,
+      blockHash: toHex(ROUND_SEED),
+      pubkey: toHex(minerPub),
+      outputBytes: outputBytes(TINY),
+    });
+    for (const o of outputs) store.append(o);
+    store.flush();
+    stores.push(store);
+    honest = await startParticipantServer(store, TINY.name, 'honest');
+    replayed = await startParticipantServer(honestStore, TINY.name, 'honest');
+    servers.push(honest, replayed);
+    const roundCommit = (participant: string, s: ArtifactStore): PocCommit => ({
+      ...commitOf(participant, s),
+      round: ROUND,
+    });
+    const commits = [
+      roundCommit('p-round', store),
+      roundCommit('p-sprint-replay', honestStore),
+      // A Sprint commit in the same listing is not this target's: no vote on it.
+      commitOf('p-honest', honestStore),
+    ];
+    const participants = new Map([
+      ['p-round', { apiUrl: honest.url, kernelPubkey: minerPub }],
+      ['p-sprint-replay', { apiUrl: replayed.url, kernelPubkey: minerPub }],
+    ]);
+    const target: ValidationTarget = {
+      epoch: EPOCH,
+      round: ROUND,
+      seed: ROUND_SEED,
+      validationHash: ROUND_VALIDATION_HASH,
+      sampleSize: ROUND_SAMPLE,
+      classIds: [TINY.id],
+      commits: async () => commits,
+    };
+    d = baseDeps({
+      sprintCommits: async () => assert.fail('a round target reads its own commits'),
+      participant: async (a) => participants.get(a),
+      timeoutMs: 10_000,
+    });
+    result = await validateTarget(d, target);
+  });
+
+  it('votes VALID on the round mined with the round seed, INVALID on Sprint outputs replayed', () => {
+    assert.deepEqual(
+      result.outcomes.map((o) => [o.participant, Verdict[o.verdict], o.reason]),
+      [
+        ['p-round', 'VERDICT_VALID', 'ok'],
+        ['p-sprint-replay', 'VERDICT_INVALID', 'output-mismatch'],
+      ],
+    );
+    assert.equal(result.round, ROUND);
+  });
+
+  it("signs the round's sample doc, samples the round's size and asks for proofs with the round", () => {
+    const o = result.outcomes.find((x) => x.participant === 'p-round') as CommitOutcome;
+    const doc = {
+      chainId: CHAIN_ID,
+      epoch: EPOCH,
+      participant: 'p-round',
+      classId: TINY.id,
+      validationHash: ROUND_VALIDATION_HASH,
+      round: ROUND,
+    };
+    assert.ok(verifySecp256k1(validatorPub, sampleSignBytes(doc), o.sampleSig));
+    assert.ok(!verifySecp256k1(validatorPub, sampleSignBytes({ ...doc, round: 0 }), o.sampleSig));
+    assert.deepEqual(o.indices, sampleIndices(o.sampleSig, BigInt(COUNT), ROUND_SAMPLE));
+    assert.equal(o.indices.length, ROUND_SAMPLE);
+    assert.deepEqual(honest.requests, [
+      {
+        epoch: EPOCH.toString(),
+        class: 'tiny',
+        indices: o.indices.map(Number),
+        count: String(COUNT),
+        round: ROUND,
+      },
+    ]);
+  });
+
+  it('broadcasts MsgPocValidation with the round', () => {
+    const msgs = d.sent.flat().map((m) => m.value as MsgPocValidation);
+    assert.equal(msgs.length, 1);
+    assert.equal(msgs[0]?.round, ROUND);
+    assert.equal(msgs[0]?.epoch, EPOCH);
+    assert.deepEqual(
+      msgs[0]?.validations.map((v) => v.participant),
+      ['p-round', 'p-sprint-replay'],
+    );
+    const wire = MsgPocValidation.decode(MsgPocValidation.encode(msgs[0] as MsgPocValidation).finish());
+    assert.equal(wire.round, ROUND);
+  });
+
+  it("refuses an answer for another round (a Sprint answer to a round's request)", () => {
+    const answer = { epoch: '3', class: 'tiny', count: '2', root: 'ab'.repeat(32), proofs: [] };
+    const expected = { epoch: EPOCH, round: ROUND, className: 'tiny', count: 2n, indices: [] };
+    assert.throws(() => parseProofsAnswer(answer, expected, 256), /another round/);
   });
 });
 

@@ -47,6 +47,7 @@ import {
   type ParsedCollateralParams,
   parseCollateralParams,
 } from './params.js';
+import { getSigningInfo, setSigningInfo } from './signingInfo.js';
 import { activatedWeight, mulFloor } from './weight.js';
 
 export const COLLATERAL_MODULE = 'collateral';
@@ -315,6 +316,23 @@ export class CollateralKeeper {
     ctx.kv(this.key).set(jailedKey(addressBytes(participant)), Uint8Array.of(1));
     ctx.effects.jailChanged = true;
     ctx.events.emit(ev.jail(participant, true));
+  }
+
+  /**
+   * Jails and refuses MsgUnjail before `height` (the signing info's jailed_until, raised, never
+   * lowered): a proven PoC forger sits out the rest of the epoch it cheated for.
+   */
+  jailUntil(ctx: Context, participant: string, height: bigint): void {
+    this.jail(ctx, participant);
+    const info = getSigningInfo(ctx, this.key, participant) ?? {
+      participant,
+      startHeight: ctx.header.height,
+      indexOffset: 0n,
+      jailedUntil: 0n,
+      tombstoned: false,
+      missedBlocksCounter: 0n,
+    };
+    if (info.jailedUntil < height) setSigningInfo(ctx, this.key, { ...info, jailedUntil: height });
   }
 
   unjail(ctx: Context, participant: string): void {

@@ -29,3 +29,9 @@ export const pocErrors = {
   proofMismatch: registerError('poc', 24, 'inclusion proof does not match the commit'),
   notForgery: registerError('poc', 25, 'not a forgery'),
 };
+
+/** Confirmation rounds (issue 13; codes preassigned by the contract). */
+export const roundErrors = {
+  noRound: registerError('poc', 26, 'no such confirmation round or round not running'),
+  notEligible: registerError('poc', 27, 'not eligible for this confirmation round'),
+};

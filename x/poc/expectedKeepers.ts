@@ -56,7 +56,19 @@ export interface FraudPenalties {
   /** slash(participant, slash_fraction_invalid, 'poc_fraud'); the amount cut (0 when already
    * slashed for 'poc_fraud' this epoch). */
   slashForFraud(ctx: Context, participant: string): bigint;
-  jail(ctx: Context, participant: string): void;
+  /** Jails `participant` and refuses its MsgUnjail before height `until`. */
+  jail(ctx: Context, participant: string, until: bigint): void;
   /** Sends `amount` of the collateral denom from the governance account to `to`. */
   payFromGovernance(ctx: Context, to: string, amount: bigint): void;
+}
+
+/** x/collateral's slashing as x/poc uses it (confirmation rounds: the downtime slash). */
+export interface Slasher {
+  slashFraction(ctx: Context, reason: string): bigint;
+  slash(
+    ctx: Context,
+    participant: string,
+    fraction: bigint,
+    reason: string,
+  ): { applied: boolean; fromActive: bigint; fromUnbonding: bigint };
 }

@@ -93,6 +93,8 @@ interface Target {
   weightsFinal: bigint;
   /** The epoch whose weight the forgery voids. */
   affectedEpoch: bigint;
+  /** MsgUnjail is refused before this height (about the end of the affected epoch). */
+  jailedUntil: bigint;
 }
 
 /**
@@ -122,7 +124,12 @@ function checkClassAndWindow(
     const end = sprint.nextStart + span;
     if (h < sprint.validationStart || h >= end) throw outside(sprint.validationStart, end);
     return {
-      target: { seed: sprint.seed, weightsFinal: sprint.weightsFinal, affectedEpoch: sprint.epoch },
+      target: {
+        seed: sprint.seed,
+        weightsFinal: sprint.weightsFinal,
+        affectedEpoch: sprint.epoch,
+        jailedUntil: end,
+      },
       params,
       kernel,
       gas: cls.fraudProofGas,
@@ -134,7 +141,12 @@ function checkClassAndWindow(
   const end = round.resultHeight + span;
   if (h < round.validationStart || h >= end) throw outside(round.validationStart, end);
   return {
-    target: { seed: round.seed, weightsFinal: 0n, affectedEpoch: m.epoch },
+    target: {
+      seed: round.seed,
+      weightsFinal: 0n,
+      affectedEpoch: m.epoch,
+      jailedUntil: keeper.epochState(ctx).nextStartHeight,
+    },
     params,
     kernel,
     gas: cls.fraudProofGas,
@@ -212,7 +224,7 @@ function punish(ctx: Context, keeper: PocKeeper, m: MsgPocFraudProof, target: Ta
   // Before weights_final the Sprint's result is not out: weights.ts reads the record and gives 0.
   if (m.round !== 0 || h >= target.weightsFinal) {
     if (keeper.currentEpoch(ctx) < target.affectedEpoch) keeper.setNextWeight(ctx, m.participant, 0n);
-    keeper.penalties?.jail(ctx, m.participant);
+    keeper.penalties?.jail(ctx, m.participant, target.jailedUntil);
   }
   const slashed = keeper.penalties?.slashForFraud(ctx, m.participant) ?? 0n;
   const reward = (slashed * fraudRewardFractionAtto(keeper.getParams(ctx).fraudRewardFraction)) / ONE;

@@ -14,7 +14,7 @@ interface Collateral {
     fraction: bigint,
     reason: string,
   ): { fromActive: bigint; fromUnbonding: bigint };
-  jail(ctx: Context, participant: string): void;
+  jailUntil(ctx: Context, participant: string, height: bigint): void;
 }
 
 interface Bank {
@@ -40,7 +40,7 @@ export function fraudPenaltiesFrom(
       const r = collateral.slash(ctx, participant, fraction, FRAUD_SLASH_REASON);
       return r.fromActive + r.fromUnbonding;
     },
-    jail: (ctx, participant) => collateral.jail(ctx, participant),
+    jail: (ctx, participant, until) => collateral.jailUntil(ctx, participant, until),
     payFromGovernance: (ctx, to, amount) => bank.sendCoins(ctx, governance, to, [{ denom, amount }]),
   };
 }

@@ -1,24 +1,20 @@
 // Fraud records (0x0c) and the reads a fraud proof needs: the commit it attacks — the Sprint's
-// (0x08) for round 0, a confirmation round's (0x0f, written by the confirmation rounds) for
-// round ≥ 1 — and that round's state (0x0e). The 0x0e/0x0f layouts are the shared contract's
-// (poc-attack-contract.md), read here through these two functions only.
+// (0x08) for round 0, a confirmation round's (0x0f, confirmationStore.ts) for round ≥ 1 — and
+// that round's state (0x0e).
 import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import { concat, prefixEnd, u64 } from '../../app/runtime/keys.js';
+import { concat, prefixEnd } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { ConfirmationRound, FraudRecord, PocCommit } from '../../proto/gen/gonka/poc/v1/poc.js';
-import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, u32be } from './keys.js';
+import { type ConfirmationRound, FraudRecord, type PocCommit } from '../../proto/gen/gonka/poc/v1/poc.js';
+import type { ConfirmationStore } from './confirmationStore.js';
+import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, u32Key } from './keys.js';
 import type { SprintStore } from './sprintStore.js';
-
-/** 0x0e | epoch | round → ConfirmationRound (contract key; owned by the confirmation rounds). */
-const CONFIRMATION_ROUND_PREFIX = Uint8Array.of(0x0e);
-/** 0x0f | epoch | round | participant | class → PocCommit of a confirmation round (contract key). */
-const ROUND_COMMIT_PREFIX = Uint8Array.of(0x0f);
 
 export class FraudStore {
   constructor(
     private readonly key: StoreKey,
     private readonly sprints: SprintStore,
+    private readonly rounds: ConfirmationStore,
   ) {}
 
   hasRecord(ctx: Context, epoch: bigint, round: number, participant: string, classId: number): boolean {
@@ -50,7 +46,7 @@ export class FraudStore {
   /** Participants with a proven round-0 forgery in `epoch`'s Sprint (any class). */
   provenInSprint(ctx: Context, epoch: bigint): Set<string> {
     const out = new Set<string>();
-    const prefix = concat(fraudRecordEpochPrefix(epoch), u32be(0));
+    const prefix = concat(fraudRecordEpochPrefix(epoch), u32Key(0));
     for (const [, v] of ctx.kv(this.key).iterator(prefix, prefixEnd(prefix)))
       out.add(FraudRecord.decode(v).participant);
     return out;
@@ -64,16 +60,13 @@ export class FraudStore {
     participant: string,
     classId: number,
   ): PocCommit | undefined {
-    if (round === 0) return this.sprints.getCommit(ctx, epoch, participant, classId);
-    const raw = ctx
-      .kv(this.key)
-      .get(concat(ROUND_COMMIT_PREFIX, u64(epoch), u32be(round), addressBytes(participant), u32be(classId)));
-    return raw ? PocCommit.decode(raw) : undefined;
+    return round === 0
+      ? this.sprints.getCommit(ctx, epoch, participant, classId)
+      : this.rounds.getCommit(ctx, epoch, round, participant, classId);
   }
 
   /** Confirmation round `round` (≥ 1) of `epoch`, if it was triggered and is still stored. */
   confirmationRound(ctx: Context, epoch: bigint, round: number): ConfirmationRound | undefined {
-    const raw = ctx.kv(this.key).get(concat(CONFIRMATION_ROUND_PREFIX, u64(epoch), u32be(round)));
-    return raw ? ConfirmationRound.decode(raw) : undefined;
+    return this.rounds.getRound(ctx, epoch, round);
   }
 }

@@ -5,6 +5,11 @@
 
 import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
+import {
+  type ConfirmationGenesis,
+  exportConfirmationGenesis,
+  initConfirmationGenesis,
+} from './confirmationGenesis.js';
 import { pocErrors } from './errors.js';
 import { MAX_WEIGHT, type PocKeeper } from './keeper.js';
 import { validateApiUrl, validateClassList } from './msgs.js';
@@ -21,7 +26,7 @@ export interface ParticipantJson {
   classes?: number[];
 }
 
-export interface PocGenesis extends SprintGenesis {
+export interface PocGenesis extends SprintGenesis, ConfirmationGenesis {
   params: { epoch_length: string } & Record<string, unknown>;
   epoch?: { epoch: string; start_height: string; next_start_height: string };
   participants: ParticipantJson[];
@@ -80,6 +85,7 @@ export function initPocGenesis(ctx: Context, keeper: PocKeeper, raw: unknown): v
     keeper.setNextWeight(ctx, n.address, uint(`next weight of ${n.address}`, n.weight));
 
   initSprintGenesis(ctx, keeper, g);
+  initConfirmationGenesis(ctx, keeper, g);
 
   // The initial validator set: the exported powers when importing, otherwise every weight.
   const target = new Map<string, bigint>();
@@ -120,6 +126,7 @@ export function exportPocGenesis(ctx: Context, keeper: PocKeeper): PocGenesis {
     next_weights: keeper.nextWeights(ctx).map((n) => ({ address: n.address, weight: n.weight.toString() })),
     validator_powers: keeper.powers(ctx).map((v) => ({ address: v.address, power: v.power.toString() })),
     ...exportSprintGenesis(ctx, keeper),
+    ...exportConfirmationGenesis(ctx, keeper),
   };
 }
 

@@ -2,6 +2,7 @@
 // /app/invariants and on nodes with --check-invariants-every N). Each returns what is broken.
 import type { Context } from '../../app/runtime/context.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
+import { confirmationInvariants } from './confirmationInvariants.js';
 import { fraudInvariants } from './fraudInvariants.js';
 import type { PocKeeper } from './keeper.js';
 import { classParams } from './params.js';
@@ -29,6 +30,7 @@ export function pocInvariants(ctx: Context, keeper: PocKeeper, store: StoreKey):
     if (!keeper.getParticipant(ctx, v.address)) broken.push(`power sent for non-participant ${v.address}`);
   broken.push(...sprintInvariants(ctx, keeper));
   broken.push(...fraudInvariants(ctx, keeper));
+  broken.push(...confirmationInvariants(ctx, keeper));
   return broken;
 }
 

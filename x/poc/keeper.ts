@@ -18,6 +18,7 @@ import {
   type Params as PocParams,
   type SprintState,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { ConfirmationStore } from './confirmationStore.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
 import type {
@@ -25,6 +26,7 @@ import type {
   EpochHook,
   FraudPenalties,
   JailView,
+  Slasher,
   StageHook,
   WeightActivation,
   WeightSource,
@@ -67,6 +69,10 @@ export class PocKeeper implements WeightSource {
   readonly fraud: FraudStore;
   /** x/collateral's slash and jail, x/bank's reward payment (fraud proofs); set at wiring. */
   penalties?: FraudPenalties;
+  /** Confirmation rounds (confirmation.ts). */
+  readonly confirmations: ConfirmationStore;
+  /** x/collateral's slashing (the confirmation rounds' downtime slash); set in app.ts. */
+  slasher?: Slasher;
   /** x/auth's account keys (sample signatures); set at wiring. */
   accounts?: AccountKeys;
   /** x/collateral's weight activation; without it accepted weights are used as they are. */
@@ -77,7 +83,8 @@ export class PocKeeper implements WeightSource {
     private readonly jails?: JailView,
   ) {
     this.sprints = new SprintStore(key);
-    this.fraud = new FraudStore(key, this.sprints);
+    this.confirmations = new ConfirmationStore(key);
+    this.fraud = new FraudStore(key, this.sprints, this.confirmations);
   }
 
   /** Subscribes a module to the Sprint's stages (wiring time only). */
@@ -163,7 +170,10 @@ export class PocKeeper implements WeightSource {
         const sprint = planSprint(s.epoch + 1n, s.nextStartHeight, params);
         sprint.seed = Uint8Array.from(ctx.header.hash);
         this.sprints.setSprint(ctx, sprint);
-        if (sprint.epoch >= PRUNE_KEEP) this.sprints.pruneBefore(ctx, sprint.epoch - PRUNE_KEEP + 1n);
+        if (sprint.epoch >= PRUNE_KEEP) {
+          this.sprints.pruneBefore(ctx, sprint.epoch - PRUNE_KEEP + 1n);
+          this.confirmations.pruneBefore(ctx, sprint.epoch - PRUNE_KEEP + 1n);
+        }
       }
     }
     const sprint = this.sprints.latestSprint(ctx);

@@ -41,7 +41,7 @@ export const LATEST_SPRINT_KEY = Uint8Array.of(0x0b);
 /** 0x0c | epoch | round (u32 BE) | participant addr | class (u32 BE) → FraudRecord */
 export const FRAUD_RECORD_PREFIX = Uint8Array.of(0x0c);
 
-export const u32be = (n: number) => {
+const u32be = (n: number) => {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n);
   return b;
@@ -61,6 +61,18 @@ export const voteKey = (epoch: bigint, participant: Uint8Array, classId: number,
 export const weightResultEpochPrefix = (epoch: bigint) => concat(WEIGHT_RESULT_PREFIX, u64(epoch));
 export const weightResultKey = (epoch: bigint, addr: Uint8Array) =>
   concat(WEIGHT_RESULT_PREFIX, u64(epoch), addr);
+// ---- confirmation rounds (issue 13); epoch u64 BE, round u32 BE ----
+/** 0x0e | epoch | round → ConfirmationRound */
+export const ROUND_PREFIX = Uint8Array.of(0x0e);
+/** 0x0f | epoch | round | participant | class → PocCommit (round ≥ 1) */
+export const ROUND_COMMIT_PREFIX = Uint8Array.of(0x0f);
+/** 0x10 | epoch | round | participant | class | validator → PocVote (round ≥ 1) */
+export const ROUND_VOTE_PREFIX = Uint8Array.of(0x10);
+/** 0x11 | epoch | round | participant → ConfirmationResult */
+export const ROUND_RESULT_PREFIX = Uint8Array.of(0x11);
+/** 0x12 → epoch | round of the running (or announced) round; absent when none runs */
+export const RUNNING_ROUND_KEY = Uint8Array.of(0x12);
+export const u32Key = u32be;
 export const fraudRecordEpochPrefix = (epoch: bigint) => concat(FRAUD_RECORD_PREFIX, u64(epoch));
 export const fraudRecordKey = (epoch: bigint, round: number, participant: Uint8Array, classId: number) =>
   concat(FRAUD_RECORD_PREFIX, u64(epoch), u32be(round), participant, u32be(classId));

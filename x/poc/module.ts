@@ -1,6 +1,7 @@
 // x/poc as an AppModule (first piece): epoch clock, participants and weights, validator updates.
 import type { AppModule } from '../../app/runtime/module.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
+import { confirmationBeginBlock } from './confirmation.js';
 import type { JailView } from './expectedKeepers.js';
 import { defaultPocGenesis, exportPocGenesis, initPocGenesis, type PocGenesis } from './genesis.js';
 import { pocInvariants } from './invariants.js';
@@ -31,6 +32,7 @@ export function pocModule(
     beginBlock: (ctx) => {
       keeper.beginBlock(ctx);
       keeper.sprintBeginBlock(ctx);
+      confirmationBeginBlock(ctx, keeper);
     },
     endBlock: (ctx) => keeper.endBlock(ctx),
     invariants: (ctx) => pocInvariants(ctx, keeper, store),

@@ -19,6 +19,7 @@ import {
   MsgUpdateParticipantResponse,
 } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
+import { handleRoundCommit, handleRoundValidation } from './confirmationMsgs.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
 import { registerFraudProofMsg } from './fraud.js';
@@ -135,6 +136,10 @@ function registerCommitMsg(msgs: MsgRouter, keeper: PocKeeper): void {
     signers: (m) => [m.participant],
     validate: validateMsgPocCommit,
     handle(ctx, m) {
+      if (m.round > 0) {
+        handleRoundCommit(ctx, keeper, m, landingHeight(ctx)); // confirmation.ts
+        return {};
+      }
       const p = keeper.getParticipant(ctx, m.participant);
       if (!p) throw pocErrors.unknownParticipant(m.participant);
       const { sprint, h } = runningSprint(ctx, keeper, m.epoch);
@@ -173,6 +178,10 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
     signers: (m) => [m.validator],
     validate: validateMsgPocValidation,
     handle(ctx, m) {
+      if (m.round > 0) {
+        handleRoundValidation(ctx, keeper, m, landingHeight(ctx), (a) => kernelPubkey(ctx, keeper, a));
+        return {};
+      }
       const { sprint, h } = runningSprint(ctx, keeper, m.epoch);
       if (!validationOpen(sprint, h))
         throw pocErrors.wrongStage(

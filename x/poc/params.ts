@@ -4,6 +4,12 @@
 // the Sprint params a network starts with (devnet, the fast test profile, mainnet).
 import { ONE, parseDec } from '../../app/runtime/decimal.js';
 import { ClassParams, Params, type Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
+import {
+  confirmationParamsFromJson,
+  confirmationParamsToJson,
+  confirmationProfile,
+  validateConfirmationParams,
+} from './confirmationParams.js';
 import { pocErrors } from './errors.js';
 
 /** About a minute of devnet blocks (DESIGN.md §9); the fast test profile uses 24–32. Mainnet: 15391. */
@@ -33,13 +39,14 @@ export const MAX_FRAUD_PROOF_GAS = 1_000_000_000n;
 /** Classes whose leaf recomputes inside a block (tens of ms at most); `large` takes seconds. */
 export const FRAUD_PROVABLE_CLASSES: readonly number[] = [CLASS_TINY, CLASS_DEVNET];
 /**
- * Gas of one recomputation ∝ its cost: int8 MACs per nonce ÷ 16 (tiny 1 638 400 MACs ≈ 4 ms,
- * devnet 26 214 400 ≈ 70 ms of reference kernel on this machine; BENCHMARKS.md "Fraud proofs").
+ * Gas of one recomputation ∝ its cost: int8 MACs per nonce ÷ 16 (tiny 1 638 400 MACs, devnet
+ * 26 214 400; a proof's block costs ≈ 6 ms and ≈ 55 ms of CPU on the dev machine, BENCHMARKS.md
+ * "Fraud proofs in FinalizeBlock"), so a block's gas limit also bounds its recomputation time.
  */
 export const FRAUD_PROOF_GAS_TINY = 102_400n;
 export const FRAUD_PROOF_GAS_DEVNET = 1_638_400n;
-/** Default k of the profiles: 4 devnet proofs keep a 1 s block interval within 1.5× (BENCHMARKS.md). */
-export const DEFAULT_FRAUD_PROOFS_PER_BLOCK = 4;
+/** Default k of the profiles: 3 devnet proofs keep a 1 s block interval within 1.5× (BENCHMARKS.md). */
+export const DEFAULT_FRAUD_PROOFS_PER_BLOCK = 3;
 export const DEFAULT_FRAUD_REWARD_FRACTION = '0.1';
 
 export const defaultPocParams = (): PocParams => Params.fromPartial({ epochLength: DEFAULT_EPOCH_LENGTH });
@@ -67,8 +74,10 @@ export type SprintProfile = 'devnet' | 'fast' | 'mainnet';
  * The Sprint params of a network profile. `fast` (tests, DESIGN.md §10): every stage 2 blocks in
  * a 24-block epoch. `devnet`: a 60-block epoch (≈ 1 s blocks) with 15 blocks to mine.
  */
-export function sprintParams(profile: SprintProfile): PocParams {
+export function sprintParams(profile: SprintProfile, withConfirmation = false): PocParams {
   const common = {
+    // Confirmation rounds are opt-in per profile until the API node runs them (confirm-api).
+    ...(withConfirmation ? { confirmation: confirmationProfile(profile) } : {}),
     sampleSize: 200,
     maxPowerFraction: '0.25',
     classes: fraudProvableClasses(),
@@ -177,7 +186,10 @@ export function validatePocParams(p: PocParams | undefined): PocParams {
       `epoch_length ${p.epochLength} is outside [${MIN_EPOCH_LENGTH}, ${MAX_EPOCH_LENGTH}]`,
     );
   validateFraudParams(p);
-  if (!sprintEnabled(p)) return p; // the Sprint is off: its other params are not read
+  if (!sprintEnabled(p)) {
+    validateConfirmationParams(p); // refuses rounds without the Sprint
+    return p; // the Sprint is off: its other params are not read
+  }
   for (const [name, v] of [
     ['commit_blocks', p.commitBlocks],
     ['validation_blocks', p.validationBlocks],
@@ -207,6 +219,7 @@ export function validatePocParams(p: PocParams | undefined): PocParams {
         `class ${c.classId}: max_count ${c.maxCount} is outside [1, ${MAX_CLASS_COUNT}]`,
       );
   }
+  validateConfirmationParams(p);
   return p;
 }
 
@@ -244,6 +257,7 @@ export function pocParamsToJson(p: PocParams): { epoch_length: string } & Record
         ...(c.fraudProofGas > 0n ? { fraud_proof_gas: c.fraudProofGas.toString() } : {}),
       }),
     );
+  if (p.confirmation) out.confirmation = confirmationParamsToJson(p.confirmation);
   return out;
 }
 
@@ -308,6 +322,7 @@ export function pocParamsFromJson(j: unknown): PocParams {
       fraudProofsPerBlock: k === undefined ? 0 : Number(k),
       fraudRewardFraction:
         o.fraud_reward_fraction === undefined ? '' : String(o.fraud_reward_fraction).slice(0, 64),
+      confirmation: confirmationParamsFromJson(o.confirmation),
     }),
   );
 }

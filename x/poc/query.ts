@@ -30,6 +30,7 @@ import {
   QueryWeightsRequest,
   QueryWeightsResponse,
 } from '../../proto/gen/gonka/poc/v1/query.js';
+import { registerConfirmationQueries, roundCommitsPage, roundVotesPage } from './confirmationQuery.js';
 import type { PocKeeper } from './keeper.js';
 import { stageAt } from './stages.js';
 
@@ -71,6 +72,7 @@ export function registerPocQueries(queries: QueryRouter, keeper: PocKeeper): voi
       return { records: items, pagination };
     },
   });
+  registerConfirmationQueries(queries, keeper, POC_QUERY);
 }
 
 /** Participant, Stage, Sprint, Commits, Votes, Weights. */
@@ -120,6 +122,10 @@ function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): voi
     request: QueryCommitsRequest,
     response: QueryCommitsResponse,
     handle(ctx, r) {
+      if (r.round > 0) {
+        const { items, pagination } = roundCommitsPage(ctx, keeper, r);
+        return { commits: items, pagination };
+      }
       const { items, pagination } = sprintPage(ctx, keeper, r, (epoch, start) =>
         keeper.sprints.commitEntries(ctx, epoch, start),
       );
@@ -132,6 +138,10 @@ function registerSprintListQueries(queries: QueryRouter, keeper: PocKeeper): voi
     response: QueryVotesResponse,
     handle(ctx, r) {
       if (r.participant !== '') addressBytes(r.participant);
+      if (r.round > 0) {
+        const { items, pagination } = roundVotesPage(ctx, keeper, r);
+        return { votes: items, pagination };
+      }
       const { items, pagination } = sprintPage(ctx, keeper, r, (epoch, start) =>
         keeper.sprints.voteEntries(ctx, epoch, r.participant || undefined, start),
       );

@@ -28,12 +28,18 @@ import {
   parseProofsAnswer,
 } from './proofs-response.js';
 import type { Recomputer } from './recompute.js';
-import type { CommitOutcome, OutcomeReason, PocCommit, PocValidatorDeps, SprintState } from './types.js';
+import type {
+  CommitOutcome,
+  OutcomeReason,
+  PocCommit,
+  PocValidatorDeps,
+  ProofsRequestBody,
+  ValidationTarget,
+} from './types.js';
 
 export interface CommitContext {
   readonly deps: PocValidatorDeps;
-  readonly sprint: SprintState;
-  readonly sampleSize: number;
+  readonly target: ValidationTarget;
   readonly recomputer: Recomputer;
 }
 
@@ -49,21 +55,21 @@ export async function checkCommit(
   commit: PocCommit,
   cls: PocClass,
 ): Promise<CommitOutcome> {
-  const { deps, sprint } = ctx;
+  const { deps, target } = ctx;
   const sampleSig = await deps.signer.signSample(
     sampleSignBytes({
       chainId: deps.chainId,
-      epoch: sprint.epoch,
+      epoch: target.epoch,
       participant: commit.participant,
       classId: commit.classId,
-      validationHash: sprint.validationHash,
-      round: 0,
+      validationHash: target.validationHash,
+      round: target.round,
     }),
   );
   if (sampleSig.length !== SAMPLE_SIG_BYTES) {
     throw new Error(`signSample returned ${sampleSig.length} bytes, want ${SAMPLE_SIG_BYTES}`);
   }
-  const indices = sampleIndices(sampleSig, commit.count, ctx.sampleSize);
+  const indices = sampleIndices(sampleSig, commit.count, target.sampleSize);
   const base = {
     participant: commit.participant,
     classId: commit.classId,
@@ -133,7 +139,7 @@ export async function checkCommit(
   try {
     recomputed = await ctx.recomputer.outputs(
       cls,
-      sprint.seed,
+      target.seed,
       info.kernelPubkey,
       answer.proofs.map((p) => p.nonce),
     );
@@ -168,14 +174,27 @@ async function fetchWithRetries(
   indices: number[],
   outBytes: number,
 ): Promise<Fetched> {
-  const { deps, sprint } = ctx;
+  const { deps, target } = ctx;
   const retries = deps.retries ?? 3;
   const backoffMs = deps.backoffMs ?? 500;
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const fetchProofs = deps.fetchProofs ?? fetchProofsHttp;
-  const body = { epoch: sprint.epoch.toString(), class: cls.name, indices, count: commit.count.toString() };
+  // Round 0 asks exactly as before the rounds existed (no `round` key), so older API nodes answer.
+  const body: ProofsRequestBody = {
+    epoch: target.epoch.toString(),
+    class: cls.name,
+    indices,
+    count: commit.count.toString(),
+    ...(target.round === 0 ? {} : { round: target.round }),
+  };
   const maxBytes = maxAnswerBytes(indices.length, outBytes);
-  const expected = { epoch: sprint.epoch, className: cls.name, count: commit.count, indices };
+  const expected = {
+    epoch: target.epoch,
+    round: target.round,
+    className: cls.name,
+    count: commit.count,
+    indices,
+  };
   let last: Extract<Fetched, { reason: string }> = {
     reason: 'unreachable',
     attempts: 0,

@@ -12,10 +12,10 @@
 //   - any other refusal (19-21, 24, 25, 13) is final: logged, dropped.
 // Nothing here is consensus code; wall-clock time only paces the polling.
 import type { Logger } from 'pino';
-import type { FraudRecord, SprintState } from '../../../proto/gen/gonka/poc/v1/poc.js';
+import type { FraudRecord, Params } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgPocFraudProof } from '../../../proto/gen/gonka/poc/v1/tx.js';
-import type { CommitOutcome } from './types.js';
+import type { CommitOutcome, ValidationTarget } from './types.js';
 
 export const MSG_POC_FRAUD_PROOF_TYPE_URL = `/${MsgPocFraudProof.$type}`;
 
@@ -23,32 +23,38 @@ export const MSG_POC_FRAUD_PROOF_TYPE_URL = `/${MsgPocFraudProof.$type}`;
 export const POC_ALREADY_PROVEN = 22;
 export const POC_FRAUD_LIMIT = 23;
 
+/** A target's fraud settings from the chain's params (the Sprint's snapshot, or the live ones). */
+export function fraudSettings(params: Params): NonNullable<ValidationTarget['fraud']> {
+  return {
+    provable: params.classes.filter((c) => c.fraudProvable).map((c) => c.classId),
+    perBlock: params.fraudProofsPerBlock,
+  };
+}
+
 /**
  * The fraud proof for an outcome, when there is one to send: INVALID with a committed forged leaf,
- * a class the Sprint's params mark fraud-provable, and not the prover's own commit (an honest node
+ * a class the target's params mark fraud-provable, and not the prover's own commit (an honest node
  * whose own leaf fails has a bug to fix, not a collateral to burn).
  */
 export function fraudProofMsg(
   prover: string,
-  sprint: Pick<SprintState, 'epoch' | 'params'>,
+  target: Pick<ValidationTarget, 'epoch' | 'round' | 'fraud'>,
   outcome: CommitOutcome,
-  round = 0,
 ): MsgPocFraudProof | undefined {
   const leaf = outcome.forged;
   if (!leaf || outcome.verdict !== Verdict.VERDICT_INVALID || outcome.participant === prover)
     return undefined;
-  const cls = sprint.params?.classes.find((c) => c.classId === outcome.classId);
-  if (!cls?.fraudProvable) return undefined;
+  if (!target.fraud?.provable.includes(outcome.classId)) return undefined;
   return MsgPocFraudProof.fromPartial({
     prover,
-    epoch: sprint.epoch,
+    epoch: target.epoch,
     participant: outcome.participant,
     classId: outcome.classId,
     index: BigInt(leaf.index),
     nonce: leaf.nonce,
     output: leaf.output,
     path: [...leaf.path],
-    round,
+    round: target.round,
   });
 }
 

@@ -4,6 +4,7 @@ export {
   FraudProver,
   type FraudProverDeps,
   fraudProofMsg,
+  fraudSettings,
   MSG_POC_FRAUD_PROOF_TYPE_URL,
   POC_ALREADY_PROVEN,
   POC_FRAUD_LIMIT,
@@ -20,11 +21,15 @@ export type {
   ProofsRequestBody,
   SampleSigner,
   SprintValidation,
+  ValidationTarget,
 } from './types.js';
 export {
   computeSprintVotes,
+  computeTargetVotes,
   MSG_POC_VALIDATION_TYPE_URL,
+  sprintTarget,
   VoteBroadcastError,
   validateSprint,
+  validateTarget,
   voteMsgs,
 } from './validate-sprint.js';

@@ -11,6 +11,8 @@ export interface ProofsAnswer {
 
 export interface ExpectedAnswer {
   readonly epoch: bigint;
+  /** 0 (the Sprint) when absent; an answer for round n ≥ 1 must say `"round": n`. */
+  readonly round?: number;
   readonly className: string;
   readonly count: bigint;
   /** The requested indices, ascending, distinct. */
@@ -66,6 +68,7 @@ export function parseProofsAnswer(
 ): ProofsAnswer {
   if (!isRecord(json)) fail('answer is not a JSON object');
   if (u64(json.epoch, 'epoch') !== expected.epoch) fail('answer is for another epoch');
+  if ((json.round ?? 0) !== (expected.round ?? 0)) fail('answer is for another round');
   if (json.class !== expected.className) fail('answer is for another class');
   if (u64(json.count, 'count') !== expected.count) fail('answer is against another count');
   const root = hash(json.root, 'root');

@@ -69,17 +69,44 @@ export interface PocValidatorDeps {
   onOutcome?(outcome: CommitOutcome): void;
   /**
    * A forged leaf of a fraud-provable class (not the validator's own commit) to prove on chain
-   * (fraud-proofs.ts FraudProver.add); `perBlock` is the Sprint's params.fraud_proofs_per_block.
+   * (fraud-proofs.ts FraudProver.add); `perBlock` is the target's params.fraud_proofs_per_block.
    */
   onFraudProof?(msg: MsgPocFraudProof, perBlock: number): void;
 }
 
-/** The JSON body of POST /v1/poc/proofs (poc-http-contract.md). */
+/**
+ * What one validation pass checks: the Sprint of `epoch` (round 0) or confirmation round n of the
+ * running epoch `epoch`. Everything that differs between the two lives here, so the sampling,
+ * fetching, checking and voting code is one.
+ */
+export interface ValidationTarget {
+  readonly epoch: bigint;
+  /** 0: the Sprint; n ≥ 1: confirmation round n (sample docs, proof requests and votes carry it). */
+  readonly round: number;
+  /** The kernel's block_hash the outputs were mined with (32 bytes). */
+  readonly seed: Uint8Array;
+  /** What sample signatures sign (empty until the validation stage). */
+  readonly validationHash: Uint8Array;
+  /** Leaf indices sampled per (participant, class). */
+  readonly sampleSize: number;
+  /** Class ids the chain's params list; a commit of another class gets no vote. */
+  readonly classIds: readonly number[];
+  /**
+   * Fraud proofs (issue 13): the fraud-provable class ids and params.fraud_proofs_per_block (k).
+   * Absent: no fraud proofs for this target.
+   */
+  readonly fraud?: { readonly provable: readonly number[]; readonly perBlock: number };
+  /** Every counting commit (all pages; the latest per (participant, class) is checked). */
+  commits(): Promise<PocCommit[]>;
+}
+
+/** The JSON body of POST /v1/poc/proofs (poc-http-contract.md); `round` only for rounds ≥ 1. */
 export interface ProofsRequestBody {
   readonly epoch: string;
   readonly class: string;
   readonly indices: number[];
   readonly count: string;
+  readonly round?: number;
 }
 
 /** Why a commit got its verdict; `detail` is for logs only. */
@@ -114,9 +141,10 @@ export interface CommitOutcome {
   readonly attempts: number;
 }
 
-/** What validateSprint decided and broadcast. */
+/** What validateSprint / validateTarget decided and broadcast. */
 export interface SprintValidation {
   readonly epoch: bigint;
+  readonly round: number;
   /** One per commit that got a verdict, sorted by (participant, class). */
   readonly outcomes: CommitOutcome[];
   /**

@@ -1,13 +1,20 @@
-// The API node's validator for one Sprint: every (participant, class) commit, its own included,
-// is sampled, fetched, checked and recomputed, a few at a time, and the verdicts are broadcast as
-// MsgPocValidation (split when there are many). Runs in the validation stage, after
-// sprint.validation_hash is known.
+// The API node's validator for one target — a Sprint, or a confirmation round of the running
+// epoch: every (participant, class) commit, its own included, is sampled, fetched, checked and
+// recomputed, a few at a time, and the verdicts are broadcast as MsgPocValidation (split when
+// there are many). Runs in the target's validation stage, after its validation_hash is known.
 import { POC_CLASSES, type PocClass } from '../../../kernels/poc/classes.js';
 import { MsgPocValidation, type PocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
 import { CommitSkipped, checkCommit } from './check-commit.js';
-import { fraudProofMsg } from './fraud-proofs.js';
+import { fraudProofMsg, fraudSettings } from './fraud-proofs.js';
 import { Recomputer } from './recompute.js';
-import type { CommitOutcome, PocCommit, PocValidatorDeps, SprintState, SprintValidation } from './types.js';
+import type {
+  CommitOutcome,
+  PocCommit,
+  PocValidatorDeps,
+  SprintState,
+  SprintValidation,
+  ValidationTarget,
+} from './types.js';
 
 export const MSG_POC_VALIDATION_TYPE_URL = `/${MsgPocValidation.$type}`;
 
@@ -32,22 +39,47 @@ function latestCommits(commits: readonly PocCommit[], epoch: bigint): PocCommit[
   return [...byKey.values()].sort(byParticipantThenClass);
 }
 
+/** The Sprint of `sprint.epoch` as a validation target (round 0, its params' sample size). */
+export function sprintTarget(
+  deps: Pick<PocValidatorDeps, 'sprintCommits'>,
+  sprint: SprintState,
+): ValidationTarget {
+  const params = sprint.params;
+  if (!params) throw new Error(`sprint ${sprint.epoch} has no params snapshot`);
+  return {
+    epoch: sprint.epoch,
+    round: 0,
+    seed: sprint.seed,
+    validationHash: sprint.validationHash,
+    sampleSize: params.sampleSize,
+    classIds: params.classes.map((c) => c.classId),
+    fraud: fraudSettings(params),
+    commits: () => deps.sprintCommits(sprint.epoch),
+  };
+}
+
+const describeTarget = (t: ValidationTarget) =>
+  t.round === 0 ? `sprint ${t.epoch}` : `confirmation round ${t.round} of epoch ${t.epoch}`;
+
 /** Checks every commit, handing each outcome to `onDecided` as soon as it is known. */
 async function checkAll(
   deps: PocValidatorDeps,
-  sprint: SprintState,
+  target: ValidationTarget,
   onDecided: (o: CommitOutcome) => void,
 ): Promise<Omit<SprintValidation, 'msgs'>> {
-  const params = sprint.params;
-  if (!params) throw new Error(`sprint ${sprint.epoch} has no params snapshot`);
-  if (sprint.validationHash.length === 0) {
-    throw new Error(`sprint ${sprint.epoch}: validation_hash is not known yet (before the validation stage)`);
+  const what = describeTarget(target);
+  if (target.validationHash.length === 0) {
+    throw new Error(`${what}: validation_hash is not known yet (before the validation stage)`);
   }
   // A wrong seed would make every honest output look forged: refuse rather than vote INVALID.
-  if (sprint.seed.length !== 32) throw new Error(`sprint ${sprint.epoch}: seed is not a 32-byte block hash`);
-  const sampleSize = params.sampleSize;
-  const chainClasses = new Set(params.classes.map((c) => c.classId));
-  const commits = latestCommits(await deps.sprintCommits(sprint.epoch), sprint.epoch);
+  if (target.seed.length !== 32) throw new Error(`${what}: seed is not a 32-byte block hash`);
+  if (!Number.isSafeInteger(target.sampleSize) || target.sampleSize < 1)
+    throw new Error(`${what}: sample_size ${target.sampleSize} is not positive`);
+  const chainClasses = new Set(target.classIds);
+  const commits = latestCommits(
+    (await target.commits()).filter((c) => (c.round ?? 0) === target.round),
+    target.epoch,
+  );
   const recomputer = deps.recomputer ?? new Recomputer({ log: deps.log });
   const outcomes: CommitOutcome[] = [];
   const skipped: SprintValidation['skipped'] = [];
@@ -72,11 +104,12 @@ async function checkAll(
         continue;
       }
       try {
-        const outcome = await checkCommit({ deps, sprint, sampleSize, recomputer }, commit, cls);
+        const outcome = await checkCommit({ deps, target, recomputer }, commit, cls);
         outcomes.push(outcome);
         deps.log.info(
           {
-            epoch: sprint.epoch.toString(),
+            epoch: target.epoch.toString(),
+            round: target.round,
             participant: commit.participant,
             class: cls.name,
             count: commit.count.toString(),
@@ -89,8 +122,8 @@ async function checkAll(
           'PoC commit checked',
         );
         deps.onOutcome?.(outcome);
-        const proof = deps.onFraudProof && fraudProofMsg(deps.signer.address, sprint, outcome);
-        if (proof) deps.onFraudProof?.(proof, params.fraudProofsPerBlock);
+        const proof = deps.onFraudProof && fraudProofMsg(deps.signer.address, target, outcome);
+        if (proof) deps.onFraudProof?.(proof, target.fraud?.perBlock ?? 0);
         onDecided(outcome);
       } catch (err) {
         // The validator's own failure (aborted, no engine, a chain query or the signer failing):
@@ -111,14 +144,15 @@ async function checkAll(
   skipped.sort(byParticipantThenClass);
   deps.log.info(
     {
-      epoch: sprint.epoch.toString(),
+      epoch: target.epoch.toString(),
+      round: target.round,
       votes: outcomes.length,
       skipped: skipped.length,
       ms: Date.now() - started,
     },
-    'PoC Sprint validated',
+    target.round === 0 ? 'PoC Sprint validated' : 'PoC confirmation round validated',
   );
-  return { epoch: sprint.epoch, outcomes, skipped };
+  return { epoch: target.epoch, round: target.round, outcomes, skipped };
 }
 
 /** Decides every commit of the Sprint without broadcasting; msgs are the votes, sorted, split. */
@@ -126,8 +160,19 @@ export async function computeSprintVotes(
   deps: PocValidatorDeps,
   sprint: SprintState,
 ): Promise<SprintValidation> {
-  const result = await checkAll(deps, sprint, () => {});
-  return { ...result, msgs: voteMsgs(deps.signer.address, sprint.epoch, result.outcomes, perMsg(deps)) };
+  return computeTargetVotes(deps, sprintTarget(deps, sprint));
+}
+
+/** Decides every commit of the target without broadcasting; msgs are the votes, sorted, split. */
+export async function computeTargetVotes(
+  deps: PocValidatorDeps,
+  target: ValidationTarget,
+): Promise<SprintValidation> {
+  const result = await checkAll(deps, target, () => {});
+  return {
+    ...result,
+    msgs: voteMsgs(deps.signer.address, target.epoch, result.outcomes, perMsg(deps), target.round),
+  };
 }
 
 function perMsg(deps: PocValidatorDeps): number {
@@ -142,6 +187,7 @@ export function voteMsgs(
   epoch: bigint,
   outcomes: readonly CommitOutcome[],
   perMsg: number,
+  round = 0,
 ): MsgPocValidation[] {
   const votes: PocValidation[] = outcomes.map((o) => ({
     participant: o.participant,
@@ -151,7 +197,7 @@ export function voteMsgs(
   }));
   const msgs: MsgPocValidation[] = [];
   for (let i = 0; i < votes.length; i += perMsg) {
-    msgs.push({ validator, epoch, validations: votes.slice(i, i + perMsg), round: 0 });
+    msgs.push({ validator, epoch, validations: votes.slice(i, i + perMsg), round });
   }
   return msgs;
 }
@@ -176,6 +222,14 @@ export class VoteBroadcastError extends Error {
  * rest are still tried and a VoteBroadcastError is thrown at the end.
  */
 export async function validateSprint(deps: PocValidatorDeps, sprint: SprintState): Promise<SprintValidation> {
+  return validateTarget(deps, sprintTarget(deps, sprint));
+}
+
+/** validateSprint for any target: a Sprint, or a confirmation round (votes carry its round). */
+export async function validateTarget(
+  deps: PocValidatorDeps,
+  target: ValidationTarget,
+): Promise<SprintValidation> {
   const limit = perMsg(deps);
   const pending: CommitOutcome[] = [];
   const sent: MsgPocValidation[] = [];
@@ -184,7 +238,13 @@ export async function validateSprint(deps: PocValidatorDeps, sprint: SprintState
   let chain: Promise<void> = Promise.resolve();
   const flush = (partial: boolean) => {
     while (pending.length >= limit || (partial && pending.length > 0)) {
-      const [msg] = voteMsgs(deps.signer.address, sprint.epoch, pending.splice(0, limit), limit);
+      const [msg] = voteMsgs(
+        deps.signer.address,
+        target.epoch,
+        pending.splice(0, limit),
+        limit,
+        target.round,
+      );
       if (!msg) return;
       chain = chain.then(async () => {
         try {
@@ -202,7 +262,7 @@ export async function validateSprint(deps: PocValidatorDeps, sprint: SprintState
   timer.unref();
   let result: Omit<SprintValidation, 'msgs'>;
   try {
-    result = await checkAll(deps, sprint, (o) => {
+    result = await checkAll(deps, target, (o) => {
       pending.push(o);
       flush(false);
     });

@@ -155,4 +155,15 @@ export const AMINO_SAMPLES: Record<string, unknown> = {
     epoch: 5n,
     validations: [{ participant: B, classId: 1, verdict: 1, sampleSig: new Uint8Array(64).fill(3) }],
   },
+  '/gonka.poc.v1.MsgPocFraudProof': {
+    prover: A,
+    epoch: 5n,
+    participant: B,
+    classId: 1,
+    index: 3n,
+    nonce: 4n,
+    output: new Uint8Array(8).fill(2),
+    path: [new Uint8Array(32).fill(5), new Uint8Array(32).fill(6)],
+    round: 2,
+  },
 };

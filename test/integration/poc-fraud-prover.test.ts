@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { ChainError } from '../../app/api/chain.js';
 import {
   FraudProver,
+  fraudProofMsg,
   POC_ALREADY_PROVEN,
   POC_FRAUD_LIMIT,
   type PocValidatorDeps,
@@ -222,6 +223,37 @@ describe('PoC validator: fraud proofs', () => {
     const { result, proofs } = await run(false);
     assert.equal(result.outcomes.find((o) => o.participant === 'p-forged')?.verdict, Verdict.VERDICT_INVALID);
     assert.equal(proofs.length, 0);
+  });
+});
+
+describe('fraudProofMsg', () => {
+  const forged = { index: 7, nonce: 7n, output: new Uint8Array(4).fill(1), path: [new Uint8Array(32)] };
+  const outcome = {
+    participant: 'p',
+    classId: 1,
+    count: 10n,
+    verdict: Verdict.VERDICT_INVALID,
+    reason: 'output-mismatch' as const,
+    indices: [7n],
+    sampleSig: new Uint8Array(64),
+    attempts: 1,
+    forged,
+  };
+  const target = { epoch: 5n, round: 2, fraud: { provable: [1], perBlock: 4 } };
+
+  it("carries a confirmation round's number; needs a provable class, a forged leaf, INVALID, another's commit", () => {
+    const m = fraudProofMsg('v', target, outcome)!;
+    assert.equal(m.round, 2);
+    assert.equal(m.epoch, 5n);
+    assert.equal(m.index, 7n);
+    assert.equal(
+      fraudProofMsg('v', { ...target, fraud: { provable: [2], perBlock: 4 } }, outcome),
+      undefined,
+    );
+    assert.equal(fraudProofMsg('v', { epoch: 5n, round: 2 }, outcome), undefined);
+    assert.equal(fraudProofMsg('v', target, { ...outcome, forged: undefined }), undefined);
+    assert.equal(fraudProofMsg('v', target, { ...outcome, verdict: Verdict.VERDICT_VALID }), undefined);
+    assert.equal(fraudProofMsg('p', target, outcome), undefined, 'never against itself');
   });
 });
 

@@ -2,6 +2,7 @@
 // the response shapes OpenAI's clients parse: chat.completion, chat.completion.chunk, usage and
 // logprobs with token strings and bytes. Pure functions; the routes wire them to the network.
 
+import { MAX_STOP_LENGTH } from '../../ml/inferenceWire.js';
 import { badRequest } from './errors.js';
 import type { FinishReason, TokenLine } from './protocol.js';
 
@@ -59,8 +60,12 @@ export const chatSchema = {
     stop: {
       anyOf: [
         { type: 'null' },
-        { type: 'string', minLength: 1, maxLength: 256 },
-        { type: 'array', maxItems: MAX_STOP, items: { type: 'string', minLength: 1, maxLength: 256 } },
+        { type: 'string', minLength: 1, maxLength: MAX_STOP_LENGTH },
+        {
+          type: 'array',
+          maxItems: MAX_STOP,
+          items: { type: 'string', minLength: 1, maxLength: MAX_STOP_LENGTH },
+        },
       ],
     },
     n: { type: ['integer', 'null'] },

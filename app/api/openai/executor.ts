@@ -5,10 +5,12 @@
 // through unchanged, then stores the payload and queues MsgFinishInference. Nothing is written
 // before the first token, so a refusal is still a plain HTTP error; a failure after it ends the
 // stream with an error line (and no Finish: the inference expires and the developer is refunded).
+
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { inferenceSeed } from '../../../x/inference/seed.js';
+import { MAX_STOP_LENGTH } from '../../ml/inferenceWire.js';
 import { addressFromPubKey } from '../../runtime/address.js';
 import { verifySecp256k1 } from '../../runtime/ante/secp256k1.js';
 import type { InferenceView } from './chainView.js';
@@ -51,7 +53,7 @@ export const executeSchema = {
     max_tokens: { type: 'integer', minimum: 1, maximum: 1_000_000 },
     temperature: { type: 'number', minimum: 0, maximum: 2 },
     top_p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-    stop: { type: 'array', maxItems: 4, items: { type: 'string', minLength: 1, maxLength: 256 } },
+    stop: { type: 'array', maxItems: 4, items: { type: 'string', minLength: 1, maxLength: MAX_STOP_LENGTH } },
     transfer_agent: { type: 'string', maxLength: 128 },
     requested_by: { type: 'string', maxLength: 128 },
   },

@@ -1,10 +1,14 @@
 // The TA's client of an executor: POST <api_url>/v1/inference/execute signed with the TA's key
 // (secp256k1 over SHA-256 of the raw body), then the executor's ndjson lines, each checked. Two
 // deadlines keep a dead executor from hanging the developer's request: one for the response to
-// start, one between lines; either, or a broken stream, ends in an ExecutorError.
+// start, one between lines; either, or a broken stream, ends in an ExecutorError. Lines are checked
+// as the ML node's client checks them (order, ids, counts, top-5 alternatives, length bound).
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import type { ExecuteRequest, StreamLine } from './protocol.js';
-import { ndjsonLines, parseLine } from './protocol.js';
+import { MAX_INFERENCE_LINE_BYTES } from '../../ml/client.js';
+import { type GenerateLine, type LineExpectations, parseGenerateLine } from '../../ml/inferenceWire.js';
+import { NdjsonSplitter } from '../../ml/ndjson.js';
+import { RECORDED_TOP_LOGPROBS } from './chat.js';
+import type { ExecuteRequest } from './protocol.js';
 
 export class ExecutorError extends Error {
   override name = 'ExecutorError';
@@ -34,7 +38,7 @@ export async function* executeOn(
   req: ExecuteRequest,
   o: ForwardOptions,
   signal?: AbortSignal,
-): AsyncGenerator<StreamLine> {
+): AsyncGenerator<GenerateLine> {
   const body = Buffer.from(JSON.stringify(req));
   const sig = secp256k1.sign(body, o.privateKey);
   const ctl = new AbortController();
@@ -83,12 +87,26 @@ export async function* executeOn(
     if (!res.body) throw new ExecutorError('executor sent no body');
     const idle = o.idleTimeoutMs ?? 30_000;
     arm(idle, 'stalled between tokens');
+    const expect: LineExpectations = {
+      nextIndex: 0,
+      maxTokens: req.max_tokens,
+      promptTokens: req.prompt_tokens.length,
+      topLogprobs: RECORDED_TOP_LOGPROBS,
+    };
+    const splitter = new NdjsonSplitter(MAX_INFERENCE_LINE_BYTES);
     try {
-      for await (const line of ndjsonLines(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         arm(idle, 'stalled between tokens');
-        const l = parseLine(line);
-        yield l;
-        if (l.type !== 'token') return;
+        const lines: GenerateLine[] = [];
+        splitter.push(chunk, (text) => {
+          const l = parseGenerateLine(text, expect);
+          if (l.type === 'token') expect.nextIndex++;
+          lines.push(l);
+        });
+        for (const l of lines) {
+          yield l;
+          if (l.type !== 'token') return;
+        }
       }
     } catch (e) {
       if (signal?.aborted) throw signal.reason;

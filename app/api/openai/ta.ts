@@ -36,7 +36,7 @@ import {
 import { ExecutorError, executeOn, type ForwardOptions } from './forward.js';
 import { newInferenceId, startMsg } from './msgs.js';
 import { pickExecutor, servingParticipants } from './pick.js';
-import type { DoneLine, StreamLine, TokenLine } from './protocol.js';
+import type { DoneLine, GenerateLine, TokenLine } from './protocol.js';
 
 export interface TaDeps extends AuthContext {
   tokenizers: ReadonlyMap<string, TextTokenizer>;
@@ -69,7 +69,7 @@ interface Prepared {
   promptTokens: number[];
   maxTokens: number;
   tokenizer: TextTokenizer;
-  lines: AsyncGenerator<StreamLine>;
+  lines: AsyncGenerator<GenerateLine>;
 }
 
 /** Everything up to the forward; throws OpenAIErrors. */
@@ -169,8 +169,8 @@ const asUpstream = (e: unknown): OpenAIError => {
 };
 
 /** Reads the next line; a failure becomes an OpenAIError. */
-async function next(lines: AsyncGenerator<StreamLine>): Promise<StreamLine> {
-  let r: IteratorResult<StreamLine>;
+async function next(lines: AsyncGenerator<GenerateLine>): Promise<GenerateLine> {
+  let r: IteratorResult<GenerateLine>;
   try {
     r = await lines.next();
   } catch (e) {

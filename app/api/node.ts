@@ -103,7 +103,8 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   const payloads = new PayloadStore({ dir: join(o.home, 'payloads'), retentionMs: o.payloadRetentionMs });
   const pruneTimer = setInterval(() => payloads.prune(), 60_000);
   pruneTimer.unref();
-  const submit = (msgs: Parameters<Broadcaster['submit']>[0]) => broadcaster.submit(msgs);
+  const submit = (msgs: Parameters<Broadcaster['submit']>[0], extraGas?: bigint) =>
+    broadcaster.submit(msgs, extraGas);
   const server = await buildApiServer({
     proofs: {
       sampleSize: () => driver.sampleSize(),

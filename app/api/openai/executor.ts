@@ -23,7 +23,7 @@ import {
   OpenAIError,
   upstreamFailed,
 } from './errors.js';
-import { finishMsg, INFERENCE_ID } from './msgs.js';
+import { finishMsg, INFERENCE_ID, SETTLE_GAS_MARGIN } from './msgs.js';
 import type { PayloadStore } from './payloads.js';
 import type { DoneLine, ExecuteRequest, InferenceBackend, TokenLine } from './protocol.js';
 
@@ -64,7 +64,7 @@ export interface ExecutorDeps {
   address: string;
   backends: readonly InferenceBackend[];
   payloads: PayloadStore;
-  submit: (msgs: Any[]) => Promise<unknown>;
+  submit: (msgs: Any[], extraGas?: bigint) => Promise<unknown>;
   log?: Logger;
   /** How long an ML node's model list is trusted (default 30 s). */
   modelsTtlMs?: number;
@@ -222,17 +222,20 @@ export function executorHandler(d: ExecutorDeps) {
     });
     running.delete(b.inference_id);
     d.onFinish?.();
-    d.submit([
-      finishMsg({
-        executor: d.address,
-        inferenceId: b.inference_id,
-        modelId: b.model,
-        transferAgent: ta,
-        promptTokens: b.prompt_tokens.length,
-        completionTokens: tokens,
-        payloadHash,
-      }),
-    ]).catch((e: unknown) =>
+    d.submit(
+      [
+        finishMsg({
+          executor: d.address,
+          inferenceId: b.inference_id,
+          modelId: b.model,
+          transferAgent: ta,
+          promptTokens: b.prompt_tokens.length,
+          completionTokens: tokens,
+          payloadHash,
+        }),
+      ],
+      SETTLE_GAS_MARGIN,
+    ).catch((e: unknown) =>
       d.log?.warn(
         { id: b.inference_id, err: e instanceof Error ? e.message : String(e) },
         'MsgFinishInference refused',

@@ -91,6 +91,7 @@ export interface NodeOptions {
   artifactHex: string;
   payloadDir: string;
   idleTimeoutMs?: number;
+  startTimeoutMs?: number;
   seed?: string;
   /** A chain view (default: a FakeView with the demo model, this node its only participant). */
   view?: InferenceView;
@@ -151,7 +152,7 @@ export async function startNode(o: NodeOptions): Promise<Node> {
         forward: {
           privateKey: op.secret,
           pubKey: op.pub,
-          startTimeoutMs: 5_000,
+          startTimeoutMs: o.startTimeoutMs ?? 5_000,
           idleTimeoutMs: o.idleTimeoutMs ?? 5_000,
         },
       },

@@ -208,18 +208,28 @@ export function executorHandler(d: ExecutorDeps) {
       return reply;
     }
 
-    const payloadHash = d.payloads.put(b.inference_id, {
-      inference_id: b.inference_id,
-      executor: d.address,
-      artifact_hash: artifact,
-      seed: inferenceSeed(b.inference_id).toString(),
-      request: b,
-      tokens,
-      logprobs,
-      finish_reason: done.finish_reason,
-      prompt_tokens: b.prompt_tokens.length,
-      completion_tokens: tokens.length,
-    });
+    let payloadHash: Uint8Array;
+    try {
+      payloadHash = d.payloads.put(b.inference_id, {
+        inference_id: b.inference_id,
+        executor: d.address,
+        artifact_hash: artifact,
+        seed: inferenceSeed(b.inference_id).toString(),
+        request: b,
+        tokens,
+        logprobs,
+        finish_reason: done.finish_reason,
+        prompt_tokens: b.prompt_tokens.length,
+        completion_tokens: tokens.length,
+      });
+    } catch (e) {
+      // No payload, no Finish (validators could not check it): the TA gets an error line at once.
+      running.delete(b.inference_id);
+      d.log?.error({ id: b.inference_id, err: e instanceof Error ? e.message : String(e) }, 'payload not stored');
+      write({ type: 'error', message: 'executor could not store the payload' });
+      reply.raw.end();
+      return reply;
+    }
     running.delete(b.inference_id);
     d.onFinish?.();
     d.submit(

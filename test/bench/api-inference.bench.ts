@@ -2,21 +2,22 @@
 // the API node (the `openai` client → TA → executor role → ML node over HTTP → back as SSE),
 // 4 concurrent, ÷ tokens/s of the same Executor called directly with 4 concurrent requests run
 // one at a time, as the ML node runs them. Goal ≥ 0.9. Also the time to first token of a
-// single request, both ways, and the difference (what the API path adds). The chain is a fake
+// single request, both ways, and the difference (what the API path adds). The ML node runs in its
+// own process as deployed; "ML node alone" (its client, no API node) separates its share. The chain is a fake
 // view and the broadcaster a sink: the chain's own cost per inference is the settle bench's.
 // Runs alternate between the variants; medians reported.
 // Run: npx tsc -p tsconfig.json && node dist/test/bench/api-inference.bench.js
 // (BENCH_RUNS, BENCH_TOKENS, BENCH_CONCURRENCY to change the sizes.)
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import pino from 'pino';
 import { mlNodeBackend } from '../../app/api/openai/protocol.js';
 import { promptText } from '../../app/api/openai/ta.js';
 import { MlNodeClient } from '../../app/ml/client.js';
 import { loadServedModel } from '../../app/ml/inference.js';
-import { buildMlServer } from '../../app/ml/server.js';
+import { repoPath } from '../../app/paths.js';
 import { inferenceSeed } from '../../x/inference/seed.js';
 import { keyOf, MODEL, startNode } from '../integration/api-openai-helpers.js';
 import { printTable } from './harness.js';
@@ -29,15 +30,34 @@ const messages = [{ role: 'user' as const, content: 'Write a long story about a 
 const dir = mkdtempSync(join(tmpdir(), 'api-inference-bench-'));
 const served = await loadServedModel('demo', MODEL, { log: { info: () => {}, warn: () => {} } });
 const ex = served.executor;
-const ml = await buildMlServer({
-  log: pino({ level: 'silent' }),
-  workers: 1,
-  workersHint: 1,
-  models: [served],
+// The ML node is its own process, as deployed (`gonkad ml start --model demo`).
+const ml = spawn(
+  process.execPath,
+  [
+    repoPath('dist', 'app', 'cli', 'main.js'),
+    'ml',
+    'start',
+    '--model',
+    'demo',
+    '--listen',
+    '127.0.0.1:0',
+    '--workers',
+    '1',
+  ],
+  { stdio: ['ignore', 'pipe', 'ignore'] },
+);
+const mlUrl = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  ml.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const line = out.split('\n').find((l) => l.includes('"url"'));
+    if (line) resolve((JSON.parse(line) as { url: string }).url);
+  });
+  ml.once('exit', (c) => reject(new Error(`ML node exited with ${c}`)));
 });
-const mlUrl = await ml.app.listen({ host: '127.0.0.1', port: 0 });
+const mlClient = new MlNodeClient(mlUrl);
 const node = await startNode({
-  backend: mlNodeBackend(new MlNodeClient(mlUrl)),
+  backend: mlNodeBackend(mlClient),
   artifactHex: served.artifactHash,
   payloadDir: join(dir, 'payloads'),
   idleTimeoutMs: 60_000,
@@ -77,6 +97,27 @@ async function directParallel(t0: number): Promise<[number, number]> {
   return [r.tokens.length, first];
 }
 
+/** One generation on the ML node through its own client (no API node): the ML node's share. */
+async function viaMlNode(t0: number): Promise<[number, number]> {
+  let first = 0;
+  const done = await mlClient.generate(
+    {
+      model: MODEL,
+      artifactHash: served.artifactHash,
+      promptTokens,
+      maxTokens: TOKENS,
+      temperature: 1,
+      topP: 1,
+      seed: inferenceSeed(`inf-bench-${serial++}`),
+      topLogprobs: 5,
+    },
+    () => {
+      if (first === 0) first = performance.now() - t0;
+    },
+  );
+  return [done.completion_tokens, first];
+}
+
 /** One streamed completion through the API; resolves with [tokens, ms to first token]. */
 async function viaApi(t0: number): Promise<[number, number]> {
   let first = 0;
@@ -110,14 +151,19 @@ async function ttft(fn: (t0: number) => Promise<[number, number]>): Promise<numb
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 await throughput(direct); // warm-up both paths (ORT, JIT, sockets)
 await throughput(viaApi);
+await throughput(viaMlNode);
 const d: number[] = [];
 const a: number[] = [];
 const dp: number[] = [];
+const m: number[] = [];
+const mt: number[] = [];
 const dt: number[] = [];
 const at: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   d.push(await throughput(direct));
   dp.push(await throughput(directParallel));
+  m.push(await throughput(viaMlNode));
+  mt.push(await ttft(viaMlNode));
   a.push(await throughput(viaApi));
   dt.push(await ttft(direct));
   at.push(await ttft(viaApi));
@@ -133,11 +179,18 @@ printTable(
       median(dt).toFixed(2),
     ],
     ['Executor alone, 4 interleaved in one session (reference)', median(dp).toFixed(1), ''],
+    ['ML node alone (its HTTP client; separate process)', median(m).toFixed(1), median(mt).toFixed(2)],
     ['API node → ML node (SSE, openai client)', median(a).toFixed(1), median(at).toFixed(2)],
+    [
+      'API ÷ ML node alone (median of per-run ratios)',
+      median(a.map((x, i) => x / (m[i] ?? 1))).toFixed(3),
+      '',
+    ],
     ['API ÷ Executor (median of per-run ratios; goal ≥ 0.9)', median(ratios).toFixed(3), ''],
     ['added time to first token', '', (median(at) - median(dt)).toFixed(2)],
   ],
 );
 await node.app.close();
-await ml.close();
+ml.kill('SIGTERM');
+await ex.close();
 rmSync(dir, { recursive: true, force: true });

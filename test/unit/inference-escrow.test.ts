@@ -126,7 +126,7 @@ describe('x/inference escrow arithmetic (property test against a model)', () => 
       const total = [...bal.values()].reduce((s, v) => s + v, 0n);
       const limits = new Map(DEVS.map((d) => [d, BigInt(3_000 + rand(30_000))]));
       const spent = new Map<string, { epoch: bigint; spent: bigint }>();
-      DEVS.forEach((d, i) =>
+      for (const [i, d] of DEVS.entries())
         k.setApiKey(ctx, {
           keyHash: new Uint8Array(32).fill(i + 1),
           owner: d,
@@ -135,8 +135,7 @@ describe('x/inference escrow arithmetic (property test against a model)', () => 
           revoked: false,
           spentEpoch: 0n,
           spent: '0',
-        }),
-      );
+        });
       const infs = new Map<string, ModelInference>();
       const ids: string[] = [];
 

@@ -304,7 +304,8 @@ function settle(ctx: Context, k: InferenceKeeper, p: Params, inf: Inference): vo
     status: InferenceStatus.INFERENCE_STATUS_COMPLETED,
   };
   k.setInference(ctx, done);
-  k.indexParties(ctx, done);
+  // A Finish-first inference learns its requester only now.
+  if (inf.status === FINISHED_FIRST) k.indexParties(ctx, done);
   k.indexSettled(ctx, inf.id, ctx.header.height + retentionBlocks(p));
   ctx.events.emit(
     ev.inferenceCompleted(

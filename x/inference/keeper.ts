@@ -140,9 +140,15 @@ export class InferenceKeeper {
     return raw ? ApiKey.decode(raw) : undefined;
   }
 
+  /** A new key: the record and its owner index entry. */
+  addApiKey(ctx: Context, k: ApiKey): void {
+    this.setApiKey(ctx, k);
+    ctx.kv(this.key).set(ownerKeyKey(addressBytes(k.owner), k.keyHash), Uint8Array.of(1));
+  }
+
+  /** An existing key's record (spent, revoked); owner and hash never change. */
   setApiKey(ctx: Context, k: ApiKey): void {
     ctx.kv(this.key).set(apiKeyKey(k.keyHash), ApiKey.encode(k).finish());
-    ctx.kv(this.key).set(ownerKeyKey(addressBytes(k.owner), k.keyHash), Uint8Array.of(1));
   }
 
   liveKeyCount(ctx: Context, owner: string): bigint {

@@ -11,6 +11,7 @@ import { expireInference } from './escrow.js';
 import * as ev from './events.js';
 import type { InferenceKeeper } from './keeper.js';
 import {
+  BLOCK_COUNT_KEY,
   expiryHeightPrefix,
   pruneHeightPrefix,
   SEEN_SIG_QUEUE_PREFIX,
@@ -65,6 +66,8 @@ export function inferenceBeginBlock(ctx: Context, k: InferenceKeeper): void {
 
 export function inferenceEndBlock(ctx: Context, k: InferenceKeeper): void {
   const h = ctx.header.height;
+  // The per-block msg count is this block's only: gone before the commit (and out of genesis).
+  ctx.kv(k.key).delete(BLOCK_COUNT_KEY);
   for (const [, model] of [...k.iterateModels(ctx)]) {
     const price = parsePrice(model.price);
     const tokens = k.takeBlockTokens(ctx, model.id);

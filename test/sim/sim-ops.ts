@@ -115,7 +115,8 @@ export function planModuleTxs(
       kind = poc.kind;
       msg = poc.msg;
     } else if (roll < 10) {
-      const op = inferenceSimOp(keys, i, pick, ops.planned ?? 0n, (ops.inferences ??= []));
+      ops.inferences ??= [];
+      const op = inferenceSimOp(keys, i, pick, ops.planned ?? 0n, ops.inferences);
       if (!op) continue;
       kind = op.kind;
       msg = op.msg;

@@ -22,10 +22,10 @@ import { TestChain } from './tx-harness.js';
 const PINNED: Record<string, bigint> = {
   registerKey: 48_433n,
   startWithKey: 83_911n,
-  finishAfterStart: 85_518n,
-  finishFirst: 49_037n,
-  startAfterFinish: 122_486n,
-  startSigned: 83_874n,
+  finishAfterStart: 85_470n,
+  finishFirst: 48_989n,
+  startAfterFinish: 122_438n,
+  startSigned: 83_826n,
   revokeKey: 35_676n,
 };
 

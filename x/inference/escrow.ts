@@ -14,6 +14,7 @@ import {
   type DeveloperSignature,
   type Inference,
   InferenceStatus,
+  inferenceStatusToJSON,
   type Model,
   type Params,
 } from '../../proto/gen/gonka/inference/v1/inference.js';
@@ -150,8 +151,15 @@ export function startInference(ctx: Context, k: InferenceKeeper, m: MsgStartInfe
     throw inferenceErrors.contextExceeded(`${reserved} > ${model.contextLength} of ${model.id}`);
   assertParticipant(ctx, k, m.executor);
 
-  const prior = k.getInference(ctx, m.inferenceId);
-  if (prior && prior.status !== FINISHED_FIRST) throw inferenceErrors.duplicateInference(m.inferenceId);
+  let prior = k.getInference(ctx, m.inferenceId);
+  if (prior && prior.status !== FINISHED_FIRST)
+    throw inferenceErrors.duplicateInference(`${m.inferenceId} is ${inferenceStatusToJSON(prior.status)}`);
+  if (prior && prior.executor !== m.executor) {
+    // A Finish-first by another participant than the one the TA chose: it squats an id it saw in
+    // the mempool. The Start names the executor, so that record is dropped (it held nothing).
+    k.dropFinishedFirst(ctx, prior);
+    prior = undefined;
+  }
   if (prior) {
     checkAgreement(prior, m);
     if (prior.completionTokens > m.maxTokens)
@@ -207,7 +215,8 @@ export function finishInference(ctx: Context, k: InferenceKeeper, m: MsgFinishIn
   assertParticipant(ctx, k, m.executor);
 
   const prior = k.getInference(ctx, m.inferenceId);
-  if (prior && prior.status !== STARTED) throw inferenceErrors.duplicateInference(m.inferenceId);
+  if (prior && prior.status !== STARTED)
+    throw inferenceErrors.duplicateInference(`${m.inferenceId} is ${inferenceStatusToJSON(prior.status)}`);
   if (prior) {
     checkAgreement(prior, m);
     if (m.completionTokens > prior.maxTokens)

@@ -207,6 +207,14 @@ export class InferenceKeeper {
       ctx.kv(this.key).set(byExecutorKey(addressBytes(inf.executor), inf.id), Uint8Array.of(1));
   }
 
+  /** Removes a FINISHED_FIRST record (it holds no escrow) and its queue and index entries. */
+  dropFinishedFirst(ctx: Context, inf: Inference): void {
+    const kv = ctx.kv(this.key);
+    kv.delete(inferenceKey(inf.id));
+    kv.delete(expiryKey(inf.expiryHeight, inf.id));
+    if (inf.executor) kv.delete(byExecutorKey(addressBytes(inf.executor), inf.id));
+  }
+
   /** Removes a settled inference and its indexes (retention over). */
   deleteInference(ctx: Context, inf: Inference, pruneAt: bigint): void {
     const kv = ctx.kv(this.key);

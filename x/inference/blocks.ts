@@ -21,10 +21,6 @@ import {
 import { parsePrice } from './model.js';
 import { nextPrice, slideWindow, utilization } from './pricing.js';
 
-function blockTimeMs(ctx: Context): bigint {
-  return ctx.header.time.seconds * 1000n + BigInt(Math.trunc(ctx.header.time.nanos / 1_000_000));
-}
-
 export function inferenceBeginBlock(ctx: Context, k: InferenceKeeper): void {
   const p = k.getParams(ctx);
   const limit = p.maxInferenceMsgsPerBlock;
@@ -51,7 +47,7 @@ export function inferenceBeginBlock(ctx: Context, k: InferenceKeeper): void {
     if (inf) k.deleteInference(ctx, inf, at);
   }
 
-  const now = blockTimeMs(ctx);
+  const now = k.blockTimeMs(ctx);
   const kv = ctx.kv(k.key);
   const forget: Uint8Array[] = [];
   for (const [qk] of kv.iterator(SEEN_SIG_QUEUE_PREFIX, seenSigQueuePrefix(now + 1n))) {

@@ -70,10 +70,6 @@ function assertParticipant(ctx: Context, k: InferenceKeeper, executor: string): 
   if (!k.poc.getParticipant(ctx, executor)) throw inferenceErrors.notParticipant(executor);
 }
 
-function blockTimeMs(ctx: Context): bigint {
-  return ctx.header.time.seconds * 1000n + BigInt(Math.trunc(ctx.header.time.nanos / 1_000_000));
-}
-
 /** The key grant: not revoked, for this TA and this payer, within its epoch limit. Charges `escrow`. */
 function chargeKey(
   ctx: Context,
@@ -115,7 +111,7 @@ function checkDeveloperSignature(
 ): void {
   if (addressFromPubKey(sig.pubkey) !== m.requestedBy)
     throw inferenceErrors.invalidDeveloperSignature('pubkey is not the key of requested_by');
-  const now = blockTimeMs(ctx);
+  const now = k.blockTimeMs(ctx);
   const w = p.signedRequestWindowMs;
   if (sig.timestampMs + w < now || sig.timestampMs > now + w)
     throw inferenceErrors.staleTimestamp(`timestamp ${sig.timestampMs} ms vs block time ${now} ms (±${w})`);

@@ -18,7 +18,6 @@ import type { InferenceAccountKeeper, InferenceBankKeeper, InferencePocKeeper } 
 import {
   API_KEY_PREFIX,
   apiKeyKey,
-  BLOCK_TOKENS_PREFIX,
   blockTokensKey,
   byExecutorKey,
   byRequesterKey,
@@ -56,6 +55,11 @@ export class InferenceKeeper {
     /** x/poc (epoch clock, participants, classes); wired in app.ts. */
     readonly poc: InferencePocKeeper,
   ) {}
+
+  /** Block time in whole milliseconds (integer arithmetic only). */
+  blockTimeMs(ctx: Context): bigint {
+    return ctx.header.time.seconds * 1000n + BigInt(ctx.header.time.nanos) / 1_000_000n;
+  }
 
   // ---- params ---------------------------------------------------------------------------------
 
@@ -125,12 +129,6 @@ export class InferenceKeeper {
     if (!raw) return 0n;
     kv.delete(blockTokensKey(id));
     return readU64(raw);
-  }
-
-  hasBlockTokens(ctx: Context): boolean {
-    for (const _ of ctx.kv(this.key).iterator(BLOCK_TOKENS_PREFIX, prefixEnd(BLOCK_TOKENS_PREFIX)))
-      return true;
-    return false;
   }
 
   // ---- API keys -------------------------------------------------------------------------------

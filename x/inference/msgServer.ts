@@ -78,7 +78,7 @@ export function registerInferenceMsgs(msgs: MsgRouter, keeper: InferenceKeeper, 
       const live = keeper.liveKeyCount(ctx, m.owner);
       const max = BigInt(keeper.getParams(ctx).maxKeysPerOwner);
       if (live >= max) throw inferenceErrors.tooManyApiKeys(`${m.owner} has ${live} live keys (max ${max})`);
-      keeper.setApiKey(ctx, {
+      keeper.addApiKey(ctx, {
         keyHash: Uint8Array.from(m.keyHash),
         owner: m.owner,
         transferAgent: m.transferAgent,

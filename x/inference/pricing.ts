@@ -2,10 +2,11 @@
 // blocks. All integer arithmetic on atto-unit decimals (18 digits):
 //   u = Σ recent_tokens ÷ (capacity_tokens_per_block × window_blocks)
 //   u > high: price += max(1, ceil(min(price × (u − high) × elasticity, price × max_change)))
-//   u < low:  price −= floor(min(price × (low − u) × elasticity, price × max_change)), ≥ min_price
+//   u < low:  price −= max(1, floor(min(price × (low − u) × elasticity, price × max_change)))
 //   otherwise unchanged; the result is clamped to [min_price, MAX_PRICE].
-// Rounding a rise UP (and at least 1 ngonka) is what lets a price sitting at a small floor climb
-// again: truncation pinned Gonka's at the floor because price × change < 1 rounded to 0.
+// A move outside the band is at least 1 ngonka: that is what lets a price sitting at a small
+// floor climb again (truncation pinned Gonka's at the floor because price × change < 1 rounded to
+// 0), and, the same way, lets a small price come back down to its floor once demand is gone.
 import { ONE } from '../../app/runtime/decimal.js';
 import { MAX_PRICE, type ParsedPrice } from './model.js';
 
@@ -28,7 +29,8 @@ export function nextPrice(price: bigint, windowTokens: bigint, p: ParsedPrice): 
   } else if (u < p.utilizationLow) {
     const byDeviation = price * (p.utilizationLow - u) * p.elasticity;
     const cap = price * p.maxChangePerBlock * ONE;
-    next = price - (byDeviation < cap ? byDeviation : cap) / ONE2;
+    const fall = (byDeviation < cap ? byDeviation : cap) / ONE2;
+    next = price - (fall < 1n ? 1n : fall);
   }
   if (next < p.minPrice) next = p.minPrice;
   if (next > MAX_PRICE) next = MAX_PRICE;

@@ -16,8 +16,8 @@ import OpenAI from 'openai';
 import { mlNodeBackend } from '../../app/api/openai/protocol.js';
 import { promptText } from '../../app/api/openai/ta.js';
 import { MlNodeClient } from '../../app/ml/client.js';
-import { loadServedModel } from '../../app/ml/inference.js';
 import { repoPath } from '../../app/paths.js';
+import { DEMO_ARTIFACT_HASH, Executor } from '../../kernels/executor/index.js';
 import { inferenceSeed } from '../../x/inference/seed.js';
 import { keyOf, MODEL, startNode } from '../integration/api-openai-helpers.js';
 import { printTable } from './harness.js';
@@ -28,8 +28,8 @@ const CONC = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const messages = [{ role: 'user' as const, content: 'Write a long story about a benchmark.' }];
 
 const dir = mkdtempSync(join(tmpdir(), 'api-inference-bench-'));
-const served = await loadServedModel('demo', MODEL, { log: { info: () => {}, warn: () => {} } });
-const ex = served.executor;
+const ex = await Executor.load('demo', { log: { info: () => {}, warn: () => {} } });
+const served = { artifactHash: DEMO_ARTIFACT_HASH };
 // The ML node is its own process, as deployed (`gonkad ml start --model demo`).
 const ml = spawn(
   process.execPath,

@@ -225,7 +225,10 @@ export function executorHandler(d: ExecutorDeps) {
     } catch (e) {
       // No payload, no Finish (validators could not check it): the TA gets an error line at once.
       running.delete(b.inference_id);
-      d.log?.error({ id: b.inference_id, err: e instanceof Error ? e.message : String(e) }, 'payload not stored');
+      d.log?.error(
+        { id: b.inference_id, err: e instanceof Error ? e.message : String(e) },
+        'payload not stored',
+      );
       write({ type: 'error', message: 'executor could not store the payload' });
       reply.raw.end();
       return reply;

@@ -24,6 +24,9 @@ export interface BroadcasterOptions {
   privateKey: Uint8Array;
   /** Most messages in one tx (default 50); a larger submission is refused. */
   maxMsgsPerTx?: number;
+  /** Most message bytes in one tx (default 256 KiB, well under CometBFT's tx and block limits); a
+   *  larger submission is refused. */
+  maxTxBytes?: number;
   /** Gas limit = simulated gas × gasAdjustmentPercent / 100 (default 140). */
   gasAdjustmentPercent?: bigint;
   /** Re-signs after a sequence mismatch at most this many times per tx (default 5). */
@@ -35,6 +38,7 @@ export interface BroadcasterOptions {
 
 interface Pending {
   msgs: Any[];
+  extraGas: bigint;
   /** Leaves in a tx of its own (a tx is atomic: one refused msg fails every msg in it). */
   alone: boolean;
   resolve: (r: BroadcastResult) => void;
@@ -45,6 +49,7 @@ export class Broadcaster {
   readonly address: string;
   readonly pubKey: Uint8Array;
   private readonly maxMsgs: number;
+  private readonly maxBytes: number;
   private readonly adjust: bigint;
   private readonly maxRetries: number;
   private queue: Pending[] = [];
@@ -60,6 +65,7 @@ export class Broadcaster {
     this.pubKey = secp256k1.getPublicKey(o.privateKey, true);
     this.address = addressFromPubKey(this.pubKey);
     this.maxMsgs = o.maxMsgsPerTx ?? 50;
+    this.maxBytes = o.maxTxBytes ?? 256 * 1024;
     this.adjust = o.gasAdjustmentPercent ?? 140n;
     this.maxRetries = o.maxSequenceRetries ?? 5;
   }
@@ -70,17 +76,23 @@ export class Broadcaster {
   }
 
   /**
-   * Queues msgs for one tx (possibly with other submissions' msgs, unless `alone`); resolves once
-   * CheckTx accepted it (code 0), rejects with ChainError on a refusal.
+   * Queues msgs for one tx (possibly with other submissions' msgs); resolves once CheckTx accepted
+   * it (code 0), rejects with ChainError on a refusal. `extraGas` is added to the tx's gas limit on
+   * top of the adjusted simulation: for msgs whose execution in the block may cost more than
+   * their simulation against the current state (an inference's Start or Finish settles it when the
+   * other one landed first). `alone`: the msgs leave in a tx of their own (a fraud proof refused in
+   * its block must not take other msgs down with it).
    */
-  submit(msgs: Any[], opts: { alone?: boolean } = {}): Promise<BroadcastResult> {
+  submit(msgs: Any[], extraGas = 0n, opts: { alone?: boolean } = {}): Promise<BroadcastResult> {
     if (this.closed) return Promise.reject(new Error('broadcaster is closed'));
     if (msgs.length === 0 || msgs.length > this.maxMsgs)
       return Promise.reject(
         new RangeError(`a submission holds 1 … ${this.maxMsgs} msgs, got ${msgs.length}`),
       );
+    if (msgBytes(msgs) > this.maxBytes)
+      return Promise.reject(new RangeError(`a submission holds at most ${this.maxBytes} bytes of msgs`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ msgs, alone: opts.alone === true, resolve, reject });
+      this.queue.push({ msgs, extraGas, alone: opts.alone === true, resolve, reject });
       // Pump on the next turn, so submissions made together leave together in one tx.
       setImmediate(() => void this.pump());
     });
@@ -105,30 +117,40 @@ export class Broadcaster {
     }
   }
 
-  /** Whole submissions, in order, up to maxMsgs messages. */
+  /** Whole submissions, in order, up to maxMsgs messages and maxTxBytes bytes. */
   private takeBatch(): Pending[] {
     const batch: Pending[] = [];
     let n = 0;
-    while (this.queue.length > 0 && n + this.queue[0]!.msgs.length <= this.maxMsgs) {
-      if (this.queue[0]!.alone && batch.length > 0) break;
-      const p = this.queue.shift()!;
-      n += p.msgs.length;
-      batch.push(p);
-      if (p.alone) break;
+    let bytes = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      const b = msgBytes(next.msgs);
+      if (n + next.msgs.length > this.maxMsgs || bytes + b > this.maxBytes) break;
+      if (next.alone && batch.length > 0) break;
+      this.queue.shift();
+      n += next.msgs.length;
+      bytes += b;
+      batch.push(next);
+      if (next.alone) break;
     }
     return batch;
   }
 
   private async sendBatch(batch: Pending[]): Promise<void> {
     const msgs = batch.flatMap((p) => p.msgs);
+    const extraGas = batch.reduce((g, p) => g + p.extraGas, 0n);
     try {
-      const r = await this.send(msgs);
+      const r = await this.send(msgs, extraGas);
       for (const p of batch) p.resolve(r);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      // One bad submission must not sink the others packed with it: send them one by one.
+      // One bad submission must not sink the others packed with it: bisect until the refused
+      // ones stand alone (each is then rejected and logged); the rest leave in few txs
+      // (≈ 2·log2(n) for one bad msg among n, not n).
       if (batch.length > 1 && err instanceof ChainError && err.code !== SEQUENCE_MISMATCH) {
-        for (const p of batch) await this.sendBatch([p]);
+        const half = Math.ceil(batch.length / 2);
+        await this.sendBatch(batch.slice(0, half));
+        await this.sendBatch(batch.slice(half));
         return;
       }
       this.o.onError?.(err);
@@ -137,14 +159,14 @@ export class Broadcaster {
   }
 
   /** Signs and broadcasts one tx, resyncing the sequence on mismatch (bounded). */
-  private async send(msgs: Any[]): Promise<BroadcastResult> {
+  private async send(msgs: Any[], extraGas: bigint): Promise<BroadcastResult> {
     for (let attempt = 0; ; attempt++) {
       if (this.chainIdValue === '') this.chainIdValue = await this.o.chain.chainId();
       if (this.sequence === undefined || this.accountNumber === undefined) await this.resync();
       const seq = this.sequence as bigint;
       try {
         const gasUsed = await this.o.chain.simulate(this.encode(msgs, seq, 0n, 0n, false));
-        const gasLimit = (gasUsed * this.adjust + 99n) / 100n;
+        const gasLimit = (gasUsed * this.adjust + 99n) / 100n + extraGas;
         const fee = mulCeil(gasLimit, parseDec(await this.o.chain.minGasPrice()));
         const r = await this.o.chain.broadcastSync(this.encode(msgs, seq, gasLimit, fee, true));
         if (r.code === 0) {
@@ -202,6 +224,8 @@ export class Broadcaster {
     return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [signature] }).finish();
   }
 }
+
+const msgBytes = (msgs: Any[]) => msgs.reduce((n, m) => n + m.typeUrl.length + m.value.length, 0);
 
 /** "account sequence mismatch, expected 7, got 5" → 7n; undefined when the log does not say. */
 export function expectedSequence(log: string): bigint | undefined {

@@ -1,8 +1,9 @@
 // `gonkad api start`: the API node process. Loads the operator key, connects to the chain node
-// (waiting for it), serves HTTP (proofs, status, metrics) and runs the Sprint driver over the
-// configured ML nodes, with the confirmation-round driver riding its poll. Prints one JSON line on
-// stdout once listening; logs go to stderr. SIGINT or SIGTERM stops it cleanly (stores flushed); a
-// fatal error exits non-zero (no self-restart).
+// (waiting for it), serves HTTP (proofs, status, metrics, and paid inference: the OpenAI-compatible
+// API as transfer agent and /v1/inference/execute as executor, app/api/openai) and runs the Sprint
+// driver over the configured ML nodes, with the confirmation-round driver riding its poll. Prints
+// one JSON line on stdout once listening; logs go to stderr. SIGINT or SIGTERM stops it cleanly
+// (stores flushed); a fatal error exits non-zero (no self-restart).
 import { join } from 'node:path';
 import type { PocClassName } from '../../kernels/poc/classes.js';
 import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
@@ -15,6 +16,11 @@ import { RpcChain } from './chain.js';
 import { ConfirmationDriver } from './confirmation.js';
 import { loadApiKey } from './key.js';
 import { ApiMetrics } from './metrics.js';
+import { ReplaySet, Reservations } from './openai/auth.js';
+import { RpcInferenceView } from './openai/chainView.js';
+import { PayloadStore } from './openai/payloads.js';
+import { mlNodeBackend } from './openai/protocol.js';
+import { loadTokenizers } from './openai/tokenizers.js';
 import { buildApiServer } from './server.js';
 import { SprintDriver } from './sprint.js';
 import { EpochStores } from './stores.js';
@@ -35,6 +41,13 @@ export interface ApiNodeOptions {
   commitEveryMs?: number;
   /** TEST ONLY (--test-adversary): misbehave on purpose (app/api/adversary.ts); never on a real node. */
   adversary?: ApiAdversary;
+  /** Models whose tokenizer this node loads to serve them as transfer agent: id → 'demo' or a
+   *  model directory (default gonka/demo → demo). */
+  models?: Record<string, string>;
+  /** How long executed payloads are kept for validators (default 1 h). */
+  payloadRetentionMs?: number;
+  /** Requests per client per minute on the OpenAI-compatible routes (default 600). */
+  inferenceRateLimit?: number;
 }
 
 async function connectWithRetry(
@@ -108,6 +121,12 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     validate: (s: SprintState, signal: AbortSignal) => validator.sprint(s, signal),
     onPoll: (h) => rounds.tick(h),
   });
+  const view = new RpcInferenceView(chain);
+  const payloads = new PayloadStore({ dir: join(o.home, 'payloads'), retentionMs: o.payloadRetentionMs });
+  const pruneTimer = setInterval(() => payloads.prune(), 60_000);
+  pruneTimer.unref();
+  const submit = (msgs: Parameters<Broadcaster['submit']>[0], extraGas?: bigint) =>
+    broadcaster.submit(msgs, extraGas);
   const server = await buildApiServer({
     proofs: {
       sampleSize: (e, r) => (r === 0 ? driver.sampleSize() : rounds.sampleSize(e, r)),
@@ -117,6 +136,31 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     metrics,
     status: () => ({ ...driver.status(), confirmation: rounds.status() }),
     rateLimit: o.rateLimit,
+    inference: {
+      log,
+      rateLimit: { max: o.inferenceRateLimit ?? 600, timeWindowMs: 60_000 },
+      ta: {
+        view,
+        transferAgent: key.address,
+        replay: new ReplaySet(),
+        now: Date.now,
+        tokenizers: loadTokenizers(o.models ?? { 'gonka/demo': 'demo' }),
+        submit,
+        reservations: new Reservations(),
+        forward: { privateKey: key.privateKey, pubKey: broadcaster.pubKey },
+        log,
+        onStart: () => metrics.inferencesStarted.inc(),
+      },
+      executor: {
+        view,
+        address: key.address,
+        backends: o.mlNodes.map((u) => mlNodeBackend(new MlNodeClient(u))),
+        payloads,
+        submit,
+        log,
+        onFinish: () => metrics.inferencesExecuted.inc(),
+      },
+    },
   });
   if (armed(o.adversary)) log.warn({ adversary: describeAdversary(o.adversary) }, 'TEST ADVERSARY armed');
   armProofsRefusal(server, o.adversary);
@@ -137,6 +181,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
       try {
         await driver.stop();
         await rounds.stop();
+        clearInterval(pruneTimer);
         broadcaster.close();
         await server.close();
         stores.close();

@@ -76,6 +76,7 @@ export function pocValidator(w: ValidatorWiring): PocValidator {
       submit: async (msg) => {
         await w.broadcaster.submit(
           [{ typeUrl: typeUrl(MsgPocFraudProof), value: MsgPocFraudProof.encode(msg).finish() }],
+          0n,
           { alone: true },
         );
         w.metrics.fraudProofsSent.inc();

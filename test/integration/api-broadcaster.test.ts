@@ -89,7 +89,7 @@ describe('API node broadcaster', () => {
     const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
     const sent: number[] = [];
     const b = new Broadcaster({ chain: rpc, privateKey: op.secret, onSent: (_r, n) => sent.push(n) });
-    const send = (alone: boolean) => b.submit([sendMsg(op.address, dest.address, 1n)], { alone });
+    const send = (alone: boolean) => b.submit([sendMsg(op.address, dest.address, 1n)], 0n, { alone });
     await Promise.all([
       send(false),
       send(false),
@@ -211,6 +211,39 @@ describe('API node broadcaster', () => {
     assert.equal(results[1]!.status, 'fulfilled');
     assert.equal(results[2]!.status, 'rejected');
     assert.ok((results[2] as PromiseRejectedResult).reason instanceof ChainError);
+    await rpc.commit();
+  });
+
+  it('bisects a refused batch: the bad msgs fail alone, the rest leave in few txs', async () => {
+    const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
+    let txs = 0;
+    const b = new Broadcaster({ chain: rpc, privateKey: op.secret, maxMsgsPerTx: 40, onSent: () => txs++ });
+    const before = balanceOf(chain, dest.address);
+    const subs = Array.from({ length: 40 }, (_, i) =>
+      b.submit([sendMsg(op.address, dest.address, i === 13 || i === 31 ? 10n ** 30n : 1n)]),
+    );
+    const results = await Promise.allSettled(subs);
+    for (const [i, r] of results.entries())
+      assert.equal(r.status, i === 13 || i === 31 ? 'rejected' : 'fulfilled', `#${i}`);
+    assert.ok(txs <= 12, `${txs} txs for 38 good msgs`);
+    await rpc.commit();
+    assert.equal(balanceOf(chain, dest.address) - before, 38n);
+  });
+
+  it('bounds the bytes of a tx as well as its msgs', async () => {
+    const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
+    const sent: number[] = [];
+    const one = sendMsg(op.address, dest.address, 1n);
+    const size = one.typeUrl.length + one.value.length;
+    const b = new Broadcaster({
+      chain: rpc,
+      privateKey: op.secret,
+      maxTxBytes: size * 4,
+      onSent: (_r, n) => sent.push(n),
+    });
+    await Promise.all(Array.from({ length: 10 }, () => b.submit([sendMsg(op.address, dest.address, 1n)])));
+    assert.deepEqual(sent, [4, 4, 2]);
+    await assert.rejects(b.submit(Array.from({ length: 5 }, () => one)), RangeError);
     await rpc.commit();
   });
 

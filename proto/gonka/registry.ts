@@ -5,6 +5,7 @@ import type { GeneratedType } from '@cosmjs/proto-signing';
 import * as authTx from '../gen/gonka/auth/v1/tx.js';
 import * as collateralTx from '../gen/gonka/collateral/v1/tx.js';
 import * as governanceTx from '../gen/gonka/governance/v1/tx.js';
+import * as inferenceTx from '../gen/gonka/inference/v1/tx.js';
 import * as pocTx from '../gen/gonka/poc/v1/tx.js';
 
 /** `/<full name>`, the type URL of a generated message (ts-proto's `$type`). */
@@ -17,6 +18,7 @@ export const TX_FILES: Record<string, Record<string, unknown>> = {
   'gonka/auth/v1/tx.proto': authTx,
   'gonka/collateral/v1/tx.proto': collateralTx,
   'gonka/governance/v1/tx.proto': governanceTx,
+  'gonka/inference/v1/tx.proto': inferenceTx,
   'gonka/poc/v1/tx.proto': pocTx,
 };
 

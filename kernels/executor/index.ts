@@ -1,5 +1,11 @@
 // kernels/executor: the inference executor (see kernels/README.md, "Inference executor").
 
+export {
+  ARTIFACT_FILES,
+  DEMO_ARTIFACT_HASH,
+  modelArtifactHash,
+  modelArtifactHashHex,
+} from './artifactHash.js';
 export { ExecutorInputError, type ExecutorLog, stderrLog } from './errors.js';
 export { Executor, type ExecutorOptions, type ReplayMode } from './executor.js';
 export {

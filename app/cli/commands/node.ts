@@ -15,8 +15,15 @@ import {
   validatePocParams,
 } from '../../../x/poc/params.js';
 import { initApiKey, keyFilePath } from '../../api/key.js';
+import { apiKeyHash, newApiKeySecret } from '../../apiKeySecret.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
+import {
+  addInferenceGenesis,
+  apiKeyGenesis,
+  DEMO_MODEL_ID,
+  demoModelGenesis,
+} from '../../inferenceGenesis.js';
 import {
   configuredListeners,
   defaultHome,
@@ -42,6 +49,12 @@ import { Supervisor } from '../supervisor.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
+
+/** The devnet API key's escrow limit per epoch: 10,000 GNK (10^13 ngonka). */
+const DEVNET_KEY_LIMIT = 10_000_000_000_000n;
+
+/** The devnet's bearer key secret (`Authorization: Bearer $(cat …)`), mode 0600. */
+export const devnetApiKeyFile = (home: string) => join(homePaths(home).devnet, 'api-key.txt');
 
 /** One flag per listener; each also has a key under `listen` in config/gonka.json. */
 const listenerFlags: [Service, string, string][] = [
@@ -212,6 +225,11 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         throw new UserError(`${home} has no ${mnemonicFile}: start over with --reset`);
       await initApiKey(apiHome, readFileSync(mnemonicFile, 'utf8').trim());
     }
+    if (!existsSync(devnetApiKeyFile(home)))
+      process.stderr.write(
+        `[devnet] ${home} predates paid inference (no demo model, no ${devnetApiKeyFile(home)}): ` +
+          'start with --reset to get them\n',
+      );
     const listeners = configuredListeners(readNodeConfig(home), listen);
     const rpc = localUrl('http', listeners.rpc);
     const explorer =
@@ -233,6 +251,10 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         'start',
         '--listen',
         opts.mlListen,
+        '--model',
+        'demo',
+        '--model-id',
+        DEMO_MODEL_ID,
         ...(opts.mlWorkers ? ['--workers', opts.mlWorkers] : []),
       ],
     });
@@ -306,6 +328,13 @@ async function initDevnet(
   const sprint = devnetSprint(profile, generationBlocks);
   sprint.classes = sprint.classes.filter((c) => c.classId !== CLASS_LARGE);
   (appState.poc as { params: unknown }).params = pocParamsToJson(validatePocParams(sprint));
+  // Paid inference out of the box: the demo model registered, and a bearer key of the funded
+  // account granting the devnet's own API node (same account) DEVNET_KEY_LIMIT per epoch.
+  const apiKeySecret = newApiKeySecret();
+  addInferenceGenesis(appState, {
+    models: [await demoModelGenesis()],
+    apiKeys: [apiKeyGenesis(apiKeyHash(apiKeySecret), funded.address, funded.address, DEVNET_KEY_LIMIT)],
+  });
   initHome({
     home,
     chainId: 'gonka-devnet',
@@ -321,7 +350,11 @@ async function initDevnet(
   const mnemonicFile = join(devnetDir, 'mnemonic.txt');
   writeFileSync(mnemonicFile, `${funded.mnemonic}\n`, { mode: 0o600 });
   await initApiKey(join(home, 'api'), funded.mnemonic);
-  process.stderr.write(`[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}\n`);
+  writeFileSync(devnetApiKeyFile(home), `${apiKeySecret}\n`, { mode: 0o600 });
+  process.stderr.write(
+    `[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}, ` +
+      `its inference API key in ${devnetApiKeyFile(home)}\n`,
+  );
 }
 
 /** Listener overrides as `gonkad start` flags. */

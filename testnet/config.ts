@@ -15,8 +15,8 @@ import { applyGovProfile } from '../x/governance/genesis.js';
 import { fastGovParams } from '../x/governance/params.js';
 import type { PocGenesis } from '../x/poc/genesis.js';
 import { setGenesisValidators } from '../x/poc/genesisValidators.js';
-import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
 import { addInferenceTestnetGenesis, type InferenceTestnetOptions } from './inferenceConfig.js';
+import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
 import { initServices, type PocTestnetOptions, resolvePocOptions, sprintGenesisParams } from './pocConfig.js';
 import { freePorts } from './ports.js';
 
@@ -148,12 +148,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   const pocGenesis = appState.poc as PocGenesis;
   pocGenesis.params.epoch_length = String(epochLength);
   if (sprintParams) pocGenesis.params = sprintParams;
-  if (opts.inference)
-    await addInferenceTestnetGenesis(
-      appState,
-      opts.inference,
-      validators.map((v) => v.operator as string),
-    );
+  if (opts.inference) await addInferenceTestnetGenesis(appState, opts.inference, validators);
   applyGovProfile(appState, fastGovParams()); // 8 s periods unless the caller set its own
   const text = `${JSON.stringify(genesis, null, 2)}\n`;
   for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);

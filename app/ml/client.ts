@@ -1,10 +1,23 @@
-// The API node's client of an ML node (poc-http-contract). Everything the ML node sends is
-// untrusted: frames are bounded before allocation, checked against the requested range and for
-// duplicates, and any breach rejects mine() with an MlNodeError — a broken ML node must never
-// crash or corrupt the API node that drives it.
+// The API node's client of an ML node (poc-http-contract, inference-contract). Everything the ML
+// node sends is untrusted: frames are bounded before allocation, checked against the requested
+// range and for duplicates; inference lines are bounded in length and count and checked one by one
+// (inferenceWire.ts); any breach rejects with an MlNodeError — a broken ML node must never crash
+// or corrupt the API node that drives it, nor leave it waiting forever (an idle deadline).
 import { outputBytes, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
 import type { OrtFormName } from '../../kernels/poc/ort/forms.js';
 import { FrameDecoder, FrameError, MAX_FRAME_NONCES } from './frames.js';
+import {
+  type DoneLine,
+  type InferenceModelInfo,
+  type LineExpectations,
+  parseGenerateLine,
+  parseModelsResponse,
+  parseReplayResponse,
+  type ReplayPosition,
+  type TokenLine,
+  WireError,
+} from './inferenceWire.js';
+import { NdjsonError, NdjsonSplitter } from './ndjson.js';
 
 /** Most nonces one mine request may ask for (the contract's bound; the node refuses more). */
 export const MAX_MINE_RANGE = 1_000_000;
@@ -32,11 +45,12 @@ export interface MlStatus {
   form: OrtFormName | null;
 }
 
-export type MlNodeErrorKind = 'http' | 'protocol' | 'network';
+export type MlNodeErrorKind = 'http' | 'protocol' | 'network' | 'failed';
 
 /**
- * The ML node refused (kind 'http', with its status and message), broke the protocol
- * ('protocol'), or could not be reached or dropped the connection ('network').
+ * The ML node refused (kind 'http', with its status and message: 404 unknown model, 409 other
+ * artifact, 400 bad input, 503 queue full), broke the protocol ('protocol'), could not be reached,
+ * dropped the connection or went silent ('network'), or reported a failure mid-stream ('failed').
  */
 export class MlNodeError extends Error {
   override name = 'MlNodeError';
@@ -51,20 +65,211 @@ export class MlNodeError extends Error {
 }
 
 export interface MlNodeClientOptions {
-  /** Deadline for stop() and status() (default 10 s); mine() streams for as long as it takes. */
+  /** Deadline for stop(), status() and inferenceModels() (default 10 s); mine() streams for as
+   *  long as it takes. */
   timeoutMs?: number;
+  /** generate() and replay(): longest silence (no header, no byte) before giving up (default
+   *  120 s; a request may first wait in the model's queue). */
+  idleTimeoutMs?: number;
+}
+
+/** An inference request (inference-contract), as the caller builds it. */
+export interface InferenceRequest {
+  model: string;
+  /** The registry's artifact hash, hex; the node answers 409 if its files differ. */
+  artifactHash: string;
+  promptTokens: number[];
+  maxTokens: number;
+  temperature: number;
+  topP: number;
+  seed: bigint;
+  stop?: string[];
+  /** Alternatives per position, 0..20. */
+  topLogprobs: number;
+  /** The model's vocabulary size, when known: token ids the node sends must lie below it. */
+  vocabSize?: number;
+}
+
+export interface ReplayRequest {
+  model: string;
+  artifactHash: string;
+  promptTokens: number[];
+  tokens: number[];
+  topLogprobs: number;
+  vocabSize?: number;
 }
 
 /** Bytes of an error body the client reads before giving up on it. */
 const MAX_ERROR_BODY = 16 * 1024;
+/** Longest ndjson line accepted: a token line with 20 alternatives is well under 2 KiB. */
+export const MAX_INFERENCE_LINE_BYTES = 64 * 1024;
+/** Replay answer bound per forced token (20 alternatives ≈ 1 KiB of JSON), plus slack. */
+const REPLAY_BYTES_PER_TOKEN = 4096;
 
 export class MlNodeClient {
   private readonly base: string;
   private readonly timeoutMs: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(baseUrl: string, options: MlNodeClientOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  }
+
+  /** `GET /v1/inference/models`: the models the node serves, with their artifact hashes. */
+  async inferenceModels(): Promise<InferenceModelInfo[]> {
+    const res = await this.fetch('/v1/inference/models', AbortSignal.timeout(this.timeoutMs));
+    if (res.status !== 200) throw await httpError(res);
+    try {
+      return parseModelsResponse(await boundedJson(res, 256 * 1024));
+    } catch (err) {
+      if (err instanceof WireError) throw new MlNodeError('protocol', `ML node: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /**
+   * Generates on the ML node and calls onToken for every token line, in order, each checked
+   * (index order, ids, logprobs, at most maxTokens, top of at most topLogprobs). Resolves with the
+   * done line (its counts checked against the request and the stream). Rejects with an
+   * MlNodeError: 'http' for a refusal (status 400/404/409/503), 'failed' for the node's error
+   * line, 'protocol' for a broken line or a stream that ends without done, 'network' for a
+   * dropped connection or a node silent for idleTimeoutMs; with the signal's reason when aborted
+   * (the node then stops at its next token); with onToken's error if onToken throws.
+   */
+  async generate(
+    req: InferenceRequest,
+    onToken: (line: TokenLine) => void,
+    signal?: AbortSignal,
+  ): Promise<DoneLine> {
+    if (!Number.isSafeInteger(req.maxTokens) || req.maxTokens < 1)
+      throw new RangeError(`generate: maxTokens must be a positive integer, got ${req.maxTokens}`);
+    if (req.seed < 0n || req.seed >= 1n << 64n) throw new RangeError('generate: seed must be a u64');
+    const body = {
+      model: req.model,
+      artifact_hash: req.artifactHash,
+      prompt_tokens: req.promptTokens,
+      max_tokens: req.maxTokens,
+      temperature: req.temperature,
+      top_p: req.topP,
+      seed: req.seed.toString(),
+      stop: req.stop ?? [],
+      top_logprobs: req.topLogprobs,
+    };
+    const expect: LineExpectations = {
+      nextIndex: 0,
+      maxTokens: req.maxTokens,
+      promptTokens: req.promptTokens.length,
+      topLogprobs: req.topLogprobs,
+      vocabSize: req.vocabSize,
+    };
+    return this.streamRequest('/v1/inference/generate', body, signal, async (res, idle) => {
+      const splitter = new NdjsonSplitter(MAX_INFERENCE_LINE_BYTES);
+      let done: DoneLine | undefined;
+      const onLine = (text: string) => {
+        if (done !== undefined) throw new WireError('a line after the done line');
+        const line = parseGenerateLine(text, expect);
+        if (line.type === 'error')
+          throw new MlNodeError('failed', `ML node: generation failed: ${line.message}`);
+        if (line.type === 'done') {
+          done = line;
+          return;
+        }
+        expect.nextIndex++;
+        try {
+          onToken(line);
+        } catch (err) {
+          throw new CallerError(err);
+        }
+      };
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        idle();
+        splitter.push(chunk, onLine);
+      }
+      if (!splitter.atBoundary) throw new WireError('the stream ended inside a line');
+      if (done === undefined) throw new WireError('the stream ended without a done line');
+      return done;
+    });
+  }
+
+  /** Forced replay (validators): per forced token its logprob and top alternatives, checked. */
+  async replay(req: ReplayRequest, signal?: AbortSignal): Promise<ReplayPosition[]> {
+    const body = {
+      model: req.model,
+      artifact_hash: req.artifactHash,
+      prompt_tokens: req.promptTokens,
+      tokens: req.tokens,
+      top_logprobs: req.topLogprobs,
+    };
+    return this.streamRequest('/v1/inference/replay', body, signal, async (res, idle) => {
+      const max = 1024 + req.tokens.length * REPLAY_BYTES_PER_TOKEN;
+      const parts: Uint8Array[] = [];
+      let bytes = 0;
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        idle();
+        bytes += chunk.length;
+        if (bytes > max) throw new WireError(`replay answer over ${max} bytes`);
+        parts.push(chunk);
+      }
+      let v: unknown;
+      try {
+        v = JSON.parse(Buffer.concat(parts).toString('utf8'));
+      } catch {
+        throw new WireError('replay answer is not JSON');
+      }
+      return parseReplayResponse(v, req.tokens, req.topLogprobs, req.vocabSize).logprobs;
+    });
+  }
+
+  /**
+   * POSTs body and hands a 200 response to read(); everything else becomes an MlNodeError. The
+   * request is aborted when the caller's signal aborts, when the node is silent for
+   * idleTimeoutMs (read() calls idle() on every chunk), or when read() fails.
+   */
+  private async streamRequest<T>(
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    read: (res: Response, idle: () => void) => Promise<T>,
+  ): Promise<T> {
+    if (signal?.aborted) throw signal.reason;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new MlNodeError(
+      'network',
+      `ML node ${this.base} sent nothing for ${this.idleTimeoutMs} ms`,
+    );
+    const idle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(silent), this.idleTimeoutMs);
+    };
+    idle();
+    try {
+      const res = await this.fetch(path, controller.signal, body);
+      if (res.status !== 200) throw await httpError(res);
+      if (res.body === null) throw new MlNodeError('protocol', 'ML node sent no body');
+      try {
+        return await read(res, idle);
+      } catch (err) {
+        controller.abort(err);
+        if (err instanceof CallerError) throw err.error;
+        if (err instanceof MlNodeError) throw err;
+        if (signal?.aborted) throw signal.reason;
+        if (controller.signal.reason === silent) throw silent;
+        if (err instanceof WireError || err instanceof NdjsonError)
+          throw new MlNodeError('protocol', `ML node: ${err.message}`);
+        throw new MlNodeError('network', `ML node stream failed: ${causeOf(err)}`, undefined, { cause: err });
+      }
+    } catch (err) {
+      if (err === silent || controller.signal.reason === silent) throw silent;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /**
@@ -188,11 +393,11 @@ function causeOf(err: unknown): string {
   return String(err);
 }
 
-async function boundedJson(res: Response): Promise<unknown> {
+async function boundedJson(res: Response, max = MAX_ERROR_BODY): Promise<unknown> {
   const length = Number(res.headers.get('content-length') ?? 0);
-  if (length > MAX_ERROR_BODY) throw new MlNodeError('protocol', `ML node sent a ${length}-byte JSON body`);
+  if (length > max) throw new MlNodeError('protocol', `ML node sent a ${length}-byte JSON body`);
   const text = await res.text();
-  if (text.length > MAX_ERROR_BODY) throw new MlNodeError('protocol', 'ML node sent an oversized JSON body');
+  if (text.length > max) throw new MlNodeError('protocol', 'ML node sent an oversized JSON body');
   try {
     return JSON.parse(text);
   } catch {

@@ -1,5 +1,6 @@
 // The ML node's HTTP server (fastify; poc-http-contract): POST /v1/poc/mine streams binary frames
-// of mined outputs, POST /v1/poc/stop drains every running request, GET /v1/status, GET /metrics.
+// of mined outputs, POST /v1/poc/stop drains every running request, GET /v1/status, GET /metrics;
+// and the inference routes (inference-contract; inferenceRoutes.ts) for the models it was given.
 // Every input is bounded before any work: a body limit (413), a strict JSON schema (400), range
 // checks (400), a per-client rate limit (429). Errors are JSON {"error": {"code", "message"}}; bad
 // input never reaches the miner and never costs the node more than its answer. The mining state
@@ -11,6 +12,8 @@ import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/
 import { HttpError, jsonHttpServer } from '../jsonHttp.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
 import { MAX_FRAME_NONCES } from './frames.js';
+import { DEFAULT_MAX_QUEUE, InferenceModels, type ServedModel } from './inference.js';
+import { registerInferenceRoutes } from './inferenceRoutes.js';
 import type { MineJob } from './job.js';
 import type { MlMetrics } from './metrics.js';
 import { MlNode, type MlNodeOptions, NotReadyError } from './node.js';
@@ -21,6 +24,11 @@ export interface MlServerOptions extends MlNodeOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 600 per minute: an API node sends one per range). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Models served on /v1/inference/* (none: those routes answer 404 model not found). The server
+   *  owns their executors and closes them. */
+  models?: ServedModel[];
+  /** Inference requests admitted per model, running + waiting (default 16); more get 503. */
+  maxQueue?: number;
 }
 
 const decimal = { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$' } as const;
@@ -83,6 +91,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
   if ((o.batch ?? 64) > MAX_FRAME_NONCES)
     throw new RangeError(`batch must be ≤ ${MAX_FRAME_NONCES} (one frame)`);
   const node = new MlNode(o);
+  const models = new InferenceModels(o.models ?? [], o.maxQueue ?? DEFAULT_MAX_QUEUE, node.metrics, o.log);
   const app = await jsonHttpServer({
     bodyLimit: o.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit: { max: o.rateLimit?.max ?? 600, timeWindowMs: o.rateLimit?.timeWindowMs ?? 60_000 },
@@ -128,6 +137,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     return reply.code(200).header('content-type', 'application/octet-stream').send(job.stream);
   });
 
+  registerInferenceRoutes(app, models, o.log);
   app.post('/v1/poc/stop', async () => ({ stopped: await node.stopAll() }));
   app.get('/v1/status', async (): Promise<MlStatus> => node.status());
   app.get('/metrics', async (_req, reply) => {
@@ -140,7 +150,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     metrics: node.metrics,
     stopAll: () => node.stopAll(),
     async close() {
-      await node.close();
+      await Promise.all([node.close(), models.close()]);
       await app.close();
     },
   };

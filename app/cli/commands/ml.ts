@@ -1,12 +1,17 @@
 // `gonkad ml start`: the ML node (DESIGN.md §1), the process that holds the kernels and mines PoC
-// nonce ranges for an API node over loopback HTTP (poc-http-contract). Once listening it prints
+// nonce ranges for an API node over loopback HTTP (poc-http-contract), and with --model serves
+// inference for it (inference-contract): the models are loaded and hashed before it listens, so a
+// model that cannot load stops the start with one clear line. Once listening it prints
 // one JSON line on stdout, {"listen": "host:port", "url": "http://host:port"}, so launchers can wait
 // for it; logs go to stderr. A fatal error exits non-zero with one clear line; it never restarts
 // itself (the launcher does).
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
+import { ExecutorInputError } from '../../../kernels/executor/errors.js';
 import { logger } from '../../log.js';
 import { MAX_FRAME_NONCES } from '../../ml/frames.js';
+import { DEFAULT_MAX_QUEUE, DEMO_MODEL_ID, loadServedModel, type ServedModel } from '../../ml/inference.js';
+import { MODEL_ID_PATTERN } from '../../ml/inferenceWire.js';
 import { buildMlServer } from '../../ml/server.js';
 import { formatHostPort, ListenerConfigError, parseHostPort } from '../../node/listeners.js';
 import { StartupError } from '../../node/start.js';
@@ -22,6 +27,35 @@ interface StartOptions {
   rateLimit: string;
   maxSessions: string;
   testThrottle?: string;
+  model: string[];
+  modelId: string[];
+  maxQueue: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Loads every --model (paired with --model-id by position); closes what loaded if one fails. */
+async function loadModels(specs: string[], ids: string[]): Promise<ServedModel[]> {
+  if (ids.length > specs.length)
+    throw new UserError(`--model-id given ${ids.length} times for ${specs.length} --model`);
+  const idRe = new RegExp(MODEL_ID_PATTERN);
+  for (const id of ids) if (!idRe.test(id)) throw new UserError(`--model-id: '${id}' is not a model id`);
+  const loaded: ServedModel[] = [];
+  try {
+    for (const [i, spec] of specs.entries()) loaded.push(await loadServedModel(spec, ids[i]));
+    const seen = new Set<string>();
+    for (const m of loaded) {
+      if (seen.has(m.id)) throw new UserError(`model id ${m.id} served twice (give --model-id)`);
+      seen.add(m.id);
+    }
+    return loaded;
+  } catch (err) {
+    for (const m of loaded) await m.executor.close().catch(() => undefined);
+    if (err instanceof ExecutorInputError) throw new UserError(`--model: ${err.message}`);
+    throw err;
+  }
 }
 
 function positiveInt(text: string, what: string): number {
@@ -47,9 +81,15 @@ async function start(opts: StartOptions): Promise<void> {
     opts.testThrottle === undefined ? undefined : positiveInt(opts.testThrottle, '--test-throttle');
   if (batch > MAX_FRAME_NONCES)
     throw new UserError(`--batch: at most ${MAX_FRAME_NONCES} nonces per onnxruntime run (one frame)`);
+  const maxQueue = positiveInt(opts.maxQueue, '--max-queue');
 
   const log = logger('ml');
+  const models = await loadModels(opts.model, opts.modelId);
+  for (const m of models)
+    log.info({ model: m.id, artifactHash: m.artifactHash, dir: m.executor.info.dir }, 'serving model');
   const server = await buildMlServer({
+    models,
+    maxQueue,
     log,
     workers,
     threads,
@@ -92,10 +132,31 @@ async function start(opts: StartOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  const ml = program.command('ml').description('the ML node: runs the kernels (PoC mining) for an API node');
+  const ml = program
+    .command('ml')
+    .description('the ML node: runs the kernels (PoC mining, inference) for an API node');
   ml.command('start')
     .description(
-      'serve POST /v1/poc/mine, POST /v1/poc/stop, GET /v1/status and GET /metrics; prints {"listen","url"} on stdout once listening',
+      'serve POST /v1/poc/mine, POST /v1/poc/stop, GET /v1/status, GET /metrics and, for each --model, ' +
+        'GET /v1/inference/models, POST /v1/inference/generate and /v1/inference/replay; prints ' +
+        '{"listen","url"} on stdout once listening',
+    )
+    .option(
+      '--model <demo|dir>',
+      'serve this model for inference (repeatable): "demo" or a model directory',
+      collect,
+      [],
+    )
+    .option(
+      '--model-id <id>',
+      `the id the Nth --model is served under (repeatable; default "${DEMO_MODEL_ID}" for demo, else the config's name)`,
+      collect,
+      [],
+    )
+    .option(
+      '--max-queue <n>',
+      'inference requests admitted per model, running + waiting; more get 503',
+      String(DEFAULT_MAX_QUEUE),
     )
     .option('--listen <host:port>', 'HTTP listen address (port 0: any free port)', DEFAULT_ML_LISTEN)
     .option(

@@ -125,7 +125,7 @@ describe('gonkad devnet serves the README inference examples', () => {
         );
       },
       90_000,
-      250,
+      1000, // the API node rate-limits each client (120 requests a minute by default)
     ).catch((e) => assert.fail(`${e instanceof Error ? e.message : e}\n${tail()}`));
 
     const env = { ...process.env, GONKA_HOME: home };

@@ -12,8 +12,9 @@ import { after, describe, it } from 'node:test';
 import { apiKeyHash } from '../../app/apiKeySecret.js';
 import { DEMO_MODEL_ID } from '../../app/inferenceGenesis.js';
 import { repoPath } from '../../app/paths.js';
+import { DEMO_ARTIFACT_HASH } from '../../kernels/executor/artifactHash.js';
 import { gonkadEntry } from './helpers/entries.js';
-import { ChainReader } from './helpers/inference.js';
+import { ChainReader, gonkadJson } from './helpers/inference.js';
 import { freePorts } from './helpers/ports.js';
 import { CometRpc, waitFor } from './helpers/rpc.js';
 
@@ -112,6 +113,13 @@ describe('gonkad devnet serves the README inference examples', () => {
     assert.equal(key?.transferAgent, operator, 'granted to the devnet API node');
     const model = (await chain.model(DEMO_MODEL_ID)).model;
     assert.equal(model?.contextLength, 1024n);
+    // The README's query line, through the CLI.
+    const q = await gonkadJson(
+      ['query', 'inference', 'model', DEMO_MODEL_ID, '--node', `http://127.0.0.1:${rpcPort}`],
+      {},
+    );
+    assert.equal(q.model.contextLength, '1024');
+    assert.equal(q.model.artifactHash, DEMO_ARTIFACT_HASH, 'the registered hash is the demo files’ hash');
 
     // The API node serves the model once it follows the chain.
     await waitFor(

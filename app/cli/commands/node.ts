@@ -172,7 +172,7 @@ export function register(program: Command, options: GonkadOptions = {}): void {
   const devnet = program
     .command('devnet')
     .description(
-      'run a single-validator devnet (what `npm start` runs): chain node, ML node and API node as child processes; initializes the home on first use',
+      'run a single-validator devnet (what `npm start` runs): chain node, ML node (serving the demo model gonka/demo) and API node (OpenAI-compatible /v1) as child processes; initializes the home on first use (inference API key in <home>/devnet/api-key.txt)',
     )
     .option('--home <dir>', 'devnet home (default $GONKA_HOME or ~/.gonka)')
     .option('--reset', 'start from a fresh home')

@@ -9,6 +9,7 @@ import { BANK_MODULE, bankModule } from '../x/bank/module.js';
 import { COLLATERAL_MODULE, collateralModule } from '../x/collateral/module.js';
 import { GOV_DEPOSITS_MODULE, GOV_MODULE } from '../x/governance/keys.js';
 import { GOVERNANCE_MODULE, governanceModule } from '../x/governance/module.js';
+import { INFERENCE_MODULE, inferenceModule } from '../x/inference/module.js';
 import { accountKeysFrom } from '../x/poc/accountKeys.js';
 import { POC_MODULE, pocModule } from '../x/poc/module.js';
 import { moduleAddress } from './runtime/address.js';
@@ -43,6 +44,7 @@ export const MODULE_ACCOUNTS: ModuleAccountPerms[] = [
   { name: GOV_MODULE, permissions: ['burner'] },
   { name: GOV_DEPOSITS_MODULE, permissions: ['burner'] },
   { name: COLLATERAL_MODULE, permissions: [] },
+  { name: INFERENCE_MODULE, permissions: [] },
 ];
 
 /**
@@ -70,8 +72,20 @@ export function productionModules(mint: StoreKeyMint = new StoreKeyMint()): AppM
   // consensus stays last: it moves updates staged by messages (governance runs them in its
   // EndBlock) into this block's consensus_param_updates.
   const governance = governanceModule(mint.key(GOVERNANCE_MODULE), auth.keeper, bank.keeper, poc.keeper);
+  // x/inference escrows through x/bank, reads x/poc's epoch clock, participants and classes.
+  const inference = inferenceModule(
+    mint.key(INFERENCE_MODULE),
+    bank.keeper,
+    auth.keeper,
+    {
+      currentEpoch: (ctx) => poc.keeper.currentEpoch(ctx),
+      getParticipant: (ctx, address) => poc.keeper.getParticipant(ctx, address),
+      pocClassIds: (ctx) => poc.keeper.getParams(ctx).classes.map((c) => c.classId),
+    },
+    authority,
+  );
   const consensus = consensusModule(mint.key(CONSENSUS_MODULE), authority);
-  return [auth, bank, collateral, poc, governance, consensus];
+  return [auth, bank, collateral, poc, governance, inference, consensus];
 }
 
 export function appModules(ext: AppExtensions = {}): AppModule[] {

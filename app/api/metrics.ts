@@ -44,6 +44,16 @@ export class ApiMetrics {
     help: 'Broadcast refusals and failures (sequence mismatches included)',
     registers: [this.registry],
   });
+  readonly inferencesStarted = new Counter({
+    name: 'gonka_api_inferences_started_total',
+    help: 'Chat completions this node forwarded as transfer agent (MsgStartInference queued)',
+    registers: [this.registry],
+  });
+  readonly inferencesExecuted = new Counter({
+    name: 'gonka_api_inferences_executed_total',
+    help: 'Inferences this node ran as executor to the end (MsgFinishInference queued)',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gonka_api_' });

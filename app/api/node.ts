@@ -1,6 +1,7 @@
 // `gonkad api start`: the API node process. Loads the operator key, connects to the chain node
-// (waiting for it), serves HTTP (proofs, status, metrics) and runs the Sprint driver over the
-// configured ML nodes. Prints one JSON line on stdout once listening; logs go to stderr. SIGINT or
+// (waiting for it), serves HTTP (proofs, status, metrics, and paid inference: the OpenAI-compatible
+// API as transfer agent and /v1/inference/execute as executor, app/api/openai) and runs the Sprint
+// driver over the configured ML nodes. Prints one JSON line on stdout once listening; logs go to stderr. SIGINT or
 // SIGTERM stops it cleanly (stores flushed); a fatal error exits non-zero (no self-restart).
 import { join } from 'node:path';
 import type { PocClassName } from '../../kernels/poc/classes.js';
@@ -12,6 +13,11 @@ import { Broadcaster } from './broadcaster.js';
 import { RpcChain } from './chain.js';
 import { loadApiKey } from './key.js';
 import { ApiMetrics } from './metrics.js';
+import { ReplaySet, Reservations } from './openai/auth.js';
+import { RpcInferenceView } from './openai/chainView.js';
+import { PayloadStore } from './openai/payloads.js';
+import { mlNodeBackend } from './openai/protocol.js';
+import { loadTokenizers } from './openai/tokenizers.js';
 import { buildApiServer } from './server.js';
 import { SprintDriver } from './sprint.js';
 import { EpochStores } from './stores.js';
@@ -30,6 +36,13 @@ export interface ApiNodeOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   /** Interval of the commits sent while mining (default 10 s). */
   commitEveryMs?: number;
+  /** Models whose tokenizer this node loads to serve them as transfer agent: id → 'demo' or a
+   *  model directory (default gonka/demo → demo). */
+  models?: Record<string, string>;
+  /** How long executed payloads are kept for validators (default 1 h). */
+  payloadRetentionMs?: number;
+  /** Requests per client per minute on the OpenAI-compatible routes (default 600). */
+  inferenceRateLimit?: number;
 }
 
 async function connectWithRetry(
@@ -86,6 +99,11 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     commitEveryMs: o.commitEveryMs,
     validate: (s: SprintState, signal: AbortSignal) => validate(s, signal),
   });
+  const view = new RpcInferenceView(chain);
+  const payloads = new PayloadStore({ dir: join(o.home, 'payloads'), retentionMs: o.payloadRetentionMs });
+  const pruneTimer = setInterval(() => payloads.prune(), 60_000);
+  pruneTimer.unref();
+  const submit = (msgs: Parameters<Broadcaster['submit']>[0]) => broadcaster.submit(msgs);
   const server = await buildApiServer({
     proofs: {
       sampleSize: () => driver.sampleSize(),
@@ -95,6 +113,31 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     metrics,
     status: () => driver.status(),
     rateLimit: o.rateLimit,
+    inference: {
+      log,
+      rateLimit: { max: o.inferenceRateLimit ?? 600, timeWindowMs: 60_000 },
+      ta: {
+        view,
+        transferAgent: key.address,
+        replay: new ReplaySet(),
+        now: Date.now,
+        tokenizers: loadTokenizers(o.models ?? { 'gonka/demo': 'demo' }),
+        submit,
+        reservations: new Reservations(),
+        forward: { privateKey: key.privateKey, pubKey: broadcaster.pubKey },
+        log,
+        onStart: () => metrics.inferencesStarted.inc(),
+      },
+      executor: {
+        view,
+        address: key.address,
+        backends: o.mlNodes.map((u) => mlNodeBackend(new MlNodeClient(u))),
+        payloads,
+        submit,
+        log,
+        onFinish: () => metrics.inferencesExecuted.inc(),
+      },
+    },
   });
   const address = await server.listen({ host, port });
   driver.start();
@@ -112,6 +155,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
       log.info({ signal }, 'API node stopping');
       try {
         await driver.stop();
+        clearInterval(pruneTimer);
         broadcaster.close();
         await server.close();
         stores.close();

@@ -1,5 +1,6 @@
 // The API node's HTTP server (fastify): POST /v1/poc/proofs for validators, GET /v1/status,
-// GET /metrics. Every input is bounded before any work: a body limit (413), a JSON schema (400),
+// GET /metrics, and paid inference (app/api/openai, with OpenAI-shaped errors of its own).
+// Every input is bounded before any work: a body limit (413), a JSON schema (400),
 // at most sample_size indices each below the committed count (400), a per-client rate limit
 // (429). Errors are JSON, {"error": {"code", "message"}} (the HTTP contract of issue 12).
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +8,7 @@ import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
 import { isPocClassName, type PocClassName } from '../../kernels/poc/classes.js';
 import { HttpError, jsonHttpServer } from '../jsonHttp.js';
 import type { ApiMetrics } from './metrics.js';
+import { type InferenceRoutesOptions, registerInferenceRoutes } from './openai/routes.js';
 
 /** Indices per request the schema admits at all; the chain's sample_size is checked after. */
 export const MAX_INDICES = 10_000;
@@ -29,6 +31,8 @@ export interface ApiServerOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 120 per minute). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Paid inference (OpenAI-compatible API and the executor role); absent: not served. */
+  inference?: InferenceRoutesOptions;
 }
 
 const u64 = {
@@ -116,6 +120,8 @@ export async function buildApiServer(o: ApiServerOptions): Promise<FastifyInstan
   });
 
   app.get('/v1/status', async () => o.status());
+
+  if (o.inference) await registerInferenceRoutes(app, o.inference);
 
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', o.metrics.registry.contentType);

@@ -195,6 +195,40 @@ describe('API node broadcaster', () => {
     await rpc.commit();
   });
 
+  it('bisects a refused batch: the bad msgs fail alone, the rest leave in few txs', async () => {
+    const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
+    let txs = 0;
+    const b = new Broadcaster({ chain: rpc, privateKey: op.secret, maxMsgsPerTx: 40, onSent: () => txs++ });
+    const before = balanceOf(chain, dest.address);
+    const subs = Array.from({ length: 40 }, (_, i) =>
+      b.submit([sendMsg(op.address, dest.address, i === 13 || i === 31 ? 10n ** 30n : 1n)]),
+    );
+    const results = await Promise.allSettled(subs);
+    results.forEach((r, i) =>
+      assert.equal(r.status, i === 13 || i === 31 ? 'rejected' : 'fulfilled', `#${i}`),
+    );
+    assert.ok(txs <= 12, `${txs} txs for 38 good msgs`);
+    await rpc.commit();
+    assert.equal(balanceOf(chain, dest.address) - before, 38n);
+  });
+
+  it('bounds the bytes of a tx as well as its msgs', async () => {
+    const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
+    const sent: number[] = [];
+    const one = sendMsg(op.address, dest.address, 1n);
+    const size = one.typeUrl.length + one.value.length;
+    const b = new Broadcaster({
+      chain: rpc,
+      privateKey: op.secret,
+      maxTxBytes: size * 4,
+      onSent: (_r, n) => sent.push(n),
+    });
+    await Promise.all(Array.from({ length: 10 }, () => b.submit([sendMsg(op.address, dest.address, 1n)])));
+    assert.deepEqual(sent, [4, 4, 2]);
+    await assert.rejects(b.submit(Array.from({ length: 5 }, () => one)), RangeError);
+    await rpc.commit();
+  });
+
   it('reads the expected sequence out of the SDK message', () => {
     assert.equal(
       expectedSequence('account sequence mismatch, expected 7, got 5: incorrect account sequence'),

@@ -24,13 +24,31 @@ function parseClasses(v: string): PocClassName[] {
   return names as PocClassName[];
 }
 
+/** `--serve-model ID=DIR` (or ID=demo), repeatable → id → spec; none given: gonka/demo=demo. */
+function parseServedModels(v: string[]): Record<string, string> {
+  if (v.length === 0) return { 'gonka/demo': 'demo' };
+  const out: Record<string, string> = {};
+  for (const s of v) {
+    const eq = s.indexOf('=');
+    const id = s.slice(0, eq);
+    if (eq < 1 || eq === s.length - 1 || !/^[a-zA-Z0-9._/-]{1,128}$/.test(id))
+      throw new UserError(`--serve-model wants ID=DIR (or ID=demo), got '${s}'`);
+    out[id] = s.slice(eq + 1);
+  }
+  return out;
+}
+
 function positiveInt(v: string, what: string): number {
   if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw new UserError(`${what} must be a positive integer`);
   return Number(v);
 }
 
 export function register(program: Command): void {
-  const api = program.command('api').description('the API node: Sprint mining, proofs and validation');
+  const api = program
+    .command('api')
+    .description(
+      'the API node: Sprint mining, proofs and validation; paid inference (OpenAI-compatible /v1)',
+    );
 
   api
     .command('init')
@@ -65,6 +83,18 @@ export function register(program: Command): void {
     .option('--classes <list>', 'PoC classes to mine, comma-separated', 'tiny')
     .option('--commit-every <seconds>', 'interval of the commits sent while mining', '10')
     .option('--rate-limit <n>', 'HTTP requests per client per minute', '120')
+    .option(
+      '--serve-model <id=dir>',
+      'a model whose tokenizer this node loads to serve it on /v1/chat/completions (repeatable; DIR or demo; default gonka/demo=demo)',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--payload-retention <seconds>',
+      'how long executed inference payloads are kept for validators',
+      '3600',
+    )
+    .option('--inference-rate-limit <n>', 'OpenAI-compatible API requests per client per minute', '600')
     .action(async (opts) => {
       const home = (opts.home as string | undefined) ?? defaultApiHome();
       const mlNodes =
@@ -85,6 +115,9 @@ export function register(program: Command): void {
         classes: parseClasses(opts.classes as string),
         commitEveryMs: positiveInt(opts.commitEvery as string, '--commit-every') * 1000,
         rateLimit: { max: positiveInt(opts.rateLimit as string, '--rate-limit'), timeWindowMs: 60_000 },
+        models: parseServedModels(opts.serveModel as string[]),
+        payloadRetentionMs: positiveInt(opts.payloadRetention as string, '--payload-retention') * 1000,
+        inferenceRateLimit: positiveInt(opts.inferenceRateLimit as string, '--inference-rate-limit'),
       });
     });
 }

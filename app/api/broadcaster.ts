@@ -29,6 +29,9 @@ export interface BroadcasterOptions {
   maxTxBytes?: number;
   /** Gas limit = simulated gas × gasAdjustmentPercent / 100 (default 140). */
   gasAdjustmentPercent?: bigint;
+  /** Gas added to the adjusted simulation for these msgs (default none): for msgs whose cost
+   *  depends on state that may change between the simulation and the block (app/api/inferenceGas.ts). */
+  extraGas?: (msgs: Any[]) => bigint;
   /** Re-signs after a sequence mismatch at most this many times per tx (default 5). */
   maxSequenceRetries?: number;
   /** Called for every tx CheckTx accepted and every refusal, for metrics and logs. */
@@ -156,7 +159,7 @@ export class Broadcaster {
       const seq = this.sequence as bigint;
       try {
         const gasUsed = await this.o.chain.simulate(this.encode(msgs, seq, 0n, 0n, false));
-        const gasLimit = (gasUsed * this.adjust + 99n) / 100n;
+        const gasLimit = (gasUsed * this.adjust + 99n) / 100n + (this.o.extraGas?.(msgs) ?? 0n);
         const fee = mulCeil(gasLimit, parseDec(await this.o.chain.minGasPrice()));
         const r = await this.o.chain.broadcastSync(this.encode(msgs, seq, gasLimit, fee, true));
         if (r.code === 0) {

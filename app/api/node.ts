@@ -11,6 +11,7 @@ import { MlNodeClient } from '../ml/client.js';
 import { parseHostPort } from '../node/listeners.js';
 import { Broadcaster } from './broadcaster.js';
 import { RpcChain } from './chain.js';
+import { inferenceSettleGas } from './inferenceGas.js';
 import { loadApiKey } from './key.js';
 import { ApiMetrics } from './metrics.js';
 import { ReplaySet, Reservations } from './openai/auth.js';
@@ -77,6 +78,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   const broadcaster = new Broadcaster({
     chain,
     privateKey: key.privateKey,
+    extraGas: inferenceSettleGas,
     onSent: () => metrics.txsSent.inc(),
     onError: (e) => {
       metrics.broadcastErrors.inc();

@@ -226,7 +226,8 @@ describe('paid inference on a 4-validator testnet through the openai client', ()
         assert.equal(g.inference.id, inf.id);
         assert.equal(g.inference.status, 'INFERENCE_STATUS_COMPLETED');
         assert.equal(g.inference.cost, cost.toString());
-        assert.equal(g.inference.completionTokens, String(usage.completion_tokens));
+        // grpcurl prints the .proto field names (reflection from our files).
+        assert.equal(g.inference.completion_tokens, String(usage.completion_tokens));
       }
     }
     // Each executor's earned total is exactly what its completed inferences cost (none earned

@@ -83,7 +83,10 @@ describe('paid inference on a 4-validator testnet through the openai client', ()
     try {
       return await f();
     } catch (e) {
-      throw new Error(`${what}: ${e instanceof Error ? e.message : String(e)}\n${await net.describe()}`);
+      const failed = await chain?.failedTxs().catch((x: unknown) => [`(tx_search: ${String(x)})`]);
+      throw new Error(
+        `${what}: ${e instanceof Error ? e.message : String(e)}\nfailed txs: ${JSON.stringify(failed ?? [], null, 1)}\n${await net.describe()}`,
+      );
     }
   };
 
@@ -268,8 +271,8 @@ describe('paid inference on a 4-validator testnet through the openai client', ()
     const spentBefore = BigInt((await chain.apiKey(apiKeyHash(SECRET_SMALL)))?.spent || '0');
     assert.equal(spentBefore, 0n, 'a refused request escrowed nothing');
     const ok = await ask({ max_tokens: 4 }, small);
-    const inf = await newInference('within the key limit');
-    await settled(inf.id, InferenceStatus.INFERENCE_STATUS_COMPLETED);
+    const inf = await step('the limited key inference', () => newInference('within the key limit'));
+    await step('it completes', () => settled(inf.id, InferenceStatus.INFERENCE_STATUS_COMPLETED));
     assert.ok(ok.usage && ok.usage.completion_tokens <= 4);
     for (const e of (await chain.inferencesOf(dev.address)).filter((i) => !seen.has(i.id))) seen.add(e.id);
   });
@@ -309,8 +312,8 @@ describe('paid inference on a 4-validator testnet through the openai client', ()
       max_tokens: 4,
     });
     assert.ok(r.choices[0]?.message, 'the new key works');
-    const inf = await newInference('CLI key');
-    await settled(inf.id, InferenceStatus.INFERENCE_STATUS_COMPLETED);
+    const inf = await step('the CLI key inference', () => newInference('CLI key'));
+    await step('it completes', () => settled(inf.id, InferenceStatus.INFERENCE_STATUS_COMPLETED));
 
     const rev = await gonkadJson(
       ['tx', 'inference', 'revoke-key', 'dev', reg.key_hash, '--home', keyring, ...node],
@@ -341,7 +344,7 @@ describe('paid inference on a 4-validator testnet through the openai client', ()
     };
     const r = await signer.chat.completions.create(req);
     assert.ok(r.usage, 'the signed request was served');
-    const inf = await newInference('signed request');
+    const inf = await step('the signed Start on chain', () => newInference('signed request'));
     assert.equal(inf.keyHash.length, 0, 'no bearer key: a developer signature authorised it');
     await settled(inf.id, InferenceStatus.INFERENCE_STATUS_COMPLETED);
     assert.ok(captured);

@@ -51,6 +51,24 @@ export class ChainReader {
     return res.decode(Buffer.from(r.value ?? '', 'base64'));
   }
 
+  /** The latest failed txs (code ≠ 0 in the block): a Start or Finish the chain refused after
+   *  CheckTx accepted it leaves no other trace, so failures name them. */
+  async failedTxs(): Promise<string[]> {
+    const r = await this.rpc.call<{
+      txs: { height: string; tx_result: { code: number; codespace?: string; log: string } }[];
+    }>('tx_search', {
+      query: JSON.stringify('tx.height>0'),
+      per_page: 100,
+      order_by: JSON.stringify('desc'),
+    });
+    return r.txs
+      .filter((t) => t.tx_result.code !== 0)
+      .map(
+        (t) =>
+          `height ${t.height}: ${t.tx_result.codespace ?? ''} ${t.tx_result.code} ${t.tx_result.log.slice(0, 300)}`,
+      );
+  }
+
   async balance(address: string): Promise<bigint> {
     const r = await this.query(
       '/cosmos.bank.v1beta1.Query/Balance',

@@ -3,9 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import { isPocClassName, POC_CLASSES } from '../../../kernels/poc/classes.js';
 import type { Params as PocParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
+import type { PocGenesis } from '../../../x/poc/genesis.js';
 import {
   CLASS_LARGE,
   MIN_FREE_BLOCKS,
@@ -217,6 +219,7 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         listen,
         opts.profile as DevnetProfile,
         opts.generationBlocks as bigint | undefined,
+        { apiUrl: `http://${opts.apiListen}`, classes: (opts.classes as string).split(',') },
       );
     else if (!existsSync(keyFilePath(apiHome))) {
       // A devnet home made before the API node: its funded account becomes the API node's key.
@@ -315,7 +318,8 @@ async function initDevnet(
   home: string,
   listen: Partial<Listeners>,
   profile: DevnetProfile,
-  generationBlocks?: bigint,
+  generationBlocks: bigint | undefined,
+  serving: { apiUrl: string; classes: string[] },
 ): Promise<void> {
   process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
   // The funded devnet account (a devnet convenience, never for real networks): it operates the
@@ -345,6 +349,7 @@ async function initDevnet(
     operator: funded.address,
     listen,
   });
+  announceApiNode(homePaths(home).genesis, funded.address, serving);
   const devnetDir = homePaths(home).devnet;
   mkdirSync(devnetDir, { recursive: true });
   const mnemonicFile = join(devnetDir, 'mnemonic.txt');
@@ -355,6 +360,25 @@ async function initDevnet(
     `[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}, ` +
       `its inference API key in ${devnetApiKeyFile(home)}\n`,
   );
+}
+
+/**
+ * The validator's participant serves from block 1: its API node's URL and PoC classes in the
+ * x/poc genesis (the API node would set them with MsgUpdateParticipant once a Sprint starts, so
+ * the first inference requests found no executor). A later run on another --api-listen still
+ * updates them on chain.
+ */
+function announceApiNode(
+  genesisFile: string,
+  operator: string,
+  serving: { apiUrl: string; classes: string[] },
+): void {
+  const genesis = JSON.parse(readFileSync(genesisFile, 'utf8')) as { app_state: { poc: PocGenesis } };
+  const p = genesis.app_state.poc.participants.find((x) => x.address === operator);
+  if (!p) throw new Error(`the devnet genesis has no participant ${operator}`);
+  p.api_url = serving.apiUrl;
+  p.classes = serving.classes.filter(isPocClassName).map((c) => POC_CLASSES[c].id);
+  writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
 }
 
 /** Listener overrides as `gonkad start` flags. */

@@ -121,6 +121,27 @@ describe('x/inference escrow and settlement', () => {
     assert.equal(inferenceOf(chain, 'inf-b').status, INFERENCE_STATUS_COMPLETED);
   });
 
+  it("a Finish-first by another participant cannot squat the TA's id", async () => {
+    const squatter = chain.keys[TA]!.address; // a participant, not the chosen executor
+    ok(
+      await deliver(chain, TA, [
+        finishMsg({ id: 'inf-sq', ta, executor: squatter, prompt: 5n, completion: 5n }),
+      ]),
+    );
+    ok(
+      await deliver(chain, TA, [
+        startMsg({ id: 'inf-sq', ta, dev, executor: ex, prompt: 5n, max: 10n, secret: SECRET }),
+      ]),
+    );
+    const inf = inferenceOf(chain, 'inf-sq');
+    assert.equal(inf.status, INFERENCE_STATUS_STARTED);
+    assert.equal(inf.executor, ex);
+    ok(
+      await deliver(chain, EXEC, [finishMsg({ id: 'inf-sq', ta, executor: ex, prompt: 5n, completion: 5n })]),
+    );
+    assert.equal(inferenceOf(chain, 'inf-sq').status, INFERENCE_STATUS_COMPLETED);
+  });
+
   it('Start and Finish in one block (two txs) settle', async () => {
     const dev0 = balanceOf(chain, dev);
     const { accountOf, signTx } = await import('./tx-harness.js');

@@ -40,6 +40,9 @@ describe('seeded simulation', () => {
       'poc-register',
       'poc-commit',
       'poc-vote',
+      'inference-register-key',
+      'inference-start',
+      'inference-finish',
     ]) {
       assert.ok(
         (a.moduleOps[kind] ?? 0) > 0,
@@ -59,7 +62,7 @@ describe('seeded simulation', () => {
       await simulate(original, SEED, half);
       exported = JSON.stringify(original.app.exportGenesis());
       const stores = dumpStores(original.store);
-      for (const name of ['testkv', 'bank', 'collateral', 'governance']) {
+      for (const name of ['testkv', 'bank', 'collateral', 'governance', 'inference']) {
         assert.ok((stores[name] ?? []).length > 0, `the export carries ${name} state`);
       }
       const [x, y] = await Promise.all([freshApp(JSON.parse(exported)), freshApp(JSON.parse(exported))]);
@@ -82,7 +85,15 @@ describe('seeded simulation', () => {
             if (h === 1) reexported = JSON.stringify(x.app.exportGenesis());
           },
         });
-        assert.equal(reexported, exported, 're-export is byte-identical');
+        // x/inference moves every model's price in every block, empty or not (its window of
+        // recent blocks slides): model_states legitimately differ after the empty block. The
+        // imported stores were compared byte for byte above, before any block.
+        const steady = (json: string) => {
+          const g = JSON.parse(json);
+          delete g.inference.model_states;
+          return JSON.stringify(g);
+        };
+        assert.equal(steady(reexported), steady(exported), 're-export is byte-identical');
         assert.equal(more.appHashes.length, BLOCKS - half);
       } finally {
         await x.close();

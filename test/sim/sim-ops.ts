@@ -14,6 +14,7 @@ import type { BaseApp } from '../../app/runtime/baseApp.js';
 import { MsgDepositCollateral, MsgWithdrawCollateral } from '../../proto/gen/gonka/collateral/v1/tx.js';
 import { any, GOV_ADDRESS, submitMsg, voteMsg } from '../integration/gov-helpers.js';
 import { DENOM, multiSendMsg, sendMsg, signTx, TestKey } from '../integration/tx-harness.js';
+import { inferenceSimOp, type SimInference, simInferenceGenesis } from './sim-inference-ops.js';
 import { pocSimOp, simSprintParamsJson } from './sim-poc-ops.js';
 
 export const SIM_ACCOUNTS = 8;
@@ -45,6 +46,7 @@ export function withSimAccounts(state: Record<string, any>, keys: TestKey[]): Re
       weight: w.toString(),
     })),
   };
+  state.inference = simInferenceGenesis(keys);
   state.governance = {
     ...(state.governance ?? {}),
     params: {
@@ -77,6 +79,10 @@ export interface SimOpsState {
   proposals: bigint[];
   /** Counts of each operation kind attempted. */
   kinds: Record<string, number>;
+  /** x/inference: inferences planned but not yet finished (or started), for the matching half. */
+  inferences?: SimInference[];
+  /** Blocks planned so far (x/inference ids are unique per block). */
+  planned?: bigint;
 }
 
 /**
@@ -92,6 +98,7 @@ export function planModuleTxs(
   const pick = (n: number) => Math.floor(rand() * n);
   const coin = (amount: bigint) => ({ denom: DENOM, amount: amount.toString() });
   const txs: Uint8Array[] = [];
+  ops.planned = (ops.planned ?? 0n) + 1n;
   for (const [i, key] of keys.entries()) {
     // In the Sprint's commit and validation stages half the accounts commit or vote; otherwise
     // about a third of the accounts act each block.
@@ -107,6 +114,12 @@ export function planModuleTxs(
     if (poc) {
       kind = poc.kind;
       msg = poc.msg;
+    } else if (roll < 10) {
+      ops.inferences ??= [];
+      const op = inferenceSimOp(keys, i, pick, ops.planned ?? 0n, ops.inferences);
+      if (!op) continue;
+      kind = op.kind;
+      msg = op.msg;
     } else if (roll < 35) {
       kind = 'send';
       // One in eight overspends (bank code 5): only the fee is charged.

@@ -127,7 +127,7 @@ describe('x/inference escrow arithmetic (property test against a model)', () => 
       const limits = new Map(DEVS.map((d) => [d, BigInt(3_000 + rand(30_000))]));
       const spent = new Map<string, { epoch: bigint; spent: bigint }>();
       for (const [i, d] of DEVS.entries())
-        k.setApiKey(ctx, {
+        k.addApiKey(ctx, {
           keyHash: new Uint8Array(32).fill(i + 1),
           owner: d,
           transferAgent: TA,

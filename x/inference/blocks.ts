@@ -11,6 +11,7 @@ import { expireInference } from './escrow.js';
 import * as ev from './events.js';
 import type { InferenceKeeper } from './keeper.js';
 import {
+  BLOCK_COUNT_KEY,
   expiryHeightPrefix,
   pruneHeightPrefix,
   SEEN_SIG_QUEUE_PREFIX,
@@ -19,10 +20,6 @@ import {
 } from './keys.js';
 import { parsePrice } from './model.js';
 import { nextPrice, slideWindow, utilization } from './pricing.js';
-
-function blockTimeMs(ctx: Context): bigint {
-  return ctx.header.time.seconds * 1000n + BigInt(Math.trunc(ctx.header.time.nanos / 1_000_000));
-}
 
 export function inferenceBeginBlock(ctx: Context, k: InferenceKeeper): void {
   const p = k.getParams(ctx);
@@ -50,7 +47,7 @@ export function inferenceBeginBlock(ctx: Context, k: InferenceKeeper): void {
     if (inf) k.deleteInference(ctx, inf, at);
   }
 
-  const now = blockTimeMs(ctx);
+  const now = k.blockTimeMs(ctx);
   const kv = ctx.kv(k.key);
   const forget: Uint8Array[] = [];
   for (const [qk] of kv.iterator(SEEN_SIG_QUEUE_PREFIX, seenSigQueuePrefix(now + 1n))) {
@@ -65,6 +62,8 @@ export function inferenceBeginBlock(ctx: Context, k: InferenceKeeper): void {
 
 export function inferenceEndBlock(ctx: Context, k: InferenceKeeper): void {
   const h = ctx.header.height;
+  // The per-block msg count is this block's only: gone before the commit (and out of genesis).
+  ctx.kv(k.key).delete(BLOCK_COUNT_KEY);
   for (const [, model] of [...k.iterateModels(ctx)]) {
     const price = parsePrice(model.price);
     const tokens = k.takeBlockTokens(ctx, model.id);

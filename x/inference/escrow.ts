@@ -14,6 +14,7 @@ import {
   type DeveloperSignature,
   type Inference,
   InferenceStatus,
+  inferenceStatusToJSON,
   type Model,
   type Params,
 } from '../../proto/gen/gonka/inference/v1/inference.js';
@@ -69,10 +70,6 @@ function assertParticipant(ctx: Context, k: InferenceKeeper, executor: string): 
   if (!k.poc.getParticipant(ctx, executor)) throw inferenceErrors.notParticipant(executor);
 }
 
-function blockTimeMs(ctx: Context): bigint {
-  return ctx.header.time.seconds * 1000n + BigInt(Math.trunc(ctx.header.time.nanos / 1_000_000));
-}
-
 /** The key grant: not revoked, for this TA and this payer, within its epoch limit. Charges `escrow`. */
 function chargeKey(
   ctx: Context,
@@ -114,7 +111,7 @@ function checkDeveloperSignature(
 ): void {
   if (addressFromPubKey(sig.pubkey) !== m.requestedBy)
     throw inferenceErrors.invalidDeveloperSignature('pubkey is not the key of requested_by');
-  const now = blockTimeMs(ctx);
+  const now = k.blockTimeMs(ctx);
   const w = p.signedRequestWindowMs;
   if (sig.timestampMs + w < now || sig.timestampMs > now + w)
     throw inferenceErrors.staleTimestamp(`timestamp ${sig.timestampMs} ms vs block time ${now} ms (±${w})`);
@@ -150,8 +147,15 @@ export function startInference(ctx: Context, k: InferenceKeeper, m: MsgStartInfe
     throw inferenceErrors.contextExceeded(`${reserved} > ${model.contextLength} of ${model.id}`);
   assertParticipant(ctx, k, m.executor);
 
-  const prior = k.getInference(ctx, m.inferenceId);
-  if (prior && prior.status !== FINISHED_FIRST) throw inferenceErrors.duplicateInference(m.inferenceId);
+  let prior = k.getInference(ctx, m.inferenceId);
+  if (prior && prior.status !== FINISHED_FIRST)
+    throw inferenceErrors.duplicateInference(`${m.inferenceId} is ${inferenceStatusToJSON(prior.status)}`);
+  if (prior && prior.executor !== m.executor) {
+    // A Finish-first by another participant than the one the TA chose: it squats an id it saw in
+    // the mempool. The Start names the executor, so that record is dropped (it held nothing).
+    k.dropFinishedFirst(ctx, prior);
+    prior = undefined;
+  }
   if (prior) {
     checkAgreement(prior, m);
     if (prior.completionTokens > m.maxTokens)
@@ -207,7 +211,8 @@ export function finishInference(ctx: Context, k: InferenceKeeper, m: MsgFinishIn
   assertParticipant(ctx, k, m.executor);
 
   const prior = k.getInference(ctx, m.inferenceId);
-  if (prior && prior.status !== STARTED) throw inferenceErrors.duplicateInference(m.inferenceId);
+  if (prior && prior.status !== STARTED)
+    throw inferenceErrors.duplicateInference(`${m.inferenceId} is ${inferenceStatusToJSON(prior.status)}`);
   if (prior) {
     checkAgreement(prior, m);
     if (m.completionTokens > prior.maxTokens)
@@ -304,7 +309,8 @@ function settle(ctx: Context, k: InferenceKeeper, p: Params, inf: Inference): vo
     status: InferenceStatus.INFERENCE_STATUS_COMPLETED,
   };
   k.setInference(ctx, done);
-  k.indexParties(ctx, done);
+  // A Finish-first inference learns its requester only now.
+  if (inf.status === FINISHED_FIRST) k.indexParties(ctx, done);
   k.indexSettled(ctx, inf.id, ctx.header.height + retentionBlocks(p));
   ctx.events.emit(
     ev.inferenceCompleted(

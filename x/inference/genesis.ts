@@ -206,7 +206,7 @@ function importApiKeys(ctx: Context, k: InferenceKeeper, g: Partial<InferenceGen
       spentEpoch: jsonUint(`${w} spent_epoch`, j.spent_epoch ?? '0', err),
       spent: amountOf(`${w} spent`, j.spent ?? '0').toString(),
     };
-    k.setApiKey(ctx, key);
+    k.addApiKey(ctx, key);
     if (!key.revoked) {
       const live = k.liveKeyCount(ctx, key.owner) + 1n;
       if (live > BigInt(k.getParams(ctx).maxKeysPerOwner))

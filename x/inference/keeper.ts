@@ -18,7 +18,6 @@ import type { InferenceAccountKeeper, InferenceBankKeeper, InferencePocKeeper } 
 import {
   API_KEY_PREFIX,
   apiKeyKey,
-  BLOCK_TOKENS_PREFIX,
   blockTokensKey,
   byExecutorKey,
   byRequesterKey,
@@ -56,6 +55,11 @@ export class InferenceKeeper {
     /** x/poc (epoch clock, participants, classes); wired in app.ts. */
     readonly poc: InferencePocKeeper,
   ) {}
+
+  /** Block time in whole milliseconds (integer arithmetic only). */
+  blockTimeMs(ctx: Context): bigint {
+    return ctx.header.time.seconds * 1000n + BigInt(ctx.header.time.nanos) / 1_000_000n;
+  }
 
   // ---- params ---------------------------------------------------------------------------------
 
@@ -127,12 +131,6 @@ export class InferenceKeeper {
     return readU64(raw);
   }
 
-  hasBlockTokens(ctx: Context): boolean {
-    for (const _ of ctx.kv(this.key).iterator(BLOCK_TOKENS_PREFIX, prefixEnd(BLOCK_TOKENS_PREFIX)))
-      return true;
-    return false;
-  }
-
   // ---- API keys -------------------------------------------------------------------------------
 
   getApiKey(ctx: Context, hash: Uint8Array): ApiKey | undefined {
@@ -140,9 +138,15 @@ export class InferenceKeeper {
     return raw ? ApiKey.decode(raw) : undefined;
   }
 
+  /** A new key: the record and its owner index entry. */
+  addApiKey(ctx: Context, k: ApiKey): void {
+    this.setApiKey(ctx, k);
+    ctx.kv(this.key).set(ownerKeyKey(addressBytes(k.owner), k.keyHash), Uint8Array.of(1));
+  }
+
+  /** An existing key's record (spent, revoked); owner and hash never change. */
   setApiKey(ctx: Context, k: ApiKey): void {
     ctx.kv(this.key).set(apiKeyKey(k.keyHash), ApiKey.encode(k).finish());
-    ctx.kv(this.key).set(ownerKeyKey(addressBytes(k.owner), k.keyHash), Uint8Array.of(1));
   }
 
   liveKeyCount(ctx: Context, owner: string): bigint {
@@ -199,6 +203,14 @@ export class InferenceKeeper {
       ctx.kv(this.key).set(byRequesterKey(addressBytes(inf.requestedBy), inf.id), Uint8Array.of(1));
     if (inf.executor)
       ctx.kv(this.key).set(byExecutorKey(addressBytes(inf.executor), inf.id), Uint8Array.of(1));
+  }
+
+  /** Removes a FINISHED_FIRST record (it holds no escrow) and its queue and index entries. */
+  dropFinishedFirst(ctx: Context, inf: Inference): void {
+    const kv = ctx.kv(this.key);
+    kv.delete(inferenceKey(inf.id));
+    kv.delete(expiryKey(inf.expiryHeight, inf.id));
+    if (inf.executor) kv.delete(byExecutorKey(addressBytes(inf.executor), inf.id));
   }
 
   /** Removes a settled inference and its indexes (retention over). */

@@ -3,9 +3,10 @@
 // inference metrics. Inference never touches the mining state (node.ts): the two share the CPU but
 // no lock, queue or session, so neither can wait on the other. inferenceRoutes.ts parses and
 // bounds requests, then calls in here.
+import { setMaxListeners } from 'node:events';
 import { modelArtifactHashHex } from '../../kernels/executor/artifactHash.js';
-import { Executor, type ExecutorOptions } from '../../kernels/executor/executor.js';
-import type { TokenLogprobs } from '../../kernels/executor/types.js';
+import type { ExecutorOptions } from '../../kernels/executor/executor.js';
+import type { TokenEvent, TokenLogprobs } from '../../kernels/executor/types.js';
 import type { Logger } from '../log.js';
 import { InferenceQueue } from './inferenceQueue.js';
 import {
@@ -17,6 +18,7 @@ import {
   wireLogprob,
 } from './inferenceWire.js';
 import type { MlMetrics } from './metrics.js';
+import { WorkerAbortedError, WorkerExecutor } from './workerExecutor.js';
 
 /** The id `--model demo` is served under unless --model-id says otherwise (inference-contract). */
 export const DEMO_MODEL_ID = 'gonka/demo';
@@ -28,18 +30,21 @@ const CLOSE_DRAIN_MS = 10_000;
 /** A loaded model as the node serves it. The node owns the executor and closes it. */
 export interface ServedModel {
   id: string;
-  executor: Executor;
+  /** The Executor, in a worker thread of its own (onnxruntime-node runs a session synchronously
+   *  on its caller's thread; the node's HTTP and mining must not wait behind model steps). */
+  executor: WorkerExecutor;
   /** modelArtifactHash of the directory the executor loaded, lowercase hex. */
   artifactHash: string;
 }
 
-/** Loads `demo` or a model directory and hashes its files. */
+/** Loads `demo` or a model directory (in a worker thread) and hashes its files. */
 export async function loadServedModel(
   spec: string,
   id?: string,
   opts: ExecutorOptions = {},
 ): Promise<ServedModel> {
-  const executor = await Executor.load(spec, opts);
+  const { log, ...runtime } = opts;
+  const executor = await WorkerExecutor.load(spec, runtime, log);
   try {
     const artifactHash = await modelArtifactHashHex(executor.info.dir);
     return { id: id ?? (spec === 'demo' ? DEMO_MODEL_ID : executor.info.id), executor, artifactHash };
@@ -75,6 +80,15 @@ export class GenerationAborted extends Error {
   override name = 'GenerationAborted';
 }
 
+/** Maps the worker's abort to the signal's GenerationAborted; other errors pass unchanged. */
+function abortedAs(signal: AbortSignal) {
+  return (err: unknown): never => {
+    if (err instanceof WorkerAbortedError)
+      throw signal.reason instanceof GenerationAborted ? signal.reason : new GenerationAborted('aborted');
+    throw err;
+  };
+}
+
 export class InferenceModels {
   private readonly entries = new Map<string, ModelEntry>();
   private readonly closing = new AbortController();
@@ -86,6 +100,8 @@ export class InferenceModels {
     private readonly metrics: MlMetrics,
     private readonly log: Logger,
   ) {
+    // One listener per admitted request on the closing signal: bounded, so no leak warning.
+    setMaxListeners(models.length * maxQueue + 8, this.closing.signal);
     for (const m of models) {
       if (this.entries.has(m.id)) throw new RangeError(`model id ${m.id} given twice`);
       const depth = metrics.inferenceQueueDepth.labels(m.id);
@@ -124,36 +140,35 @@ export class InferenceModels {
     signal: AbortSignal,
   ): Promise<DoneLine> {
     const received = performance.now();
-    const both = AbortSignal.any([signal, this.closing.signal]);
+    const { signal: both, dispose } = this.linked(signal);
     const tokens = this.metrics.inferenceTokens.labels(e.id);
     const run = e.queue.run(async () => {
       if (both.aborted) throw new GenerationAborted('aborted before it started');
-      const result = await e.executor.generate({
-        ...p,
-        onToken: (t) => {
-          // Throwing here ends Executor.generate before its next model step.
-          if (both.aborted) throw new GenerationAborted('aborted');
-          if (t.index === 0)
-            this.metrics.inferenceTtft.labels(e.id).observe((performance.now() - received) / 1e3);
-          tokens.inc();
-          onLine({
-            type: 'token',
-            index: t.index,
-            token: t.token,
-            text: t.textDelta,
-            logprob: wireLogprob(t.logprobs.logprob) as number,
-            top: topOf(t.logprobs),
-          });
-        },
-      });
+      const onToken = (t: TokenEvent) => {
+        if (t.index === 0)
+          this.metrics.inferenceTtft.labels(e.id).observe((performance.now() - received) / 1e3);
+        tokens.inc();
+        onLine({
+          type: 'token',
+          index: t.index,
+          token: t.token,
+          text: t.textDelta,
+          logprob: wireLogprob(t.logprobs.logprob) as number,
+          top: topOf(t.logprobs),
+        });
+      };
+      // An abort reaches the worker between two model steps: it stops at the next token.
+      const result = await e.executor
+        .generate({ ...p, seed: p.seed.toString() }, onToken, both)
+        .catch(abortedAs(both));
       return {
         type: 'done',
         finish_reason: result.finishReason,
         prompt_tokens: p.promptTokens.length,
-        completion_tokens: result.tokens.length,
+        completion_tokens: result.tokens,
       } satisfies DoneLine;
     }, both);
-    return this.track(run);
+    return this.track(run, dispose);
   }
 
   /** Forced replay through the model's queue (same bound and order as generation). */
@@ -164,17 +179,17 @@ export class InferenceModels {
     topLogprobs: number,
     signal: AbortSignal,
   ): Promise<ReplayPosition[]> {
-    const both = AbortSignal.any([signal, this.closing.signal]);
+    const { signal: both, dispose } = this.linked(signal);
     const run = e.queue.run(async () => {
       if (both.aborted) throw new GenerationAborted('aborted before it started');
-      const r = await e.executor.replay(promptTokens, tokens, topLogprobs);
-      return r.logprobs.map((lp) => ({
+      const r = await e.executor.replay(promptTokens, tokens, topLogprobs, both).catch(abortedAs(both));
+      return r.map((lp) => ({
         token: lp.token,
         logprob: wireLogprob(lp.logprob) as number,
         top: topOf(lp),
       }));
     }, both);
-    return this.track(run);
+    return this.track(run, dispose);
   }
 
   /** Aborts every request (at its next token), waits (bounded) for them, closes the executors. */
@@ -191,10 +206,33 @@ export class InferenceModels {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
+  private track<T>(p: Promise<T>, dispose: () => void): Promise<T> {
     this.inFlight.add(p);
-    const forget = () => this.inFlight.delete(p);
+    const forget = () => {
+      this.inFlight.delete(p);
+      dispose();
+    };
     p.then(forget, forget);
     return p;
+  }
+
+  /** A signal that fires when the request's does or the node closes; dispose() unhooks it from
+   *  the node's long-lived one (AbortSignal.any would keep a reference per request on it). */
+  private linked(request: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+    const ac = new AbortController();
+    const closing = this.closing.signal;
+    const fromRequest = () => ac.abort(request.reason);
+    const fromClosing = () => ac.abort(closing.reason);
+    if (request.aborted) fromRequest();
+    else if (closing.aborted) fromClosing();
+    request.addEventListener('abort', fromRequest, { once: true });
+    closing.addEventListener('abort', fromClosing, { once: true });
+    return {
+      signal: ac.signal,
+      dispose: () => {
+        request.removeEventListener('abort', fromRequest);
+        closing.removeEventListener('abort', fromClosing);
+      },
+    };
   }
 }

@@ -73,6 +73,9 @@ const routeOptions = { bodyLimit: INFERENCE_BODY_LIMIT, config: { rateLimit: fal
 function lookup(models: InferenceModels, id: string, artifactHash: string): ModelEntry {
   const e = models.get(id);
   if (e === undefined) throw new HttpError(404, `model not found: ${id}`);
+  // The executor's worker died (onnxruntime crashed it): refuse like a full queue, never a 200
+  // that can only end in an error line.
+  if (!e.executor.alive) throw new HttpError(503, `${id}: the model's executor is down`);
   if (artifactHash.toLowerCase() !== e.artifactHash)
     throw new HttpError(
       409,

@@ -29,7 +29,8 @@ export class NdjsonSplitter {
         throw new NdjsonError(`a line is longer than ${this.maxLineBytes} bytes`);
       if (nl < 0) {
         if (end > from) {
-          this.parts.push(chunk.slice(from, end));
+          // A copy (Buffer#slice would be a view of a chunk the stream may reuse).
+          this.parts.push(Uint8Array.prototype.slice.call(chunk, from, end));
           this.partBytes += end - from;
         }
         return;

@@ -3,10 +3,12 @@
 // loopback, MlNodeClient checking every line) against the same 4 requests run one after another
 // on an Executor in this process (the node runs them one at a time too: one ORT session per
 // model), and the time to first token each way for a single request. Rounds alternate between the
-// two so machine load hits both alike; medians. The API node's figures (through /v1/chat/completions)
+// two so machine load hits both alike; medians. CPU time per token (this process, plus the node's
+// from /proc on Linux) is reported too: on a shared machine it is steadier than wall time. The API node's figures (through /v1/chat/completions)
 // are api-infer's bench.
 // Run: npx tsc -p tsconfig.json && node dist/test/bench/ml-inference.bench.js
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { type InferenceRequest, MlNodeClient } from '../../app/ml/client.js';
 import { DEMO_MODEL_ID } from '../../app/ml/inference.js';
 import { repoPath } from '../../app/paths.js';
@@ -57,6 +59,21 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 const client = new MlNodeClient(url);
 
+/** CPU ms used so far by the ML node child (Linux /proc; NaN elsewhere). */
+function childCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  } catch {
+    return Number.NaN;
+  }
+}
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+};
+
 async function direct(r: InferenceRequest): Promise<{ tokens: number; ttftMs: number }> {
   const t0 = performance.now();
   let ttft = 0;
@@ -83,16 +100,23 @@ const directRate: number[] = [];
 const nodeRate: number[] = [];
 const directTtft: number[] = [];
 const nodeTtft: number[] = [];
+const directCpu: number[] = [];
+const nodeCpu: number[] = [];
 await viaNode(req(0, 8)); // warm the node's session and the connection
 for (let round = 0; round < ROUNDS; round++) {
   let t = performance.now();
+  let c = selfCpuMs();
   let tokens = 0;
   for (let s = 0; s < STREAMS; s++) tokens += (await direct(req(s))).tokens;
   directRate.push((tokens / (performance.now() - t)) * 1000);
+  directCpu.push(((selfCpuMs() - c) / tokens) * 1000);
 
   t = performance.now();
+  c = selfCpuMs() + childCpuMs();
   const results = await Promise.all(Array.from({ length: STREAMS }, (_, s) => viaNode(req(s))));
-  nodeRate.push((results.reduce((a, b) => a + b.tokens, 0) / (performance.now() - t)) * 1000);
+  tokens = results.reduce((a, b) => a + b.tokens, 0);
+  nodeRate.push((tokens / (performance.now() - t)) * 1000);
+  nodeCpu.push(((selfCpuMs() + childCpuMs() - c) / tokens) * 1000);
 
   // Time to first token of a lone request (no queue wait), each way.
   directTtft.push((await direct(req(100 + round, 4))).ttftMs);
@@ -108,14 +132,24 @@ const dt = median(directTtft);
 const nt = median(nodeTtft);
 printTable(
   `Inference through the ML node vs Executor alone, demo model (${STREAMS} requests × ${TOKENS} tokens, T=0.8, top-p 0.95, top-5 logprobs, ${prompt.length}-token prompt, median of ${ROUNDS} rounds)`,
-  ['path', 'tokens/s', 'time to first token ms'],
+  ['path', 'tokens/s', 'CPU ms per 1000 tokens', 'time to first token ms'],
   [
-    ['Executor.generate, 4 requests one after another', dr.toFixed(0), dt.toFixed(2)],
-    [`ML node child process, ${STREAMS} concurrent streams`, nr.toFixed(0), nt.toFixed(2)],
+    [
+      'Executor.generate, 4 requests one after another',
+      dr.toFixed(0),
+      median(directCpu).toFixed(0),
+      dt.toFixed(2),
+    ],
+    [
+      `ML node child process, ${STREAMS} concurrent streams (node + client CPU)`,
+      nr.toFixed(0),
+      median(nodeCpu).toFixed(0),
+      nt.toFixed(2),
+    ],
   ],
 );
 process.stdout.write(
-  `\nthrough the node ÷ alone: ${(nr / dr).toFixed(3)}; added time to first token: ${(nt - dt).toFixed(2)} ms\n`,
+  `\nthrough the node ÷ alone: ${(nr / dr).toFixed(3)} tokens/s, ${(median(nodeCpu) / median(directCpu)).toFixed(3)} CPU per token; added time to first token: ${(nt - dt).toFixed(2)} ms\n`,
 );
 process.stdout.write(
   `per round (alone / node tokens/s): ${directRate.map((d, i) => `${d.toFixed(0)}/${(nodeRate[i] ?? 0).toFixed(0)}`).join(', ')}\n`,

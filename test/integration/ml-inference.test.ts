@@ -374,6 +374,22 @@ describe('ML node inference: refusals', () => {
     }
   });
 
+  it('a model whose executor worker is gone answers 503, not a 200 that can only fail', async () => {
+    const model = await loadServedModel('demo', undefined, { log: silentLog });
+    const node = await buildMlServer({ log: quiet, workers: 1, workersHint: 1, models: [model] });
+    try {
+      const c = new MlNodeClient(await node.app.listen({ host: '127.0.0.1', port: 0 }));
+      assert.equal((await c.generate(request({ maxTokens: 2 }), () => {})).completion_tokens, 2);
+      await model.executor.close(); // the worker exits, as after a crash
+      await assert.rejects(
+        c.generate(request(), () => {}),
+        rejectsWith(503, 'http', /executor is down/),
+      );
+    } finally {
+      await node.close();
+    }
+  });
+
   it('a client that disconnects stops its generation at the next token', async () => {
     const before = await metric(url, 'gonka_ml_inference_tokens_total');
     const abort = new AbortController();

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import { ExecutorInputError } from '../../../kernels/executor/errors.js';
-import { logger } from '../../log.js';
+import { type Logger, logger } from '../../log.js';
 import { MAX_FRAME_NONCES } from '../../ml/frames.js';
 import { DEFAULT_MAX_QUEUE, DEMO_MODEL_ID, loadServedModel, type ServedModel } from '../../ml/inference.js';
 import { MODEL_ID_PATTERN } from '../../ml/inferenceWire.js';
@@ -37,14 +37,20 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Loads every --model (paired with --model-id by position); closes what loaded if one fails. */
-async function loadModels(specs: string[], ids: string[]): Promise<ServedModel[]> {
+async function loadModels(specs: string[], ids: string[], log: Logger): Promise<ServedModel[]> {
   if (ids.length > specs.length)
     throw new UserError(`--model-id given ${ids.length} times for ${specs.length} --model`);
   const idRe = new RegExp(MODEL_ID_PATTERN);
   for (const id of ids) if (!idRe.test(id)) throw new UserError(`--model-id: '${id}' is not a model id`);
   const loaded: ServedModel[] = [];
   try {
-    for (const [i, spec] of specs.entries()) loaded.push(await loadServedModel(spec, ids[i]));
+    for (const [i, spec] of specs.entries()) {
+      const executorLog = {
+        info: (message: string) => log.info({ model: spec }, message),
+        warn: (message: string) => log.warn({ model: spec }, message),
+      };
+      loaded.push(await loadServedModel(spec, ids[i], { log: executorLog }));
+    }
     const seen = new Set<string>();
     for (const m of loaded) {
       if (seen.has(m.id)) throw new UserError(`model id ${m.id} served twice (give --model-id)`);
@@ -84,7 +90,7 @@ async function start(opts: StartOptions): Promise<void> {
   const maxQueue = positiveInt(opts.maxQueue, '--max-queue');
 
   const log = logger('ml');
-  const models = await loadModels(opts.model, opts.modelId);
+  const models = await loadModels(opts.model, opts.modelId, log);
   for (const m of models)
     log.info({ model: m.id, artifactHash: m.artifactHash, dir: m.executor.info.dir }, 'serving model');
   const server = await buildMlServer({

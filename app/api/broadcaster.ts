@@ -29,9 +29,6 @@ export interface BroadcasterOptions {
   maxTxBytes?: number;
   /** Gas limit = simulated gas × gasAdjustmentPercent / 100 (default 140). */
   gasAdjustmentPercent?: bigint;
-  /** Gas added to the adjusted simulation for these msgs (default none): for msgs whose cost
-   *  depends on state that may change between the simulation and the block (app/api/inferenceGas.ts). */
-  extraGas?: (msgs: Any[]) => bigint;
   /** Re-signs after a sequence mismatch at most this many times per tx (default 5). */
   maxSequenceRetries?: number;
   /** Called for every tx CheckTx accepted and every refusal, for metrics and logs. */
@@ -41,6 +38,7 @@ export interface BroadcasterOptions {
 
 interface Pending {
   msgs: Any[];
+  extraGas: bigint;
   resolve: (r: BroadcastResult) => void;
   reject: (e: Error) => void;
 }
@@ -77,9 +75,12 @@ export class Broadcaster {
 
   /**
    * Queues msgs for one tx (possibly with other submissions' msgs); resolves once CheckTx accepted
-   * it (code 0), rejects with ChainError on a refusal.
+   * it (code 0), rejects with ChainError on a refusal. `extraGas` is added to the tx's gas limit on
+   * top of the adjusted simulation: for msgs whose execution in the block may cost more than
+   * their simulation against the current state (an inference's Start or Finish settles it when the
+   * other one landed first).
    */
-  submit(msgs: Any[]): Promise<BroadcastResult> {
+  submit(msgs: Any[], extraGas = 0n): Promise<BroadcastResult> {
     if (this.closed) return Promise.reject(new Error('broadcaster is closed'));
     if (msgs.length === 0 || msgs.length > this.maxMsgs)
       return Promise.reject(
@@ -88,7 +89,7 @@ export class Broadcaster {
     if (msgBytes(msgs) > this.maxBytes)
       return Promise.reject(new RangeError(`a submission holds at most ${this.maxBytes} bytes of msgs`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ msgs, resolve, reject });
+      this.queue.push({ msgs, extraGas, resolve, reject });
       // Pump on the next turn, so submissions made together leave together in one tx.
       setImmediate(() => void this.pump());
     });
@@ -132,8 +133,9 @@ export class Broadcaster {
 
   private async sendBatch(batch: Pending[]): Promise<void> {
     const msgs = batch.flatMap((p) => p.msgs);
+    const extraGas = batch.reduce((g, p) => g + p.extraGas, 0n);
     try {
-      const r = await this.send(msgs);
+      const r = await this.send(msgs, extraGas);
       for (const p of batch) p.resolve(r);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -152,14 +154,14 @@ export class Broadcaster {
   }
 
   /** Signs and broadcasts one tx, resyncing the sequence on mismatch (bounded). */
-  private async send(msgs: Any[]): Promise<BroadcastResult> {
+  private async send(msgs: Any[], extraGas: bigint): Promise<BroadcastResult> {
     for (let attempt = 0; ; attempt++) {
       if (this.chainIdValue === '') this.chainIdValue = await this.o.chain.chainId();
       if (this.sequence === undefined || this.accountNumber === undefined) await this.resync();
       const seq = this.sequence as bigint;
       try {
         const gasUsed = await this.o.chain.simulate(this.encode(msgs, seq, 0n, 0n, false));
-        const gasLimit = (gasUsed * this.adjust + 99n) / 100n + (this.o.extraGas?.(msgs) ?? 0n);
+        const gasLimit = (gasUsed * this.adjust + 99n) / 100n + extraGas;
         const fee = mulCeil(gasLimit, parseDec(await this.o.chain.minGasPrice()));
         const r = await this.o.chain.broadcastSync(this.encode(msgs, seq, gasLimit, fee, true));
         if (r.code === 0) {

@@ -11,7 +11,6 @@ import { MlNodeClient } from '../ml/client.js';
 import { parseHostPort } from '../node/listeners.js';
 import { Broadcaster } from './broadcaster.js';
 import { RpcChain } from './chain.js';
-import { inferenceSettleGas } from './inferenceGas.js';
 import { loadApiKey } from './key.js';
 import { ApiMetrics } from './metrics.js';
 import { ReplaySet, Reservations } from './openai/auth.js';
@@ -78,7 +77,6 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   const broadcaster = new Broadcaster({
     chain,
     privateKey: key.privateKey,
-    extraGas: inferenceSettleGas,
     onSent: () => metrics.txsSent.inc(),
     onError: (e) => {
       metrics.broadcastErrors.inc();
@@ -105,7 +103,8 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   const payloads = new PayloadStore({ dir: join(o.home, 'payloads'), retentionMs: o.payloadRetentionMs });
   const pruneTimer = setInterval(() => payloads.prune(), 60_000);
   pruneTimer.unref();
-  const submit = (msgs: Parameters<Broadcaster['submit']>[0]) => broadcaster.submit(msgs);
+  const submit = (msgs: Parameters<Broadcaster['submit']>[0], extraGas?: bigint) =>
+    broadcaster.submit(msgs, extraGas);
   const server = await buildApiServer({
     proofs: {
       sampleSize: () => driver.sampleSize(),

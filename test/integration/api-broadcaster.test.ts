@@ -204,9 +204,8 @@ describe('API node broadcaster', () => {
       b.submit([sendMsg(op.address, dest.address, i === 13 || i === 31 ? 10n ** 30n : 1n)]),
     );
     const results = await Promise.allSettled(subs);
-    results.forEach((r, i) =>
-      assert.equal(r.status, i === 13 || i === 31 ? 'rejected' : 'fulfilled', `#${i}`),
-    );
+    for (const [i, r] of results.entries())
+      assert.equal(r.status, i === 13 || i === 31 ? 'rejected' : 'fulfilled', `#${i}`);
     assert.ok(txs <= 12, `${txs} txs for 38 good msgs`);
     await rpc.commit();
     assert.equal(balanceOf(chain, dest.address) - before, 38n);

@@ -79,22 +79,34 @@ export const keyOf = (seed: string) => {
 export interface Node {
   app: FastifyInstance;
   url: string;
+  /** The FakeView (unused when NodeOptions.view was given). */
   view: FakeView;
   sent: Any[];
   payloads: PayloadStore;
   address: string;
 }
 
-export async function startNode(o: {
+export interface NodeOptions {
   backend: InferenceBackend;
   artifactHex: string;
   payloadDir: string;
   idleTimeoutMs?: number;
+  startTimeoutMs?: number;
   seed?: string;
-}): Promise<Node> {
-  const op = keyOf(o.seed ?? 'api-openai operator');
-  const view = new FakeView();
-  view.modelsList = [
+  /** A chain view (default: a FakeView with the demo model, this node its only participant). */
+  view?: InferenceView;
+  /** The operator key (default: derived from seed). */
+  key?: { secret: Uint8Array; pub: Uint8Array; address: string };
+  /** Where msgs go (default: recorded in Node.sent only). */
+  submit?: (msgs: Any[], extraGas?: bigint) => Promise<unknown>;
+  port?: number;
+}
+
+export async function startNode(o: NodeOptions): Promise<Node> {
+  const op = o.key ?? keyOf(o.seed ?? 'api-openai operator');
+  const fake = new FakeView();
+  const view = o.view ?? fake;
+  fake.modelsList = [
     {
       model: {
         id: MODEL,
@@ -117,9 +129,9 @@ export async function startNode(o: {
     },
   ];
   const sent: Any[] = [];
-  const submit = async (msgs: Any[]) => {
+  const submit = async (msgs: Any[], extraGas?: bigint) => {
     sent.push(...msgs);
-    return { code: 0 };
+    return o.submit ? o.submit(msgs, extraGas) : { code: 0 };
   };
   const tokenizers = new Map([[MODEL, TextTokenizer.fromDir(ensureDemoModelDir())]]);
   const payloads = new PayloadStore({ dir: o.payloadDir });
@@ -140,16 +152,16 @@ export async function startNode(o: {
         forward: {
           privateKey: op.secret,
           pubKey: op.pub,
-          startTimeoutMs: 5_000,
+          startTimeoutMs: o.startTimeoutMs ?? 5_000,
           idleTimeoutMs: o.idleTimeoutMs ?? 5_000,
         },
       },
       executor: { view, address: op.address, backends: [o.backend], payloads, submit },
     },
   });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  view.participantsList = [
+  const url = await app.listen({ host: '127.0.0.1', port: o.port ?? 0 });
+  fake.participantsList = [
     { address: op.address, consensusPubkey: new Uint8Array(0), weight: 10n, apiUrl: url, classes: [0] },
   ];
-  return { app, url, view, sent, payloads, address: op.address };
+  return { app, url, view: fake, sent, payloads, address: op.address };
 }

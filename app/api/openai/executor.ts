@@ -23,7 +23,7 @@ import {
   OpenAIError,
   upstreamFailed,
 } from './errors.js';
-import { finishMsg, INFERENCE_ID } from './msgs.js';
+import { finishMsg, INFERENCE_ID, SETTLE_GAS_MARGIN } from './msgs.js';
 import type { PayloadStore } from './payloads.js';
 import type { DoneLine, ExecuteRequest, InferenceBackend, TokenLine } from './protocol.js';
 
@@ -64,7 +64,7 @@ export interface ExecutorDeps {
   address: string;
   backends: readonly InferenceBackend[];
   payloads: PayloadStore;
-  submit: (msgs: Any[]) => Promise<unknown>;
+  submit: (msgs: Any[], extraGas?: bigint) => Promise<unknown>;
   log?: Logger;
   /** How long an ML node's model list is trusted (default 30 s). */
   modelsTtlMs?: number;
@@ -208,31 +208,47 @@ export function executorHandler(d: ExecutorDeps) {
       return reply;
     }
 
-    const payloadHash = d.payloads.put(b.inference_id, {
-      inference_id: b.inference_id,
-      executor: d.address,
-      artifact_hash: artifact,
-      seed: inferenceSeed(b.inference_id).toString(),
-      request: b,
-      tokens,
-      logprobs,
-      finish_reason: done.finish_reason,
-      prompt_tokens: b.prompt_tokens.length,
-      completion_tokens: tokens.length,
-    });
+    let payloadHash: Uint8Array;
+    try {
+      payloadHash = d.payloads.put(b.inference_id, {
+        inference_id: b.inference_id,
+        executor: d.address,
+        artifact_hash: artifact,
+        seed: inferenceSeed(b.inference_id).toString(),
+        request: b,
+        tokens,
+        logprobs,
+        finish_reason: done.finish_reason,
+        prompt_tokens: b.prompt_tokens.length,
+        completion_tokens: tokens.length,
+      });
+    } catch (e) {
+      // No payload, no Finish (validators could not check it): the TA gets an error line at once.
+      running.delete(b.inference_id);
+      d.log?.error(
+        { id: b.inference_id, err: e instanceof Error ? e.message : String(e) },
+        'payload not stored',
+      );
+      write({ type: 'error', message: 'executor could not store the payload' });
+      reply.raw.end();
+      return reply;
+    }
     running.delete(b.inference_id);
     d.onFinish?.();
-    d.submit([
-      finishMsg({
-        executor: d.address,
-        inferenceId: b.inference_id,
-        modelId: b.model,
-        transferAgent: ta,
-        promptTokens: b.prompt_tokens.length,
-        completionTokens: tokens,
-        payloadHash,
-      }),
-    ]).catch((e: unknown) =>
+    d.submit(
+      [
+        finishMsg({
+          executor: d.address,
+          inferenceId: b.inference_id,
+          modelId: b.model,
+          transferAgent: ta,
+          promptTokens: b.prompt_tokens.length,
+          completionTokens: tokens,
+          payloadHash,
+        }),
+      ],
+      SETTLE_GAS_MARGIN,
+    ).catch((e: unknown) =>
       d.log?.warn(
         { id: b.inference_id, err: e instanceof Error ? e.message : String(e) },
         'MsgFinishInference refused',

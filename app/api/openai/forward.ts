@@ -24,7 +24,8 @@ export class ExecutorError extends Error {
 export interface ForwardOptions {
   privateKey: Uint8Array;
   pubKey: Uint8Array;
-  /** Deadline for the executor's response headers (default 30 s: it may queue at its ML node). */
+  /** Deadline for the executor's response, which starts with its first token (default 120 s:
+   *  the request may wait behind others in its ML node's queue, as the ML node's client allows). */
   startTimeoutMs?: number;
   /** Deadline between two lines (default 30 s). */
   idleTimeoutMs?: number;
@@ -59,7 +60,7 @@ export async function* executeOn(
     return new ExecutorError(`executor ${apiUrl}: ${e instanceof Error ? e.message : String(e)}`);
   };
   try {
-    arm(o.startTimeoutMs ?? 30_000, 'did not answer in time');
+    arm(o.startTimeoutMs ?? 120_000, 'did not answer in time');
     let res: Response;
     try {
       res = await fetch(`${apiUrl.replace(/\/+$/, '')}/v1/inference/execute`, {

@@ -6,6 +6,12 @@ import type { DeveloperSignature } from '../../../proto/gen/gonka/inference/v1/i
 import { MsgFinishInference, MsgStartInference } from '../../../proto/gen/gonka/inference/v1/tx.js';
 import { typeUrl } from '../../../proto/gonka/registry.js';
 
+/** Gas added per Start or Finish over its simulation. The simulation runs against the state
+ *  before the block; if the other msg of the inference lands first (either order is accepted),
+ *  this one settles it (bank transfers, key refund, stats) and costs ~20k gas more than it
+ *  simulated, and an out-of-gas would lose the whole packed tx. */
+export const SETTLE_GAS_MARGIN = 40_000n;
+
 export const INFERENCE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** `inf-` + 32 lowercase hex of crypto randomness: unpredictable, so no executor can pick a seed. */

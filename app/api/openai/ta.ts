@@ -34,13 +34,13 @@ import {
   upstreamFailed,
 } from './errors.js';
 import { ExecutorError, executeOn, type ForwardOptions } from './forward.js';
-import { newInferenceId, startMsg } from './msgs.js';
+import { newInferenceId, SETTLE_GAS_MARGIN, startMsg } from './msgs.js';
 import { pickExecutor, servingParticipants } from './pick.js';
 import type { DoneLine, GenerateLine, TokenLine } from './protocol.js';
 
 export interface TaDeps extends AuthContext {
   tokenizers: ReadonlyMap<string, TextTokenizer>;
-  submit: (msgs: Any[]) => Promise<unknown>;
+  submit: (msgs: Any[], extraGas?: bigint) => Promise<unknown>;
   reservations: Reservations;
   forward: ForwardOptions;
   log?: Logger;
@@ -123,19 +123,22 @@ async function prepare(
   }
   const id = newInferenceId();
   d.onStart?.();
-  d.submit([
-    startMsg({
-      transferAgent: d.transferAgent,
-      inferenceId: id,
-      modelId: params.model,
-      requestedBy: payer.requestedBy,
-      executor: executor.address,
-      promptTokens,
-      maxTokens,
-      keyHash: payer.keyHash,
-      devSig: payer.devSig,
-    }),
-  ]).then(
+  d.submit(
+    [
+      startMsg({
+        transferAgent: d.transferAgent,
+        inferenceId: id,
+        modelId: params.model,
+        requestedBy: payer.requestedBy,
+        executor: executor.address,
+        promptTokens,
+        maxTokens,
+        keyHash: payer.keyHash,
+        devSig: payer.devSig,
+      }),
+    ],
+    SETTLE_GAS_MARGIN,
+  ).then(
     () => setTimeout(release, d.holdMs ?? 15_000).unref(),
     (e: unknown) => {
       release();

@@ -27,6 +27,8 @@ export interface ServicesEntry {
   mlThrottle?: number;
   /** Seconds between the API node's commits while mining (absent: its default). */
   apiCommitEvery?: number;
+  /** Inference models its ML node loads, as `--model <arg> --model-id <id>` (absent: none). */
+  models?: { arg: string; id: string }[];
 }
 
 /** Node `from` reaches node `to`'s P2P port through the relay listening on `port`. */

@@ -2,7 +2,7 @@
 // testnet its ML node and API node), and the fault injections the e2e tests use (kill -9,
 // pause/resume, partition/heal, restart). Used as a library by the tests and by `gonkad testnet start`.
 
-import { readManifest, type TestnetManifest } from './manifest.js';
+import { readManifest, type TestAdversary, type TestnetManifest } from './manifest.js';
 import { gonkadEntry, TestnetNode } from './node.js';
 import { LinkRelay } from './relay.js';
 import { waitFor } from './rpc.js';
@@ -144,6 +144,18 @@ export class Testnet {
 
   stopApi(i: number): Promise<void> {
     return this.services.service('api', i).stop();
+  }
+
+  /**
+   * TEST ONLY: restarts validator i's ML and API nodes with `adversary`'s extra argv (undefined:
+   * honest again), waiting until both answer.
+   */
+  async rearm(i: number, adversary: TestAdversary | undefined): Promise<void> {
+    await this.services.service('api', i).stop();
+    await this.services.service('ml', i).stop();
+    this.services.rearm(i, adversary);
+    await this.describing(() => this.services.start('ml', i));
+    await this.describing(() => this.services.start('api', i, 120_000));
   }
 
   kill9Ml(i: number): Promise<void> {

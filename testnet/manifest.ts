@@ -29,6 +29,17 @@ export interface ServicesEntry {
   apiCommitEvery?: number;
   /** Inference models its ML node loads, as `--model <arg> --model-id <id>` (absent: none). */
   models?: { arg: string; id: string }[];
+  /** TEST ONLY: extra argv arming this validator's ML/API node as an adversary (issue 13). */
+  adversary?: TestAdversary;
+}
+
+/**
+ * Extra argv for a validator's ML node and API node, e.g. `{ ml: ['--test-adversary',
+ * 'fabricate=0.05'] }` or `{ api: ['--test-adversary', 'refuse-proofs'] }` (poc-attack-contract.md).
+ */
+export interface TestAdversary {
+  ml?: string[];
+  api?: string[];
 }
 
 /** Node `from` reaches node `to`'s P2P port through the relay listening on `port`. */

@@ -7,7 +7,7 @@ import { initApiKey } from '../app/api/key.js';
 import { DEMO_MODEL_ID } from '../app/inferenceGenesis.js';
 import { isPocClassName } from '../kernels/poc/classes.js';
 import { pocParamsToJson, sprintParams, validatePocParams } from '../x/poc/params.js';
-import type { ServicesEntry } from './manifest.js';
+import type { ServicesEntry, TestAdversary } from './manifest.js';
 
 export interface PocTestnetOptions {
   /** Test only: each ML node's mining throttle in nonces/s, one per validator (e.g. 800,400,200,100). */
@@ -27,6 +27,8 @@ export interface PocTestnetOptions {
    * want it short: a commit sent during generation still counts if the final one is late.
    */
   apiCommitEvery?: number;
+  /** TEST ONLY: extra ML/API node argv per validator index, arming it as an adversary (issue 13). */
+  adversary?: Record<number, TestAdversary>;
 }
 
 export interface SprintStages {
@@ -71,7 +73,11 @@ export function resolvePocOptions(o: PocTestnetOptions, validators: number) {
     throw new Error(`stage lengths must be non-negative integers, got ${JSON.stringify(stages)}`);
   if (o.apiCommitEvery !== undefined && (!Number.isSafeInteger(o.apiCommitEvery) || o.apiCommitEvery < 1))
     throw new Error(`apiCommitEvery must be a positive integer (seconds), got ${o.apiCommitEvery}`);
+  for (const i of Object.keys(o.adversary ?? {}))
+    if (!/^[0-9]+$/.test(i) || Number(i) >= validators)
+      throw new Error(`adversary names validator ${i} of ${validators}`);
   return {
+    adversary: o.adversary ?? {},
     apiCommitEvery: o.apiCommitEvery,
     classes,
     mlWorkers,
@@ -117,7 +123,9 @@ export async function initServices(
   const apiHome = join(home, 'api');
   await initApiKey(apiHome, operatorMnemonic);
   const throttle = o.mlThrottle?.[i];
+  const adversary = o.adversary[i];
   return {
+    ...(adversary === undefined ? {} : { adversary }),
     apiHome,
     classes: o.classes,
     mlWorkers: o.mlWorkers,

@@ -3,15 +3,21 @@
 // TestnetService the harness starts, kills and restarts by pid. Validators whose manifest entry
 // has no services (a testnet without PoC) have none.
 import { join } from 'node:path';
-import type { ValidatorEntry } from './manifest.js';
+import type { TestAdversary, ValidatorEntry } from './manifest.js';
 import { type ServiceSpec, TestnetService } from './service.js';
 
 export type ServiceKind = 'ml' | 'api';
 
 const loopback = (port: number) => `127.0.0.1:${port}`;
 
-/** The ML node and API node command lines of one validator (undefined without services). */
-export function serviceSpecs(v: ValidatorEntry): { ml: ServiceSpec; api: ServiceSpec } | undefined {
+/**
+ * The ML node and API node command lines of one validator (undefined without services);
+ * `adversary` (default the manifest's; `{}` for none) appends TEST ONLY argv.
+ */
+export function serviceSpecs(
+  v: ValidatorEntry,
+  adversary: TestAdversary | undefined = v.services?.adversary,
+): { ml: ServiceSpec; api: ServiceSpec } | undefined {
   const s = v.services;
   const { ml, api } = v.ports;
   if (!s || ml === undefined || api === undefined) return undefined;
@@ -33,6 +39,8 @@ export function serviceSpecs(v: ValidatorEntry): { ml: ServiceSpec; api: Service
     s.classes.join(','),
   ];
   if (s.apiCommitEvery !== undefined) apiArgs.push('--commit-every', String(s.apiCommitEvery));
+  mlArgs.push(...(adversary?.ml ?? []));
+  apiArgs.push(...(adversary?.api ?? []));
   return {
     ml: { name: `${v.name} ml`, args: mlArgs, url: `http://${loopback(ml)}`, log: join(v.home, 'ml.log') },
     api: {
@@ -48,12 +56,32 @@ export class TestnetServices {
   private readonly ml: (TestnetService | undefined)[];
   private readonly api: (TestnetService | undefined)[];
 
-  constructor(validators: readonly ValidatorEntry[], script: string, env: Record<string, string> = {}) {
-    const specs = validators.map(serviceSpecs);
-    const make = (spec: ServiceSpec | undefined) =>
-      spec ? new TestnetService({ ...spec, env: { ...env, ...spec.env } }, script) : undefined;
-    this.ml = specs.map((s) => make(s?.ml));
-    this.api = specs.map((s) => make(s?.api));
+  constructor(
+    private readonly validators: readonly ValidatorEntry[],
+    private readonly script: string,
+    private readonly env: Record<string, string> = {},
+  ) {
+    const specs = validators.map((v) => serviceSpecs(v));
+    this.ml = specs.map((s) => this.make(s?.ml));
+    this.api = specs.map((s) => this.make(s?.api));
+  }
+
+  private make(spec: ServiceSpec | undefined): TestnetService | undefined {
+    return spec ? new TestnetService({ ...spec, env: { ...this.env, ...spec.env } }, this.script) : undefined;
+  }
+
+  /**
+   * TEST ONLY: validator i's ML and API nodes get `adversary`'s argv (undefined: none) from their
+   * next start. Both must be stopped; one shared testnet can so arm a different adversary per run.
+   */
+  rearm(i: number, adversary: TestAdversary | undefined): void {
+    const v = this.validators[i];
+    const specs = v && serviceSpecs(v, adversary ?? {}); // {}: none, whatever the manifest says
+    if (!specs) throw new Error(`validator ${i} has no services`);
+    if (this.ml[i]?.running || this.api[i]?.running)
+      throw new Error(`stop validator ${i}'s ML and API nodes before re-arming them`);
+    this.ml[i] = this.make(specs.ml);
+    this.api[i] = this.make(specs.api);
   }
 
   /** Every service, ML nodes first. */

@@ -39,6 +39,8 @@ export interface BroadcasterOptions {
 interface Pending {
   msgs: Any[];
   extraGas: bigint;
+  /** Leaves in a tx of its own (a tx is atomic: one refused msg fails every msg in it). */
+  alone: boolean;
   resolve: (r: BroadcastResult) => void;
   reject: (e: Error) => void;
 }
@@ -78,9 +80,10 @@ export class Broadcaster {
    * it (code 0), rejects with ChainError on a refusal. `extraGas` is added to the tx's gas limit on
    * top of the adjusted simulation: for msgs whose execution in the block may cost more than
    * their simulation against the current state (an inference's Start or Finish settles it when the
-   * other one landed first).
+   * other one landed first). `alone`: the msgs leave in a tx of their own (a fraud proof refused in
+   * its block must not take other msgs down with it).
    */
-  submit(msgs: Any[], extraGas = 0n): Promise<BroadcastResult> {
+  submit(msgs: Any[], extraGas = 0n, opts: { alone?: boolean } = {}): Promise<BroadcastResult> {
     if (this.closed) return Promise.reject(new Error('broadcaster is closed'));
     if (msgs.length === 0 || msgs.length > this.maxMsgs)
       return Promise.reject(
@@ -89,7 +92,7 @@ export class Broadcaster {
     if (msgBytes(msgs) > this.maxBytes)
       return Promise.reject(new RangeError(`a submission holds at most ${this.maxBytes} bytes of msgs`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ msgs, extraGas, resolve, reject });
+      this.queue.push({ msgs, extraGas, alone: opts.alone === true, resolve, reject });
       // Pump on the next turn, so submissions made together leave together in one tx.
       setImmediate(() => void this.pump());
     });
@@ -123,10 +126,12 @@ export class Broadcaster {
       const next = this.queue[0]!;
       const b = msgBytes(next.msgs);
       if (n + next.msgs.length > this.maxMsgs || bytes + b > this.maxBytes) break;
+      if (next.alone && batch.length > 0) break;
       this.queue.shift();
       n += next.msgs.length;
       bytes += b;
       batch.push(next);
+      if (next.alone) break;
     }
     return batch;
   }

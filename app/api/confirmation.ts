@@ -14,6 +14,7 @@ import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
 import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import type { ConfirmationRound } from '../../proto/gen/gonka/poc/v1/poc.js';
 import type { Logger } from '../log.js';
+import { type ApiAdversary, miningPubkey } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import { ChainError, type ConfirmationChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
@@ -43,6 +44,11 @@ export interface ConfirmationDriverOptions {
   log: Logger;
   /** The validator: called once per round in its validation stage. */
   validate?: (round: ConfirmationRound, signal: AbortSignal) => Promise<unknown>;
+  /**
+   * TEST ONLY (app/api/adversary.ts): sprintOnly never mines or commits in a round (it still
+   * validates the others); copy-from mines rounds with the copied key too.
+   */
+  adversary?: ApiAdversary;
   /** Interval of the commits sent while mining (default 10 s). */
   commitEveryMs?: number;
   /** Interval of the progress line (default 2 s). */
@@ -187,7 +193,12 @@ export class ConfirmationDriver {
     const p = await this.o.chain.participant(me);
     let classes: PocClassName[] = [];
     const decided = p && p.weight > 0n ? await this.o.chain.weightResult(r.epoch, me) : undefined;
-    if (decided?.accepted && decided.rawWeight > 0n) {
+    if (this.o.adversary?.sprintOnly) {
+      this.o.log.warn(
+        { epoch: r.epoch.toString(), round: r.round },
+        'TEST ADVERSARY sprint-only: sitting the round out',
+      );
+    } else if (decided?.accepted && decided.rawWeight > 0n) {
       const sprintCommits = await this.o.chain.commits(r.epoch, 0);
       const ids = new Set(
         sprintCommits.filter((c) => c.participant === me && c.count > 0n).map((c) => c.classId),
@@ -218,7 +229,7 @@ export class ConfirmationDriver {
       {
         class: cls,
         blockHash: hex(r.seed),
-        pubkey: hex(this.o.broadcaster.pubKey),
+        pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
         outputBytes: outputBytes(POC_CLASSES[cls]),
       },
       r.round,
@@ -229,7 +240,7 @@ export class ConfirmationDriver {
       round: r.round,
       cls,
       seed: r.seed,
-      pubkey: this.o.broadcaster.pubKey,
+      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
       store,
       maxCount,
       miners: this.o.miners,

@@ -29,6 +29,11 @@ export class ApiMetrics {
     help: 'MsgPocValidation accepted into the mempool',
     registers: [this.registry],
   });
+  readonly fraudProofsSent = new Counter({
+    name: 'gonka_api_poc_fraud_proofs_sent_total',
+    help: 'MsgPocFraudProof accepted into the mempool',
+    registers: [this.registry],
+  });
   readonly proofsServed = new Counter({
     name: 'gonka_api_poc_proofs_served_total',
     help: 'Inclusion proofs returned by POST /v1/poc/proofs',

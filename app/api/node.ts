@@ -10,6 +10,7 @@ import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { logger } from '../log.js';
 import { MlNodeClient } from '../ml/client.js';
 import { parseHostPort } from '../node/listeners.js';
+import { type ApiAdversary, armed, armProofsRefusal } from './adversary.js';
 import { Broadcaster } from './broadcaster.js';
 import { RpcChain } from './chain.js';
 import { ConfirmationDriver } from './confirmation.js';
@@ -38,6 +39,8 @@ export interface ApiNodeOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   /** Interval of the commits sent while mining (default 10 s). */
   commitEveryMs?: number;
+  /** TEST ONLY (--test-adversary): misbehave on purpose (app/api/adversary.ts); never on a real node. */
+  adversary?: ApiAdversary;
   /** Models whose tokenizer this node loads to serve them as transfer agent: id → 'demo' or a
    *  model directory (default gonka/demo → demo). */
   models?: Record<string, string>;
@@ -69,6 +72,9 @@ async function connectWithRetry(
   }
 }
 
+const describeAdversary = (a: ApiAdversary | undefined) =>
+  JSON.stringify(a, (_, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function startApiNode(o: ApiNodeOptions): Promise<number> {
   const log = logger('api');
@@ -98,6 +104,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     metrics,
     log,
     commitEveryMs: o.commitEveryMs,
+    adversary: o.adversary,
     validate: (r, signal) => validator.round(r, signal),
   });
   const driver = new SprintDriver({
@@ -110,6 +117,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     metrics,
     log,
     commitEveryMs: o.commitEveryMs,
+    adversary: o.adversary,
     validate: (s: SprintState, signal: AbortSignal) => validator.sprint(s, signal),
     onPoll: (h) => rounds.tick(h),
   });
@@ -154,6 +162,8 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
       },
     },
   });
+  if (armed(o.adversary)) log.warn({ adversary: describeAdversary(o.adversary) }, 'TEST ADVERSARY armed');
+  armProofsRefusal(server, o.adversary);
   const address = await server.listen({ host, port });
   driver.start();
   log.info(

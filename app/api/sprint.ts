@@ -14,6 +14,7 @@ import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
+import { type ApiAdversary, miningPubkey } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { PocChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
@@ -42,6 +43,8 @@ export interface SprintDriverOptions {
   pollMs?: number;
   /** Interval of the commits sent while mining (default 10 s). */
   commitEveryMs?: number;
+  /** TEST ONLY: misbehave on purpose (app/api/adversary.ts); never on a real node. */
+  adversary?: ApiAdversary;
   /** Interval of the progress line (default 2 s). */
   progressEveryMs?: number;
   /** Where the progress line goes (default stderr). */
@@ -227,7 +230,7 @@ export class SprintDriver {
     const store = this.o.stores.openForMining(s.epoch, cls, {
       class: cls,
       blockHash: hex(s.seed),
-      pubkey: hex(this.o.broadcaster.pubKey),
+      pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
       outputBytes: outputBytes(POC_CLASSES[cls]),
     });
     const m = startStoreMining({
@@ -235,7 +238,7 @@ export class SprintDriver {
       round: 0,
       cls,
       seed: s.seed,
-      pubkey: this.o.broadcaster.pubKey,
+      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
       store,
       maxCount: s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n,
       miners: this.o.miners,

@@ -8,6 +8,7 @@ import { POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import { MsgPocCommit } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
+import { type ApiAdversary, claimedCount } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ApiMetrics } from './metrics.js';
 import { type Miner, mineWithNodes } from './mining.js';
@@ -105,6 +106,8 @@ export interface CommitSender {
   broadcaster: Pick<Broadcaster, 'submit' | 'address'>;
   metrics: ApiMetrics;
   log: Logger;
+  /** TEST ONLY: overcount claims floor(count × factor) leaves (app/api/adversary.ts). */
+  adversary?: ApiAdversary;
 }
 
 /**
@@ -121,7 +124,7 @@ export async function sendStoreCommit(
     participant: o.broadcaster.address,
     epoch: c.epoch,
     classId: POC_CLASSES[c.cls].id,
-    count: BigInt(count),
+    count: BigInt(claimedCount(count, o.adversary)),
     root: c.store.rootAt(count),
     round: c.round,
   });

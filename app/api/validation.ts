@@ -2,8 +2,14 @@
 // operator key as the sample signer, the broadcaster, metrics and the logger. One Recomputer is
 // kept for the node's life, so ORT sessions are reused across Sprints and confirmation rounds.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import type { ConfirmationRound, PocCommit, SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
-import { MsgPocValidation } from '../../proto/gen/gonka/poc/v1/tx.js';
+import type {
+  ConfirmationRound,
+  FraudRecord,
+  PocCommit,
+  SprintState,
+} from '../../proto/gen/gonka/poc/v1/poc.js';
+import { QueryFraudRecordsRequest, QueryFraudRecordsResponse } from '../../proto/gen/gonka/poc/v1/query.js';
+import { MsgPocFraudProof, MsgPocValidation } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
 import type { Broadcaster } from './broadcaster.js';
@@ -11,6 +17,8 @@ import type { RpcChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import {
   type EncodedMsg,
+  FraudProver,
+  fraudSettings,
   type PocValidatorDeps,
   Recomputer,
   sprintTarget,
@@ -20,7 +28,9 @@ import {
 
 export interface ValidatorWiring {
   /** RpcChain in the node; anything with these queries in tests (the app in process). */
-  chain: Pick<RpcChain, 'chainId' | 'commits' | 'participant' | 'accountPubKey' | 'params'>;
+  chain: Pick<RpcChain, 'chainId' | 'commits' | 'participant' | 'accountPubKey' | 'params'> &
+    /** With these, forged leaves are also proven on chain (MsgPocFraudProof). */
+    Partial<Pick<RpcChain, 'height' | 'query'>>;
   broadcaster: Pick<Broadcaster, 'submit' | 'address'>;
   privateKey: Uint8Array;
   metrics: ApiMetrics;
@@ -39,6 +49,7 @@ export function roundTarget(
   r: ConfirmationRound,
   classIds: readonly number[],
   commits: (epoch: bigint, round: number) => Promise<PocCommit[]>,
+  fraud?: ValidationTarget['fraud'],
 ): ValidationTarget {
   return {
     epoch: r.epoch,
@@ -47,12 +58,33 @@ export function roundTarget(
     validationHash: r.validationHash,
     sampleSize: r.params?.sampleSize ?? 0,
     classIds,
+    ...(fraud ? { fraud } : {}),
     commits: () => commits(r.epoch, r.round),
   };
 }
 
 export function pocValidator(w: ValidatorWiring): PocValidator {
   const recomputer = new Recomputer({ log: w.log });
+  // One for the node's life: a proof still being retried when the next validation starts keeps
+  // going (the chain's window decides when it is too late).
+  const { height, query } = w.chain;
+  const fraudChain =
+    height && query ? { height: height.bind(w.chain), query: query.bind(w.chain) } : undefined;
+  const prover =
+    fraudChain &&
+    new FraudProver({
+      submit: async (msg) => {
+        await w.broadcaster.submit(
+          [{ typeUrl: typeUrl(MsgPocFraudProof), value: MsgPocFraudProof.encode(msg).finish() }],
+          0n,
+          { alone: true },
+        );
+        w.metrics.fraudProofsSent.inc();
+      },
+      height: () => fraudChain.height(),
+      proven: (epoch) => fraudRecords(fraudChain, epoch),
+      log: w.log,
+    });
   const deps = async (signal: AbortSignal): Promise<PocValidatorDeps> => ({
     chainId: await w.chain.chainId(),
     sprintCommits: (epoch) => w.chain.commits(epoch),
@@ -79,6 +111,7 @@ export function pocValidator(w: ValidatorWiring): PocValidator {
     log: w.log,
     signal,
     recomputer,
+    ...(prover ? { onFraudProof: (msg, perBlock) => prover.add(msg, perBlock) } : {}),
   });
   const run = async (d: PocValidatorDeps, target: ValidationTarget) => {
     const r = await validateTarget(d, target);
@@ -100,11 +133,32 @@ export function pocValidator(w: ValidatorWiring): PocValidator {
     },
     round: async (r, signal) => {
       const d = await deps(signal);
-      const classIds = (await w.chain.params()).classes.map((c) => c.classId);
+      const params = await w.chain.params();
+      const classIds = params.classes.map((c) => c.classId);
       return run(
         d,
-        roundTarget(r, classIds, (e, n) => w.chain.commits(e, n)),
+        roundTarget(r, classIds, (e, n) => w.chain.commits(e, n), fraudSettings(params)),
       );
     },
   };
+}
+
+/** Bound on pages of one FraudRecords listing. */
+const MAX_RECORD_PAGES = 20;
+
+async function fraudRecords(chain: Pick<RpcChain, 'query'>, epoch: bigint): Promise<FraudRecord[]> {
+  const out: FraudRecord[] = [];
+  let key: Uint8Array = new Uint8Array(0);
+  for (let page = 0; page < MAX_RECORD_PAGES; page++) {
+    const r = await chain.query(
+      '/gonka.poc.v1.Query/FraudRecords',
+      QueryFraudRecordsRequest,
+      QueryFraudRecordsResponse,
+      QueryFraudRecordsRequest.fromPartial({ epoch, pagination: { key, limit: 200n } }),
+    );
+    out.push(...r.records);
+    key = r.pagination?.nextKey ?? new Uint8Array(0);
+    if (key.length === 0) break;
+  }
+  return out;
 }

@@ -11,8 +11,10 @@ import type { TokenBucket } from './throttle.js';
 export interface MineJobHooks {
   /** Called for every frame sent, with its nonce count. */
   readonly onSent: (count: number) => void;
-  /** Node-wide test throttle, if armed. */
-  readonly throttle?: TokenBucket;
+  /** Node-wide test throttle, if armed (read at every admit: --test-controls changes it at run time). */
+  readonly throttle: () => TokenBucket | undefined;
+  /** TEST ONLY (app/ml/adversary.ts): rewrites a frame's outputs before they are sent. */
+  readonly tamper?: (first: number, count: number, outputs: Uint8Array) => Uint8Array;
   /** Schedules a kick of this job's miner after ms (the throttle's refill). */
   readonly kickLater: (ms: number) => void;
 }
@@ -60,15 +62,16 @@ export class MineJob {
 
   private admit(want: number): number {
     if (this.paused || this.stream.destroyed) return 0;
-    const throttle = this.hooks.throttle;
+    const throttle = this.hooks.throttle();
     if (throttle === undefined) return want;
     const n = throttle.take(want);
     if (n === 0) this.hooks.kickLater(throttle.msUntil(want));
     return n;
   }
 
-  private send(first: number, count: number, outputs: Uint8Array): void {
+  private send(first: number, count: number, computed: Uint8Array): void {
     if (this.stream.destroyed) return; // client gone: drop what was still in flight
+    const outputs = this.hooks.tamper ? this.hooks.tamper(first, count, computed) : computed;
     this.stream.push(frameHeader(first, count));
     const more = this.stream.push(Buffer.from(outputs.buffer, outputs.byteOffset, outputs.byteLength));
     if (!more) this.paused = true;

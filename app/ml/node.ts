@@ -3,6 +3,7 @@
 // /v1/status and /metrics report. server.ts parses and bounds requests, then calls in here.
 import type { PocClass } from '../../kernels/poc/classes.js';
 import type { Logger } from '../log.js';
+import { fabricateOutputs, type MlAdversary } from './adversary.js';
 import type { MlStatus } from './client.js';
 import { MineJob } from './job.js';
 import { MlMetrics } from './metrics.js';
@@ -20,6 +21,8 @@ export interface MlNodeOptions extends SessionOptions {
   testThrottle?: number;
   /** Workers per session, as /v1/status reports them. */
   workersHint: number;
+  /** TEST ONLY: lie about the work (app/ml/adversary.ts); never on a real node. */
+  adversary?: MlAdversary;
 }
 
 export interface MineInput {
@@ -39,7 +42,7 @@ export class MlNode {
   readonly metrics: MlMetrics;
   private readonly sessions: MiningSessions;
   private readonly meter = new RateMeter();
-  private readonly throttle: TokenBucket | undefined;
+  private throttle: TokenBucket | undefined;
   private readonly jobs = new Set<MineJob>();
   private readonly log: Logger;
   private mined = 0n;
@@ -54,6 +57,15 @@ export class MlNode {
     this.throttle = o.testThrottle === undefined ? undefined : new TokenBucket(o.testThrottle);
     if (this.throttle)
       this.log.warn({ noncesPerSecond: o.testThrottle }, 'TEST THROTTLE armed: mining is rate-limited');
+    if (o.adversary?.fabricate !== undefined)
+      this.log.warn({ fabricate: o.adversary.fabricate }, 'TEST ADVERSARY armed: fabricating outputs');
+  }
+
+  /** TEST ONLY (--test-controls): a new throttle for every running and later job; undefined lifts it. */
+  setThrottle(noncesPerSecond: number | undefined): void {
+    this.throttle = noncesPerSecond === undefined ? undefined : new TokenBucket(noncesPerSecond);
+    this.log.warn({ noncesPerSecond: noncesPerSecond ?? null }, 'TEST THROTTLE changed');
+    for (const job of this.jobs) job.session.miner.kick();
   }
 
   /**
@@ -69,8 +81,15 @@ export class MlNode {
       this.sessions.release(session);
       return undefined;
     }
+    const fabricate = this.o.adversary?.fabricate;
     const job = new MineJob(session, input.start, input.end, {
-      throttle: this.throttle,
+      throttle: () => this.throttle,
+      ...(fabricate === undefined
+        ? {}
+        : {
+            tamper: (first: number, count: number, out: Uint8Array) =>
+              fabricateOutputs(first, count, out, fabricate),
+          }),
       kickLater: (ms) => this.kickLater(ms),
       onSent: (count) => {
         this.mined += BigInt(count);

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseHex } from '../../kernels/poc/bytes.js';
 import { POC_CLASS_NAMES, type PocClassName, pocClass } from '../../kernels/poc/classes.js';
 import { HttpError, jsonHttpServer } from '../jsonHttp.js';
+import { registerTestControls } from './adversary.js';
 import { MAX_MINE_RANGE, type MlStatus } from './client.js';
 import { MAX_FRAME_NONCES } from './frames.js';
 import { DEFAULT_MAX_QUEUE, InferenceModels, type ServedModel } from './inference.js';
@@ -24,6 +25,8 @@ export interface MlServerOptions extends MlNodeOptions {
   bodyLimit?: number;
   /** Requests per client per window (default 600 per minute: an API node sends one per range). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** TEST ONLY: serve POST /v1/test/throttle (app/ml/adversary.ts). */
+  testControls?: boolean;
   /** Models served on /v1/inference/* (none: those routes answer 404 model not found). The server
    *  owns their executors and closes them. */
   models?: ServedModel[];
@@ -137,6 +140,7 @@ export async function buildMlServer(o: MlServerOptions): Promise<MlServer> {
     return reply.code(200).header('content-type', 'application/octet-stream').send(job.stream);
   });
 
+  if (o.testControls) registerTestControls(app, node);
   registerInferenceRoutes(app, models, o.log);
   app.post('/v1/poc/stop', async () => ({ stopped: await node.stopAll() }));
   app.get('/v1/status', async (): Promise<MlStatus> => node.status());

@@ -85,6 +85,25 @@ describe('API node broadcaster', () => {
     );
   });
 
+  it('an `alone` submission (a fraud proof) leaves in a tx of its own', async () => {
+    const [op, dest] = chain.keys as [(typeof chain.keys)[0], (typeof chain.keys)[0]];
+    const sent: number[] = [];
+    const b = new Broadcaster({ chain: rpc, privateKey: op.secret, onSent: (_r, n) => sent.push(n) });
+    const send = (alone: boolean) => b.submit([sendMsg(op.address, dest.address, 1n)], 0n, { alone });
+    await Promise.all([
+      send(false),
+      send(false),
+      send(true),
+      send(false),
+      send(true),
+      send(true),
+      send(false),
+    ]);
+    // [F F] [A] [F] [A] [A] [F]: an alone one never shares, the others still pack.
+    assert.deepEqual(sent, [2, 1, 1, 1, 1, 1]);
+    await rpc.commit();
+  });
+
   it('resyncs and re-signs after its sequence was used behind its back (sdk 32)', async () => {
     const [, dest, op] = chain.keys as [
       (typeof chain.keys)[0],

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { pino } from 'pino';
+import { type ApiAdversary, parseApiAdversary } from '../../app/api/adversary.js';
 import { ChainError, type ConfirmationChain } from '../../app/api/chain.js';
 import { ConfirmationDriver } from '../../app/api/confirmation.js';
 import { ApiMetrics } from '../../app/api/metrics.js';
@@ -181,6 +182,7 @@ function rig(
   home: string,
   chain: ScriptedChain,
   submit: (msgs: Any[]) => Promise<{ code: number; codespace: string; log: string; hash: string }>,
+  adversary?: ApiAdversary,
 ): Rig {
   const stores = new EpochStores(join(home, 'poc'));
   const miner = new FakeMiner();
@@ -201,6 +203,7 @@ function rig(
   const rounds = new ConfirmationDriver({
     ...common,
     classes: [...common.classes],
+    ...(adversary ? { adversary } : {}),
     validate: async (r) => {
       validated.push(r);
     },
@@ -336,6 +339,32 @@ describe('API node confirmation rounds', () => {
     await new Promise((res) => setTimeout(res, 150));
     assert.equal(refusals, 1, 'no final commit for a refused class');
     assert.equal(r.miner.requests.length, n, 'not mined again');
+    await stopRig(r);
+  });
+
+  it('TEST ONLY sprint-only: sits the round out (no mining, no round commit) but still validates it', async () => {
+    const chain = new ScriptedChain();
+    chain.height = 41n;
+    const sent: Any[] = [];
+    const r = rig(
+      join(home, 'sprint-only'),
+      chain,
+      async (msgs) => {
+        sent.push(...msgs);
+        return { code: 0, codespace: '', log: '', hash: 'AB' };
+      },
+      parseApiAdversary(['sprint-only']),
+    );
+    const round = () => r.rounds.status().round as { round: number; classes: string[] } | null;
+    await until('the driver saw the round', () => round()?.round === 1);
+    chain.height = 43n; // commit stage
+    await new Promise((res) => setTimeout(res, 100));
+    chain.height = 45n; // validation stage
+    await until('the round validated', () => r.validated.length > 0);
+    assert.equal(r.miner.requests.length, 0, 'never mined');
+    assert.deepEqual(round()?.classes, []);
+    assert.equal(sent.filter((m) => m.typeUrl === '/gonka.poc.v1.MsgPocCommit').length, 0, 'never committed');
+    assert.equal(r.validated[0]?.round, 1);
     await stopRig(r);
   });
 

@@ -10,9 +10,14 @@
 //                participant's work lands here.
 //   VALID        every sampled proof checks and recomputes byte for byte.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkArtifactProof } from '../../../kernels/poc/artifacts/merkle.js';
+import {
+  type ArtifactProof,
+  checkArtifactProof,
+  verifyInclusion,
+} from '../../../kernels/poc/artifacts/merkle.js';
 import { bytesEqual } from '../../../kernels/poc/bytes.js';
 import { outputBytes, type PocClass } from '../../../kernels/poc/classes.js';
+import { leafHash } from '../../../kernels/poc/leaf.js';
 import { Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { SAMPLE_SIG_BYTES, sampleIndices, sampleSignBytes } from '../../../x/poc/sample.js';
 import { fetchProofsHttp, ProofFetchError } from './proofs-http.js';
@@ -77,12 +82,14 @@ export async function checkCommit(
     reason: OutcomeReason,
     attempts: number,
     detail?: string,
+    forged?: ArtifactProof,
   ): CommitOutcome => ({
     ...base,
     verdict,
     reason,
     attempts,
     ...(detail === undefined ? {} : { detail }),
+    ...(forged === undefined ? {} : { forged }),
   });
 
   // The chain bounds count by the class's max_count; a count no proof index can address is wrong.
@@ -115,7 +122,18 @@ export async function checkCommit(
   }
   for (const proof of answer.proofs) {
     const check = checkArtifactProof(commit.root, count, proof, outBytes);
-    if (!check.ok) return decide(Verdict.VERDICT_INVALID, check.reason, attempts, `index ${proof.index}`);
+    if (!check.ok) {
+      // A committed leaf carrying another nonce is a forgery the chain can check too.
+      const provable =
+        check.reason === 'nonce-mismatch' && committedLeaf(commit.root, count, proof, outBytes);
+      return decide(
+        Verdict.VERDICT_INVALID,
+        check.reason,
+        attempts,
+        `index ${proof.index}`,
+        provable ? proof : undefined,
+      );
+    }
   }
   let recomputed: Uint8Array[];
   try {
@@ -132,10 +150,16 @@ export async function checkCommit(
   }
   for (const [i, proof] of answer.proofs.entries()) {
     if (!bytesEqual(proof.output, recomputed[i] as Uint8Array)) {
-      return decide(Verdict.VERDICT_INVALID, 'output-mismatch', attempts, `index ${proof.index}`);
+      return decide(Verdict.VERDICT_INVALID, 'output-mismatch', attempts, `index ${proof.index}`, proof);
     }
   }
   return decide(Verdict.VERDICT_VALID, 'ok', attempts);
+}
+
+/** Whether the proof's (nonce, output) leaf is in the committed tree at its index, whatever the nonce. */
+function committedLeaf(root: Uint8Array, count: number, proof: ArtifactProof, outBytes: number): boolean {
+  if (proof.output.length !== outBytes || proof.nonce >= 1n << 64n || proof.nonce < 0n) return false;
+  return verifyInclusion(proof.index, count, leafHash(proof.nonce, proof.output), proof.path, root);
 }
 
 type Fetched =

@@ -1,5 +1,14 @@
 // The API node's PoC validator (issue 12): see README.md "Validator" beside this file.
 export { CommitSkipped } from './check-commit.js';
+export {
+  FraudProver,
+  type FraudProverDeps,
+  fraudProofMsg,
+  fraudSettings,
+  MSG_POC_FRAUD_PROOF_TYPE_URL,
+  POC_ALREADY_PROVEN,
+  POC_FRAUD_LIMIT,
+} from './fraud-proofs.js';
 export { fetchProofsHttp, ProofFetchError, proofsUrl } from './proofs-http.js';
 export { MalformedProofsError, maxAnswerBytes, parseProofsAnswer } from './proofs-response.js';
 export { Recomputer, type RecomputerOptions, RecomputeUnavailableError } from './recompute.js';

@@ -1,8 +1,9 @@
 // The validator's interface to the API node: what it needs from the chain, the operator's key and
 // the network (all injected, so tests drive it with fakes), and what it reports back.
 import type { Logger } from 'pino';
+import type { ArtifactProof } from '../../../kernels/poc/artifacts/merkle.js';
 import type { PocCommit, SprintState, Verdict } from '../../../proto/gen/gonka/poc/v1/poc.js';
-import type { MsgPocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
+import type { MsgPocFraudProof, MsgPocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
 import type { Recomputer } from './recompute.js';
 
 export interface ParticipantInfo {
@@ -66,6 +67,11 @@ export interface PocValidatorDeps {
   readonly recomputer?: Recomputer;
   /** Called once per finished commit (metrics). */
   onOutcome?(outcome: CommitOutcome): void;
+  /**
+   * A forged leaf of a fraud-provable class (not the validator's own commit) to prove on chain
+   * (fraud-proofs.ts FraudProver.add); `perBlock` is the target's params.fraud_proofs_per_block.
+   */
+  onFraudProof?(msg: MsgPocFraudProof, perBlock: number): void;
 }
 
 /**
@@ -85,6 +91,11 @@ export interface ValidationTarget {
   readonly sampleSize: number;
   /** Class ids the chain's params list; a commit of another class gets no vote. */
   readonly classIds: readonly number[];
+  /**
+   * Fraud proofs (issue 13): the fraud-provable class ids and params.fraud_proofs_per_block (k).
+   * Absent: no fraud proofs for this target.
+   */
+  readonly fraud?: { readonly provable: readonly number[]; readonly perBlock: number };
   /** Every counting commit (all pages; the latest per (participant, class) is checked). */
   commits(): Promise<PocCommit[]>;
 }
@@ -118,6 +129,11 @@ export interface CommitOutcome {
   readonly verdict: Verdict;
   readonly reason: OutcomeReason;
   readonly detail?: string;
+  /**
+   * INVALID because of this leaf, whose inclusion proof reaches the committed root while its output
+   * does not recompute (or its nonce ≠ index): evidence the chain can check (MsgPocFraudProof).
+   */
+  readonly forged?: ArtifactProof;
   /** The leaf indices sampled (derived from sampleSig). */
   readonly indices: readonly bigint[];
   readonly sampleSig: Uint8Array;

@@ -5,6 +5,7 @@
 import { POC_CLASSES, type PocClass } from '../../../kernels/poc/classes.js';
 import { MsgPocValidation, type PocValidation } from '../../../proto/gen/gonka/poc/v1/tx.js';
 import { CommitSkipped, checkCommit } from './check-commit.js';
+import { fraudProofMsg, fraudSettings } from './fraud-proofs.js';
 import { Recomputer } from './recompute.js';
 import type {
   CommitOutcome,
@@ -52,6 +53,7 @@ export function sprintTarget(
     validationHash: sprint.validationHash,
     sampleSize: params.sampleSize,
     classIds: params.classes.map((c) => c.classId),
+    fraud: fraudSettings(params),
     commits: () => deps.sprintCommits(sprint.epoch),
   };
 }
@@ -120,6 +122,8 @@ async function checkAll(
           'PoC commit checked',
         );
         deps.onOutcome?.(outcome);
+        const proof = deps.onFraudProof && fraudProofMsg(deps.signer.address, target, outcome);
+        if (proof) deps.onFraudProof?.(proof, target.fraud?.perBlock ?? 0);
         onDecided(outcome);
       } catch (err) {
         // The validator's own failure (aborted, no engine, a chain query or the signer failing):

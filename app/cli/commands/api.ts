@@ -1,8 +1,9 @@
 // gonkad api init | start: the API node (app/api), the operator's agent beside the chain node.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { isPocClassName, type PocClassName } from '../../../kernels/poc/classes.js';
+import { type ApiAdversary, parseApiAdversary } from '../../api/adversary.js';
 import { initApiKey, keyFilePath } from '../../api/key.js';
 import { startApiNode } from '../../api/node.js';
 import { defaultHome } from '../../node/home.js';
@@ -95,6 +96,14 @@ export function register(program: Command): void {
       '3600',
     )
     .option('--inference-rate-limit <n>', 'OpenAI-compatible API requests per client per minute', '600')
+    .addOption(
+      new Option(
+        '--test-adversary <mode>',
+        'TEST ONLY, never on a real node: refuse-proofs | overcount=<factor> | copy-from=<hex pubkey> | sprint-only (repeatable)',
+      )
+        .argParser(collect)
+        .default([] as string[]),
+    )
     .action(async (opts) => {
       const home = (opts.home as string | undefined) ?? defaultApiHome();
       const mlNodes =
@@ -106,7 +115,14 @@ export function register(program: Command): void {
       } catch (e) {
         throw new UserError(e instanceof Error ? e.message : String(e));
       }
+      let adversary: ApiAdversary;
+      try {
+        adversary = parseApiAdversary(opts.testAdversary as string[]);
+      } catch (e) {
+        throw new UserError(`--test-adversary: ${e instanceof Error ? e.message : String(e)}`);
+      }
       process.exitCode = await startApiNode({
+        adversary,
         home,
         nodeRpc: opts.nodeRpc as string,
         mlNodes,

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import { ExecutorInputError } from '../../../kernels/executor/errors.js';
 import { type Logger, logger } from '../../log.js';
+import { parseMlAdversary } from '../../ml/adversary.js';
 import { MAX_FRAME_NONCES } from '../../ml/frames.js';
 import { DEFAULT_MAX_QUEUE, DEMO_MODEL_ID, loadServedModel, type ServedModel } from '../../ml/inference.js';
 import { MODEL_ID_PATTERN } from '../../ml/inferenceWire.js';
@@ -27,6 +28,8 @@ interface StartOptions {
   rateLimit: string;
   maxSessions: string;
   testThrottle?: string;
+  testAdversary: string[];
+  testControls?: boolean;
   model: string[];
   modelId: string[];
   maxQueue: string;
@@ -85,6 +88,12 @@ async function start(opts: StartOptions): Promise<void> {
   const maxSessions = positiveInt(opts.maxSessions, '--max-sessions');
   const testThrottle =
     opts.testThrottle === undefined ? undefined : positiveInt(opts.testThrottle, '--test-throttle');
+  let adversary: ReturnType<typeof parseMlAdversary>;
+  try {
+    adversary = parseMlAdversary(opts.testAdversary);
+  } catch (err) {
+    throw new UserError(`--test-adversary: ${(err as Error).message}`);
+  }
   if (batch > MAX_FRAME_NONCES)
     throw new UserError(`--batch: at most ${MAX_FRAME_NONCES} nonces per onnxruntime run (one frame)`);
   const maxQueue = positiveInt(opts.maxQueue, '--max-queue');
@@ -103,6 +112,8 @@ async function start(opts: StartOptions): Promise<void> {
     maxSessions,
     rateLimit: { max: rateLimit, timeWindowMs: 60_000 },
     testThrottle,
+    adversary,
+    testControls: opts.testControls === true,
     workersHint: workers ?? Math.max(1, availableParallelism()),
   });
   let address: string;
@@ -177,6 +188,20 @@ export function register(program: Command): void {
       new Option(
         '--test-throttle <nonces/s>',
         'TEST ONLY: cap the nonces per second this node mines and sends (a token bucket); never on a real node',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--test-adversary <mode>',
+        'TEST ONLY, never on a real node: fabricate=<fraction> replaces that fraction of outputs with garbage (repeatable)',
+      )
+        .argParser((v: string, prev: string[]) => [...prev, v])
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        '--test-controls',
+        'TEST ONLY, never on a real node: serve POST /v1/test/throttle {"nonces_per_s": n|null}',
       ),
     )
     .action(start);

@@ -19,13 +19,8 @@ import type { Broadcaster } from './broadcaster.js';
 import { ChainError, type ConfirmationChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Miner } from './mining.js';
-import {
-  type StoreMining,
-  sendStoreCommit,
-  startStoreMining,
-  stopStoreMining,
-  updateRate,
-} from './storeMining.js';
+import { MiningProgress } from './miningProgress.js';
+import { type StoreMining, sendStoreCommit, startStoreMining, stopStoreMining } from './storeMining.js';
 import type { EpochStores } from './stores.js';
 
 /** x/poc code 27: not eligible for this confirmation round (no accepted Sprint commit for the class). */
@@ -64,7 +59,6 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const roundKey = (epoch: bigint, round: number) => `${epoch}/${round}`;
 
 export class ConfirmationDriver {
-  private height = 0n;
   private running: ConfirmationRound | undefined;
   /** The rounds of the running epoch as last read (the proofs endpoint's sample sizes). */
   private rounds: ConfirmationRound[] = [];
@@ -80,14 +74,15 @@ export class ConfirmationDriver {
   /** Each class's max_count from the chain's params (read with them). */
   private readonly maxCounts = new Map<PocClassName, bigint>();
   private lastCommitAt = 0;
-  private lastProgressAt = 0;
-  private blockTime = { h0: 0n, t0: 0, seconds: 1 };
+  private readonly progress: MiningProgress;
 
-  constructor(private readonly o: ConfirmationDriverOptions) {}
+  constructor(private readonly o: ConfirmationDriverOptions) {
+    this.progress = new MiningProgress(o);
+  }
 
   /** One poll at chain height `h` (called by the Sprint driver's loop). */
   async tick(h: bigint): Promise<void> {
-    this.observeHeight(h);
+    this.progress.observeHeight(h);
     if (!this.running && !(await this.roundsOn())) return;
     const q = await this.o.chain.confirmations(0n);
     this.rounds = q.rounds;
@@ -109,7 +104,12 @@ export class ConfirmationDriver {
         this.lastCommitAt = now;
         for (const m of [...this.mining.values()]) await this.commit(r, m.cls, m.store, false);
       }
-      this.showProgress(r, h);
+      this.progress.show(
+        this.mining.values(),
+        h,
+        r.commitStart,
+        (m) => `PoC confirmation round ${m.round} of epoch ${m.epoch} ${m.cls}`,
+      );
     }
     if (h >= r.commitStart && h < r.validationStart) {
       for (const cls of classes) {
@@ -142,7 +142,7 @@ export class ConfirmationDriver {
   status(): Record<string, unknown> {
     const r = this.running;
     return {
-      height: this.height.toString(),
+      height: this.progress.height.toString(),
       round: r
         ? {
             epoch: r.epoch.toString(),
@@ -319,32 +319,5 @@ export class ConfirmationDriver {
     for (const map of [this.committed, this.finalTries, this.eligible])
       for (const key of [...map.keys()]) if (other(key)) map.delete(key);
     for (const key of [...this.validated]) if (other(key)) this.validated.delete(key);
-  }
-
-  private observeHeight(h: bigint): void {
-    const now = Date.now();
-    if (this.blockTime.t0 === 0 || h < this.blockTime.h0) this.blockTime = { h0: h, t0: now, seconds: 1 };
-    else if (h > this.blockTime.h0 + 2n)
-      this.blockTime.seconds = (now - this.blockTime.t0) / 1000 / Number(h - this.blockTime.h0);
-    this.height = h;
-  }
-
-  private showProgress(r: ConfirmationRound, h: bigint): void {
-    const now = Date.now();
-    for (const m of this.mining.values()) {
-      updateRate(m, now);
-      this.o.metrics.noncesPerSecond.set(m.rate);
-      this.o.metrics.count.set(m.store.count);
-    }
-    if (now - this.lastProgressAt < (this.o.progressEveryMs ?? 2000)) return;
-    this.lastProgressAt = now;
-    const eta = Math.max(0, Math.round(Number(r.commitStart - h) * this.blockTime.seconds));
-    for (const m of this.mining.values()) {
-      const line =
-        `PoC confirmation round ${m.round} of epoch ${m.epoch} ${m.cls}: count ` +
-        `${m.store.count.toLocaleString('en-US')} · ${Math.round(m.rate).toLocaleString('en-US')} ` +
-        `nonces/s · commit stage in ~${eta} s (block ${h}/${r.commitStart})`;
-      (this.o.progress ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
-    }
   }
 }

@@ -11,16 +11,22 @@
 // from the round's store on disk and re-reads what it already committed. Nothing here is
 // consensus code: wall-clock time only paces commits and the progress line.
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
-import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
+import { POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import type { ConfirmationRound } from '../../proto/gen/gonka/poc/v1/poc.js';
 import type { Logger } from '../log.js';
-import { type ApiAdversary, miningPubkey } from './adversary.js';
+import type { ApiAdversary } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import { ChainError, type ConfirmationChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Miner } from './mining.js';
 import { MiningProgress } from './miningProgress.js';
-import { type StoreMining, sendStoreCommit, startStoreMining, stopStoreMining } from './storeMining.js';
+import {
+  classNameOf,
+  openStoreMining,
+  type StoreMining,
+  sendStoreCommit,
+  stopStoreMining,
+} from './storeMining.js';
 import type { EpochStores } from './stores.js';
 
 /** x/poc code 27: not eligible for this confirmation round (no accepted Sprint commit for the class). */
@@ -53,9 +59,6 @@ export interface ConfirmationDriverOptions {
 }
 
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
-const className = (id: number) =>
-  (Object.keys(POC_CLASSES) as PocClassName[]).find((n) => POC_CLASSES[n].id === id);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const roundKey = (epoch: bigint, round: number) => `${epoch}/${round}`;
 
 export class ConfirmationDriver {
@@ -172,7 +175,7 @@ export class ConfirmationDriver {
       const p = await this.o.chain.params();
       this.params = { on: (p.confirmation?.expectedPerEpoch ?? 0) > 0, at: now };
       for (const c of p.classes) {
-        const cls = className(c.classId);
+        const cls = classNameOf(c.classId);
         if (cls) this.maxCounts.set(cls, c.maxCount);
       }
     }
@@ -207,7 +210,7 @@ export class ConfirmationDriver {
     }
     const mine = (await this.o.chain.commits(r.epoch, r.round)).filter((c) => c.participant === me);
     for (const c of mine.sort((a, b) => Number(a.height - b.height))) {
-      const cls = className(c.classId);
+      const cls = classNameOf(c.classId);
       if (cls) this.committed.set(`${key}/${cls}`, Number(c.count));
     }
     this.eligible.set(key, classes);
@@ -223,31 +226,11 @@ export class ConfirmationDriver {
   private startMining(r: ConfirmationRound, cls: PocClassName): void {
     const key = `${roundKey(r.epoch, r.round)}/${cls}`;
     if (this.mining.has(key)) return;
-    const store = this.o.stores.openForMining(
-      r.epoch,
-      cls,
-      {
-        class: cls,
-        blockHash: hex(r.seed),
-        pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
-        outputBytes: outputBytes(POC_CLASSES[cls]),
-      },
-      r.round,
-    );
     const maxCount = this.maxCounts.get(cls) ?? BigInt(Number.MAX_SAFE_INTEGER);
-    const m = startStoreMining({
-      epoch: r.epoch,
-      round: r.round,
-      cls,
-      seed: r.seed,
-      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
-      store,
-      maxCount,
-      miners: this.o.miners,
-      metrics: this.o.metrics,
-      log: this.o.log,
-    });
-    this.mining.set(key, m);
+    this.mining.set(
+      key,
+      openStoreMining(this.o, { epoch: r.epoch, round: r.round, cls, seed: r.seed, maxCount }),
+    );
   }
 
   private async stopMining(which: (m: StoreMining) => boolean): Promise<void> {

@@ -9,18 +9,24 @@
 // A restart mid-generation resumes from the store on disk; in the commit stage it commits what
 // the store holds. Nothing here is consensus code: wall-clock time only paces polls and logs.
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
-import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
+import { POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
-import { type ApiAdversary, miningPubkey } from './adversary.js';
+import type { ApiAdversary } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { PocChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Miner } from './mining.js';
 import { MiningProgress } from './miningProgress.js';
-import { type StoreMining, sendStoreCommit, startStoreMining, stopStoreMining } from './storeMining.js';
+import {
+  classNameOf,
+  openStoreMining,
+  type StoreMining,
+  sendStoreCommit,
+  stopStoreMining,
+} from './storeMining.js';
 import { type EpochStores, KEEP_EPOCHS } from './stores.js';
 
 export interface SprintDriverOptions {
@@ -55,7 +61,6 @@ type Mining = StoreMining;
 
 const FINAL_COMMIT_TRIES = 3;
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export class SprintDriver {
   private running = false;
@@ -222,25 +227,8 @@ export class SprintDriver {
   private startMining(s: SprintState, cls: PocClassName): void {
     const key = `${s.epoch}/${cls}`;
     if (this.mining.has(key)) return;
-    const store = this.o.stores.openForMining(s.epoch, cls, {
-      class: cls,
-      blockHash: hex(s.seed),
-      pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
-      outputBytes: outputBytes(POC_CLASSES[cls]),
-    });
-    const m = startStoreMining({
-      epoch: s.epoch,
-      round: 0,
-      cls,
-      seed: s.seed,
-      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
-      store,
-      maxCount: s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n,
-      miners: this.o.miners,
-      metrics: this.o.metrics,
-      log: this.o.log,
-    });
-    this.mining.set(key, m);
+    const maxCount = s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n;
+    this.mining.set(key, openStoreMining(this.o, { epoch: s.epoch, round: 0, cls, seed: s.seed, maxCount }));
   }
 
   private async stopMining(which: (m: Mining) => boolean): Promise<void> {
@@ -281,7 +269,7 @@ export class SprintDriver {
     }
     const mine = all.filter((c) => c.participant === this.o.broadcaster.address);
     for (const c of mine.sort((a, b) => Number(a.height - b.height))) {
-      const cls = (Object.keys(POC_CLASSES) as PocClassName[]).find((n) => POC_CLASSES[n].id === c.classId);
+      const cls = classNameOf(c.classId);
       const key = `${c.epoch}/${cls}`;
       if (cls && !this.committed.has(key)) this.committed.set(key, Number(c.count));
     }

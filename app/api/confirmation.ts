@@ -11,20 +11,21 @@
 // from the round's store on disk and re-reads what it already committed. Nothing here is
 // consensus code: wall-clock time only paces commits and the progress line.
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
-import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
+import { POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import type { ConfirmationRound } from '../../proto/gen/gonka/poc/v1/poc.js';
 import type { Logger } from '../log.js';
-import { type ApiAdversary, miningPubkey } from './adversary.js';
+import type { ApiAdversary } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import { ChainError, type ConfirmationChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Miner } from './mining.js';
+import { MiningProgress } from './miningProgress.js';
 import {
+  classNameOf,
+  openStoreMining,
   type StoreMining,
   sendStoreCommit,
-  startStoreMining,
   stopStoreMining,
-  updateRate,
 } from './storeMining.js';
 import type { EpochStores } from './stores.js';
 
@@ -58,13 +59,9 @@ export interface ConfirmationDriverOptions {
 }
 
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
-const className = (id: number) =>
-  (Object.keys(POC_CLASSES) as PocClassName[]).find((n) => POC_CLASSES[n].id === id);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const roundKey = (epoch: bigint, round: number) => `${epoch}/${round}`;
 
 export class ConfirmationDriver {
-  private height = 0n;
   private running: ConfirmationRound | undefined;
   /** The rounds of the running epoch as last read (the proofs endpoint's sample sizes). */
   private rounds: ConfirmationRound[] = [];
@@ -80,14 +77,15 @@ export class ConfirmationDriver {
   /** Each class's max_count from the chain's params (read with them). */
   private readonly maxCounts = new Map<PocClassName, bigint>();
   private lastCommitAt = 0;
-  private lastProgressAt = 0;
-  private blockTime = { h0: 0n, t0: 0, seconds: 1 };
+  private readonly progress: MiningProgress;
 
-  constructor(private readonly o: ConfirmationDriverOptions) {}
+  constructor(private readonly o: ConfirmationDriverOptions) {
+    this.progress = new MiningProgress(o);
+  }
 
   /** One poll at chain height `h` (called by the Sprint driver's loop). */
   async tick(h: bigint): Promise<void> {
-    this.observeHeight(h);
+    this.progress.observeHeight(h);
     if (!this.running && !(await this.roundsOn())) return;
     const q = await this.o.chain.confirmations(0n);
     this.rounds = q.rounds;
@@ -109,7 +107,12 @@ export class ConfirmationDriver {
         this.lastCommitAt = now;
         for (const m of [...this.mining.values()]) await this.commit(r, m.cls, m.store, false);
       }
-      this.showProgress(r, h);
+      this.progress.show(
+        this.mining.values(),
+        h,
+        r.commitStart,
+        (m) => `PoC confirmation round ${m.round} of epoch ${m.epoch} ${m.cls}`,
+      );
     }
     if (h >= r.commitStart && h < r.validationStart) {
       for (const cls of classes) {
@@ -142,7 +145,7 @@ export class ConfirmationDriver {
   status(): Record<string, unknown> {
     const r = this.running;
     return {
-      height: this.height.toString(),
+      height: this.progress.height.toString(),
       round: r
         ? {
             epoch: r.epoch.toString(),
@@ -172,7 +175,7 @@ export class ConfirmationDriver {
       const p = await this.o.chain.params();
       this.params = { on: (p.confirmation?.expectedPerEpoch ?? 0) > 0, at: now };
       for (const c of p.classes) {
-        const cls = className(c.classId);
+        const cls = classNameOf(c.classId);
         if (cls) this.maxCounts.set(cls, c.maxCount);
       }
     }
@@ -207,7 +210,7 @@ export class ConfirmationDriver {
     }
     const mine = (await this.o.chain.commits(r.epoch, r.round)).filter((c) => c.participant === me);
     for (const c of mine.sort((a, b) => Number(a.height - b.height))) {
-      const cls = className(c.classId);
+      const cls = classNameOf(c.classId);
       if (cls) this.committed.set(`${key}/${cls}`, Number(c.count));
     }
     this.eligible.set(key, classes);
@@ -223,31 +226,11 @@ export class ConfirmationDriver {
   private startMining(r: ConfirmationRound, cls: PocClassName): void {
     const key = `${roundKey(r.epoch, r.round)}/${cls}`;
     if (this.mining.has(key)) return;
-    const store = this.o.stores.openForMining(
-      r.epoch,
-      cls,
-      {
-        class: cls,
-        blockHash: hex(r.seed),
-        pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
-        outputBytes: outputBytes(POC_CLASSES[cls]),
-      },
-      r.round,
-    );
     const maxCount = this.maxCounts.get(cls) ?? BigInt(Number.MAX_SAFE_INTEGER);
-    const m = startStoreMining({
-      epoch: r.epoch,
-      round: r.round,
-      cls,
-      seed: r.seed,
-      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
-      store,
-      maxCount,
-      miners: this.o.miners,
-      metrics: this.o.metrics,
-      log: this.o.log,
-    });
-    this.mining.set(key, m);
+    this.mining.set(
+      key,
+      openStoreMining(this.o, { epoch: r.epoch, round: r.round, cls, seed: r.seed, maxCount }),
+    );
   }
 
   private async stopMining(which: (m: StoreMining) => boolean): Promise<void> {
@@ -319,32 +302,5 @@ export class ConfirmationDriver {
     for (const map of [this.committed, this.finalTries, this.eligible])
       for (const key of [...map.keys()]) if (other(key)) map.delete(key);
     for (const key of [...this.validated]) if (other(key)) this.validated.delete(key);
-  }
-
-  private observeHeight(h: bigint): void {
-    const now = Date.now();
-    if (this.blockTime.t0 === 0 || h < this.blockTime.h0) this.blockTime = { h0: h, t0: now, seconds: 1 };
-    else if (h > this.blockTime.h0 + 2n)
-      this.blockTime.seconds = (now - this.blockTime.t0) / 1000 / Number(h - this.blockTime.h0);
-    this.height = h;
-  }
-
-  private showProgress(r: ConfirmationRound, h: bigint): void {
-    const now = Date.now();
-    for (const m of this.mining.values()) {
-      updateRate(m, now);
-      this.o.metrics.noncesPerSecond.set(m.rate);
-      this.o.metrics.count.set(m.store.count);
-    }
-    if (now - this.lastProgressAt < (this.o.progressEveryMs ?? 2000)) return;
-    this.lastProgressAt = now;
-    const eta = Math.max(0, Math.round(Number(r.commitStart - h) * this.blockTime.seconds));
-    for (const m of this.mining.values()) {
-      const line =
-        `PoC confirmation round ${m.round} of epoch ${m.epoch} ${m.cls}: count ` +
-        `${m.store.count.toLocaleString('en-US')} · ${Math.round(m.rate).toLocaleString('en-US')} ` +
-        `nonces/s · commit stage in ~${eta} s (block ${h}/${r.commitStart})`;
-      (this.o.progress ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
-    }
   }
 }

@@ -9,22 +9,23 @@
 // A restart mid-generation resumes from the store on disk; in the commit stage it commits what
 // the store holds. Nothing here is consensus code: wall-clock time only paces polls and logs.
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
-import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
+import { POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import type { SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgUpdateParticipant } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
-import { type ApiAdversary, miningPubkey } from './adversary.js';
+import type { ApiAdversary } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { PocChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Miner } from './mining.js';
+import { MiningProgress } from './miningProgress.js';
 import {
+  classNameOf,
+  openStoreMining,
   type StoreMining,
   sendStoreCommit,
-  startStoreMining,
   stopStoreMining,
-  updateRate,
 } from './storeMining.js';
 import { type EpochStores, KEEP_EPOCHS } from './stores.js';
 
@@ -60,13 +61,11 @@ type Mining = StoreMining;
 
 const FINAL_COMMIT_TRIES = 3;
 const classId = (c: PocClassName) => POC_CLASSES[c].id;
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export class SprintDriver {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private height = 0n;
   private stage = 'unknown';
   private sprint: SprintState | undefined;
   private readonly mining = new Map<string, Mining>();
@@ -79,13 +78,14 @@ export class SprintDriver {
   private validation: { epoch: bigint; stop: AbortController; done: Promise<void> } | undefined;
   private participantCheckedEpoch: bigint | undefined;
   private lastCommitAt = 0;
-  private lastProgressAt = 0;
   private prunedAt: bigint | undefined;
-  private blockTime = { h0: 0n, t0: 0, seconds: 1 };
+  private readonly progress: MiningProgress;
   private lastTickError: string | undefined;
   private lastPollError: string | undefined;
 
-  constructor(private readonly o: SprintDriverOptions) {}
+  constructor(private readonly o: SprintDriverOptions) {
+    this.progress = new MiningProgress(o);
+  }
 
   start(): void {
     if (this.running) return;
@@ -114,7 +114,7 @@ export class SprintDriver {
   status(): Record<string, unknown> {
     return {
       address: this.o.broadcaster.address,
-      height: this.height.toString(),
+      height: this.progress.height.toString(),
       epoch: this.sprint?.epoch.toString() ?? null,
       stage: this.stage,
       ml_nodes: this.o.miners.length,
@@ -141,9 +141,9 @@ export class SprintDriver {
         if (err !== this.lastTickError) this.o.log.warn({ err }, 'sprint driver: cannot follow the chain');
         this.lastTickError = err;
       }
-      if (this.o.onPoll && this.height > 0n && this.running) {
+      if (this.o.onPoll && this.progress.height > 0n && this.running) {
         try {
-          await this.o.onPoll(this.height);
+          await this.o.onPoll(this.progress.height);
           this.lastPollError = undefined;
         } catch (e) {
           const err = e instanceof Error ? e.message : String(e);
@@ -165,7 +165,7 @@ export class SprintDriver {
 
   private async tick(): Promise<void> {
     const st = await this.o.chain.stage();
-    this.observeHeight(st.height);
+    this.progress.observeHeight(st.height);
     this.stage = st.stage;
     const s = st.sprint;
     this.sprint = s;
@@ -191,7 +191,7 @@ export class SprintDriver {
         this.lastCommitAt = now;
         for (const m of this.mining.values()) await this.commit(m.epoch, m.cls, m.store, false);
       }
-      this.showProgress(s, h);
+      this.progress.show(this.mining.values(), h, s.commitStart, (m) => `PoC epoch ${m.epoch} ${m.cls}`);
     }
     if (h >= s.commitStart && h < s.validationStart) {
       for (const cls of this.sprintClasses(s)) {
@@ -227,25 +227,8 @@ export class SprintDriver {
   private startMining(s: SprintState, cls: PocClassName): void {
     const key = `${s.epoch}/${cls}`;
     if (this.mining.has(key)) return;
-    const store = this.o.stores.openForMining(s.epoch, cls, {
-      class: cls,
-      blockHash: hex(s.seed),
-      pubkey: hex(miningPubkey(this.o.broadcaster.pubKey, this.o.adversary)),
-      outputBytes: outputBytes(POC_CLASSES[cls]),
-    });
-    const m = startStoreMining({
-      epoch: s.epoch,
-      round: 0,
-      cls,
-      seed: s.seed,
-      pubkey: miningPubkey(this.o.broadcaster.pubKey, this.o.adversary),
-      store,
-      maxCount: s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n,
-      miners: this.o.miners,
-      metrics: this.o.metrics,
-      log: this.o.log,
-    });
-    this.mining.set(key, m);
+    const maxCount = s.params?.classes.find((c) => c.classId === classId(cls))?.maxCount ?? 0n;
+    this.mining.set(key, openStoreMining(this.o, { epoch: s.epoch, round: 0, cls, seed: s.seed, maxCount }));
   }
 
   private async stopMining(which: (m: Mining) => boolean): Promise<void> {
@@ -286,7 +269,7 @@ export class SprintDriver {
     }
     const mine = all.filter((c) => c.participant === this.o.broadcaster.address);
     for (const c of mine.sort((a, b) => Number(a.height - b.height))) {
-      const cls = (Object.keys(POC_CLASSES) as PocClassName[]).find((n) => POC_CLASSES[n].id === c.classId);
+      const cls = classNameOf(c.classId);
       const key = `${c.epoch}/${cls}`;
       if (cls && !this.committed.has(key)) this.committed.set(key, Number(c.count));
     }
@@ -332,33 +315,6 @@ export class SprintDriver {
     } catch (e) {
       this.participantCheckedEpoch = undefined; // try again next tick
       this.o.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'participant update refused');
-    }
-  }
-
-  private observeHeight(h: bigint): void {
-    const now = Date.now();
-    if (this.blockTime.t0 === 0 || h < this.blockTime.h0) this.blockTime = { h0: h, t0: now, seconds: 1 };
-    else if (h > this.blockTime.h0 + 2n)
-      this.blockTime.seconds = (now - this.blockTime.t0) / 1000 / Number(h - this.blockTime.h0);
-    this.height = h;
-  }
-
-  private showProgress(s: SprintState, h: bigint): void {
-    const now = Date.now();
-    for (const m of this.mining.values()) {
-      updateRate(m, now);
-      this.o.metrics.noncesPerSecond.set(m.rate);
-      this.o.metrics.count.set(m.store.count);
-    }
-    if (now - this.lastProgressAt < (this.o.progressEveryMs ?? 2000)) return;
-    this.lastProgressAt = now;
-    const eta = Math.max(0, Math.round(Number(s.commitStart - h) * this.blockTime.seconds));
-    for (const m of this.mining.values()) {
-      const line =
-        `PoC epoch ${m.epoch} ${m.cls}: count ${m.store.count.toLocaleString('en-US')} · ` +
-        `${Math.round(m.rate).toLocaleString('en-US')} nonces/s · commit stage in ~${eta} s ` +
-        `(block ${h}/${s.commitStart})`;
-      (this.o.progress ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
     }
   }
 }

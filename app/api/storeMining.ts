@@ -4,14 +4,15 @@
 // confirmation round n). Not consensus code.
 import { OrderedAppender } from '../../kernels/poc/artifacts/appender.js';
 import type { ArtifactStore } from '../../kernels/poc/artifacts/store.js';
-import { POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
+import { outputBytes, POC_CLASSES, type PocClassName } from '../../kernels/poc/classes.js';
 import { MsgPocCommit } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
-import { type ApiAdversary, claimedCount } from './adversary.js';
+import { type ApiAdversary, claimedCount, miningPubkey } from './adversary.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { ApiMetrics } from './metrics.js';
 import { type Miner, mineWithNodes } from './mining.js';
+import type { EpochStores } from './stores.js';
 
 export interface StoreMining {
   epoch: bigint;
@@ -38,6 +39,44 @@ export interface StoreMiningJob {
   miners: readonly Miner[];
   metrics: ApiMetrics;
   log: Logger;
+}
+
+/** The class name of a chain class id (undefined: a class this build does not know). */
+export const classNameOf = (id: number): PocClassName | undefined =>
+  (Object.keys(POC_CLASSES) as PocClassName[]).find((n) => POC_CLASSES[n].id === id);
+
+/** What a driver lends openStoreMining: its stores, key, ML nodes, metrics and log. */
+export interface StoreMiningDriver {
+  stores: EpochStores;
+  broadcaster: Pick<Broadcaster, 'pubKey'>;
+  adversary?: ApiAdversary;
+  miners: readonly Miner[];
+  metrics: ApiMetrics;
+  log: Logger;
+}
+
+/**
+ * Opens the store of (epoch, round, class) for this seed and mining key (resuming one on disk
+ * made for the same), then starts mining into it (startStoreMining).
+ */
+export function openStoreMining(
+  o: StoreMiningDriver,
+  job: { epoch: bigint; round: number; cls: PocClassName; seed: Uint8Array; maxCount: bigint },
+): StoreMining {
+  const pubkey = miningPubkey(o.broadcaster.pubKey, o.adversary);
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  const store = o.stores.openForMining(
+    job.epoch,
+    job.cls,
+    {
+      class: job.cls,
+      blockHash: hex(job.seed),
+      pubkey: hex(pubkey),
+      outputBytes: outputBytes(POC_CLASSES[job.cls]),
+    },
+    job.round,
+  );
+  return startStoreMining({ ...job, pubkey, store, miners: o.miners, metrics: o.metrics, log: o.log });
 }
 
 /** Starts mining into job.store from its count; stop with `.stop.abort()` and await `.done`. */

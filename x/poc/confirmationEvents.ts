@@ -2,6 +2,7 @@
 import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import { event } from '../../app/runtime/events.js';
 import type { ConfirmationResult } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { pocCommitAttrs, pocVoteAttrs } from './events.js';
 
 /** A round's stage: `announced` (one block before start), generation, commit, validation, results. */
 export const pocConfirmation = (epoch: bigint, round: number, stage: string, height: bigint): Event =>
@@ -32,13 +33,7 @@ export const pocRoundCommit = (
   classId: number,
   count: bigint,
 ): Event =>
-  event('poc_commit', [
-    ['participant', participant],
-    ['epoch', epoch.toString()],
-    ['class_id', String(classId)],
-    ['count', count.toString()],
-    ['round', String(round)],
-  ]);
+  event('poc_commit', [...pocCommitAttrs(participant, epoch, classId, count), ['round', String(round)]]);
 
 export const pocRoundVote = (
   validator: string,
@@ -49,10 +44,6 @@ export const pocRoundVote = (
   verdict: number,
 ): Event =>
   event('poc_vote', [
-    ['validator', validator],
-    ['epoch', epoch.toString()],
-    ['participant', participant],
-    ['class_id', String(classId)],
-    ['verdict', String(verdict)],
+    ...pocVoteAttrs(validator, epoch, participant, classId, verdict),
     ['round', String(round)],
   ]);

@@ -2,15 +2,8 @@
 // hash, finished), round commits, round votes and results. Written only when present, so an
 // export without rounds reads as before. The running-round pointer (0x12) is not listed: it is
 // the one unfinished round, restored on import.
-import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import {
-  type ConfirmationResult,
-  type ConfirmationRound,
-  type PocCommit,
-  type PocVote,
-  Verdict,
-} from '../../proto/gen/gonka/poc/v1/poc.js';
+import type { ConfirmationResult, ConfirmationRound } from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
   alphaAtto,
   confirmationParamsFromJson,
@@ -18,6 +11,18 @@ import {
   toleranceAtto,
 } from './confirmationParams.js';
 import { pocErrors } from './errors.js';
+import {
+  b64,
+  bytes,
+  commitFromJson,
+  commitToJson,
+  knownParticipant,
+  list,
+  small,
+  u,
+  voteFromJson,
+  voteToJson,
+} from './genesisFields.js';
 import type { PocKeeper } from './keeper.js';
 
 export interface ConfirmationGenesis {
@@ -27,40 +32,16 @@ export interface ConfirmationGenesis {
   confirmation_results?: Record<string, unknown>[];
 }
 
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const u = (what: string, v: unknown): bigint => {
-  if (typeof v !== 'string' || !/^\d{1,19}$/.test(v))
-    throw pocErrors.invalidGenesis(`${what} must be an unsigned integer string`);
-  return BigInt(v);
-};
-const small = (what: string, v: unknown): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
-    throw pocErrors.invalidGenesis(`${what} must be a u32`);
-  return v;
-};
 const roundNo = (what: string, v: unknown): number => {
   const n = small(what, v);
   if (n < 1) throw pocErrors.invalidGenesis(`${what} must be at least 1`);
   return n;
-};
-const bytes = (what: string, v: unknown, max: number): Uint8Array => {
-  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
-    throw pocErrors.invalidGenesis(`${what} must be base64`);
-  const out = Uint8Array.from(Buffer.from(v, 'base64'));
-  if (out.length > max) throw pocErrors.invalidGenesis(`${what} is over ${max} bytes`);
-  return out;
 };
 const dec = (what: string, v: unknown): string => {
   if (typeof v !== 'string' || !/^\d{1,30}(\.\d{1,18})?$/.test(v))
     throw pocErrors.invalidGenesis(`${what} must be a decimal string`);
   return v;
 };
-const list = (what: string, v: unknown): Record<string, unknown>[] => {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw pocErrors.invalidGenesis(`${what} must be a list`);
-  return v as Record<string, unknown>[];
-};
-
 export function exportConfirmationGenesis(ctx: Context, keeper: PocKeeper): ConfirmationGenesis {
   const s = keeper.confirmations;
   const out: ConfirmationGenesis = {};
@@ -76,24 +57,8 @@ export function exportConfirmationGenesis(ctx: Context, keeper: PocKeeper): Conf
     params: confirmationParamsToJson(r.params!),
     finished: r.finished,
   }));
-  const commits = [...s.iterateAllCommits(ctx)].map((c) => ({
-    participant: c.participant,
-    epoch: c.epoch.toString(),
-    round: c.round,
-    class_id: c.classId,
-    count: c.count.toString(),
-    root: b64(c.root),
-    height: c.height.toString(),
-  }));
-  const votes = [...s.iterateAllVotes(ctx)].map((v) => ({
-    epoch: v.epoch.toString(),
-    round: v.round,
-    validator: v.validator,
-    participant: v.participant,
-    class_id: v.classId,
-    verdict: v.verdict,
-    power: v.power.toString(),
-  }));
+  const commits = [...s.iterateAllCommits(ctx)].map((c) => commitToJson(c, true));
+  const votes = [...s.iterateAllVotes(ctx)].map((v) => voteToJson(v, true));
   const results = [...s.iterateAllResults(ctx)].map((r) => ({
     epoch: r.epoch.toString(),
     round: r.round,
@@ -109,16 +74,6 @@ export function exportConfirmationGenesis(ctx: Context, keeper: PocKeeper): Conf
   if (votes.length) out.round_votes = votes;
   if (results.length) out.confirmation_results = results;
   return out;
-}
-
-/** A genesis address check: an address of a participant. */
-function knownParticipant(ctx: Context, keeper: PocKeeper) {
-  return (what: string, a: unknown): string => {
-    if (typeof a !== 'string') throw pocErrors.invalidGenesis(`${what} must be an address`);
-    addressBytes(a);
-    if (!keeper.getParticipant(ctx, a)) throw pocErrors.invalidGenesis(`${what} ${a} is not a participant`);
-    return a;
-  };
 }
 
 export function initConfirmationGenesis(ctx: Context, keeper: PocKeeper, g: ConfirmationGenesis): void {
@@ -174,31 +129,14 @@ function initRoundRecords(ctx: Context, keeper: PocKeeper, g: ConfirmationGenesi
       throw pocErrors.invalidGenesis(`${what}: no round ${n} of epoch ${epoch}`);
   };
   for (const j of list('round_commits', g.round_commits)) {
-    const c: PocCommit = {
-      participant: known('round commit participant', j.participant),
-      epoch: u('round commit epoch', j.epoch),
-      classId: small('round commit class_id', j.class_id),
-      count: u('round commit count', j.count),
-      root: bytes('round commit root', j.root, 32),
-      height: u('round commit height', j.height),
-      round: roundNo('round commit round', j.round),
-    };
+    const c = commitFromJson(j, 'round commit', known);
+    c.round = roundNo('round commit round', j.round);
     round('round commit', c.epoch, c.round);
     s.setCommit(ctx, c);
   }
   for (const j of list('round_votes', g.round_votes)) {
-    const verdict = small('verdict', j.verdict);
-    if (verdict < Verdict.VERDICT_VALID || verdict > Verdict.VERDICT_UNAVAILABLE)
-      throw pocErrors.invalidGenesis(`verdict ${verdict} is not valid`);
-    const v: PocVote = {
-      epoch: u('round vote epoch', j.epoch),
-      validator: known('round vote validator', j.validator),
-      participant: known('round vote participant', j.participant),
-      classId: small('round vote class_id', j.class_id),
-      verdict,
-      power: u('round vote power', j.power),
-      round: roundNo('round vote round', j.round),
-    };
+    const v = voteFromJson(j, 'round vote', known);
+    v.round = roundNo('round vote round', j.round);
     if (!s.getCommit(ctx, v.epoch, v.round, v.participant, v.classId))
       throw pocErrors.invalidGenesis('round vote without a round commit');
     if (s.hasVote(ctx, v.epoch, v.round, v.participant, v.classId, v.validator))

@@ -1,6 +1,6 @@
 // x/poc events.
 import type { Event } from 'cosmjs-types/tendermint/abci/types';
-import { event } from '../../app/runtime/events.js';
+import { type Attr, event } from '../../app/runtime/events.js';
 
 export const newEpoch = (epoch: bigint, startHeight: bigint, nextStartHeight: bigint): Event =>
   event('new_epoch', [
@@ -45,13 +45,36 @@ export const pocUpdateParticipant = (participant: string, apiUrl: string): Event
     ['api_url', apiUrl],
   ]);
 
+/** poc_commit's attributes; a confirmation round's commit appends its round (confirmationEvents.ts). */
+export const pocCommitAttrs = (
+  participant: string,
+  epoch: bigint,
+  classId: number,
+  count: bigint,
+): Attr[] => [
+  ['participant', participant],
+  ['epoch', epoch.toString()],
+  ['class_id', String(classId)],
+  ['count', count.toString()],
+];
+
 export const pocCommit = (participant: string, epoch: bigint, classId: number, count: bigint): Event =>
-  event('poc_commit', [
-    ['participant', participant],
-    ['epoch', epoch.toString()],
-    ['class_id', String(classId)],
-    ['count', count.toString()],
-  ]);
+  event('poc_commit', pocCommitAttrs(participant, epoch, classId, count));
+
+/** poc_vote's attributes; a confirmation round's vote appends its round (confirmationEvents.ts). */
+export const pocVoteAttrs = (
+  validator: string,
+  epoch: bigint,
+  participant: string,
+  classId: number,
+  verdict: number,
+): Attr[] => [
+  ['validator', validator],
+  ['epoch', epoch.toString()],
+  ['participant', participant],
+  ['class_id', String(classId)],
+  ['verdict', String(verdict)],
+];
 
 export const pocVote = (
   validator: string,
@@ -59,14 +82,7 @@ export const pocVote = (
   participant: string,
   classId: number,
   verdict: number,
-): Event =>
-  event('poc_vote', [
-    ['validator', validator],
-    ['epoch', epoch.toString()],
-    ['participant', participant],
-    ['class_id', String(classId)],
-    ['verdict', String(verdict)],
-  ]);
+): Event => event('poc_vote', pocVoteAttrs(validator, epoch, participant, classId, verdict));
 
 export const pocWeight = (r: {
   epoch: bigint;

@@ -5,22 +5,13 @@ import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import type { FraudRecord } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
+import { small, u } from './genesisFields.js';
 import type { PocKeeper } from './keeper.js';
 
 export interface FraudGenesis {
   fraud_records?: Record<string, unknown>[];
 }
 
-const uint = (what: string, v: unknown): bigint => {
-  if (typeof v !== 'string' || !/^\d{1,19}$/.test(v))
-    throw pocErrors.invalidGenesis(`${what} must be an unsigned integer string`);
-  return BigInt(v);
-};
-const u32 = (what: string, v: unknown): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
-    throw pocErrors.invalidGenesis(`${what} must be a u32`);
-  return v;
-};
 const amount = (what: string, v: unknown): string => {
   if (typeof v !== 'string' || !/^\d{1,40}$/.test(v))
     throw pocErrors.invalidGenesis(`${what} must be a decimal integer string`);
@@ -52,13 +43,13 @@ export function initFraudGenesis(ctx: Context, keeper: PocKeeper, g: FraudGenesi
       return v;
     };
     const r: FraudRecord = {
-      epoch: uint('fraud record epoch', j.epoch),
-      round: u32('fraud record round', j.round ?? 0),
+      epoch: u('fraud record epoch', j.epoch),
+      round: small('fraud record round', j.round ?? 0),
       participant: address('fraud record participant', j.participant),
-      classId: u32('fraud record class_id', j.class_id),
-      index: uint('fraud record index', j.index),
+      classId: small('fraud record class_id', j.class_id),
+      index: u('fraud record index', j.index),
       prover: address('fraud record prover', j.prover),
-      height: uint('fraud record height', j.height),
+      height: u('fraud record height', j.height),
       slashed: amount('fraud record slashed', j.slashed),
       reward: amount('fraud record reward', j.reward),
     };

@@ -1,16 +1,20 @@
 // Genesis JSON of the Sprint's state: Sprints (stage heights, params snapshot, seeds), commits,
 // votes and weight results. Written only when present, so a Sprint-less export reads as before.
-import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
-import {
-  type PocCommit,
-  type PocVote,
-  type SprintState,
-  Verdict,
-  type WeightResult,
-} from '../../proto/gen/gonka/poc/v1/poc.js';
+import type { SprintState, WeightResult } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { pocErrors } from './errors.js';
 import { exportFraudGenesis, type FraudGenesis, initFraudGenesis } from './fraudGenesis.js';
+import {
+  b64,
+  bytes,
+  commitFromJson,
+  commitToJson,
+  knownParticipant,
+  list,
+  u,
+  voteFromJson,
+  voteToJson,
+} from './genesisFields.js';
 import type { PocKeeper } from './keeper.js';
 import { pocParamsFromJson, pocParamsToJson } from './params.js';
 
@@ -20,32 +24,6 @@ export interface SprintGenesis extends FraudGenesis {
   votes?: Record<string, unknown>[];
   weight_results?: Record<string, unknown>[];
 }
-
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const u = (what: string, v: unknown): bigint => {
-  if (typeof v !== 'string' || !/^\d{1,19}$/.test(v))
-    throw pocErrors.invalidGenesis(
-      `${what} must be an unsigned integer string, got ${JSON.stringify(v)?.slice(0, 40)}`,
-    );
-  return BigInt(v);
-};
-const small = (what: string, v: unknown): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
-    throw pocErrors.invalidGenesis(`${what} must be a u32`);
-  return v;
-};
-const bytes = (what: string, v: unknown, max: number): Uint8Array => {
-  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
-    throw pocErrors.invalidGenesis(`${what} must be base64`);
-  const out = Uint8Array.from(Buffer.from(v, 'base64'));
-  if (out.length > max) throw pocErrors.invalidGenesis(`${what} is over ${max} bytes`);
-  return out;
-};
-const list = (what: string, v: unknown): Record<string, unknown>[] => {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw pocErrors.invalidGenesis(`${what} must be a list`);
-  return v as Record<string, unknown>[];
-};
 
 export function exportSprintGenesis(ctx: Context, keeper: PocKeeper): SprintGenesis {
   const s = keeper.sprints;
@@ -62,22 +40,8 @@ export function exportSprintGenesis(ctx: Context, keeper: PocKeeper): SprintGene
     validation_hash: b64(x.validationHash),
     params: pocParamsToJson(x.params!),
   }));
-  const commits = [...s.iterateAllCommits(ctx)].map((c) => ({
-    participant: c.participant,
-    epoch: c.epoch.toString(),
-    class_id: c.classId,
-    count: c.count.toString(),
-    root: b64(c.root),
-    height: c.height.toString(),
-  }));
-  const votes = [...s.iterateAllVotes(ctx)].map((v) => ({
-    epoch: v.epoch.toString(),
-    validator: v.validator,
-    participant: v.participant,
-    class_id: v.classId,
-    verdict: v.verdict,
-    power: v.power.toString(),
-  }));
+  const commits = [...s.iterateAllCommits(ctx)].map((c) => commitToJson(c, false));
+  const votes = [...s.iterateAllVotes(ctx)].map((v) => voteToJson(v, false));
   const results = [...s.iterateAllWeightResults(ctx)].map((r) => ({
     epoch: r.epoch.toString(),
     participant: r.participant,
@@ -131,37 +95,10 @@ function importSprints(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void 
 
 function importCommitsVotesResults(ctx: Context, keeper: PocKeeper, g: SprintGenesis): void {
   const s = keeper.sprints;
-  const known = (what: string, a: unknown): string => {
-    if (typeof a !== 'string') throw pocErrors.invalidGenesis(`${what} must be an address`);
-    addressBytes(a);
-    if (!keeper.getParticipant(ctx, a)) throw pocErrors.invalidGenesis(`${what} ${a} is not a participant`);
-    return a;
-  };
-  for (const j of list('commits', g.commits)) {
-    const c: PocCommit = {
-      participant: known('commit participant', j.participant),
-      epoch: u('commit epoch', j.epoch),
-      classId: small('commit class_id', j.class_id),
-      count: u('commit count', j.count),
-      root: bytes('commit root', j.root, 32),
-      height: u('commit height', j.height),
-      round: 0,
-    };
-    s.setCommit(ctx, c);
-  }
+  const known = knownParticipant(ctx, keeper);
+  for (const j of list('commits', g.commits)) s.setCommit(ctx, commitFromJson(j, 'commit', known));
   for (const j of list('votes', g.votes)) {
-    const verdict = small('verdict', j.verdict);
-    if (verdict < Verdict.VERDICT_VALID || verdict > Verdict.VERDICT_UNAVAILABLE)
-      throw pocErrors.invalidGenesis(`verdict ${verdict} is not valid`);
-    const v: PocVote = {
-      epoch: u('vote epoch', j.epoch),
-      validator: known('vote validator', j.validator),
-      participant: known('vote participant', j.participant),
-      classId: small('vote class_id', j.class_id),
-      verdict,
-      power: u('vote power', j.power),
-      round: 0,
-    };
+    const v = voteFromJson(j, 'vote', known);
     if (s.hasVote(ctx, v.epoch, v.participant, v.classId, v.validator))
       throw pocErrors.invalidGenesis('vote listed twice');
     s.setVote(ctx, v);

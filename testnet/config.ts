@@ -15,6 +15,7 @@ import { applyGovProfile } from '../x/governance/genesis.js';
 import { fastGovParams } from '../x/governance/params.js';
 import type { PocGenesis } from '../x/poc/genesis.js';
 import { setGenesisValidators } from '../x/poc/genesisValidators.js';
+import { addInferenceTestnetGenesis, type InferenceTestnetOptions } from './inferenceConfig.js';
 import { type LinkEntry, type TestnetManifest, type ValidatorEntry, writeManifest } from './manifest.js';
 import { initServices, type PocTestnetOptions, resolvePocOptions, sprintGenesisParams } from './pocConfig.js';
 import { freePorts } from './ports.js';
@@ -37,6 +38,11 @@ export interface TestnetInitOptions {
    * Absent: chain nodes only, the Sprint off (genesis weights stay).
    */
   poc?: PocTestnetOptions;
+  /**
+   * Paid inference (needs `poc`): the demo model in x/inference genesis and loaded by every ML
+   * node, x/inference params overrides, and bearer keys granted to validators' API nodes.
+   */
+  inference?: InferenceTestnetOptions;
 }
 
 /** Each validator's operator account: its mnemonic is in <home>/operator-mnemonic.txt. */
@@ -62,6 +68,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   if (weights.length !== n || weights.some((w) => !Number.isInteger(w) || w <= 0))
     throw new Error(`weights must list ${n} positive integers, got ${JSON.stringify(opts.weights)}`);
   const poc = opts.poc ? resolvePocOptions(opts.poc, n) : undefined;
+  if (opts.inference && !poc) throw new Error('an inference testnet needs poc (API and ML nodes)');
   const epochLength = opts.epochLength ?? 24;
   // Checked before anything is written: x/poc refuses stages that don't fit the epoch.
   const sprintParams = poc ? sprintGenesisParams(poc, epochLength) : undefined;
@@ -129,7 +136,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
       { denom: 'ngonka', amount: opts.operatorFunds ?? 1_000_000_000_000n },
     ]);
     v.operator = operator.address;
-    if (poc) v.services = await initServices(v.home, operator.mnemonic, i, poc);
+    if (poc) v.services = await initServices(v.home, operator.mnemonic, i, poc, opts.inference !== undefined);
     specs.push({
       pubKeyBase64: key.pub_key.value,
       operator: operator.address,
@@ -141,6 +148,7 @@ export async function initTestnet(opts: TestnetInitOptions): Promise<TestnetMani
   const pocGenesis = appState.poc as PocGenesis;
   pocGenesis.params.epoch_length = String(epochLength);
   if (sprintParams) pocGenesis.params = sprintParams;
+  if (opts.inference) await addInferenceTestnetGenesis(appState, opts.inference, validators);
   applyGovProfile(appState, fastGovParams()); // 8 s periods unless the caller set its own
   const text = `${JSON.stringify(genesis, null, 2)}\n`;
   for (const v of validators) writeFileSync(homePaths(v.home).genesis, text);

@@ -29,6 +29,8 @@ export interface ServicesEntry {
   apiCommitEvery?: number;
   /** TEST ONLY: extra argv arming this validator's ML/API node as an adversary (issue 13). */
   adversary?: TestAdversary;
+  /** Inference models its ML node loads, as `--model <arg> --model-id <id>` (absent: none). */
+  models?: { arg: string; id: string }[];
 }
 
 /**

@@ -4,6 +4,7 @@
 // overridable). Everything `testnet start` and the tests need is written to the manifest.
 import { join } from 'node:path';
 import { initApiKey } from '../app/api/key.js';
+import { DEMO_MODEL_ID } from '../app/inferenceGenesis.js';
 import { isPocClassName } from '../kernels/poc/classes.js';
 import { pocParamsToJson, sprintParams, validatePocParams } from '../x/poc/params.js';
 import type { ServicesEntry, TestAdversary } from './manifest.js';
@@ -117,6 +118,7 @@ export async function initServices(
   operatorMnemonic: string,
   i: number,
   o: ResolvedPocOptions,
+  serveDemoModel = false,
 ): Promise<ServicesEntry> {
   const apiHome = join(home, 'api');
   await initApiKey(apiHome, operatorMnemonic);
@@ -129,5 +131,6 @@ export async function initServices(
     mlWorkers: o.mlWorkers,
     ...(throttle === undefined ? {} : { mlThrottle: throttle }),
     ...(o.apiCommitEvery === undefined ? {} : { apiCommitEvery: o.apiCommitEvery }),
+    ...(serveDemoModel ? { models: [{ arg: 'demo', id: DEMO_MODEL_ID }] } : {}),
   };
 }

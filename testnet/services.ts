@@ -23,6 +23,7 @@ export function serviceSpecs(
   if (!s || ml === undefined || api === undefined) return undefined;
   const mlArgs = ['ml', 'start', '--listen', loopback(ml), '--workers', String(s.mlWorkers)];
   if (s.mlThrottle !== undefined) mlArgs.push('--test-throttle', String(s.mlThrottle));
+  for (const m of s.models ?? []) mlArgs.push('--model', m.arg, '--model-id', m.id);
   const apiArgs = [
     'api',
     'start',

@@ -110,6 +110,8 @@ export class BaseApp implements AbciApplication {
   private checkMaxGas: bigint;
   /** Tx count of the last finalized block, for the commit log line. */
   private lastBlockTxs = 0;
+  /** Time of the last finalized block: CheckTx, simulations and queries after its Commit see it. */
+  private lastBlockTime: BlockHeader['time'] | undefined;
 
   constructor(private readonly opts: BaseAppOptions) {
     this.store = opts.store;
@@ -363,6 +365,7 @@ export class BaseApp implements AbciApplication {
     const blockGas = new BlockGasMeter(blockCtx.blockMaxGas);
     this.loudOnBreach(() => this.modules.beginBlock(blockCtx));
     this.lastBlockTxs = req.txs.length;
+    this.lastBlockTime = header.time;
     const txResults = req.txs.map((tx) => {
       const out = this.runTx(blockCtx.withGasMeter(new GasMeter()), tx, blockGas);
       return {
@@ -392,7 +395,14 @@ export class BaseApp implements AbciApplication {
     failpoint('before-commit');
     const info = await this.store.commit();
     this.checkState = this.store.branchAt();
-    this.checkHeader = { ...this.checkHeader, height: BigInt(info.version) };
+    // The committed block's time, not the genesis time (or 0 after a restart) it kept before: a
+    // module that reads the block time in CheckTx (x/inference's signed-request window) refused
+    // fresh requests once the chain had run longer than the window.
+    this.checkHeader = {
+      ...this.checkHeader,
+      height: BigInt(info.version),
+      time: this.lastBlockTime ?? this.checkHeader.time,
+    };
     this.checkMaxGas = blockMaxGas(this.checkState);
     // One line per block, so a person watching the devnet sees it advance.
     this.opts.onCommit?.(info.version, this.lastBlockTxs);

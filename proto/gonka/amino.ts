@@ -23,6 +23,7 @@ import {
 import * as authTx from '../gen/gonka/auth/v1/tx.js';
 import * as collateralTx from '../gen/gonka/collateral/v1/tx.js';
 import * as governanceTx from '../gen/gonka/governance/v1/tx.js';
+import * as inferenceTx from '../gen/gonka/inference/v1/tx.js';
 import * as pocTx from '../gen/gonka/poc/v1/tx.js';
 import { aminoPrefix, decodeAminoBinary, encodeAminoBinary, type InterfaceBinary } from './amino/binary.js';
 import {
@@ -168,6 +169,41 @@ const entry = (typeUrl: string, aminoType: string, codec: unknown, s: MessageSch
   schema: s,
   codec: codec as Codec,
 });
+const INFERENCE_PARAMS = schema(
+  f('expiration_blocks', 'uint64'),
+  f('max_tokens_cap', 'uint64'),
+  f('max_inference_msgs_per_block', 'uint32'),
+  f('signed_request_window_ms', 'uint64'),
+  f('max_models', 'uint32'),
+  f('max_keys_per_owner', 'uint32'),
+);
+const INFERENCE_MODEL = schema(
+  f('id', 'string'),
+  f('artifact_hash', 'bytes'),
+  f('context_length', 'uint64'),
+  f(
+    'price',
+    schema(
+      f('initial_price', 'string'),
+      f('min_price', 'string'),
+      f('utilization_low', 'string'),
+      f('utilization_high', 'string'),
+      f('elasticity', 'string'),
+      f('max_change_per_block', 'string'),
+      f('capacity_tokens_per_block', 'uint64'),
+      f('window_blocks', 'uint64'),
+    ),
+  ),
+  f('validation_threshold', 'string'),
+  f('poc_class', 'uint32'),
+);
+const DEVELOPER_SIGNATURE = schema(
+  f('body_hash', 'bytes'),
+  f('timestamp_ms', 'uint64'),
+  f('pubkey', 'bytes'),
+  f('signature', 'bytes'),
+);
+
 const url = (c: { $type: string }) => `/${c.$type}`;
 
 /** Every message with an Amino JSON form, by type URL. */
@@ -365,6 +401,67 @@ export const AMINO_ENTRIES: readonly AminoEntry[] = [
       f('output', 'bytes'),
       f('path', 'bytes', { repeated: true }),
       f('round', 'uint32'),
+    ),
+  ),
+  entry(
+    url(inferenceTx.MsgUpdateParams),
+    'gonka/inference/MsgUpdateParams',
+    inferenceTx.MsgUpdateParams,
+    schema(f('authority', ADDR), f('params', INFERENCE_PARAMS)),
+  ),
+  entry(
+    url(inferenceTx.MsgRegisterModel),
+    'gonka/inference/MsgRegisterModel',
+    inferenceTx.MsgRegisterModel,
+    schema(f('authority', ADDR), f('model', INFERENCE_MODEL)),
+  ),
+  entry(
+    url(inferenceTx.MsgRegisterApiKey),
+    'gonka/inference/MsgRegisterApiKey',
+    inferenceTx.MsgRegisterApiKey,
+    schema(
+      f('owner', ADDR),
+      f('key_hash', 'bytes'),
+      f('transfer_agent', ADDR),
+      f('spend_limit_per_epoch', 'string'),
+    ),
+  ),
+  entry(
+    url(inferenceTx.MsgRevokeApiKey),
+    'gonka/inference/MsgRevokeApiKey',
+    inferenceTx.MsgRevokeApiKey,
+    schema(f('owner', ADDR), f('key_hash', 'bytes')),
+  ),
+  entry(
+    url(inferenceTx.MsgStartInference),
+    'gonka/inference/MsgStartInference',
+    inferenceTx.MsgStartInference,
+    schema(
+      f('transfer_agent', ADDR),
+      f('inference_id', 'string'),
+      f('model_id', 'string'),
+      f('requested_by', ADDR),
+      f('executor', ADDR),
+      f('prompt_hash', 'bytes'),
+      f('prompt_tokens', 'uint64'),
+      f('max_tokens', 'uint64'),
+      f('key_hash', 'bytes'),
+      f('dev_sig', DEVELOPER_SIGNATURE),
+    ),
+  ),
+  entry(
+    url(inferenceTx.MsgFinishInference),
+    'gonka/inference/MsgFinishInference',
+    inferenceTx.MsgFinishInference,
+    schema(
+      f('executor', ADDR),
+      f('inference_id', 'string'),
+      f('model_id', 'string'),
+      f('transfer_agent', ADDR),
+      f('prompt_tokens', 'uint64'),
+      f('completion_tokens', 'uint64'),
+      f('response_hash', 'bytes'),
+      f('payload_hash', 'bytes'),
     ),
   ),
 ];

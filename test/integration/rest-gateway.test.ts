@@ -261,6 +261,9 @@ describe('REST (LCD) gateway (in process, stand-in CometBFT)', () => {
       id: '0',
       address_bytes: Buffer.alloc(20, 1).toString('base64url'),
       address_string: chain.keys[0]!.address,
+      model_id: encodeURIComponent('gonka/demo'),
+      key_hash: 'ab'.repeat(32),
+      executor: chain.keys[0]!.address,
     };
     const paths = Object.entries(doc.body.paths as Record<string, Record<string, Json>>);
     assert.ok(paths.length >= 60, `${paths.length} paths`);

@@ -38,6 +38,7 @@ const FILES = [
   'gonka/collateral/v1/tx.proto',
   'gonka/governance/v1/tx.proto',
   'gonka/poc/v1/tx.proto',
+  'gonka/inference/v1/tx.proto',
   'cosmos/bank/v1beta1/tx.proto',
   'cosmos/gov/v1/tx.proto',
 ];
@@ -97,8 +98,8 @@ describe('amino schemas match the .proto files', () => {
       compare(e.schema, root.lookupType(name), name);
       checked++;
     }
-    // bank 4, gov 6, auth 1, collateral 4, governance 1, poc 6
-    assert.equal(checked, 22);
+    // bank 4, gov 6, auth 1, collateral 4, governance 1, poc 6, inference 6
+    assert.equal(checked, 28);
   });
   it('is not vacuous: a missing or mistyped field fails', () => {
     const send = AMINO_ENTRIES.find((e) => e.typeUrl === '/cosmos.bank.v1beta1.MsgSend')!.schema;

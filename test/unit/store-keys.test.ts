@@ -67,7 +67,16 @@ describe('store keys', () => {
     const names = appStoreNames({
       modules: [(storeKey) => ({ name: 'extra', storeKey: storeKey('extra') })],
     });
-    assert.deepEqual(names, ['auth', 'bank', 'collateral', 'consensus', 'extra', 'governance', 'inference', 'poc']);
+    assert.deepEqual(names, [
+      'auth',
+      'bank',
+      'collateral',
+      'consensus',
+      'extra',
+      'governance',
+      'inference',
+      'poc',
+    ]);
   });
 
   it("another app's handle for the same store is refused", () => {

@@ -35,6 +35,13 @@ import {
 import { validateInferenceParams } from './params.js';
 
 export function registerInferenceMsgs(msgs: MsgRouter, keeper: InferenceKeeper, authority: string): void {
+  registerGovernanceMsgs(msgs, keeper, authority);
+  registerKeyMsgs(msgs, keeper);
+  registerInferenceFlowMsgs(msgs, keeper);
+}
+
+/** UpdateParams and RegisterModel: the gov module account only. */
+function registerGovernanceMsgs(msgs: MsgRouter, keeper: InferenceKeeper, authority: string): void {
   msgs.register({
     typeUrl: typeUrl(MsgUpdateParams),
     request: MsgUpdateParams,
@@ -63,7 +70,10 @@ export function registerInferenceMsgs(msgs: MsgRouter, keeper: InferenceKeeper, 
       return {};
     },
   });
+}
 
+/** A developer's bearer keys. */
+function registerKeyMsgs(msgs: MsgRouter, keeper: InferenceKeeper): void {
   msgs.register({
     typeUrl: typeUrl(MsgRegisterApiKey),
     request: MsgRegisterApiKey,
@@ -112,7 +122,10 @@ export function registerInferenceMsgs(msgs: MsgRouter, keeper: InferenceKeeper, 
       return {};
     },
   });
+}
 
+/** The transfer agent's Start and the executor's Finish (escrow.ts). */
+function registerInferenceFlowMsgs(msgs: MsgRouter, keeper: InferenceKeeper): void {
   msgs.register({
     typeUrl: typeUrl(MsgStartInference),
     request: MsgStartInference,

@@ -49,6 +49,13 @@ function stateOf(ctx: Context, k: InferenceKeeper, id: string) {
 }
 
 export function registerInferenceQueries(queries: QueryRouter, k: InferenceKeeper): void {
+  registerModelQueries(queries, k);
+  registerInferenceRecordQueries(queries, k);
+  registerKeyQueries(queries, k);
+}
+
+/** Params, Models, Model. */
+function registerModelQueries(queries: QueryRouter, k: InferenceKeeper): void {
   queries.register({
     path: `${INFERENCE_QUERY}/Params`,
     request: QueryParamsRequest,
@@ -75,6 +82,10 @@ export function registerInferenceQueries(queries: QueryRouter, k: InferenceKeepe
       return { model, state: stateOf(ctx, k, model.id) };
     },
   });
+}
+
+/** Inference, Inferences, ExecutorStats. */
+function registerInferenceRecordQueries(queries: QueryRouter, k: InferenceKeeper): void {
   queries.register({
     path: `${INFERENCE_QUERY}/Inference`,
     request: QueryInferenceRequest,
@@ -111,6 +122,19 @@ export function registerInferenceQueries(queries: QueryRouter, k: InferenceKeepe
     },
   });
   queries.register({
+    path: `${INFERENCE_QUERY}/ExecutorStats`,
+    request: QueryExecutorStatsRequest,
+    response: QueryExecutorStatsResponse,
+    handle(ctx, r) {
+      checkAddress('executor', r.executor);
+      return { stats: k.getExecutorStats(ctx, r.executor) };
+    },
+  });
+}
+
+/** ApiKey, ApiKeys. */
+function registerKeyQueries(queries: QueryRouter, k: InferenceKeeper): void {
+  queries.register({
     path: `${INFERENCE_QUERY}/ApiKey`,
     request: QueryApiKeyRequest,
     response: QueryApiKeyResponse,
@@ -131,15 +155,6 @@ export function registerInferenceQueries(queries: QueryRouter, k: InferenceKeepe
         r.owner ? k.iterateApiKeysOf(ctx, r.owner, start) : k.iterateApiKeys(ctx, start),
       );
       return { keys: items, pagination };
-    },
-  });
-  queries.register({
-    path: `${INFERENCE_QUERY}/ExecutorStats`,
-    request: QueryExecutorStatsRequest,
-    response: QueryExecutorStatsResponse,
-    handle(ctx, r) {
-      checkAddress('executor', r.executor);
-      return { stats: k.getExecutorStats(ctx, r.executor) };
     },
   });
 }

@@ -105,8 +105,17 @@ export async function* executeOn(
           lines.push(l);
         });
         for (const l of lines) {
+          if (l.type !== 'token') {
+            // The consumer stops reading at the last line without finishing this generator, so
+            // the finally below would never run: the idle timer (ref'd) and the connection were
+            // held 30 s after every request, and a stopped API node lingered until SIGKILL.
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            ctl.abort();
+            yield l;
+            return;
+          }
           yield l;
-          if (l.type !== 'token') return;
         }
       }
     } catch (e) {

@@ -1,5 +1,5 @@
 // The list of gonkad subcommands, one file each. Order matters only where a file adds
-// subcommands to another's group: collateral, pocQuery, pocSprint and gov join the `tx` and `query` groups,
+// subcommands to another's group: collateral, pocQuery, pocSprint, gov and inference join the `tx` and `query` groups,
 // so they come after tx and query (pocSprint after pocQuery, whose `query poc` it extends).
 import type { Command } from 'commander';
 import type { GonkadOptions } from '../gonkad.js';
@@ -8,6 +8,7 @@ import * as collateral from './collateral.js';
 import * as genesis from './genesis.js';
 import * as gov from './gov.js';
 import * as infer from './infer.js';
+import * as inference from './inference.js';
 import * as keys from './keys.js';
 import * as ml from './ml.js';
 import * as node from './node.js';
@@ -36,6 +37,7 @@ export const commandModules: CommandModule[] = [
   pocQuery,
   pocSprint,
   gov,
+  inference,
   poc,
   infer,
   status,

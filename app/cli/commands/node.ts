@@ -3,9 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import { isPocClassName, POC_CLASSES } from '../../../kernels/poc/classes.js';
 import type { Params as PocParams } from '../../../proto/gen/gonka/poc/v1/poc.js';
 import { applyGovProfile } from '../../../x/governance/genesis.js';
 import { devnetGovParams } from '../../../x/governance/params.js';
+import type { PocGenesis } from '../../../x/poc/genesis.js';
 import {
   CLASS_LARGE,
   MIN_FREE_BLOCKS,
@@ -15,8 +17,15 @@ import {
   validatePocParams,
 } from '../../../x/poc/params.js';
 import { initApiKey, keyFilePath } from '../../api/key.js';
+import { apiKeyHash, newApiKeySecret } from '../../apiKeySecret.js';
 import { defaultAppState } from '../../app.js';
 import { addGenesisAccount, parseCoinsString } from '../../genesisAccounts.js';
+import {
+  addInferenceGenesis,
+  apiKeyGenesis,
+  DEMO_MODEL_ID,
+  demoModelGenesis,
+} from '../../inferenceGenesis.js';
 import {
   configuredListeners,
   defaultHome,
@@ -42,6 +51,12 @@ import { Supervisor } from '../supervisor.js';
 
 /** 1,000,000 GNK (10^15 ngonka) for the devnet's funded account. */
 const DEVNET_FUNDS = '1000000000000000ngonka';
+
+/** The devnet API key's escrow limit per epoch: 10,000 GNK (10^13 ngonka). */
+const DEVNET_KEY_LIMIT = 10_000_000_000_000n;
+
+/** The devnet's bearer key secret (`Authorization: Bearer $(cat …)`), mode 0600. */
+export const devnetApiKeyFile = (home: string) => join(homePaths(home).devnet, 'api-key.txt');
 
 /** One flag per listener; each also has a key under `listen` in config/gonka.json. */
 const listenerFlags: [Service, string, string][] = [
@@ -159,7 +174,7 @@ export function register(program: Command, options: GonkadOptions = {}): void {
   const devnet = program
     .command('devnet')
     .description(
-      'run a single-validator devnet (what `npm start` runs): chain node, ML node and API node as child processes; initializes the home on first use',
+      'run a single-validator devnet (what `npm start` runs): chain node, ML node (serving the demo model gonka/demo) and API node (OpenAI-compatible /v1) as child processes; initializes the home on first use (inference API key in <home>/devnet/api-key.txt)',
     )
     .option('--home <dir>', 'devnet home (default $GONKA_HOME or ~/.gonka)')
     .option('--reset', 'start from a fresh home')
@@ -204,6 +219,7 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         listen,
         opts.profile as DevnetProfile,
         opts.generationBlocks as bigint | undefined,
+        { apiUrl: `http://${opts.apiListen}`, classes: (opts.classes as string).split(',') },
       );
     else if (!existsSync(keyFilePath(apiHome))) {
       // A devnet home made before the API node: its funded account becomes the API node's key.
@@ -212,6 +228,11 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         throw new UserError(`${home} has no ${mnemonicFile}: start over with --reset`);
       await initApiKey(apiHome, readFileSync(mnemonicFile, 'utf8').trim());
     }
+    if (!existsSync(devnetApiKeyFile(home)))
+      process.stderr.write(
+        `[devnet] ${home} predates paid inference (no demo model, no ${devnetApiKeyFile(home)}): ` +
+          'start with --reset to get them\n',
+      );
     const listeners = configuredListeners(readNodeConfig(home), listen);
     const rpc = localUrl('http', listeners.rpc);
     const explorer =
@@ -233,6 +254,10 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         'start',
         '--listen',
         opts.mlListen,
+        '--model',
+        'demo',
+        '--model-id',
+        DEMO_MODEL_ID,
         ...(opts.mlWorkers ? ['--workers', opts.mlWorkers] : []),
       ],
     });
@@ -293,7 +318,8 @@ async function initDevnet(
   home: string,
   listen: Partial<Listeners>,
   profile: DevnetProfile,
-  generationBlocks?: bigint,
+  generationBlocks: bigint | undefined,
+  serving: { apiUrl: string; classes: string[] },
 ): Promise<void> {
   process.stderr.write(`[devnet] initializing a fresh devnet in ${home}\n`);
   // The funded devnet account (a devnet convenience, never for real networks): it operates the
@@ -306,6 +332,13 @@ async function initDevnet(
   const sprint = devnetSprint(profile, generationBlocks);
   sprint.classes = sprint.classes.filter((c) => c.classId !== CLASS_LARGE);
   (appState.poc as { params: unknown }).params = pocParamsToJson(validatePocParams(sprint));
+  // Paid inference out of the box: the demo model registered, and a bearer key of the funded
+  // account granting the devnet's own API node (same account) DEVNET_KEY_LIMIT per epoch.
+  const apiKeySecret = newApiKeySecret();
+  addInferenceGenesis(appState, {
+    models: [await demoModelGenesis()],
+    apiKeys: [apiKeyGenesis(apiKeyHash(apiKeySecret), funded.address, funded.address, DEVNET_KEY_LIMIT)],
+  });
   initHome({
     home,
     chainId: 'gonka-devnet',
@@ -316,12 +349,36 @@ async function initDevnet(
     operator: funded.address,
     listen,
   });
+  announceApiNode(homePaths(home).genesis, funded.address, serving);
   const devnetDir = homePaths(home).devnet;
   mkdirSync(devnetDir, { recursive: true });
   const mnemonicFile = join(devnetDir, 'mnemonic.txt');
   writeFileSync(mnemonicFile, `${funded.mnemonic}\n`, { mode: 0o600 });
   await initApiKey(join(home, 'api'), funded.mnemonic);
-  process.stderr.write(`[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}\n`);
+  writeFileSync(devnetApiKeyFile(home), `${apiKeySecret}\n`, { mode: 0o600 });
+  process.stderr.write(
+    `[devnet] funded account ${funded.address}; its mnemonic is in ${mnemonicFile}, ` +
+      `its inference API key in ${devnetApiKeyFile(home)}\n`,
+  );
+}
+
+/**
+ * The validator's participant serves from block 1: its API node's URL and PoC classes in the
+ * x/poc genesis (the API node would set them with MsgUpdateParticipant once a Sprint starts, so
+ * the first inference requests found no executor). A later run on another --api-listen still
+ * updates them on chain.
+ */
+function announceApiNode(
+  genesisFile: string,
+  operator: string,
+  serving: { apiUrl: string; classes: string[] },
+): void {
+  const genesis = JSON.parse(readFileSync(genesisFile, 'utf8')) as { app_state: { poc: PocGenesis } };
+  const p = genesis.app_state.poc.participants.find((x) => x.address === operator);
+  if (!p) throw new Error(`the devnet genesis has no participant ${operator}`);
+  p.api_url = serving.apiUrl;
+  p.classes = serving.classes.filter(isPocClassName).map((c) => POC_CLASSES[c].id);
+  writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
 }
 
 /** Listener overrides as `gonkad start` flags. */

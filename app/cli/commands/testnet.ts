@@ -105,6 +105,10 @@ export function register(program: Command, options: GonkadOptions = {}): void {
       'comma-separated genesis weight (= voting power) per validator, e.g. 50,30,20',
     )
     .option('--no-poc', 'chain nodes only: no API/ML nodes, the Sprint off (genesis weights stay)')
+    .option(
+      '--no-inference',
+      'no paid inference: the ML nodes load no model and x/inference registers none (default: the demo model)',
+    )
     .option('--classes <list>', 'PoC classes the API nodes mine', 'tiny')
     .option('--ml-workers <n>', 'mining worker threads per ML node', '1')
     .option('--max-power-fraction <f>', "x/poc power cap, e.g. 0.5 (default the profile's 0.25)")
@@ -138,6 +142,8 @@ export function register(program: Command, options: GonkadOptions = {}): void {
         weights,
         epochLength: epochLength(opts.epochLength),
         poc: opts.poc === false ? undefined : pocOptions(opts, n),
+        // The demo model registered and loaded by every ML node (keys: gonkad tx inference register-key).
+        inference: opts.poc === false || opts.inference === false ? undefined : {},
       }).catch((e: unknown) => {
         throw e instanceof UserError ? e : new UserError(e instanceof Error ? e.message : String(e));
       });

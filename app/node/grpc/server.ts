@@ -43,6 +43,8 @@ export const PROTO_FILES = [
   'gonka/collateral/v1/query.proto',
   'gonka/collateral/v1/tx.proto',
   'gonka/governance/v1/tx.proto',
+  'gonka/inference/v1/query.proto',
+  'gonka/inference/v1/tx.proto',
   'gonka/auth/v1/query.proto',
   'gonka/auth/v1/tx.proto',
 ];

@@ -54,33 +54,32 @@ const HONEST = [2, 3];
 /**
  * Rates are nonces per block, so a block time that differs between the Sprint and the round
  * scales every measured ÷ claimed ratio alike (seen: ×0.8 with the fast profile's 150 ms on a
- * loaded machine, where processing makes most of a block). A 1 s timeout_commit makes the fixed
- * wait most of each block; 12-block generations then last ~15 s, so a node's late start (its
- * poll, the ML session opening) costs a small share of either.
+ * loaded machine, where processing makes most of a block; ×1.24 with 1 s). A 2 s timeout_commit
+ * makes the fixed wait most of each block; 6-block generations then last ~14 s, so a node's late
+ * start (its poll, the ML session opening) costs a small share of either.
  */
-const TIMEOUT_COMMIT = '1s';
-const STAGES = { generation: 12, commit: 3, validation: 6, dkg: 2 };
+const TIMEOUT_COMMIT = '2s';
+const STAGES = { generation: 6, commit: 2, validation: 4, dkg: 2 };
 /**
  * The fast profile's round with a generation as long as the Sprint's (a few blocks of latency
  * weigh the same in both), stages with room for a late commit and the votes, and
- * expected_per_epoch at its bound: every height of the window of eligible start heights (3
- * blocks here) triggers, so the round starts at the first one, epoch start + margin, and it runs
- * past the window's end: one round per epoch.
+ * expected_per_epoch at its bound: the window of eligible start heights is the one block epoch
+ * start + margin here, and every height of it triggers: one round per epoch, at a known height.
  * rate_tolerance 0.75 keeps jitter (honest ≥ 0.75) and the 0.6 × R node (ratio in [alpha, 0.75))
  * about equally far from their bounds; alpha 0.5 sits between 0.4 and 0.6.
  */
 const CONFIRMATION = {
   ...confirmationProfile('fast'),
   expectedPerEpoch: 10_000,
-  generationBlocks: 12n,
-  commitBlocks: 3n,
-  validationBlocks: 6n,
-  boundaryMargin: 3n,
+  generationBlocks: 6n,
+  commitBlocks: 2n,
+  validationBlocks: 4n,
+  boundaryMargin: 2n,
   alpha: '0.5',
   rateTolerance: '0.75',
 };
-/** Sprint (12 + 3 + 6 + 2 + 2 set blocks) + 2 × margin + round (21) + a 3-block start window. */
-const EPOCH_LENGTH = 25 + 6 + 21 + 3;
+/** Sprint (6 + 2 + 4 + 2 + 2 set blocks) + 2 × margin + round (12) + 1: the shortest that fits. */
+const EPOCH_LENGTH = 16 + 4 + 12 + 1;
 const COLLATERAL = 1_000_000n;
 const DEADLINE_MS = 150_000;
 /** Gas of a collateral deposit from an operator account (a few 10k used). */

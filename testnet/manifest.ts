@@ -27,10 +27,10 @@ export interface ServicesEntry {
   mlThrottle?: number;
   /** Seconds between the API node's commits while mining (absent: its default). */
   apiCommitEvery?: number;
-  /** TEST ONLY: extra argv arming this validator's ML/API node as an adversary (issue 13). */
-  adversary?: TestAdversary;
   /** Inference models its ML node loads, as `--model <arg> --model-id <id>` (absent: none). */
   models?: { arg: string; id: string }[];
+  /** TEST ONLY: extra argv arming this validator's ML/API node as an adversary (issue 13). */
+  adversary?: TestAdversary;
 }
 
 /**

@@ -136,6 +136,10 @@ describe('gonkad tx poc register / update on a real node', () => {
     assert.equal(seed.validation_hash, await block(pocStart + 4));
     await node.waitForHeight(pocStart + 10); // the next epoch's first block
     assert.deepEqual((await ok(['query', 'poc', 'weights', seed.epoch])).weights, []);
+    // Issue 13's queries answer on a node where nothing was proven and no round runs.
+    assert.deepEqual((await ok(['query', 'poc', 'fraud', seed.epoch])).records, []);
+    assert.deepEqual((await ok(['query', 'poc', 'confirmations'])).rounds, []);
+    assert.deepEqual((await ok(['query', 'poc', 'commits', seed.epoch, '--round', '1'])).commits, []);
     const vals = (await (await fetch(`${node.rpc.url}/validators?height=${pocStart + 10}`)).json()) as {
       result: { validators: { voting_power: string }[] };
     };

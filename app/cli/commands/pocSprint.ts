@@ -7,6 +7,10 @@ import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import {
   QueryCommitsRequest,
   QueryCommitsResponse,
+  QueryConfirmationsRequest,
+  QueryConfirmationsResponse,
+  QueryFraudRecordsRequest,
+  QueryFraudRecordsResponse,
   QueryParticipantRequest,
   QueryParticipantResponse,
   QuerySprintRequest,
@@ -205,38 +209,86 @@ export function register(program: Command): void {
       );
     });
   for (const [name, desc] of [
-    ['commits', "a Sprint's commits (default: the latest Sprint)"],
+    ['commits', "a Sprint's commits, or with --round n a confirmation round's (default: the latest Sprint)"],
     ['weights', "a Sprint's weight results (default: the latest Sprint)"],
   ] as const)
-    pageOptions(q.command(name).description(desc).argument('[epoch]')).action(
-      async (epoch: string | undefined, o: { node: string; limit?: string; pageKey?: string }) => {
-        const req = { epoch: epochArg(epoch), pagination: pageOf(o), round: 0 };
-        const r =
-          name === 'commits'
-            ? await abciQuery(o.node, path('Commits'), QueryCommitsRequest, QueryCommitsResponse, req)
-            : await abciQuery(o.node, path('Weights'), QueryWeightsRequest, QueryWeightsResponse, req);
-        process.stdout.write(json(r));
-      },
-    );
+    pageOptions(q.command(name).description(desc).argument('[epoch]'))
+      .option('--round <n>', 'confirmation round n of the epoch (commits only; default 0: the Sprint)')
+      .action(
+        async (
+          epoch: string | undefined,
+          o: { node: string; limit?: string; pageKey?: string; round?: string },
+        ) => {
+          const req = { epoch: epochArg(epoch), pagination: pageOf(o), round: roundArg(o.round) };
+          const r =
+            name === 'commits'
+              ? await abciQuery(o.node, path('Commits'), QueryCommitsRequest, QueryCommitsResponse, req)
+              : await abciQuery(o.node, path('Weights'), QueryWeightsRequest, QueryWeightsResponse, req);
+          process.stdout.write(json(r));
+        },
+      );
   pageOptions(
     q
       .command('votes')
       .description("a Sprint's votes, optionally on one participant (default: the latest Sprint)")
       .argument('[epoch]')
-      .option('--participant <address>'),
+      .option('--participant <address>')
+      .option('--round <n>', 'confirmation round n of the epoch (default 0: the Sprint)'),
   ).action(
     async (
       epoch: string | undefined,
-      o: { node: string; participant?: string; limit?: string; pageKey?: string },
+      o: { node: string; participant?: string; limit?: string; pageKey?: string; round?: string },
     ) => {
       if (o.participant) checkAddress(o.participant);
       const r = await abciQuery(o.node, path('Votes'), QueryVotesRequest, QueryVotesResponse, {
         epoch: epochArg(epoch),
         participant: o.participant ?? '',
         pagination: pageOf(o),
-        round: 0,
+        round: roundArg(o.round),
       });
       process.stdout.write(json(r));
     },
   );
+  pageOptions(
+    q
+      .command('fraud')
+      .description(
+        "proven PoC forgeries (fraud proofs) of a Sprint and its epoch's rounds (default: the latest Sprint)",
+      )
+      .argument('[epoch]'),
+  ).action(async (epoch: string | undefined, o: { node: string; limit?: string; pageKey?: string }) => {
+    const r = await abciQuery(
+      o.node,
+      path('FraudRecords'),
+      QueryFraudRecordsRequest,
+      QueryFraudRecordsResponse,
+      {
+        epoch: epochArg(epoch),
+        pagination: pageOf(o),
+      },
+    );
+    process.stdout.write(json(r));
+  });
+  q.command('confirmations')
+    .description("an epoch's confirmation rounds and their results (default: the running epoch)")
+    .argument('[epoch]')
+    .option(...nodeOption)
+    .action(async (epoch: string | undefined, o: { node: string }) => {
+      const r = await abciQuery(
+        o.node,
+        path('Confirmations'),
+        QueryConfirmationsRequest,
+        QueryConfirmationsResponse,
+        { epoch: epochArg(epoch) },
+      );
+      process.stdout.write(json(r));
+    });
+}
+
+/** --round: a confirmation round number (u32), 0 = the Sprint. */
+function roundArg(s: string | undefined): number {
+  if (s === undefined) return 0;
+  if (!/^\d{1,10}$/.test(s) || Number(s) > 0xffff_ffff)
+    throw new UserError(`round '${s.slice(0, 20)}' is not a round number (0 … 4294967295)`);
+  return Number(s);
 }

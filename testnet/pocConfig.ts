@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { initApiKey } from '../app/api/key.js';
 import { DEMO_MODEL_ID } from '../app/inferenceGenesis.js';
 import { isPocClassName } from '../kernels/poc/classes.js';
+import type { ConfirmationParams } from '../proto/gen/gonka/poc/v1/poc.js';
 import { pocParamsToJson, sprintParams, validatePocParams } from '../x/poc/params.js';
 import type { ServicesEntry, TestAdversary } from './manifest.js';
 
@@ -29,6 +30,11 @@ export interface PocTestnetOptions {
   apiCommitEvery?: number;
   /** TEST ONLY: extra ML/API node argv per validator index, arming it as an adversary (issue 13). */
   adversary?: Record<number, TestAdversary>;
+  /**
+   * x/poc confirmation rounds (issue 13; absent: off, as the profiles' default): a profile's round
+   * params with any field overridden, e.g. `{ ...confirmationProfile('fast'), expectedPerEpoch: 10_000 }`.
+   */
+  confirmation?: ConfirmationParams;
 }
 
 export interface SprintStages {
@@ -78,6 +84,7 @@ export function resolvePocOptions(o: PocTestnetOptions, validators: number) {
       throw new Error(`adversary names validator ${i} of ${validators}`);
   return {
     adversary: o.adversary ?? {},
+    confirmation: o.confirmation,
     apiCommitEvery: o.apiCommitEvery,
     classes,
     mlWorkers,
@@ -92,7 +99,7 @@ export type ResolvedPocOptions = ReturnType<typeof resolvePocOptions>;
 
 /**
  * x/poc's genesis params for a PoC testnet: the fast profile's Sprint with the options' stage
- * lengths, sample size and cap, checked by x/poc's own validation (an epoch too short for the
+ * lengths, sample size and cap (and the options' confirmation rounds), checked by x/poc's own validation (an epoch too short for the
  * stages fails here, not at the chain's InitChain).
  */
 export function sprintGenesisParams(o: ResolvedPocOptions, epochLength: number) {
@@ -105,6 +112,7 @@ export function sprintGenesisParams(o: ResolvedPocOptions, epochLength: number) 
     dkgBlocks: BigInt(o.stages.dkg),
     sampleSize: o.sampleSize,
     maxPowerFraction: o.maxPowerFraction,
+    ...(o.confirmation ? { confirmation: o.confirmation } : {}),
   });
   return pocParamsToJson(params);
 }

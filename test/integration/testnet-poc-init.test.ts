@@ -12,8 +12,9 @@ import { loadApiKey } from '../../app/api/key.js';
 import { repoPath } from '../../app/paths.js';
 import { initTestnet } from '../../testnet/config.js';
 import { readManifest } from '../../testnet/manifest.js';
-import { parseThrottleList, resolvePocOptions } from '../../testnet/pocConfig.js';
+import { parseThrottleList, resolvePocOptions, sprintGenesisParams } from '../../testnet/pocConfig.js';
 import { serviceSpecs, TestnetServices } from '../../testnet/services.js';
+import { confirmationProfile } from '../../x/poc/confirmationParams.js';
 
 const fakeService = repoPath('dist', 'test', 'fixtures', 'fakeService.js');
 const dirs: string[] = [];
@@ -94,6 +95,23 @@ describe('testnet init with PoC services', () => {
     assert.throws(() => resolvePocOptions({ classes: ['huge'] }, 1), /unknown PoC class 'huge'/);
     assert.throws(() => resolvePocOptions({ mlWorkers: 0 }, 1), /mlWorkers/);
     assert.throws(() => resolvePocOptions({ mlThrottle: [1] }, 2), /1 rates for 2 validators/);
+  });
+
+  it('puts the confirmation option into the genesis params, checked by x/poc (rounds off without it)', () => {
+    const stages = { generation: 12, commit: 3, validation: 6, dkg: 2 };
+    const confirmation = { ...confirmationProfile('fast'), expectedPerEpoch: 10_000, generationBlocks: 12n };
+    const p = sprintGenesisParams(resolvePocOptions({ stages, confirmation }, 1), 52);
+    const c = p.confirmation as Record<string, unknown> | undefined;
+    assert.equal(c?.expected_per_epoch, 10_000);
+    assert.equal(c?.generation_blocks, '12');
+    assert.equal(c?.alpha, '0.5');
+    assert.equal(sprintGenesisParams(resolvePocOptions({ stages }, 1), 52).confirmation, undefined);
+    // Sprint 25 blocks + 2 × margin 2 + round 16 + 1 = 46: one block less does not fit.
+    assert.doesNotThrow(() => sprintGenesisParams(resolvePocOptions({ stages, confirmation }, 1), 46));
+    assert.throws(
+      () => sprintGenesisParams(resolvePocOptions({ stages, confirmation }, 1), 45),
+      /does not fit the 20 blocks before the Sprint/,
+    );
   });
 
   it("refuses stages that don't fit the epoch before writing anything", async () => {

@@ -211,19 +211,31 @@ describe('paid inference on a 4-validator testnet through the openai client', ()
       );
       earnedBy.set(inf.executor, (earnedBy.get(inf.executor) ?? 0n) + cost);
       if (stream) {
-        // gRPC (grpcurl by reflection) shows the same inference and its status.
+        // gRPC (grpcurl by reflection) on another validator's node shows the same inference and
+        // its status once that node has the block (it may be a block behind node 0).
         const grpc = net.manifest.validators[1]!.ports.grpc;
-        const r = spawnSync(
-          toolPath('grpcurl'),
-          [
-            '-plaintext',
-            '-d',
-            JSON.stringify({ id: inf.id }),
-            `127.0.0.1:${grpc}`,
-            'gonka.inference.v1.Query/Inference',
-          ],
-          { encoding: 'utf8', timeout: 20_000 },
-        );
+        const grpcurl = () =>
+          spawnSync(
+            toolPath('grpcurl'),
+            [
+              '-plaintext',
+              '-d',
+              JSON.stringify({ id: inf.id }),
+              `127.0.0.1:${grpc}`,
+              'gonka.inference.v1.Query/Inference',
+            ],
+            { encoding: 'utf8', timeout: 20_000 },
+          );
+        let r = grpcurl();
+        await waitFor(
+          `node 1 to serve inference ${inf.id} over gRPC`,
+          async () => {
+            r = grpcurl();
+            return r.status === 0 && r.stdout.includes('INFERENCE_STATUS_COMPLETED');
+          },
+          30_000,
+          500,
+        ).catch(() => undefined);
         assert.equal(r.status, 0, r.stderr);
         const g = JSON.parse(r.stdout) as { inference: Record<string, string> };
         assert.equal(g.inference.id, inf.id);

@@ -4,40 +4,17 @@
 // format (snake_case, amounts as decimal strings, hashes as hex).
 import { modelArtifactHashHex } from '../kernels/executor/artifactHash.js';
 import { DEMO_SHAPE, DEMO_VALIDATION_THRESHOLD, ensureDemoModelDir } from '../kernels/executor/model/demo.js';
+import type { InferenceGenesis } from '../x/inference/genesis.js';
+import type { ModelJson } from '../x/inference/model.js';
 import { CLASS_TINY } from '../x/poc/params.js';
 
 /** The demo model's id on chain (inference-contract). */
 export const DEMO_MODEL_ID = 'gonka/demo';
 
-export interface PriceParamsJson {
-  initial_price: string;
-  min_price: string;
-  utilization_low: string;
-  utilization_high: string;
-  elasticity: string;
-  max_change_per_block: string;
-  capacity_tokens_per_block: string;
-  window_blocks: string;
-}
-
-export interface ModelJson {
-  id: string;
-  artifact_hash: string;
-  context_length: string;
-  price: PriceParamsJson;
-  validation_threshold: string;
-  poc_class: number;
-}
-
-export interface ApiKeyJson {
-  key_hash: string;
-  owner: string;
-  transfer_agent: string;
-  spend_limit_per_epoch: string;
-  revoked?: boolean;
-  spent_epoch?: string;
-  spent?: string;
-}
+// The JSON shapes are x/inference's own genesis types, so a field added there reaches these too.
+export type { ModelJson };
+export type PriceParamsJson = ModelJson['price'];
+export type ApiKeyJson = NonNullable<InferenceGenesis['api_keys']>[number];
 
 /**
  * The demo model's price: 100 ngonka a token, never below 50; it moves only when the recent

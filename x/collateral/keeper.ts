@@ -47,7 +47,7 @@ import {
   type ParsedCollateralParams,
   parseCollateralParams,
 } from './params.js';
-import { getSigningInfo, setSigningInfo } from './signingInfo.js';
+import { getSigningInfo, newSigningInfo, setSigningInfo } from './signingInfo.js';
 import { activatedWeight, mulFloor } from './weight.js';
 
 export const COLLATERAL_MODULE = 'collateral';
@@ -324,14 +324,7 @@ export class CollateralKeeper {
    */
   jailUntil(ctx: Context, participant: string, height: bigint): void {
     this.jail(ctx, participant);
-    const info = getSigningInfo(ctx, this.key, participant) ?? {
-      participant,
-      startHeight: ctx.header.height,
-      indexOffset: 0n,
-      jailedUntil: 0n,
-      tombstoned: false,
-      missedBlocksCounter: 0n,
-    };
+    const info = getSigningInfo(ctx, this.key, participant) ?? newSigningInfo(participant, ctx.header.height);
     if (info.jailedUntil < height) setSigningInfo(ctx, this.key, { ...info, jailedUntil: height });
   }
 

@@ -16,6 +16,18 @@ import {
   signingInfoKey,
 } from './keys.js';
 
+/** The signing info of a participant first seen at `height`: a fresh window, never jailed. */
+export function newSigningInfo(participant: string, height: bigint): ValidatorSigningInfo {
+  return {
+    participant,
+    startHeight: height,
+    indexOffset: 0n,
+    jailedUntil: 0n,
+    tombstoned: false,
+    missedBlocksCounter: 0n,
+  };
+}
+
 export function getSigningInfo(
   ctx: Context,
   store: StoreKey,

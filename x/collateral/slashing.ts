@@ -20,6 +20,7 @@ import {
   getSigningInfo,
   isMissed,
   iterateSigningInfos,
+  newSigningInfo,
   setMissed,
   setSigningInfo,
 } from './signingInfo.js';
@@ -31,17 +32,6 @@ export const JAILED_FOREVER = (1n << 63n) - 1n;
 export const MAX_MISBEHAVIOR_ENTRIES = 10_000;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-function newSigningInfo(participant: string, height: bigint): ValidatorSigningInfo {
-  return {
-    participant,
-    startHeight: height,
-    indexOffset: 0n,
-    jailedUntil: 0n,
-    tombstoned: false,
-    missedBlocksCounter: 0n,
-  };
-}
 
 /** BeginBlock: every misbehavior entry, then every vote of the last commit. */
 export function handleConsensusInfo(

@@ -33,6 +33,7 @@ import {
   modelKey,
   modelStateKey,
   ownerKeyKey,
+  ownerKeysPrefix,
   PARAMS_KEY,
   PRUNE_PREFIX,
   pruneKey,
@@ -167,7 +168,7 @@ export class InferenceKeeper {
 
   /** One owner's keys through the owner index, in key-hash order, from `start` (pagination). */
   *iterateApiKeysOf(ctx: Context, owner: string, start?: Uint8Array): Generator<[Uint8Array, ApiKey]> {
-    const prefix = ownerKeyKey(addressBytes(owner), new Uint8Array(0));
+    const prefix = ownerKeysPrefix(addressBytes(owner));
     for (const [k] of ctx.kv(this.key).iterator(start ?? prefix, prefixEnd(prefix))) {
       const k2 = this.getApiKey(ctx, k.subarray(prefix.length));
       if (k2) yield [k, k2];

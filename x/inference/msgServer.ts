@@ -1,8 +1,10 @@
 // The gonka.inference.v1.Msg service: governance's UpdateParams and RegisterModel, a developer's
 // RegisterApiKey / RevokeApiKey, the transfer agent's StartInference and the executor's
 // FinishInference (escrow.ts holds their rules).
+import type { Context } from '../../app/runtime/context.js';
 import { assertAuthority } from '../../app/runtime/errors.js';
 import type { MsgRouter } from '../../app/runtime/router.js';
+import type { Model } from '../../proto/gen/gonka/inference/v1/inference.js';
 import {
   MsgFinishInference,
   MsgFinishInferenceResponse,
@@ -154,11 +156,7 @@ function registerInferenceFlowMsgs(msgs: MsgRouter, keeper: InferenceKeeper): vo
 }
 
 /** Adds or replaces a model; a replaced model keeps its price state (clamped by its new floor). */
-export function registerModel(
-  ctx: import('../../app/runtime/context.js').Context,
-  keeper: InferenceKeeper,
-  model: import('../../proto/gen/gonka/inference/v1/inference.js').Model,
-): void {
+export function registerModel(ctx: Context, keeper: InferenceKeeper, model: Model): void {
   const replaced = keeper.getModel(ctx, model.id) !== undefined;
   if (!replaced) {
     const max = keeper.getParams(ctx).maxModels;

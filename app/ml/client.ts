@@ -204,17 +204,15 @@ export class MlNodeClient {
     };
     return this.streamRequest('/v1/inference/replay', body, signal, async (res, idle) => {
       const max = 1024 + req.tokens.length * REPLAY_BYTES_PER_TOKEN;
-      const parts: Uint8Array[] = [];
-      let bytes = 0;
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        idle();
-        bytes += chunk.length;
-        if (bytes > max) throw new WireError(`replay answer over ${max} bytes`);
-        parts.push(chunk);
-      }
+      const text = await readCapped(
+        res.body as AsyncIterable<Uint8Array>,
+        max,
+        () => new WireError(`replay answer over ${max} bytes`),
+        idle,
+      );
       let v: unknown;
       try {
-        v = JSON.parse(Buffer.concat(parts).toString('utf8'));
+        v = JSON.parse(text);
       } catch {
         throw new WireError('replay answer is not JSON');
       }
@@ -393,11 +391,35 @@ function causeOf(err: unknown): string {
   return String(err);
 }
 
+/**
+ * A body as UTF-8 text, read chunk by chunk and given up (tooBig()) as soon as it passes max
+ * bytes, so a node that streams without end cannot make us buffer without limit.
+ */
+async function readCapped(
+  body: AsyncIterable<Uint8Array> | null,
+  max: number,
+  tooBig: () => Error,
+  onChunk?: () => void,
+): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of body ?? []) {
+    onChunk?.();
+    bytes += chunk.length;
+    if (bytes > max) throw tooBig();
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
 async function boundedJson(res: Response, max = MAX_ERROR_BODY): Promise<unknown> {
   const length = Number(res.headers.get('content-length') ?? 0);
   if (length > max) throw new MlNodeError('protocol', `ML node sent a ${length}-byte JSON body`);
-  const text = await res.text();
-  if (text.length > max) throw new MlNodeError('protocol', 'ML node sent an oversized JSON body');
+  const text = await readCapped(
+    res.body as AsyncIterable<Uint8Array> | null,
+    max,
+    () => new MlNodeError('protocol', 'ML node sent an oversized JSON body'),
+  );
   try {
     return JSON.parse(text);
   } catch {

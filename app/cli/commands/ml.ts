@@ -16,7 +16,7 @@ import { MODEL_ID_PATTERN } from '../../ml/inferenceWire.js';
 import { buildMlServer } from '../../ml/server.js';
 import { formatHostPort, ListenerConfigError, parseHostPort } from '../../node/listeners.js';
 import { StartupError } from '../../node/start.js';
-import { UserError } from '../errors.js';
+import { parsePositiveInt, UserError } from '../errors.js';
 
 export const DEFAULT_ML_LISTEN = '127.0.0.1:8100';
 
@@ -67,12 +67,6 @@ async function loadModels(specs: string[], ids: string[], log: Logger): Promise<
   }
 }
 
-function positiveInt(text: string, what: string): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
-    throw new UserError(`${what}: expected a positive integer, got '${text}'`);
-  return Number(text);
-}
-
 async function start(opts: StartOptions): Promise<void> {
   let listen: { host: string; port: number };
   try {
@@ -81,13 +75,13 @@ async function start(opts: StartOptions): Promise<void> {
     if (err instanceof ListenerConfigError) throw new UserError(err.message);
     throw err;
   }
-  const workers = opts.workers === undefined ? undefined : positiveInt(opts.workers, '--workers');
-  const threads = positiveInt(opts.threads, '--threads');
-  const batch = positiveInt(opts.batch, '--batch');
-  const rateLimit = positiveInt(opts.rateLimit, '--rate-limit');
-  const maxSessions = positiveInt(opts.maxSessions, '--max-sessions');
+  const workers = opts.workers === undefined ? undefined : parsePositiveInt(opts.workers, '--workers');
+  const threads = parsePositiveInt(opts.threads, '--threads');
+  const batch = parsePositiveInt(opts.batch, '--batch');
+  const rateLimit = parsePositiveInt(opts.rateLimit, '--rate-limit');
+  const maxSessions = parsePositiveInt(opts.maxSessions, '--max-sessions');
   const testThrottle =
-    opts.testThrottle === undefined ? undefined : positiveInt(opts.testThrottle, '--test-throttle');
+    opts.testThrottle === undefined ? undefined : parsePositiveInt(opts.testThrottle, '--test-throttle');
   let adversary: ReturnType<typeof parseMlAdversary>;
   try {
     adversary = parseMlAdversary(opts.testAdversary);
@@ -96,7 +90,7 @@ async function start(opts: StartOptions): Promise<void> {
   }
   if (batch > MAX_FRAME_NONCES)
     throw new UserError(`--batch: at most ${MAX_FRAME_NONCES} nonces per onnxruntime run (one frame)`);
-  const maxQueue = positiveInt(opts.maxQueue, '--max-queue');
+  const maxQueue = parsePositiveInt(opts.maxQueue, '--max-queue');
 
   const log = logger('ml');
   const models = await loadModels(opts.model, opts.modelId, log);

@@ -17,7 +17,7 @@ import { openCheckedSession } from '../../../kernels/poc/ort/checked-session.js'
 import { computeOutput } from '../../../kernels/poc/reference.js';
 import { ReferencePool } from '../../../kernels/poc/reference-pool.js';
 import { logger } from '../../log.js';
-import { UserError } from '../errors.js';
+import { parsePositiveInt, UserError } from '../errors.js';
 
 /** Defaults for trying the miner locally; a real miner gets both from the chain. */
 const DEFAULT_BLOCK_HASH = '00'.repeat(32);
@@ -45,13 +45,6 @@ function parseBytes(hex: string, what: string): Uint8Array {
       throw new RangeError(`${what}: must be 1 to 255 bytes, got ${bytes.length}`);
     return bytes;
   });
-}
-
-function parsePositiveInt(text: string, what: string): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UserError(`${what}: expected a positive integer, got '${text}'`);
-  }
-  return Number(text);
 }
 
 const classOption = () =>

@@ -17,6 +17,7 @@ import {
 } from '@cosmjs/stargate';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import type { Command } from 'commander';
+import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { MsgCancelProposal } from 'cosmjs-types/cosmos/gov/v1/tx';
 import { gonkaRegistryTypes } from '../../proto/gonka/registry.js';
 import { defaultHome } from '../node/home.js';
@@ -27,6 +28,23 @@ import type { ProtoCodec } from '../runtime/router.js';
 import { UserError } from './errors.js';
 
 export const nodeOption = ['--node <url>', 'CometBFT RPC of a node', 'http://127.0.0.1:26657'] as const;
+
+/** The options of a paginated list query (read back by pageOf). */
+export const pageOptions = (c: Command): Command =>
+  c
+    .option('--limit <n>', 'page size')
+    .option('--page-key <base64>', "the previous page's next_key (base64)")
+    .option(...nodeOption);
+
+/** --limit (default 100) and --page-key as a PageRequest; a bad --limit is the user's error. */
+export const pageOf = (o: { limit?: string; pageKey?: string }) => {
+  if (o.limit !== undefined && !/^\d{1,4}$/.test(o.limit))
+    throw new UserError(`--limit must be a whole number, got '${o.limit}'`);
+  return PageRequest.fromPartial({
+    limit: o.limit ? BigInt(o.limit) : 100n,
+    key: o.pageKey ? Uint8Array.from(Buffer.from(o.pageKey, 'base64')) : new Uint8Array(0),
+  });
+};
 
 /** JSON for stdout: bigints as strings, bytes as base64. */
 export const json = (v: unknown) =>

@@ -4,7 +4,6 @@
 // secret once (or writes it to a 0600 file); the chain never sees it.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import { inferenceStatusToJSON } from '../../../proto/gen/gonka/inference/v1/inference.js';
 import {
   QueryApiKeyRequest,
@@ -32,6 +31,8 @@ import {
   checkAddress,
   group,
   nodeOption,
+  pageOf,
+  pageOptions,
   signAndSend,
   type TxOpts,
   txOptions,
@@ -73,21 +74,6 @@ const ID_RE = /^[A-Za-z0-9._/-]{1,128}$/;
 const checkId = (what: string, s: string) => {
   if (!ID_RE.test(s)) throw new UserError(`${what} must be 1-128 characters of [A-Za-z0-9._/-], got '${s}'`);
 };
-
-const pageOf = (o: { limit?: string; pageKey?: string }) => {
-  if (o.limit !== undefined && !/^\d{1,4}$/.test(o.limit))
-    throw new UserError(`--limit must be a whole number, got '${o.limit}'`);
-  return PageRequest.fromPartial({
-    limit: o.limit ? BigInt(o.limit) : 100n,
-    key: o.pageKey ? Uint8Array.from(Buffer.from(o.pageKey, 'base64')) : new Uint8Array(0),
-  });
-};
-
-const pageOptions = (c: Command): Command =>
-  c
-    .option('--limit <n>', 'page size')
-    .option('--page-key <base64>', "the previous page's next_key (base64)")
-    .option(...nodeOption);
 
 const print = (v: unknown) => process.stdout.write(inferenceJson(v));
 

@@ -3,7 +3,6 @@
 // consensus key: it signs RegistrationSignDoc{chain_id, participant} with priv_validator_key.json.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PageRequest } from 'cosmjs-types/cosmos/base/query/v1beta1/pagination';
 import {
   QueryCommitsRequest,
   QueryCommitsResponse,
@@ -32,6 +31,8 @@ import {
   group,
   json,
   nodeOption,
+  pageOf,
+  pageOptions,
   signAndSend,
   type TxOpts,
   txOptions,
@@ -86,12 +87,6 @@ async function chainIdOf(node: string): Promise<string> {
   return id;
 }
 
-const pageOf = (o: { limit?: string; pageKey?: string }) =>
-  PageRequest.fromPartial({
-    limit: o.limit ? BigInt(o.limit) : 100n,
-    key: o.pageKey ? Uint8Array.from(Buffer.from(o.pageKey, 'base64')) : new Uint8Array(0),
-  });
-
 const epochArg = (s: string | undefined): bigint => {
   if (s === undefined) return 0n;
   if (!/^\d{1,19}$/.test(s)) throw new UserError(`epoch must be an unsigned integer, got '${s}'`);
@@ -101,13 +96,6 @@ const epochArg = (s: string | undefined): bigint => {
 /** The Sprint that decides the epoch given on the command line (none given: the latest). */
 const sprintOf = (node: string, epoch: string | undefined) =>
   abciQuery(node, path('Sprint'), QuerySprintRequest, QuerySprintResponse, { epoch: epochArg(epoch) });
-
-/** The options every paginated Sprint list query takes (read back by pageOf). */
-const pageOptions = (c: Command): Command =>
-  c
-    .option('--limit <n>', 'page size (≤ 500)')
-    .option('--page-key <base64>', "the previous page's next_key")
-    .option(...nodeOption);
 
 export function register(program: Command): void {
   const tx = group(program, 'tx', 'sign and broadcast transactions')

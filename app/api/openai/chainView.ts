@@ -1,7 +1,7 @@
 // What the inference routes read from the chain: x/inference models, params and API keys,
 // x/poc participants and the current epoch, x/bank balances. One interface so tests can put a
 // chain (in process or fake) behind it; RpcInferenceView reads a real node over ABCI queries.
-// Nothing is cached: a revoked key fails on the first request after the revocation's block.
+// Nothing is cached here (BlockCachedView caches the per-block reads; API keys stay live).
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import type { ApiKey, Model, ModelState, Params } from '../../../proto/gen/gonka/inference/v1/inference.js';
 import {

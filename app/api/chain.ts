@@ -229,19 +229,30 @@ export class RpcChain implements TxChain, ConfirmationChain {
   }
 
   async commits(epoch: bigint, round = 0): Promise<PocCommit[]> {
-    const out: PocCommit[] = [];
-    let key: Uint8Array = new Uint8Array(0);
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(MAX_PAGES, async (key) => {
       const r = await this.query(
         '/gonka.poc.v1.Query/Commits',
         QueryCommitsRequest,
         QueryCommitsResponse,
         QueryCommitsRequest.fromPartial({ epoch, round, pagination: { key, limit: 500n } }),
       );
-      out.push(...r.commits);
-      key = r.pagination?.nextKey ?? new Uint8Array(0);
-      if (key.length === 0) break;
-    }
-    return out;
+      return { items: r.commits, nextKey: r.pagination?.nextKey };
+    });
   }
+}
+
+/** Every item of a paged list query, following next_key for at most `maxPages` pages. */
+export async function allPages<T>(
+  maxPages: number,
+  page: (key: Uint8Array) => Promise<{ items: T[]; nextKey: Uint8Array | undefined }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let key: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i < maxPages; i++) {
+    const r = await page(key);
+    out.push(...r.items);
+    key = r.nextKey ?? new Uint8Array(0);
+    if (key.length === 0) break;
+  }
+  return out;
 }

@@ -17,6 +17,7 @@ import { ConfirmationDriver } from './confirmation.js';
 import { loadApiKey } from './key.js';
 import { ApiMetrics } from './metrics.js';
 import { ReplaySet, Reservations } from './openai/auth.js';
+import { BlockCachedView } from './openai/blockCachedView.js';
 import { RpcInferenceView } from './openai/chainView.js';
 import { PayloadStore } from './openai/payloads.js';
 import { mlNodeBackend } from './openai/protocol.js';
@@ -121,7 +122,7 @@ export async function startApiNode(o: ApiNodeOptions): Promise<number> {
     validate: (s: SprintState, signal: AbortSignal) => validator.sprint(s, signal),
     onPoll: (h) => rounds.tick(h),
   });
-  const view = new RpcInferenceView(chain);
+  const view = new BlockCachedView(new RpcInferenceView(chain), () => chain.height());
   const payloads = new PayloadStore({ dir: join(o.home, 'payloads'), retentionMs: o.payloadRetentionMs });
   const pruneTimer = setInterval(() => payloads.prune(), 60_000);
   pruneTimer.unref();

@@ -13,7 +13,7 @@ import { MsgPocFraudProof, MsgPocValidation } from '../../proto/gen/gonka/poc/v1
 import { typeUrl } from '../../proto/gonka/registry.js';
 import type { Logger } from '../log.js';
 import type { Broadcaster } from './broadcaster.js';
-import type { RpcChain } from './chain.js';
+import { allPages, type RpcChain } from './chain.js';
 import type { ApiMetrics } from './metrics.js';
 import {
   type EncodedMsg,
@@ -146,19 +146,14 @@ export function pocValidator(w: ValidatorWiring): PocValidator {
 /** Bound on pages of one FraudRecords listing. */
 const MAX_RECORD_PAGES = 20;
 
-async function fraudRecords(chain: Pick<RpcChain, 'query'>, epoch: bigint): Promise<FraudRecord[]> {
-  const out: FraudRecord[] = [];
-  let key: Uint8Array = new Uint8Array(0);
-  for (let page = 0; page < MAX_RECORD_PAGES; page++) {
+function fraudRecords(chain: Pick<RpcChain, 'query'>, epoch: bigint): Promise<FraudRecord[]> {
+  return allPages(MAX_RECORD_PAGES, async (key) => {
     const r = await chain.query(
       '/gonka.poc.v1.Query/FraudRecords',
       QueryFraudRecordsRequest,
       QueryFraudRecordsResponse,
       QueryFraudRecordsRequest.fromPartial({ epoch, pagination: { key, limit: 200n } }),
     );
-    out.push(...r.records);
-    key = r.pagination?.nextKey ?? new Uint8Array(0);
-    if (key.length === 0) break;
-  }
-  return out;
+    return { items: r.records, nextKey: r.pagination?.nextKey };
+  });
 }

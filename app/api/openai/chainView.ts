@@ -1,7 +1,7 @@
 // What the inference routes read from the chain: x/inference models, params and API keys,
 // x/poc participants and the current epoch, x/bank balances. One interface so tests can put a
 // chain (in process or fake) behind it; RpcInferenceView reads a real node over ABCI queries.
-// Nothing is cached: a revoked key fails on the first request after the revocation's block.
+// Nothing is cached here (BlockCachedView caches the per-block reads; API keys stay live).
 import { QueryBalanceRequest, QueryBalanceResponse } from 'cosmjs-types/cosmos/bank/v1beta1/query';
 import type { ApiKey, Model, ModelState, Params } from '../../../proto/gen/gonka/inference/v1/inference.js';
 import {
@@ -22,7 +22,7 @@ import {
   QueryStageResponse,
 } from '../../../proto/gen/gonka/poc/v1/query.js';
 import type { ProtoCodec } from '../../runtime/router.js';
-import { ChainError } from '../chain.js';
+import { allPages, ChainError } from '../chain.js';
 
 export interface ModelEntry {
   model: Model;
@@ -61,20 +61,17 @@ export class RpcInferenceView implements InferenceView {
   }
 
   async models(): Promise<ModelEntry[]> {
-    const out: ModelEntry[] = [];
-    let key: Uint8Array = new Uint8Array(0);
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(MAX_PAGES, async (key) => {
       const r = await this.q.query(
         '/gonka.inference.v1.Query/Models',
         QueryModelsRequest,
         QueryModelsResponse,
         QueryModelsRequest.fromPartial({ pagination: { key, limit: 200n } }),
       );
-      for (const m of r.models) if (m.model) out.push({ model: m.model, state: m.state });
-      key = r.pagination?.nextKey ?? new Uint8Array(0);
-      if (key.length === 0) break;
-    }
-    return out;
+      const items: ModelEntry[] = [];
+      for (const m of r.models) if (m.model) items.push({ model: m.model, state: m.state });
+      return { items, nextKey: r.pagination?.nextKey };
+    });
   }
 
   async model(id: string): Promise<ModelEntry | undefined> {
@@ -107,20 +104,15 @@ export class RpcInferenceView implements InferenceView {
   }
 
   async participants(): Promise<Participant[]> {
-    const out: Participant[] = [];
-    let key: Uint8Array = new Uint8Array(0);
-    for (let page = 0; page < MAX_PAGES; page++) {
+    return allPages(MAX_PAGES, async (key) => {
       const r = await this.q.query(
         '/gonka.poc.v1.Query/Participants',
         QueryParticipantsRequest,
         QueryParticipantsResponse,
         QueryParticipantsRequest.fromPartial({ pagination: { key, limit: 500n } }),
       );
-      out.push(...r.participants);
-      key = r.pagination?.nextKey ?? new Uint8Array(0);
-      if (key.length === 0) break;
-    }
-    return out;
+      return { items: r.participants, nextKey: r.pagination?.nextKey };
+    });
   }
 
   async epoch(): Promise<bigint> {

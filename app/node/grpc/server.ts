@@ -49,12 +49,16 @@ export const PROTO_FILES = [
   'gonka/auth/v1/tx.proto',
 ];
 
-/** The served .proto files as proto-loader reads them (services, their options, descriptors). */
+let servedProtos: protoLoader.PackageDefinition | undefined;
+
+/** The served .proto files as proto-loader reads them (services, their options, descriptors).
+ *  Parsed once per process: the gRPC and REST servers both read the same files at start-up. */
 export function loadServedProtos(): protoLoader.PackageDefinition {
-  return protoLoader.loadSync(
+  servedProtos ??= protoLoader.loadSync(
     PROTO_FILES.map((f) => repoPath('proto', f)),
     { includeDirs: [repoPath('proto')], keepCase: true },
   );
+  return servedProtos;
 }
 
 export interface GrpcServerOptions {

@@ -28,6 +28,7 @@ import { typeUrl } from '../../proto/gonka/registry.js';
 import { pocErrors } from './errors.js';
 import type { PocKeeper } from './keeper.js';
 import { classParams, fraudRewardFractionAtto } from './params.js';
+import { landingHeight } from './stages.js';
 
 export const MSG_POC_FRAUD_PROOF = typeUrl(MsgPocFraudProof);
 /** Sibling hashes a path may carry: a tree of 2^48 leaves (max_count) needs 48. */
@@ -79,12 +80,6 @@ export const pocFraudEvent = (r: FraudRecord): Event =>
     ['slashed', r.slashed],
     ['reward', r.reward],
   ]);
-
-/** The height a proof is judged at: CheckTx and simulation judge the next block's. */
-function landingHeight(ctx: Context): bigint {
-  const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
-  return ahead ? ctx.header.height + 1n : ctx.header.height;
-}
 
 interface Target {
   /** The kernel block hash of the attacked commit: the Sprint's or the round's seed. */

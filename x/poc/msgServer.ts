@@ -34,7 +34,7 @@ import {
 import { classParams, validatePocParams } from './params.js';
 import { verifyPop } from './registration.js';
 import { sampleSignBytes } from './sample.js';
-import { commitOpen, validationOpen } from './stages.js';
+import { commitOpen, landingHeight, validationOpen } from './stages.js';
 import { consAddressOf } from './validatorIndex.js';
 
 export const MSG_POC_UPDATE_PARAMS = typeUrl(MsgUpdateParams);
@@ -225,15 +225,6 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
       return {};
     },
   });
-}
-
-/**
- * The height a message is judged at: the block's in FinalizeBlock; in CheckTx and simulation (whose
- * header is the last committed block) the next block's, where the tx can land at the earliest.
- */
-function landingHeight(ctx: Context): bigint {
-  const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
-  return ahead ? ctx.header.height + 1n : ctx.header.height;
 }
 
 /** The Sprint deciding `epoch` while it still runs at the tx's landing height h; else wrongEpoch. */

@@ -33,7 +33,7 @@ import {
 } from './msgs.js';
 import { classParams, validatePocParams } from './params.js';
 import { verifyPop } from './registration.js';
-import { sampleSignBytes } from './sample.js';
+import { SAMPLE_SIG_VERIFY_GAS, sampleSignBytes } from './sample.js';
 import { commitOpen, landingHeight, validationOpen } from './stages.js';
 import { consAddressOf } from './validatorIndex.js';
 
@@ -43,8 +43,7 @@ export const MSG_POC_UPDATE_PARTICIPANT = typeUrl(MsgUpdateParticipant);
 export const MSG_POC_COMMIT = typeUrl(MsgPocCommit);
 export const MSG_POC_VALIDATION = typeUrl(MsgPocValidation);
 
-/** Gas per sample-signature check (the SDK's secp256k1 verify cost). */
-export const SAMPLE_SIG_VERIFY_GAS = 1000n;
+export { SAMPLE_SIG_VERIFY_GAS } from './sample.js';
 /** Gas per proof-of-possession check (the SDK's ed25519 verify cost). */
 export const POP_VERIFY_GAS = 590n;
 

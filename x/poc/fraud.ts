@@ -25,6 +25,7 @@ import { computeOutput } from '../../kernels/poc/reference.js';
 import type { FraudRecord, Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgPocFraudProof, MsgPocFraudProofResponse } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
+import { kernelPubkey } from './accountKeys.js';
 import { pocErrors } from './errors.js';
 import type { PocKeeper } from './keeper.js';
 import { classParams, fraudRewardFractionAtto } from './params.js';
@@ -185,8 +186,7 @@ export function registerFraudProofMsg(msgs: MsgRouter, keeper: PocKeeper): void 
         throw pocErrors.proofMismatch(
           `the path does not lead leaf ${m.index} to the root of ${commit.count} leaves`,
         );
-      const pubkey = keeper.accounts?.pubkeyOf(ctx, m.participant);
-      if (!pubkey) throw pocErrors.missingPubkey(`account ${m.participant} has no secp256k1 public key`);
+      const pubkey = kernelPubkey(ctx, keeper.accounts, m.participant);
       ctx.gasMeter.consume(gas, 'poc fraud proof recompute');
       ctx.effects.fraudProofs = used + 1;
       if (!isForged(ctx, target.seed, kernel, pubkey, m))

@@ -10,7 +10,6 @@ import {
   ConfirmationRound,
   PocCommit,
   PocVote,
-  WeightResult,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
   ROUND_COMMIT_PREFIX,
@@ -19,7 +18,6 @@ import {
   ROUND_VOTE_PREFIX,
   RUNNING_ROUND_KEY,
   u32Key,
-  weightResultKey,
 } from './keys.js';
 
 const roundPart = (epoch: bigint, round: number) => concat(u64(epoch), u32Key(round));
@@ -179,12 +177,6 @@ export class ConfirmationStore {
   *iterateAllVotes(ctx: Context): Generator<PocVote> {
     for (const [, v] of ctx.kv(this.key).iterator(ROUND_VOTE_PREFIX, prefixEnd(ROUND_VOTE_PREFIX)))
       yield PocVote.decode(v);
-  }
-
-  /** The Sprint's WeightResult of `participant` for `epoch` (read-only here: eligibility). */
-  sprintWeightResult(ctx: Context, epoch: bigint, participant: string): WeightResult | undefined {
-    const raw = ctx.kv(this.key).get(weightResultKey(epoch, addressBytes(participant)));
-    return raw ? WeightResult.decode(raw) : undefined;
   }
 
   // ---- results ----

@@ -118,6 +118,12 @@ export class SprintStore {
 
   // ---- weight results ----
 
+  /** `participant`'s WeightResult of the Sprint deciding `epoch` (confirmation rounds' eligibility). */
+  getWeightResult(ctx: Context, epoch: bigint, participant: string): WeightResult | undefined {
+    const raw = ctx.kv(this.key).get(weightResultKey(epoch, addressBytes(participant)));
+    return raw ? WeightResult.decode(raw) : undefined;
+  }
+
   setWeightResult(ctx: Context, r: WeightResult): void {
     ctx
       .kv(this.key)

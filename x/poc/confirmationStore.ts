@@ -12,6 +12,7 @@ import {
   PocVote,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
+  pageStart,
   ROUND_COMMIT_PREFIX,
   ROUND_PREFIX,
   ROUND_RESULT_PREFIX,
@@ -105,7 +106,7 @@ export class ConfirmationStore {
     startKey?: Uint8Array,
   ): Generator<[Uint8Array, PocCommit]> {
     const prefix = concat(ROUND_COMMIT_PREFIX, roundPart(epoch, round));
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, PocCommit.decode(v)];
   }
 
@@ -170,7 +171,7 @@ export class ConfirmationStore {
   ): Generator<[Uint8Array, PocVote]> {
     const base = concat(ROUND_VOTE_PREFIX, roundPart(epoch, round));
     const prefix = participant ? concat(base, addressBytes(participant)) : base;
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, PocVote.decode(v)];
   }
 
@@ -211,7 +212,3 @@ export class ConfirmationStore {
     }
   }
 }
-
-/** A page's start key, never before the collection's prefix. */
-const from = (prefix: Uint8Array, startKey?: Uint8Array): Uint8Array =>
-  startKey && Buffer.compare(Buffer.from(startKey), Buffer.from(prefix)) > 0 ? startKey : prefix;

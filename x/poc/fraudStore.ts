@@ -7,7 +7,7 @@ import { concat, prefixEnd } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
 import { type ConfirmationRound, FraudRecord, type PocCommit } from '../../proto/gen/gonka/poc/v1/poc.js';
 import type { ConfirmationStore } from './confirmationStore.js';
-import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, u32Key } from './keys.js';
+import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, pageStart, u32Key } from './keys.js';
 import type { SprintStore } from './sprintStore.js';
 
 export class FraudStore {
@@ -33,9 +33,8 @@ export class FraudStore {
   /** Records of `epoch` in (round, participant, class) order, with raw keys (pagination). */
   *recordEntries(ctx: Context, epoch: bigint, startKey?: Uint8Array): Generator<[Uint8Array, FraudRecord]> {
     const prefix = fraudRecordEpochPrefix(epoch);
-    const from =
-      startKey && Buffer.compare(Buffer.from(startKey), Buffer.from(prefix)) > 0 ? startKey : prefix;
-    for (const [k, v] of ctx.kv(this.key).iterator(from, prefixEnd(prefix))) yield [k, FraudRecord.decode(v)];
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
+      yield [k, FraudRecord.decode(v)];
   }
 
   *iterateAll(ctx: Context): Generator<FraudRecord> {

@@ -131,7 +131,7 @@ function checkClassAndWindow(
       gas: cls.fraudProofGas,
     };
   }
-  const round = keeper.fraud.confirmationRound(ctx, m.epoch, m.round);
+  const round = keeper.confirmations.getRound(ctx, m.epoch, m.round);
   if (!round)
     throw pocErrors.fraudProofWindow(`confirmation round ${m.round} of epoch ${m.epoch} is not stored`);
   const end = round.resultHeight + span;

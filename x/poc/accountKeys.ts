@@ -2,6 +2,7 @@
 // first signed tx (the kernel key, and what sample signatures verify against).
 import { PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import type { Context } from '../../app/runtime/context.js';
+import { pocErrors } from './errors.js';
 import type { AccountKeys } from './expectedKeepers.js';
 
 const SECP256K1_PUBKEY_TYPE = '/cosmos.crypto.secp256k1.PubKey';
@@ -22,4 +23,11 @@ export function accountKeysFrom(auth: AccountReader): AccountKeys {
       return key.length === 33 ? key : undefined;
     },
   };
+}
+
+/** The account's secp256k1 key (the kernel key; what sample signatures and leaves are bound to), or poc's missing-pubkey error. */
+export function kernelPubkey(ctx: Context, keys: AccountKeys | undefined, address: string): Uint8Array {
+  const pk = keys?.pubkeyOf(ctx, address);
+  if (!pk) throw pocErrors.missingPubkey(`account ${address} has no secp256k1 public key`);
+  return pk;
 }

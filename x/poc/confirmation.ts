@@ -90,7 +90,7 @@ export function eligibleForRounds(
   participant: string,
 ): boolean {
   if (keeper.weightOf(ctx, participant) === 0n) return false;
-  const wr = keeper.confirmations.sprintWeightResult(ctx, epoch, participant);
+  const wr = keeper.sprints.getWeightResult(ctx, epoch, participant);
   return wr?.accepted === true && wr.rawWeight > 0n;
 }
 
@@ -155,7 +155,6 @@ function resultOf(
 }
 
 function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): void {
-  const store = keeper.confirmations;
   const sprint = keeper.sprints.getSprint(ctx, r.epoch);
   if (!sprint?.params) return;
   const gens = { sprint: sprint.params.generationBlocks, round: r.params!.generationBlocks };
@@ -166,7 +165,7 @@ function computeResults(ctx: Context, keeper: PocKeeper, r: ConfirmationRound): 
   for (const p of keeper.iterateParticipants(ctx)) {
     totalAfter += p.weight;
     if (p.weight === 0n) continue;
-    const wr = store.sprintWeightResult(ctx, r.epoch, p.address);
+    const wr = keeper.sprints.getWeightResult(ctx, r.epoch, p.address);
     if (!wr?.accepted || wr.rawWeight === 0n) continue;
     const result = resultOf(r, p, wr.rawWeight, measured.get(p.address) ?? 0n, gens);
     totalAfter += result.weightAfter - p.weight;

@@ -26,7 +26,7 @@ export function confirmationInvariants(ctx: Context, keeper: PocKeeper): string[
     if (!s.getRound(ctx, c.epoch, c.round)) broken.push(`${id}: no such round`);
     if (!keeper.getParticipant(ctx, c.participant)) broken.push(`${id}: not a participant`);
     // Eligible when committed: an accepted Sprint result and a Sprint commit for that class.
-    const wr = s.sprintWeightResult(ctx, c.epoch, c.participant);
+    const wr = keeper.sprints.getWeightResult(ctx, c.epoch, c.participant);
     if (!wr?.accepted || !keeper.sprints.getCommit(ctx, c.epoch, c.participant, c.classId))
       broken.push(`${id}: not eligible`);
   }

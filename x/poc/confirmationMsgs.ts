@@ -16,10 +16,7 @@ import { roundCommitOpen, roundValidationOpen } from './confirmationTrigger.js';
 import { pocErrors, roundErrors } from './errors.js';
 import type { PocKeeper } from './keeper.js';
 import { classParams } from './params.js';
-import { sampleSignBytes } from './sample.js';
-
-/** Gas per sample-signature check (the same as the Sprint's). */
-const SAMPLE_SIG_VERIFY_GAS = 1000n;
+import { SAMPLE_SIG_VERIFY_GAS, sampleSignBytes } from './sample.js';
 
 /** Round (epoch, round) while it is announced or running at landing height h; else poc 26. */
 function runningRound(

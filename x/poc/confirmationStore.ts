@@ -10,16 +10,15 @@ import {
   ConfirmationRound,
   PocCommit,
   PocVote,
-  WeightResult,
 } from '../../proto/gen/gonka/poc/v1/poc.js';
 import {
+  pageStart,
   ROUND_COMMIT_PREFIX,
   ROUND_PREFIX,
   ROUND_RESULT_PREFIX,
   ROUND_VOTE_PREFIX,
   RUNNING_ROUND_KEY,
   u32Key,
-  weightResultKey,
 } from './keys.js';
 
 const roundPart = (epoch: bigint, round: number) => concat(u64(epoch), u32Key(round));
@@ -107,7 +106,7 @@ export class ConfirmationStore {
     startKey?: Uint8Array,
   ): Generator<[Uint8Array, PocCommit]> {
     const prefix = concat(ROUND_COMMIT_PREFIX, roundPart(epoch, round));
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, PocCommit.decode(v)];
   }
 
@@ -172,19 +171,13 @@ export class ConfirmationStore {
   ): Generator<[Uint8Array, PocVote]> {
     const base = concat(ROUND_VOTE_PREFIX, roundPart(epoch, round));
     const prefix = participant ? concat(base, addressBytes(participant)) : base;
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, PocVote.decode(v)];
   }
 
   *iterateAllVotes(ctx: Context): Generator<PocVote> {
     for (const [, v] of ctx.kv(this.key).iterator(ROUND_VOTE_PREFIX, prefixEnd(ROUND_VOTE_PREFIX)))
       yield PocVote.decode(v);
-  }
-
-  /** The Sprint's WeightResult of `participant` for `epoch` (read-only here: eligibility). */
-  sprintWeightResult(ctx: Context, epoch: bigint, participant: string): WeightResult | undefined {
-    const raw = ctx.kv(this.key).get(weightResultKey(epoch, addressBytes(participant)));
-    return raw ? WeightResult.decode(raw) : undefined;
   }
 
   // ---- results ----
@@ -219,7 +212,3 @@ export class ConfirmationStore {
     }
   }
 }
-
-/** A page's start key, never before the collection's prefix. */
-const from = (prefix: Uint8Array, startKey?: Uint8Array): Uint8Array =>
-  startKey && Buffer.compare(Buffer.from(startKey), Buffer.from(prefix)) > 0 ? startKey : prefix;

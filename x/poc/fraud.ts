@@ -25,9 +25,11 @@ import { computeOutput } from '../../kernels/poc/reference.js';
 import type { FraudRecord, Params as PocParams } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { MsgPocFraudProof, MsgPocFraudProofResponse } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
+import { kernelPubkey } from './accountKeys.js';
 import { pocErrors } from './errors.js';
 import type { PocKeeper } from './keeper.js';
 import { classParams, fraudRewardFractionAtto } from './params.js';
+import { landingHeight } from './stages.js';
 
 export const MSG_POC_FRAUD_PROOF = typeUrl(MsgPocFraudProof);
 /** Sibling hashes a path may carry: a tree of 2^48 leaves (max_count) needs 48. */
@@ -80,12 +82,6 @@ export const pocFraudEvent = (r: FraudRecord): Event =>
     ['reward', r.reward],
   ]);
 
-/** The height a proof is judged at: CheckTx and simulation judge the next block's. */
-function landingHeight(ctx: Context): bigint {
-  const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
-  return ahead ? ctx.header.height + 1n : ctx.header.height;
-}
-
 interface Target {
   /** The kernel block hash of the attacked commit: the Sprint's or the round's seed. */
   seed: Uint8Array;
@@ -135,7 +131,7 @@ function checkClassAndWindow(
       gas: cls.fraudProofGas,
     };
   }
-  const round = keeper.fraud.confirmationRound(ctx, m.epoch, m.round);
+  const round = keeper.confirmations.getRound(ctx, m.epoch, m.round);
   if (!round)
     throw pocErrors.fraudProofWindow(`confirmation round ${m.round} of epoch ${m.epoch} is not stored`);
   const end = round.resultHeight + span;
@@ -190,8 +186,7 @@ export function registerFraudProofMsg(msgs: MsgRouter, keeper: PocKeeper): void 
         throw pocErrors.proofMismatch(
           `the path does not lead leaf ${m.index} to the root of ${commit.count} leaves`,
         );
-      const pubkey = keeper.accounts?.pubkeyOf(ctx, m.participant);
-      if (!pubkey) throw pocErrors.missingPubkey(`account ${m.participant} has no secp256k1 public key`);
+      const pubkey = kernelPubkey(ctx, keeper.accounts, m.participant);
       ctx.gasMeter.consume(gas, 'poc fraud proof recompute');
       ctx.effects.fraudProofs = used + 1;
       if (!isForged(ctx, target.seed, kernel, pubkey, m))

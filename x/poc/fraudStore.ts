@@ -1,13 +1,12 @@
 // Fraud records (0x0c) and the reads a fraud proof needs: the commit it attacks — the Sprint's
-// (0x08) for round 0, a confirmation round's (0x0f, confirmationStore.ts) for round ≥ 1 — and
-// that round's state (0x0e).
+// (0x08) for round 0, a confirmation round's (0x0f, confirmationStore.ts) for round ≥ 1.
 import { addressBytes } from '../../app/runtime/address.js';
 import type { Context } from '../../app/runtime/context.js';
 import { concat, prefixEnd } from '../../app/runtime/keys.js';
 import type { StoreKey } from '../../app/runtime/storeKey.js';
-import { type ConfirmationRound, FraudRecord, type PocCommit } from '../../proto/gen/gonka/poc/v1/poc.js';
+import { FraudRecord, type PocCommit } from '../../proto/gen/gonka/poc/v1/poc.js';
 import type { ConfirmationStore } from './confirmationStore.js';
-import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, u32Key } from './keys.js';
+import { FRAUD_RECORD_PREFIX, fraudRecordEpochPrefix, fraudRecordKey, pageStart, u32Key } from './keys.js';
 import type { SprintStore } from './sprintStore.js';
 
 export class FraudStore {
@@ -33,9 +32,8 @@ export class FraudStore {
   /** Records of `epoch` in (round, participant, class) order, with raw keys (pagination). */
   *recordEntries(ctx: Context, epoch: bigint, startKey?: Uint8Array): Generator<[Uint8Array, FraudRecord]> {
     const prefix = fraudRecordEpochPrefix(epoch);
-    const from =
-      startKey && Buffer.compare(Buffer.from(startKey), Buffer.from(prefix)) > 0 ? startKey : prefix;
-    for (const [k, v] of ctx.kv(this.key).iterator(from, prefixEnd(prefix))) yield [k, FraudRecord.decode(v)];
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
+      yield [k, FraudRecord.decode(v)];
   }
 
   *iterateAll(ctx: Context): Generator<FraudRecord> {
@@ -63,10 +61,5 @@ export class FraudStore {
     return round === 0
       ? this.sprints.getCommit(ctx, epoch, participant, classId)
       : this.rounds.getCommit(ctx, epoch, round, participant, classId);
-  }
-
-  /** Confirmation round `round` (≥ 1) of `epoch`, if it was triggered and is still stored. */
-  confirmationRound(ctx: Context, epoch: bigint, round: number): ConfirmationRound | undefined {
-    return this.rounds.getRound(ctx, epoch, round);
   }
 }

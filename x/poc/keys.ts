@@ -4,6 +4,10 @@ import { concat, u64 } from '../../app/runtime/keys.js';
 
 export const STORE = 'poc';
 
+/** A page's start key, never before the collection's prefix (a client's key cannot reach other data). */
+export const pageStart = (prefix: Uint8Array, startKey?: Uint8Array): Uint8Array =>
+  startKey && Buffer.compare(Buffer.from(startKey), Buffer.from(prefix)) > 0 ? startKey : prefix;
+
 /** 0x00 → Params (protobuf) */
 export const PARAMS_KEY = Uint8Array.of(0x00);
 /** 0x01 → EpochState (protobuf): the epoch clock */

@@ -19,6 +19,7 @@ import {
   MsgUpdateParticipantResponse,
 } from '../../proto/gen/gonka/poc/v1/tx.js';
 import { typeUrl } from '../../proto/gonka/registry.js';
+import { kernelPubkey } from './accountKeys.js';
 import { handleRoundCommit, handleRoundValidation } from './confirmationMsgs.js';
 import { pocErrors } from './errors.js';
 import * as ev from './events.js';
@@ -33,8 +34,8 @@ import {
 } from './msgs.js';
 import { classParams, validatePocParams } from './params.js';
 import { verifyPop } from './registration.js';
-import { sampleSignBytes } from './sample.js';
-import { commitOpen, validationOpen } from './stages.js';
+import { SAMPLE_SIG_VERIFY_GAS, sampleSignBytes } from './sample.js';
+import { commitOpen, landingHeight, validationOpen } from './stages.js';
 import { consAddressOf } from './validatorIndex.js';
 
 export const MSG_POC_UPDATE_PARAMS = typeUrl(MsgUpdateParams);
@@ -43,8 +44,7 @@ export const MSG_POC_UPDATE_PARTICIPANT = typeUrl(MsgUpdateParticipant);
 export const MSG_POC_COMMIT = typeUrl(MsgPocCommit);
 export const MSG_POC_VALIDATION = typeUrl(MsgPocValidation);
 
-/** Gas per sample-signature check (the SDK's secp256k1 verify cost). */
-export const SAMPLE_SIG_VERIFY_GAS = 1000n;
+export { SAMPLE_SIG_VERIFY_GAS } from './sample.js';
 /** Gas per proof-of-possession check (the SDK's ed25519 verify cost). */
 export const POP_VERIFY_GAS = 590n;
 
@@ -89,7 +89,7 @@ function registerParticipantMsgs(msgs: MsgRouter, keeper: PocKeeper): void {
       if (!verifyPop(ctx.header.chainId, m.participant, m.consensusPubkey, m.pop))
         throw pocErrors.invalidPop('pop is not the consensus key signature over (chain_id, participant)');
       checkClasses(ctx, keeper, m.classes);
-      kernelPubkey(ctx, keeper, m.participant);
+      kernelPubkey(ctx, keeper.accounts, m.participant);
       // Last, so a full chain still reports what else is wrong with a registration.
       const limit = keeper.getParams(ctx).maxParticipants;
       if (keeper.validatorCount(ctx) >= limit)
@@ -179,7 +179,9 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
     validate: validateMsgPocValidation,
     handle(ctx, m) {
       if (m.round > 0) {
-        handleRoundValidation(ctx, keeper, m, landingHeight(ctx), (a) => kernelPubkey(ctx, keeper, a));
+        handleRoundValidation(ctx, keeper, m, landingHeight(ctx), (a) =>
+          kernelPubkey(ctx, keeper.accounts, a),
+        );
         return {};
       }
       const { sprint, h } = runningSprint(ctx, keeper, m.epoch);
@@ -189,7 +191,7 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
         );
       const power = keeper.weightOf(ctx, m.validator);
       if (power === 0n) throw pocErrors.noVotingPower(`${m.validator} has no weight this epoch`);
-      const pubkey = kernelPubkey(ctx, keeper, m.validator);
+      const pubkey = kernelPubkey(ctx, keeper.accounts, m.validator);
       const seen = new Set<string>();
       for (const v of m.validations) {
         const id = `${v.participant}/${v.classId}`;
@@ -227,15 +229,6 @@ function registerValidationMsg(msgs: MsgRouter, keeper: PocKeeper): void {
   });
 }
 
-/**
- * The height a message is judged at: the block's in FinalizeBlock; in CheckTx and simulation (whose
- * header is the last committed block) the next block's, where the tx can land at the earliest.
- */
-function landingHeight(ctx: Context): bigint {
-  const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
-  return ahead ? ctx.header.height + 1n : ctx.header.height;
-}
-
 /** The Sprint deciding `epoch` while it still runs at the tx's landing height h; else wrongEpoch. */
 function runningSprint(ctx: Context, keeper: PocKeeper, epoch: bigint): { sprint: SprintState; h: bigint } {
   const sprint = keeper.sprints.getSprint(ctx, epoch);
@@ -249,11 +242,4 @@ function checkClasses(ctx: Context, keeper: PocKeeper, classes: readonly number[
   const params = keeper.getParams(ctx);
   for (const c of classes)
     if (!classParams(params, c)) throw pocErrors.unknownClass(`class ${c} is not in the params`);
-}
-
-/** The signer's secp256k1 key from x/auth (the kernel key; what sample signatures verify against). */
-function kernelPubkey(ctx: Context, keeper: PocKeeper, address: string): Uint8Array {
-  const pk = keeper.accounts?.pubkeyOf(ctx, address);
-  if (!pk) throw pocErrors.missingPubkey(`account ${address} has no secp256k1 public key`);
-  return pk;
 }

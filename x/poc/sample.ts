@@ -12,6 +12,9 @@ export function sampleSignBytes(doc: SampleSignDoc): Uint8Array {
   return SampleSignDoc.encode(doc).finish();
 }
 
+/** Gas per sample-signature check (the SDK's secp256k1 verify cost), the Sprint's and the rounds'. */
+export const SAMPLE_SIG_VERIFY_GAS = 1000n;
+
 /** Sample signatures are 64 bytes r‖s (low-S is checked by the verifier). */
 export const SAMPLE_SIG_BYTES = 64;
 

@@ -12,6 +12,7 @@ import {
   commitKey,
   FRAUD_RECORD_PREFIX,
   LATEST_SPRINT_KEY,
+  pageStart,
   SPRINT_PREFIX,
   sprintKey,
   VOTE_PREFIX,
@@ -69,7 +70,7 @@ export class SprintStore {
   /** Commits of `epoch` in (participant address, class) order, with raw keys (pagination). */
   *commitEntries(ctx: Context, epoch: bigint, startKey?: Uint8Array): Generator<[Uint8Array, PocCommit]> {
     const prefix = commitEpochPrefix(epoch);
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, PocCommit.decode(v)];
   }
 
@@ -107,7 +108,7 @@ export class SprintStore {
     startKey?: Uint8Array,
   ): Generator<[Uint8Array, PocVote]> {
     const prefix = participant ? voteTargetPrefix(epoch, addressBytes(participant)) : voteEpochPrefix(epoch);
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, PocVote.decode(v)];
   }
 
@@ -117,6 +118,12 @@ export class SprintStore {
   }
 
   // ---- weight results ----
+
+  /** `participant`'s WeightResult of the Sprint deciding `epoch` (confirmation rounds' eligibility). */
+  getWeightResult(ctx: Context, epoch: bigint, participant: string): WeightResult | undefined {
+    const raw = ctx.kv(this.key).get(weightResultKey(epoch, addressBytes(participant)));
+    return raw ? WeightResult.decode(raw) : undefined;
+  }
 
   setWeightResult(ctx: Context, r: WeightResult): void {
     ctx
@@ -130,7 +137,7 @@ export class SprintStore {
     startKey?: Uint8Array,
   ): Generator<[Uint8Array, WeightResult]> {
     const prefix = weightResultEpochPrefix(epoch);
-    for (const [k, v] of ctx.kv(this.key).iterator(from(prefix, startKey), prefixEnd(prefix)))
+    for (const [k, v] of ctx.kv(this.key).iterator(pageStart(prefix, startKey), prefixEnd(prefix)))
       yield [k, WeightResult.decode(v)];
   }
 
@@ -154,7 +161,3 @@ export class SprintStore {
     }
   }
 }
-
-/** A page's start key, never before the collection's prefix (a client's key cannot reach other data). */
-const from = (prefix: Uint8Array, startKey?: Uint8Array): Uint8Array =>
-  startKey && Buffer.compare(Buffer.from(startKey), Buffer.from(prefix)) > 0 ? startKey : prefix;

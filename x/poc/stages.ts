@@ -5,6 +5,7 @@
 //   [weights_final, set_height) · the next set sent from EndBlock(set_height = B − 2).
 // Commits are accepted from P + 1 (the seed, the hash of block P, is known only after P) to
 // validation_start − 1; votes during the validation stage.
+import type { Context } from '../../app/runtime/context.js';
 import type { Params, SprintState } from '../../proto/gen/gonka/poc/v1/poc.js';
 import { sprintSpan } from './params.js';
 
@@ -58,3 +59,13 @@ export const commitOpen = (s: SprintState, height: bigint): boolean =>
 /** Votes: validation_start … weights_final − 1. */
 export const validationOpen = (s: SprintState, height: bigint): boolean =>
   height >= s.validationStart && height < s.weightsFinal;
+
+/**
+ * The height a Sprint, round or fraud-proof message is judged at: the block's in FinalizeBlock; in
+ * CheckTx and simulation (whose header is the last committed block) the next block's, where the tx
+ * can land at the earliest.
+ */
+export function landingHeight(ctx: Context): bigint {
+  const ahead = ctx.mode === 'check' || ctx.mode === 'recheck' || ctx.mode === 'simulate';
+  return ahead ? ctx.header.height + 1n : ctx.header.height;
+}
